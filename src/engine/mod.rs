@@ -1,0 +1,16 @@
+//! The pure core: snapshot, context, money and scoring.
+//!
+//! Nothing here imports `wasm_bindgen`, `web_sys`, `js_sys` or `gloo`, does I/O, or reads a
+//! clock: time is an argument. It builds and is tested natively with `cargo test`.
+
+pub mod context;
+pub mod json;
+pub mod money;
+pub mod read;
+pub mod score;
+pub mod snapshot;
+
+pub use context::{ContextError, LineItem, PageContext, PageKind};
+pub use money::{Currency, Money};
+pub use score::{context_products, recommend, Recommendation};
+pub use snapshot::{Catalog, Product, SnapshotError};

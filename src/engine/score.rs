@@ -1,0 +1,264 @@
+//! Scoring, version 1: complementary products for the items in a context.
+//!
+//! Each context item's neighbour scores are summed per candidate; the merchant's boosts
+//! multiply; pins come first; context items, unavailable and excluded products never appear.
+//! Ties are broken by product id so the same input always gives the same cards.
+
+use std::collections::HashMap;
+
+use super::context::PageContext;
+use super::snapshot::Catalog;
+
+/// The widget shows at least this many cards, or nothing.
+pub const MIN_CARDS: usize = 2;
+/// The widget shows at most this many cards.
+pub const MAX_CARDS: usize = 4;
+/// Cards shown when the merchant does not say.
+pub const DEFAULT_CARDS: usize = 3;
+
+/// One recommended product and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recommendation {
+    /// Index into [`Catalog::products`].
+    pub product: usize,
+    /// The summed, boosted score; pins score `f64::INFINITY`.
+    pub score: f64,
+    /// Context products (indices) whose neighbour lists named it, strongest first.
+    pub because: Vec<usize>,
+    /// Orders with both, summed over the context items.
+    pub count: u32,
+    /// Placed by a merchant pin.
+    pub pinned: bool,
+}
+
+/// The catalog products of a context's items, in context order, without repeats. Items are
+/// found by product id, else by variant id; unknown items are skipped.
+pub fn context_products(catalog: &Catalog, context: &PageContext) -> Vec<usize> {
+    let mut out = Vec::new();
+    for item in &context.items {
+        let found = catalog.product_index(&item.product_id).or_else(|| {
+            item.variant_id
+                .as_deref()
+                .and_then(|v| catalog.variant_product(v))
+        });
+        if let Some(p) = found {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// The top `limit` (clamped to 1..=[`MAX_CARDS`]) complementary products for `context_items`.
+pub fn recommend(catalog: &Catalog, context_items: &[usize], limit: usize) -> Vec<Recommendation> {
+    let limit = limit.clamp(1, MAX_CARDS);
+    let eligible = |p: usize| {
+        catalog.products[p].available
+            && !context_items.contains(&p)
+            && !catalog.rules.exclude.contains(&p)
+    };
+
+    let mut out: Vec<Recommendation> = Vec::new();
+    for &c in context_items {
+        for &p in catalog.rules.pin.get(&c).into_iter().flatten() {
+            if eligible(p) && !out.iter().any(|r| r.product == p) {
+                out.push(Recommendation {
+                    product: p,
+                    score: f64::INFINITY,
+                    because: vec![c],
+                    count: 0,
+                    pinned: true,
+                });
+            }
+        }
+    }
+
+    // candidate -> (score, count, contributions)
+    let mut sums: HashMap<usize, (f64, u32, Vec<(f64, usize)>)> = HashMap::new();
+    for &c in context_items {
+        for n in &catalog.products[c].neighbours {
+            if !eligible(n.product) || out.iter().any(|r| r.product == n.product) {
+                continue;
+            }
+            let e = sums.entry(n.product).or_insert((0.0, 0, Vec::new()));
+            e.0 += n.score;
+            e.1 = e.1.saturating_add(n.count);
+            e.2.push((n.score, c));
+        }
+    }
+    let mut scored: Vec<Recommendation> = sums
+        .into_iter()
+        .map(|(product, (score, count, mut contrib))| {
+            let boost = catalog.rules.boost.get(&product).copied().unwrap_or(1.0);
+            contrib.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            Recommendation {
+                product,
+                score: score * boost,
+                because: contrib.into_iter().map(|(_, c)| c).collect(),
+                count,
+                pinned: false,
+            }
+        })
+        .collect();
+    scored.sort_by(|a, b| {
+        b.score.total_cmp(&a.score).then_with(|| {
+            catalog.products[a.product]
+                .id
+                .cmp(&catalog.products[b.product].id)
+        })
+    });
+    out.extend(scored);
+    out.truncate(limit);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::context::PageContext;
+
+    /// A catalog from a compact description: `id:price[!unavailable] -> nb:score, nb:score`.
+    fn catalog(spec: &str, rules: &str) -> Catalog {
+        let mut products = Vec::new();
+        for line in spec.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let (head, nbs) = line.split_once("->").unwrap_or((line, ""));
+            let head = head.trim();
+            let (id, available) = match head.strip_suffix('!') {
+                Some(id) => (id, false),
+                None => (head, true),
+            };
+            let neighbours: Vec<String> = nbs
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    let (nid, score) = s.split_once(':').expect("nb:score");
+                    format!(r#"{{"id":"{nid}","score":{score},"count":1}}"#)
+                })
+                .collect();
+            products.push(format!(
+                r#"{{"id":"{id}","variant_ids":["v{id}"],"url":"/p/{id}","title":"{id}","price":100,"available":{available},"neighbours":[{}]}}"#,
+                neighbours.join(",")
+            ));
+        }
+        let text = format!(
+            r#"{{"version":1,"shop":{{"name":"t","currency":"GBP"}},"products":[{}],"rules":{rules}}}"#,
+            products.join(",")
+        );
+        Catalog::parse(&text).expect("test catalog")
+    }
+
+    /// `context` is `page ids…` (ids may be `v<id>` variant ids with an unknown product).
+    fn check(spec: &str, rules: &str, context: &str, limit: usize, expected: &str) {
+        let cat = catalog(spec, rules);
+        let items: Vec<String> = context
+            .split_whitespace()
+            .map(|id| match id.strip_prefix('v') {
+                Some(_) => format!(r#"{{"product_id":"unknown-{id}","variant_id":"{id}"}}"#),
+                None => format!(r#"{{"product_id":"{id}"}}"#),
+            })
+            .collect();
+        let ctx = PageContext::parse(&format!(
+            r#"{{"page":"thank_you","items":[{}]}}"#,
+            items.join(",")
+        ))
+        .expect("test context");
+        let recs = recommend(&cat, &context_products(&cat, &ctx), limit);
+        let got: Vec<String> = recs
+            .iter()
+            .map(|r| {
+                let because: Vec<&str> = r
+                    .because
+                    .iter()
+                    .map(|&b| cat.products[b].id.as_str())
+                    .collect();
+                let score = if r.pinned {
+                    "pin".to_owned()
+                } else {
+                    format!("{:.2}", r.score)
+                };
+                format!(
+                    "{}={} ({})",
+                    cat.products[r.product].id,
+                    score,
+                    because.join("+")
+                )
+            })
+            .collect();
+        assert_eq!(got.join(", "), expected);
+    }
+
+    const SHOP: &str = "
+        a -> b:0.9, c:0.5, d:0.2, e:0.1
+        b -> a:0.8, c:0.6, f:0.3
+        c -> a:0.1
+        d
+        e
+        f!
+        g -> a:1.0
+    ";
+
+    #[test]
+    fn sums_neighbour_scores_over_the_context() {
+        check(SHOP, "{}", "a", 3, "b=0.90 (a), c=0.50 (a), d=0.20 (a)");
+        check(SHOP, "{}", "a b", 3, "c=1.10 (b+a), d=0.20 (a), e=0.10 (a)");
+        check(SHOP, "{}", "c", 3, "a=0.10 (c)");
+    }
+
+    #[test]
+    fn never_context_unavailable_or_excluded() {
+        check(SHOP, "{}", "b", 4, "a=0.80 (b), c=0.60 (b)");
+        check(
+            SHOP,
+            r#"{"exclude":["c"]}"#,
+            "a",
+            3,
+            "b=0.90 (a), d=0.20 (a), e=0.10 (a)",
+        );
+        check(SHOP, "{}", "", 3, "");
+        check(SHOP, "{}", "zzz", 3, "");
+    }
+
+    #[test]
+    fn variant_ids_find_their_product() {
+        check(SHOP, "{}", "va", 2, "b=0.90 (a), c=0.50 (a)");
+    }
+
+    #[test]
+    fn merchant_pins_and_boosts() {
+        check(
+            SHOP,
+            r#"{"pin":{"a":["e"]}}"#,
+            "a",
+            3,
+            "e=pin (a), b=0.90 (a), c=0.50 (a)",
+        );
+        check(
+            SHOP,
+            r#"{"pin":{"a":["f","e"]}}"#,
+            "a",
+            2,
+            "e=pin (a), b=0.90 (a)",
+        );
+        check(
+            SHOP,
+            r#"{"boost":{"d":5}}"#,
+            "a",
+            3,
+            "d=1.00 (a), b=0.90 (a), c=0.50 (a)",
+        );
+    }
+
+    #[test]
+    fn limit_is_clamped_and_ties_break_by_id() {
+        check(
+            "x -> z:0.5, y:0.5, w:0.5, v:0.5, u:0.5\ny\nz\nw\nv\nu",
+            "{}",
+            "x",
+            9,
+            "u=0.50 (x), v=0.50 (x), w=0.50 (x), y=0.50 (x)",
+        );
+        check(SHOP, "{}", "a", 0, "b=0.90 (a)");
+    }
+}

@@ -1,0 +1,470 @@
+//! The catalog snapshot, version 1 (`docs/snapshot.md`): parsed and validated in one pass.
+
+use std::collections::HashMap;
+
+use super::json::{self, Value};
+use super::money::Currency;
+use super::read::{self, index, join, FieldError};
+
+/// The snapshot version this engine reads.
+pub const SNAPSHOT_VERSION: u32 = 1;
+
+/// Why a snapshot was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SnapshotError {
+    /// Not JSON at all.
+    #[error("snapshot is not valid JSON: {0}")]
+    Syntax(#[from] json::SyntaxError),
+    /// JSON, but a field is missing or wrong.
+    #[error("snapshot {0}")]
+    Field(#[from] FieldError),
+}
+
+/// The shop the snapshot belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shop {
+    /// Shop name.
+    pub name: String,
+    /// Currency of every price in the snapshot.
+    pub currency: Currency,
+    /// Default locale, when the builder knew it.
+    pub locale: Option<String>,
+    /// Root path for cart requests, `/` by default (Shopify's `Shopify.routes.root`).
+    pub root: String,
+}
+
+/// One complementary neighbour of a product.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Neighbour {
+    /// Index into [`Catalog::products`].
+    pub product: usize,
+    /// Complement strength from the builder, ≥ 0.
+    pub score: f64,
+    /// Orders in which both were bought.
+    pub count: u32,
+}
+
+/// A product that can be recommended or be in a context.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Product {
+    /// Product id.
+    pub id: String,
+    /// Variant ids; never empty.
+    pub variant_ids: Vec<String>,
+    /// Product page url (http(s) or shop-relative).
+    pub url: String,
+    /// Title, shown as text.
+    pub title: String,
+    /// Image url (http(s) or shop-relative).
+    pub image: Option<String>,
+    /// Price in minor units of the shop currency.
+    pub price: i64,
+    /// The "was" price, when the snapshot has one.
+    pub compare_at_price: Option<i64>,
+    /// False: never recommended.
+    pub available: bool,
+    /// Product type or category.
+    pub product_type: Option<String>,
+    /// Vendor or brand.
+    pub vendor: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Average rating, 0 to 5.
+    pub rating: Option<f64>,
+    /// Number of reviews.
+    pub review_count: Option<u32>,
+    /// Median days between one customer's repeat purchases.
+    pub repurchase_days: Option<u32>,
+    /// Complementary products, best first.
+    pub neighbours: Vec<Neighbour>,
+}
+
+impl Product {
+    /// The compare-at price only when it is really higher than the price.
+    pub fn was_price(&self) -> Option<i64> {
+        self.compare_at_price.filter(|&c| c > self.price)
+    }
+
+    /// The variant added to the cart.
+    pub fn default_variant(&self) -> &str {
+        self.variant_ids.first().map_or("", String::as_str)
+    }
+}
+
+/// The merchant's rules carried in the snapshot.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rules {
+    /// Context product index → products always shown first.
+    pub pin: HashMap<usize, Vec<usize>>,
+    /// Never recommended.
+    pub exclude: Vec<usize>,
+    /// Score multipliers.
+    pub boost: HashMap<usize, f64>,
+}
+
+/// A parsed, validated snapshot. Long-lived: the web shell keeps it in wasm memory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalog {
+    /// The shop.
+    pub shop: Shop,
+    /// Products in snapshot order.
+    pub products: Vec<Product>,
+    /// Merchant rules.
+    pub rules: Rules,
+    by_id: HashMap<String, usize>,
+    by_variant: HashMap<String, usize>,
+}
+
+impl Catalog {
+    /// Parses and validates a snapshot; the error names the first bad place.
+    pub fn parse(text: &str) -> Result<Catalog, SnapshotError> {
+        let root = json::parse(text)?;
+        Ok(Catalog::from_value(&root)?)
+    }
+
+    /// Validates an already parsed snapshot.
+    pub fn from_value(root: &Value) -> read::Result<Catalog> {
+        read::object(root, "(root)")?;
+        let version = read::required(root, "", "version")?;
+        match version {
+            Value::Number(n) if n == "1" => {}
+            Value::Number(n) => {
+                return read::fail(
+                    "version",
+                    format!(
+                        "this crossbuy understands snapshot version {SNAPSHOT_VERSION}, got {n}; update crossbuy.js"
+                    ),
+                )
+            }
+            other => {
+                return read::fail(
+                    "version",
+                    format!("expected the integer 1, got {}", other.describe()),
+                )
+            }
+        }
+        let shop = parse_shop(read::required(root, "", "shop")?)?;
+
+        let items = read::array(read::required(root, "", "products")?, "products")?;
+        // First pass: the products and their ids, so neighbours can point forward.
+        let mut by_id = HashMap::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let path = index("products", i);
+            read::object(item, &path)?;
+            let id = read::id(read::required(item, &path, "id")?, &join(&path, "id"))?;
+            if let Some(first) = by_id.insert(id.clone(), i) {
+                return read::fail(
+                    &join(&path, "id"),
+                    format!("duplicate product id \"{id}\" (first at products[{first}])"),
+                );
+            }
+        }
+        let mut products = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            products.push(parse_product(item, &index("products", i), &by_id)?);
+        }
+        let mut by_variant = HashMap::new();
+        for (i, p) in products.iter().enumerate() {
+            for v in &p.variant_ids {
+                by_variant.entry(v.clone()).or_insert(i);
+            }
+        }
+        let rules = match read::optional(root, "rules") {
+            Some(r) => parse_rules(r, &by_id)?,
+            None => Rules::default(),
+        };
+        Ok(Catalog {
+            shop,
+            products,
+            rules,
+            by_id,
+            by_variant,
+        })
+    }
+
+    /// The index of a product id.
+    pub fn product_index(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The index of the product that has this variant.
+    pub fn variant_product(&self, variant_id: &str) -> Option<usize> {
+        self.by_variant.get(variant_id).copied()
+    }
+}
+
+fn parse_shop(v: &Value) -> read::Result<Shop> {
+    read::object(v, "shop")?;
+    let name = read::string(read::required(v, "shop", "name")?, "shop.name")?;
+    let code = read::string(read::required(v, "shop", "currency")?, "shop.currency")?;
+    let currency = Currency::parse(&code).ok_or_else(|| FieldError {
+        path: "shop.currency".into(),
+        message: format!("expected an ISO 4217 code such as \"GBP\", got \"{code}\""),
+    })?;
+    let locale = read::optional(v, "locale")
+        .map(|l| read::string(l, "shop.locale"))
+        .transpose()?;
+    let root = match read::optional(v, "root") {
+        Some(r) => {
+            let s = read::url(r, "shop.root")?;
+            if s.ends_with('/') {
+                s
+            } else {
+                format!("{s}/")
+            }
+        }
+        None => "/".to_owned(),
+    };
+    Ok(Shop {
+        name,
+        currency,
+        locale,
+        root,
+    })
+}
+
+fn parse_product(v: &Value, path: &str, by_id: &HashMap<String, usize>) -> read::Result<Product> {
+    let field = |key: &str| join(path, key);
+    let id = read::id(read::required(v, path, "id")?, &field("id"))?;
+    let variants_path = field("variant_ids");
+    let variant_values = read::array(read::required(v, path, "variant_ids")?, &variants_path)?;
+    if variant_values.is_empty() {
+        return read::fail(&variants_path, "expected at least one variant id");
+    }
+    let variant_ids = variant_values
+        .iter()
+        .enumerate()
+        .map(|(i, x)| read::id(x, &index(&variants_path, i)))
+        .collect::<read::Result<Vec<_>>>()?;
+    let url = read::url(read::required(v, path, "url")?, &field("url"))?;
+    let title = read::string(read::required(v, path, "title")?, &field("title"))?;
+    let image = read::optional(v, "image")
+        .map(|x| read::url(x, &field("image")))
+        .transpose()?;
+    let price = read::minor_units(read::required(v, path, "price")?, &field("price"))?;
+    let compare_at_price = read::optional(v, "compare_at_price")
+        .map(|x| read::minor_units(x, &field("compare_at_price")))
+        .transpose()?;
+    let available = read::optional(v, "available")
+        .map(|x| read::boolean(x, &field("available")))
+        .transpose()?
+        .unwrap_or(true);
+    let opt_string = |key: &str| {
+        read::optional(v, key)
+            .map(|x| read::string(x, &field(key)))
+            .transpose()
+    };
+    let product_type = opt_string("type")?;
+    let vendor = opt_string("vendor")?;
+    let tags = read::optional(v, "tags")
+        .map(|x| read::strings(x, &field("tags")))
+        .transpose()?
+        .unwrap_or_default();
+    let rating = read::optional(v, "rating")
+        .map(|x| read::non_negative(x, &field("rating")))
+        .transpose()?;
+    if let Some(r) = rating.filter(|&r| r > 5.0) {
+        return read::fail(
+            &field("rating"),
+            format!("expected a rating from 0 to 5, got {r}"),
+        );
+    }
+    let review_count = read::optional(v, "review_count")
+        .map(|x| read::count(x, &field("review_count")))
+        .transpose()?;
+    let repurchase_days = read::optional(v, "repurchase_days")
+        .map(|x| read::count(x, &field("repurchase_days")))
+        .transpose()?;
+    let mut neighbours = Vec::new();
+    if let Some(list) = read::optional(v, "neighbours") {
+        let npath = field("neighbours");
+        for (i, n) in read::array(list, &npath)?.iter().enumerate() {
+            let p = index(&npath, i);
+            read::object(n, &p)?;
+            let nid_path = join(&p, "id");
+            let nid = read::id(read::required(n, &p, "id")?, &nid_path)?;
+            let product = match by_id.get(&nid) {
+                Some(&ix) => ix,
+                None => return read::fail(&nid_path, format!("unknown product \"{nid}\"")),
+            };
+            let score = read::non_negative(read::required(n, &p, "score")?, &join(&p, "score"))?;
+            let count = read::count(read::required(n, &p, "count")?, &join(&p, "count"))?;
+            neighbours.push(Neighbour {
+                product,
+                score,
+                count,
+            });
+        }
+    }
+    Ok(Product {
+        id,
+        variant_ids,
+        url,
+        title,
+        image,
+        price,
+        compare_at_price,
+        available,
+        product_type,
+        vendor,
+        tags,
+        rating,
+        review_count,
+        repurchase_days,
+        neighbours,
+    })
+}
+
+fn lookup(by_id: &HashMap<String, usize>, v: &Value, path: &str) -> read::Result<usize> {
+    let id = read::id(v, path)?;
+    match by_id.get(&id) {
+        Some(&i) => Ok(i),
+        None => read::fail(path, format!("unknown product \"{id}\"")),
+    }
+}
+
+fn parse_rules(v: &Value, by_id: &HashMap<String, usize>) -> read::Result<Rules> {
+    read::object(v, "rules")?;
+    let mut rules = Rules::default();
+    if let Some(pin) = read::optional(v, "pin") {
+        for (key, list) in read::object(pin, "rules.pin")? {
+            let path = format!("rules.pin[\"{key}\"]");
+            let from = lookup(by_id, &Value::Str(key.clone()), &path)?;
+            let targets = read::array(list, &path)?
+                .iter()
+                .enumerate()
+                .map(|(i, x)| lookup(by_id, x, &index(&path, i)))
+                .collect::<read::Result<Vec<_>>>()?;
+            rules.pin.insert(from, targets);
+        }
+    }
+    if let Some(ex) = read::optional(v, "exclude") {
+        for (i, x) in read::array(ex, "rules.exclude")?.iter().enumerate() {
+            rules
+                .exclude
+                .push(lookup(by_id, x, &index("rules.exclude", i))?);
+        }
+    }
+    if let Some(boost) = read::optional(v, "boost") {
+        for (key, factor) in read::object(boost, "rules.boost")? {
+            let path = format!("rules.boost[\"{key}\"]");
+            let product = lookup(by_id, &Value::Str(key.clone()), &path)?;
+            let f = read::non_negative(factor, &path)?;
+            if f == 0.0 {
+                return read::fail(&path, "expected a factor > 0 (use rules.exclude to hide)");
+            }
+            rules.boost.insert(product, f);
+        }
+    }
+    Ok(rules)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = include_str!("../../tests/fixtures/catalog-example.json");
+
+    fn check(input: &str, expected: &str) {
+        let got = match Catalog::parse(input) {
+            Ok(c) => format!(
+                "ok: {} products, first {} at {} {}",
+                c.products.len(),
+                c.products[0].title,
+                c.products[0].price,
+                c.shop.currency.code()
+            ),
+            Err(e) => e.to_string(),
+        };
+        assert_eq!(got, expected);
+    }
+
+    /// The example with one JSON fragment replaced.
+    fn with(from: &str, to: &str) -> String {
+        assert!(EXAMPLE.contains(from), "fixture lacks {from}");
+        EXAMPLE.replacen(from, to, 1)
+    }
+
+    #[test]
+    fn the_documented_example_parses() {
+        check(
+            EXAMPLE,
+            "ok: 3 products, first White Hanging Heart T-Light Holder at 295 GBP",
+        );
+        let docs = include_str!("../../docs/snapshot.md");
+        let start = docs.find("```json\n").expect("docs example") + 8;
+        let end = start + docs[start..].find("```").expect("docs example end");
+        assert_eq!(
+            json::parse(&docs[start..end]),
+            json::parse(EXAMPLE),
+            "docs/snapshot.md and the fixture differ"
+        );
+    }
+
+    #[test]
+    fn bad_snapshots_name_the_place() {
+        check(
+            &with("\"price\": 425", "\"price\": 12.99"),
+            "snapshot products[1].price: expected integer minor units, got 12.99",
+        );
+        check(
+            &with("\"price\": 425", "\"price\": \"12.99\""),
+            "snapshot products[1].price: expected integer minor units, got \"12.99\"",
+        );
+        check(
+            &with("\"version\": 1", "\"version\": 2"),
+            "snapshot version: this crossbuy understands snapshot version 1, got 2; update crossbuy.js",
+        );
+        check(
+            &with("\"title\": \"White Metal Lantern\",", "\"title\": null,"),
+            "snapshot products[1].title: missing",
+        );
+        check(
+            &with(
+                "{ \"id\": \"84406B\", \"score\"",
+                "{ \"id\": \"NOPE\", \"score\"",
+            ),
+            "snapshot products[0].neighbours[1].id: unknown product \"NOPE\"",
+        );
+        check(
+            &with("\"/img/71053.svg\"", "\"javascript:alert(1)\""),
+            "snapshot products[1].image: expected an http(s) or shop-relative url, got \"javascript:alert(1)\"",
+        );
+        check(
+            &with(
+                "\"id\": \"71053\",\n      \"variant_ids\"",
+                "\"id\": \"85123A\",\n      \"variant_ids\"",
+            ),
+            "snapshot products[1].id: duplicate product id \"85123A\" (first at products[0])",
+        );
+        check(
+            &with("\"currency\": \"GBP\"", "\"currency\": \"pounds\""),
+            "snapshot shop.currency: expected an ISO 4217 code such as \"GBP\", got \"pounds\"",
+        );
+        check(
+            &with("\"exclude\": [\"84406B\"]", "\"exclude\": [\"X\"]"),
+            "snapshot rules.exclude[0]: unknown product \"X\"",
+        );
+        check(
+            &with("\"rating\": 4.7", "\"rating\": 7"),
+            "snapshot products[0].rating: expected a rating from 0 to 5, got 7",
+        );
+        check(
+            "{\"version\": 1,",
+            "snapshot is not valid JSON: line 1, column 15: expected a quoted key in object",
+        );
+        check("[]", "snapshot (root): expected an object, got an array");
+    }
+
+    #[test]
+    fn was_price_only_when_higher() {
+        let c = Catalog::parse(EXAMPLE).expect("example");
+        assert_eq!(c.products[0].was_price(), Some(350));
+        let c = Catalog::parse(&with(
+            "\"compare_at_price\": 350",
+            "\"compare_at_price\": 295",
+        ))
+        .expect("example");
+        assert_eq!(c.products[0].was_price(), None);
+    }
+}
