@@ -9,6 +9,7 @@ pub mod money;
 pub mod read;
 pub mod score;
 pub mod snapshot;
+pub mod time;
 
 pub use context::{ContextError, LineItem, PageContext, PageKind};
 pub use money::{Currency, Money};
