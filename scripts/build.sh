@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds what the demo shop serves: the wasm package (wasm-pack, release, wasm-opt from the
+# profile in Cargo.toml), its two runtime files copied to www/pkg/, and the demo catalog
+# snapshot built by `crossbuy snapshot` from the committed Shopify exports in demo/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { echo "build: $*" >&2; }
+die() { echo "build: error: $*" >&2; exit 1; }
+
+step "wasm-pack build --target web --release"
+wasm-pack --log-level warn build --target web --release --out-dir pkg >&2 \
+  || die "wasm-pack build failed (see above)"
+for f in crossbuy.js crossbuy_bg.wasm; do
+  [ -f "pkg/$f" ] || die "wasm-pack did not write pkg/$f"
+done
+mkdir -p www/pkg
+cp pkg/crossbuy.js pkg/crossbuy_bg.wasm www/pkg/
+
+step "crossbuy snapshot -> www/demo/catalog.json"
+cargo build --release --quiet --bin crossbuy || die "cargo build --release --bin crossbuy failed"
+mkdir -p www/demo
+target/release/crossbuy snapshot \
+  --products demo/products_export.csv --orders demo/orders_export.csv \
+  -o www/demo/catalog.json \
+  || die "crossbuy snapshot could not build the demo catalog from demo/*.csv"

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `npm test`: every check, in order, stopping at the first failure with the step's name.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+# wasm-pack test drives this chromedriver instead of downloading one.
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+export CHROME="${CHROME:-/usr/bin/chromium}"
+
+started=$SECONDS
+current=""
+step() {
+  current="$1"
+  echo >&2
+  echo "== test: $1 ($((SECONDS - started)) s)" >&2
+}
+trap 'status=$?; if [ $status -ne 0 ]; then echo >&2; echo "npm test: FAILED at step: $current (exit $status)" >&2; fi' EXIT
+
+step "setup"
+bash scripts/setup.sh
+step "build (wasm-pack, demo snapshot)"
+bash scripts/build.sh
+step "cargo fmt --check"
+cargo fmt --all --check
+step "cargo clippy (native, all targets)"
+cargo clippy --quiet --all-targets -- -D warnings
+step "cargo clippy (wasm32, lib and tests)"
+cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests -- -D warnings
+step "cargo test"
+cargo test --quiet
+step "wasm-pack test --headless --chrome"
+wasm-pack --log-level warn test --headless --chrome
+step "size budget"
+node scripts/size.mjs
+step "end-to-end (Chromium)"
+node --test --test-concurrency=1 tests/e2e/
+trap - EXIT
+echo "npm test: all steps passed in $((SECONDS - started)) s" >&2

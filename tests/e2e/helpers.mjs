@@ -1,0 +1,121 @@
+// Shared by the end-to-end tests: the demo shop on a random port, Debian's Chromium driven by
+// playwright-core, and what the widget should show, computed from the catalog snapshot on
+// its own (not by asking crossbuy).
+import { chromium } from "playwright-core";
+import { start } from "../../scripts/serve.mjs";
+
+/** The flags of webdriver.json: headless, no sandbox (root in CI), no calls home. */
+export const CHROME_ARGS = [
+  "--headless=new",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+/** How long a shopper would wait for the widget before giving up, in milliseconds. */
+export const WIDGET_TIMEOUT = 15_000;
+
+/** Starts the demo shop and a browser; `close()` stops both. */
+export async function openShop() {
+  const shop = await start({ port: 0 });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROME || "/usr/bin/chromium",
+    args: CHROME_ARGS,
+  });
+  return {
+    shop,
+    browser,
+    close: async () => {
+      await browser.close();
+      await shop.close();
+    },
+  };
+}
+
+/**
+ * Opens `path` of the shop in a fresh browser context (its own cookies, so its own cart) and
+ * records what a developer would see in the console: every console message and every
+ * uncaught page error.
+ */
+export async function visit({ shop, browser }, path) {
+  const context = await browser.newContext({ locale: "en-GB" });
+  const page = await context.newPage();
+  const console = [];
+  const pageErrors = [];
+  page.on("console", (m) => console.push({ type: m.type(), text: m.text() }));
+  page.on("pageerror", (e) => pageErrors.push(String(e)));
+  await page.goto(new URL(path, shop.url).href);
+  return { page, context, console, pageErrors };
+}
+
+/** The widget's cards, in the order shown. */
+export function cards(page) {
+  return page.locator("#crossbuy li.cb-card");
+}
+
+/** The page's crossbuy context, as the page declares it. */
+export async function pageContext(page) {
+  return JSON.parse(await page.locator("#crossbuy-context").textContent());
+}
+
+/** The catalog snapshot the shop serves. */
+export async function shopCatalog(shop, path = "demo/catalog.json") {
+  const res = await fetch(new URL(path, shop.url));
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return res.json();
+}
+
+/**
+ * What scoring v1 (docs/snapshot.md) picks for a context, from the snapshot alone: the
+ * merchant's pins first, then neighbour scores summed over the context items, times the
+ * boost, best first, ties by product id; never a context item, an unavailable or an excluded
+ * product. Returns product ids, best first, all of them (the caller takes as many as shown).
+ */
+export function expectedRanking(catalog, context) {
+  const byId = new Map(catalog.products.map((p) => [String(p.id), p]));
+  const byVariant = new Map();
+  for (const p of catalog.products) for (const v of p.variant_ids) if (!byVariant.has(String(v))) byVariant.set(String(v), p);
+  const inContext = [];
+  for (const item of context.items) {
+    const p = byId.get(String(item.product_id)) ?? byVariant.get(String(item.variant_id));
+    if (p && !inContext.includes(p)) inContext.push(p);
+  }
+  const rules = catalog.rules ?? {};
+  const excluded = new Set((rules.exclude ?? []).map(String));
+  const eligible = (id) => {
+    const p = byId.get(id);
+    return p && p.available !== false && !inContext.includes(p) && !excluded.has(id);
+  };
+  const pinned = [];
+  for (const c of inContext) {
+    for (const id of (rules.pin ?? {})[c.id] ?? []) {
+      if (eligible(String(id)) && !pinned.includes(String(id))) pinned.push(String(id));
+    }
+  }
+  const sums = new Map();
+  for (const c of inContext) {
+    for (const n of c.neighbours ?? []) {
+      const id = String(n.id);
+      if (eligible(id) && !pinned.includes(id)) sums.set(id, (sums.get(id) ?? 0) + n.score);
+    }
+  }
+  const boost = rules.boost ?? {};
+  const scored = [...sums].map(([id, s]) => [id, s * (boost[id] ?? 1)]);
+  scored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return [...pinned, ...scored.map(([id]) => id)];
+}
+
+/** The product of a catalog by id. */
+export function product(catalog, id) {
+  return catalog.products.find((p) => String(p.id) === String(id));
+}
+
+/** Console messages of one type whose text starts with `crossbuy:`. */
+export function crossbuyMessages(messages, type) {
+  return messages.filter((m) => m.type === type && m.text.startsWith("crossbuy:"));
+}
