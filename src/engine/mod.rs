@@ -6,6 +6,8 @@
 pub mod context;
 pub mod json;
 pub mod money;
+pub mod outbox;
+pub mod plan;
 pub mod read;
 pub mod score;
 pub mod snapshot;
