@@ -4,6 +4,7 @@
 //! clock: time is an argument. It builds and is tested natively with `cargo test`.
 
 pub mod context;
+pub mod i18n;
 pub mod json;
 pub mod money;
 pub mod outbox;

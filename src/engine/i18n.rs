@@ -1,0 +1,1037 @@
+//! Every string the widget shows, in English, French, German, Spanish, Dutch, Japanese and
+//! Arabic, with the merchant's overrides on top.
+//!
+//! Text is looked up in this order: the merchant's override for the page's exact locale
+//! (`fr-CA`), for its language (`fr`), for every language (`*`); the built-in table of the
+//! page's language; English. A missing translation therefore shows English, never a key name.
+//!
+//! Templates hold `{placeholder}`s; [`fill`] puts text into them, and only text: the widget
+//! inserts the result with `textContent`. Numbers and money are formatted by the browser's
+//! `Intl` in the web shell, which passes them in as text.
+
+use super::json::{self, Value};
+use super::read::{self, join, FieldError};
+use super::time::TimeUnit;
+
+/// One widget string. The names ([`Key::name`]) are what merchants write in overrides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+#[allow(missing_docs)] // Each variant is documented by its English text in `EN`.
+pub enum Key {
+    Heading,
+    AddToCart,
+    Adding,
+    Added,
+    AddSelected,
+    SelectItem,
+    BundleTotal,
+    YouSave,
+    Save,
+    PercentOff,
+    OriginalPrice,
+    SalePrice,
+    OfferEndsIn,
+    OfferEnded,
+    HideTimer,
+    ShowTimer,
+    MoreTime,
+    TimeExtended,
+    DiscountCode,
+    PairsWith,
+    Rating,
+    RatingOne,
+    RatingLabel,
+    Day,
+    Hour,
+    Minute,
+    Second,
+    Consent,
+    Email,
+    EmailInvalid,
+    ConsentThanks,
+    ConsentGiven,
+    OptOut,
+    Helpful,
+    Yes,
+    No,
+    FeedbackThanks,
+    ErrorAdd,
+    ErrorNetwork,
+    ErrorSoldOut,
+}
+
+/// How many strings there are.
+pub const KEY_COUNT: usize = 40;
+
+impl Key {
+    /// Every key, in table order.
+    pub const ALL: [Key; KEY_COUNT] = [
+        Key::Heading,
+        Key::AddToCart,
+        Key::Adding,
+        Key::Added,
+        Key::AddSelected,
+        Key::SelectItem,
+        Key::BundleTotal,
+        Key::YouSave,
+        Key::Save,
+        Key::PercentOff,
+        Key::OriginalPrice,
+        Key::SalePrice,
+        Key::OfferEndsIn,
+        Key::OfferEnded,
+        Key::HideTimer,
+        Key::ShowTimer,
+        Key::MoreTime,
+        Key::TimeExtended,
+        Key::DiscountCode,
+        Key::PairsWith,
+        Key::Rating,
+        Key::RatingOne,
+        Key::RatingLabel,
+        Key::Day,
+        Key::Hour,
+        Key::Minute,
+        Key::Second,
+        Key::Consent,
+        Key::Email,
+        Key::EmailInvalid,
+        Key::ConsentThanks,
+        Key::ConsentGiven,
+        Key::OptOut,
+        Key::Helpful,
+        Key::Yes,
+        Key::No,
+        Key::FeedbackThanks,
+        Key::ErrorAdd,
+        Key::ErrorNetwork,
+        Key::ErrorSoldOut,
+    ];
+
+    /// The name merchants use in overrides, such as `"add_to_cart"`.
+    pub fn name(self) -> &'static str {
+        NAMES[self as usize]
+    }
+
+    /// The key called `name`.
+    pub fn from_name(name: &str) -> Option<Key> {
+        NAMES.iter().position(|&n| n == name).map(|i| Key::ALL[i])
+    }
+
+    /// The English template, which also lists the placeholders the key takes.
+    pub fn english(self) -> &'static str {
+        EN[self as usize]
+    }
+}
+
+const NAMES: [&str; KEY_COUNT] = [
+    "heading",
+    "add_to_cart",
+    "adding",
+    "added",
+    "add_selected",
+    "select_item",
+    "bundle_total",
+    "you_save",
+    "save",
+    "percent_off",
+    "original_price",
+    "sale_price",
+    "offer_ends_in",
+    "offer_ended",
+    "hide_timer",
+    "show_timer",
+    "more_time",
+    "time_extended",
+    "discount_code",
+    "pairs_with",
+    "rating",
+    "rating_one",
+    "rating_label",
+    "day",
+    "hour",
+    "minute",
+    "second",
+    "consent",
+    "email",
+    "email_invalid",
+    "consent_thanks",
+    "consent_given",
+    "opt_out",
+    "helpful",
+    "yes",
+    "no",
+    "feedback_thanks",
+    "error_add",
+    "error_network",
+    "error_sold_out",
+];
+
+type Table = [&'static str; KEY_COUNT];
+
+static EN: Table = [
+    "Frequently bought together",
+    "Add to cart",
+    "Adding…",
+    "Added to cart",
+    "Add selected to cart",
+    "Include {title}",
+    "Total: {amount}",
+    "You save {amount}",
+    "Save {amount}",
+    "-{percent}%",
+    "Original price",
+    "Sale price",
+    "Offer ends in {time}",
+    "This offer has ended",
+    "Hide timer",
+    "Show timer",
+    "Give me more time",
+    "More time added: the offer now ends in {time}",
+    "Code {code} is applied at checkout",
+    "Pairs with your {title}",
+    "{rating} ({count} reviews)",
+    "{rating} (1 review)",
+    "Rated {rating} out of 5",
+    "{n} d",
+    "{n} h",
+    "{n} min",
+    "{n} s",
+    "Email me tips and offers for my order",
+    "Email",
+    "Enter a valid email address",
+    "Thanks! We'll email you tips and offers for your order.",
+    "You agreed to marketing emails at checkout.",
+    "Don't email me",
+    "Was this helpful?",
+    "Yes",
+    "No",
+    "Thanks for your feedback",
+    "Could not add to cart: {message}",
+    "Could not reach the shop. Please try again.",
+    "Sorry, this item is sold out.",
+];
+
+// French typography puts a no-break space before `:`, `!`, `?` and a narrow one before `%`.
+static FR: Table = [
+    "Souvent achetés ensemble",
+    "Ajouter au panier",
+    "Ajout…",
+    "Ajouté au panier",
+    "Ajouter la sélection au panier",
+    "Inclure {title}",
+    "Total\u{a0}: {amount}",
+    "Vous économisez {amount}",
+    "Économisez {amount}",
+    "-{percent}\u{202f}%",
+    "Prix d’origine",
+    "Prix soldé",
+    "L’offre se termine dans {time}",
+    "Cette offre est terminée",
+    "Masquer le minuteur",
+    "Afficher le minuteur",
+    "Donnez-moi plus de temps",
+    "Délai prolongé\u{a0}: l’offre se termine dans {time}",
+    "Le code {code} est appliqué au paiement",
+    "S’accorde avec votre {title}",
+    "{rating} ({count} avis)",
+    "{rating} (1 avis)",
+    "Noté {rating} sur 5",
+    "{n} j",
+    "{n} h",
+    "{n} min",
+    "{n} s",
+    "Envoyez-moi des conseils et des offres pour ma commande",
+    "E-mail",
+    "Saisissez une adresse e-mail valide",
+    "Merci\u{a0}! Nous vous enverrons des conseils et des offres pour votre commande.",
+    "Vous avez accepté les e-mails marketing lors du paiement.",
+    "Ne m’envoyez pas d’e-mails",
+    "Cela vous a-t-il été utile\u{a0}?",
+    "Oui",
+    "Non",
+    "Merci pour votre avis",
+    "Impossible d’ajouter au panier\u{a0}: {message}",
+    "Impossible de joindre la boutique. Veuillez réessayer.",
+    "Désolé, cet article est épuisé.",
+];
+
+static DE: Table = [
+    "Wird oft zusammen gekauft",
+    "In den Warenkorb",
+    "Wird hinzugefügt…",
+    "Zum Warenkorb hinzugefügt",
+    "Auswahl in den Warenkorb",
+    "{title} auswählen",
+    "Gesamt: {amount}",
+    "Sie sparen {amount}",
+    "{amount} sparen",
+    "-{percent}\u{a0}%",
+    "Ursprünglicher Preis",
+    "Angebotspreis",
+    "Angebot endet in {time}",
+    "Dieses Angebot ist abgelaufen",
+    "Timer ausblenden",
+    "Timer einblenden",
+    "Ich brauche mehr Zeit",
+    "Mehr Zeit hinzugefügt: Das Angebot endet in {time}",
+    "Code {code} wird an der Kasse angewendet",
+    "Passt zu {title}",
+    "{rating} ({count} Bewertungen)",
+    "{rating} (1 Bewertung)",
+    "Mit {rating} von 5 bewertet",
+    "{n} T.",
+    "{n} Std.",
+    "{n} Min.",
+    "{n} Sek.",
+    "Tipps und Angebote zu meiner Bestellung per E-Mail erhalten",
+    "E-Mail",
+    "Geben Sie eine gültige E-Mail-Adresse ein",
+    "Danke! Wir senden Ihnen Tipps und Angebote zu Ihrer Bestellung.",
+    "Sie haben beim Bezahlen Marketing-E-Mails zugestimmt.",
+    "Keine E-Mails senden",
+    "War das hilfreich?",
+    "Ja",
+    "Nein",
+    "Danke für Ihr Feedback",
+    "Konnte nicht in den Warenkorb gelegt werden: {message}",
+    "Der Shop ist nicht erreichbar. Bitte versuchen Sie es erneut.",
+    "Dieser Artikel ist leider ausverkauft.",
+];
+
+static ES: Table = [
+    "Comprados juntos habitualmente",
+    "Añadir al carrito",
+    "Añadiendo…",
+    "Añadido al carrito",
+    "Añadir selección al carrito",
+    "Incluir {title}",
+    "Total: {amount}",
+    "Ahorras {amount}",
+    "Ahorra {amount}",
+    "-{percent}\u{a0}%",
+    "Precio original",
+    "Precio de oferta",
+    "La oferta termina en {time}",
+    "Esta oferta ha terminado",
+    "Ocultar temporizador",
+    "Mostrar temporizador",
+    "Dame más tiempo",
+    "Tiempo ampliado: la oferta termina en {time}",
+    "El código {code} se aplica al pagar",
+    "Combina con tu {title}",
+    "{rating} ({count} reseñas)",
+    "{rating} (1 reseña)",
+    "Valoración: {rating} de 5",
+    "{n} d",
+    "{n} h",
+    "{n} min",
+    "{n} s",
+    "Quiero recibir por correo consejos y ofertas para mi pedido",
+    "Correo electrónico",
+    "Introduce un correo electrónico válido",
+    "¡Gracias! Te enviaremos consejos y ofertas para tu pedido.",
+    "Aceptaste recibir correos de marketing al pagar.",
+    "No quiero recibir correos",
+    "¿Te ha resultado útil?",
+    "Sí",
+    "No",
+    "Gracias por tu opinión",
+    "No se pudo añadir al carrito: {message}",
+    "No se pudo conectar con la tienda. Inténtalo de nuevo.",
+    "Lo sentimos, este artículo está agotado.",
+];
+
+static NL: Table = [
+    "Vaak samen gekocht",
+    "In winkelwagen",
+    "Toevoegen…",
+    "Toegevoegd aan winkelwagen",
+    "Selectie in winkelwagen",
+    "{title} selecteren",
+    "Totaal: {amount}",
+    "Je bespaart {amount}",
+    "Bespaar {amount}",
+    "-{percent}%",
+    "Oorspronkelijke prijs",
+    "Actieprijs",
+    "Aanbieding eindigt over {time}",
+    "Deze aanbieding is afgelopen",
+    "Timer verbergen",
+    "Timer tonen",
+    "Geef me meer tijd",
+    "Meer tijd: de aanbieding eindigt over {time}",
+    "Code {code} wordt toegepast bij het afrekenen",
+    "Past bij je {title}",
+    "{rating} ({count} reviews)",
+    "{rating} (1 review)",
+    "Beoordeeld met {rating} van 5",
+    "{n} d",
+    "{n} u",
+    "{n} min",
+    "{n} s",
+    "Mail me tips en aanbiedingen voor mijn bestelling",
+    "E-mail",
+    "Vul een geldig e-mailadres in",
+    "Bedankt! We mailen je tips en aanbiedingen voor je bestelling.",
+    "Je hebt bij het afrekenen ingestemd met marketingmails.",
+    "Mail me niet",
+    "Was dit nuttig?",
+    "Ja",
+    "Nee",
+    "Bedankt voor je feedback",
+    "Toevoegen aan winkelwagen mislukt: {message}",
+    "De winkel is niet bereikbaar. Probeer het opnieuw.",
+    "Sorry, dit artikel is uitverkocht.",
+];
+
+static JA: Table = [
+    "よく一緒に購入されている商品",
+    "カートに追加",
+    "追加中…",
+    "カートに追加しました",
+    "選択した商品をカートに追加",
+    "{title}を含める",
+    "合計：{amount}",
+    "{amount}お得",
+    "{amount}オフ",
+    "{percent}%オフ",
+    "通常価格",
+    "セール価格",
+    "終了まであと{time}",
+    "このオファーは終了しました",
+    "タイマーを非表示",
+    "タイマーを表示",
+    "時間を延長する",
+    "時間を延長しました。終了まであと{time}",
+    "コード{code}はお支払い時に適用されます",
+    "ご購入の{title}にぴったり",
+    "{rating}（レビュー{count}件）",
+    "{rating}（レビュー1件）",
+    "5つ星のうち{rating}",
+    "{n}日",
+    "{n}時間",
+    "{n}分",
+    "{n}秒",
+    "ご注文に関するヒントとお得な情報をメールで受け取る",
+    "メールアドレス",
+    "有効なメールアドレスを入力してください",
+    "ありがとうございます。ご注文に関するヒントとお得な情報をお送りします。",
+    "お支払い時にマーケティングメールの受信に同意されました。",
+    "メールを受け取らない",
+    "お役に立ちましたか？",
+    "はい",
+    "いいえ",
+    "ご意見ありがとうございます",
+    "カートに追加できませんでした：{message}",
+    "ショップに接続できませんでした。もう一度お試しください。",
+    "申し訳ありません。この商品は売り切れです。",
+];
+
+static AR: Table = [
+    "يُشترى معًا بشكل متكرر",
+    "أضف إلى السلة",
+    "جارٍ الإضافة…",
+    "تمت الإضافة إلى السلة",
+    "أضف المحدد إلى السلة",
+    "تضمين {title}",
+    "الإجمالي: {amount}",
+    "توفّر {amount}",
+    "وفّر {amount}",
+    "-{percent}٪",
+    "السعر الأصلي",
+    "سعر التخفيض",
+    "ينتهي العرض خلال {time}",
+    "انتهى هذا العرض",
+    "إخفاء المؤقت",
+    "إظهار المؤقت",
+    "أريد مزيدًا من الوقت",
+    "تمت إضافة وقت: ينتهي العرض خلال {time}",
+    "يُطبَّق الرمز {code} عند الدفع",
+    "يناسب {title} الذي اشتريته",
+    "{rating} (عدد المراجعات: {count})",
+    "{rating} (مراجعة واحدة)",
+    "التقييم {rating} من 5",
+    "{n} ي",
+    "{n} س",
+    "{n} د",
+    "{n} ث",
+    "أرسل لي نصائح وعروضًا لطلبي عبر البريد الإلكتروني",
+    "البريد الإلكتروني",
+    "أدخل عنوان بريد إلكتروني صالحًا",
+    "شكرًا! سنرسل إليك نصائح وعروضًا لطلبك.",
+    "لقد وافقت على رسائل التسويق عند الدفع.",
+    "لا ترسل لي رسائل",
+    "هل كان هذا مفيدًا؟",
+    "نعم",
+    "لا",
+    "شكرًا على ملاحظاتك",
+    "تعذّرت الإضافة إلى السلة: {message}",
+    "تعذّر الوصول إلى المتجر. يُرجى المحاولة مرة أخرى.",
+    "عذرًا، هذا المنتج نفد من المخزون.",
+];
+
+/// A language with a built-in table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// English, also the fallback.
+    En,
+    /// French.
+    Fr,
+    /// German.
+    De,
+    /// Spanish.
+    Es,
+    /// Dutch.
+    Nl,
+    /// Japanese.
+    Ja,
+    /// Arabic.
+    Ar,
+}
+
+impl Lang {
+    /// The built-in language for a BCP 47 tag: `fr-CA` → French, `pt-BR` → English.
+    pub fn match_locale(tag: &str) -> Lang {
+        match primary(tag).as_str() {
+            "fr" => Lang::Fr,
+            "de" => Lang::De,
+            "es" => Lang::Es,
+            "nl" => Lang::Nl,
+            "ja" => Lang::Ja,
+            "ar" => Lang::Ar,
+            _ => Lang::En,
+        }
+    }
+
+    /// The ISO 639-1 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+            Lang::De => "de",
+            Lang::Es => "es",
+            Lang::Nl => "nl",
+            Lang::Ja => "ja",
+            Lang::Ar => "ar",
+        }
+    }
+
+    fn table(self) -> &'static Table {
+        match self {
+            Lang::En => &EN,
+            Lang::Fr => &FR,
+            Lang::De => &DE,
+            Lang::Es => &ES,
+            Lang::Nl => &NL,
+            Lang::Ja => &JA,
+            Lang::Ar => &AR,
+        }
+    }
+}
+
+/// A locale tag normalised for comparison: lower case, `_` read as `-`.
+fn normalise(tag: &str) -> String {
+    tag.trim().to_ascii_lowercase().replace('_', "-")
+}
+
+/// The primary language subtag, lower case: `"pt"` for `pt_BR`.
+fn primary(tag: &str) -> String {
+    let t = normalise(tag);
+    match t.split_once('-') {
+        Some((p, _)) => p.to_owned(),
+        None => t,
+    }
+}
+
+/// True for languages written right to left (Arabic, Hebrew, Persian, Urdu and others), so the
+/// widget's layout mirrors the page's.
+pub fn is_rtl(tag: &str) -> bool {
+    matches!(
+        primary(tag).as_str(),
+        "ar" | "he" | "iw" | "fa" | "ur" | "ps" | "yi" | "dv" | "ckb" | "sd" | "ug"
+    )
+}
+
+/// Puts `args` into `template`'s `{name}` placeholders. Values go in as they are and are not
+/// searched for placeholders again, so a product title such as `"{amount}"` stays literal. A
+/// placeholder without a value is left out rather than shown as `{name}`; braces that do not
+/// enclose a name (`{ }`, `{A}`) are ordinary text.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match placeholder_at(after) {
+            Some(name) => {
+                if let Some((_, value)) = args.iter().find(|(k, _)| *k == name) {
+                    out.push_str(value);
+                }
+                rest = &after[name.len() + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The placeholder name at the start of `s` (just after a `{`): `[a-z_]+` followed by `}`.
+fn placeholder_at(s: &str) -> Option<&str> {
+    let end = s.find('}')?;
+    let name = &s[..end];
+    (!name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')).then_some(name)
+}
+
+/// The placeholder names in a template, in order.
+fn placeholders(template: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        rest = &rest[open + 1..];
+        if let Some(name) = placeholder_at(rest) {
+            names.push(name);
+            rest = &rest[name.len() + 1..];
+        }
+    }
+    names
+}
+
+/// Why the merchant's strings were refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StringsError {
+    /// Not JSON.
+    #[error("strings are not valid JSON: {0}")]
+    Syntax(#[from] json::SyntaxError),
+    /// A language, key or text is wrong.
+    #[error("{0}")]
+    Field(#[from] FieldError),
+}
+
+/// The merchant's texts: for each language tag (`"fr"`, `"pt-BR"`, or `"*"` for every
+/// language), a map from key name to template.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// (normalised tag, key, text), in source order.
+    entries: Vec<(String, Key, String)>,
+}
+
+impl Overrides {
+    /// Reads overrides JSON such as `{"*": {"heading": "Complete the look"},
+    /// "fr": {"heading": "Complétez le look"}}`. Errors name the place from `strings`, as in
+    /// `strings.fr.headng: unknown key`.
+    pub fn parse(text: &str) -> Result<Overrides, StringsError> {
+        Ok(Overrides::from_value(&json::parse(text)?, "strings")?)
+    }
+
+    /// Validates already parsed overrides; `path` names their place in the document.
+    pub fn from_value(v: &Value, path: &str) -> read::Result<Overrides> {
+        let mut entries = Vec::new();
+        for (tag, texts) in read::object(v, path)? {
+            let tag_path = join(path, tag);
+            if !is_language_tag(tag) {
+                return read::fail(
+                    &tag_path,
+                    "expected a language tag such as \"fr\" or \"pt-BR\", or \"*\" for every language",
+                );
+            }
+            for (name, text) in read::object(texts, &tag_path)? {
+                let text_path = join(&tag_path, name);
+                let Some(key) = Key::from_name(name) else {
+                    return read::fail(&text_path, unknown_key_message());
+                };
+                let text = read::string(text, &text_path)?;
+                if text.trim().is_empty() {
+                    return read::fail(&text_path, "expected text, got an empty string");
+                }
+                let allowed = placeholders(key.english());
+                if let Some(bad) = placeholders(&text)
+                    .into_iter()
+                    .find(|p| !allowed.contains(p))
+                {
+                    return read::fail(&text_path, bad_placeholder_message(bad, &allowed));
+                }
+                entries.push((normalise(tag), key, text));
+            }
+        }
+        Ok(Overrides { entries })
+    }
+
+    fn find(&self, tag: &str, key: Key) -> Option<&str> {
+        // Later entries win, as later keys do in JSON.
+        self.entries
+            .iter()
+            .rev()
+            .find(|(t, k, _)| t == tag && *k == key)
+            .map(|(_, _, text)| text.as_str())
+    }
+}
+
+fn is_language_tag(tag: &str) -> bool {
+    if tag == "*" {
+        return true;
+    }
+    let mut parts = tag.split(['-', '_']);
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+fn unknown_key_message() -> String {
+    let mut m = String::from("unknown key; the keys are ");
+    m.push_str(&NAMES.join(", "));
+    m
+}
+
+fn bad_placeholder_message(bad: &str, allowed: &[&str]) -> String {
+    let mut m = String::from("unknown placeholder {");
+    m.push_str(bad);
+    m.push('}');
+    if allowed.is_empty() {
+        m.push_str("; this text takes none");
+    } else {
+        m.push_str("; this text takes ");
+        let list: Vec<String> = allowed.iter().map(|a| ["{", a, "}"].concat()).collect();
+        m.push_str(&list.join(", "));
+    }
+    m
+}
+
+/// The strings for one page: its locale, resolved against the built-in tables and the
+/// merchant's overrides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Strings {
+    lang: Lang,
+    rtl: bool,
+    /// Separator between countdown units: none in Japanese and Chinese, a space elsewhere.
+    compact: bool,
+    /// The overrides that apply to this locale, most specific first per key.
+    texts: Vec<(Key, String)>,
+}
+
+impl Strings {
+    /// The strings for a page in `locale` (BCP 47, such as `"fr-CA"`; empty for English).
+    pub fn new(locale: &str, overrides: &Overrides) -> Strings {
+        let exact = normalise(locale);
+        let language = primary(locale);
+        let mut texts = Vec::new();
+        for key in Key::ALL {
+            let found = overrides
+                .find(&exact, key)
+                .or_else(|| overrides.find(&language, key))
+                .or_else(|| overrides.find("*", key));
+            if let Some(text) = found {
+                texts.push((key, text.to_owned()));
+            }
+        }
+        Strings {
+            lang: Lang::match_locale(locale),
+            rtl: is_rtl(locale),
+            compact: matches!(language.as_str(), "ja" | "zh"),
+            texts,
+        }
+    }
+
+    /// The built-in language in use (English when the locale has no table).
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// `"rtl"` or `"ltr"`, for the widget's `dir` attribute.
+    pub fn dir(&self) -> &'static str {
+        if self.rtl {
+            "rtl"
+        } else {
+            "ltr"
+        }
+    }
+
+    /// The template for `key`.
+    pub fn get(&self, key: Key) -> &str {
+        if let Some((_, text)) = self.texts.iter().find(|(k, _)| *k == key) {
+            return text;
+        }
+        let own = self.lang.table()[key as usize];
+        if own.is_empty() {
+            key.english()
+        } else {
+            own
+        }
+    }
+
+    /// The text for `key` with its placeholders filled (see [`fill`]).
+    pub fn text(&self, key: Key, args: &[(&str, &str)]) -> String {
+        fill(self.get(key), args)
+    }
+
+    /// A countdown such as `"1 d 3 h"` (`"1日3時間"` in Japanese) from its parts; `number`
+    /// formats each figure (the web shell passes `Intl.NumberFormat`).
+    pub fn duration(&self, parts: &[(u64, TimeUnit)], number: &dyn Fn(u64) -> String) -> String {
+        let mut out = String::new();
+        for (i, &(n, unit)) in parts.iter().enumerate() {
+            if i > 0 && !self.compact {
+                out.push(' ');
+            }
+            let key = match unit {
+                TimeUnit::Day => Key::Day,
+                TimeUnit::Hour => Key::Hour,
+                TimeUnit::Minute => Key::Minute,
+                TimeUnit::Second => Key::Second,
+            };
+            out.push_str(&self.text(key, &[("n", &number(n))]));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `key` is a key name, or `@dir`/`@lang`; `overrides` is JSON or empty. Shows the text
+    /// the shopper sees, or the merchant's error.
+    fn check(locale: &str, overrides: &str, key: &str, args: &[(&str, &str)], expected: &str) {
+        let overrides = if overrides.is_empty() {
+            Overrides::default()
+        } else {
+            match Overrides::parse(overrides) {
+                Ok(o) => o,
+                Err(e) => {
+                    assert_eq!(e.to_string(), expected, "overrides {overrides}");
+                    return;
+                }
+            }
+        };
+        let s = Strings::new(locale, &overrides);
+        let got = match key {
+            "@dir" => s.dir().to_owned(),
+            "@lang" => s.lang().code().to_owned(),
+            name => s.text(Key::from_name(name).expect("test key"), args),
+        };
+        assert_eq!(got, expected, "{locale} {key}");
+    }
+
+    #[test]
+    fn the_page_locale_picks_the_language() {
+        check("en-GB", "", "heading", &[], "Frequently bought together");
+        check("fr-CA", "", "heading", &[], "Souvent achetés ensemble");
+        check("FR_fr", "", "@lang", &[], "fr");
+        check("de-AT", "", "add_to_cart", &[], "In den Warenkorb");
+        check("es-MX", "", "offer_ended", &[], "Esta oferta ha terminado");
+        check("nl-BE", "", "add_selected", &[], "Selectie in winkelwagen");
+        check("ja-JP", "", "heading", &[], "よく一緒に購入されている商品");
+        check("ar-EG", "", "add_to_cart", &[], "أضف إلى السلة");
+        // No table: English, never a key name.
+        check("pt-BR", "", "heading", &[], "Frequently bought together");
+        check("", "", "@lang", &[], "en");
+        check("zz", "", "add_to_cart", &[], "Add to cart");
+    }
+
+    #[test]
+    fn right_to_left_languages() {
+        for (locale, dir) in [
+            ("ar", "rtl"),
+            ("ar-SA", "rtl"),
+            ("he-IL", "rtl"),
+            ("fa", "rtl"),
+            ("ur-PK", "rtl"),
+            ("en", "ltr"),
+            ("fr-CA", "ltr"),
+            ("ja", "ltr"),
+            ("arn", "ltr"),
+        ] {
+            check(locale, "", "@dir", &[], dir);
+        }
+    }
+
+    #[test]
+    fn placeholders_take_text_only() {
+        check(
+            "en",
+            "",
+            "you_save",
+            &[("amount", "£5.90")],
+            "You save £5.90",
+        );
+        check(
+            "fr",
+            "",
+            "you_save",
+            &[("amount", "5,90 €")],
+            "Vous économisez 5,90 €",
+        );
+        check("ja", "", "save", &[("amount", "￥300")], "￥300オフ");
+        check("en", "", "percent_off", &[("percent", "20")], "-20%");
+        check(
+            "fr",
+            "",
+            "percent_off",
+            &[("percent", "20")],
+            "-20\u{202f}%",
+        );
+        check(
+            "en",
+            "",
+            "pairs_with",
+            &[("title", "<img src=x onerror=alert(1)> {amount}")],
+            "Pairs with your <img src=x onerror=alert(1)> {amount}",
+        );
+        check(
+            "en",
+            "",
+            "rating",
+            &[("rating", "4.8"), ("count", "1,203")],
+            "4.8 (1,203 reviews)",
+        );
+        check(
+            "ar",
+            "",
+            "rating",
+            &[("rating", "4.8"), ("count", "1203")],
+            "4.8 (عدد المراجعات: 1203)",
+        );
+        // A missing value leaves the placeholder out instead of showing "{amount}".
+        check("en", "", "you_save", &[], "You save ");
+    }
+
+    #[test]
+    fn merchant_overrides_win_by_specificity() {
+        let o = r#"{"*": {"heading": "Complete the look"},
+                    "fr": {"heading": "Complétez le look"},
+                    "fr-CA": {"heading": "Complétez l’ensemble"},
+                    "pt": {"heading": "Compre junto", "add_to_cart": "Adicionar"}}"#;
+        check("fr-CA", o, "heading", &[], "Complétez l’ensemble");
+        check("fr-FR", o, "heading", &[], "Complétez le look");
+        check("de", o, "heading", &[], "Complete the look");
+        check("pt-BR", o, "add_to_cart", &[], "Adicionar");
+        // Not overridden for Portuguese, no table: English.
+        check("pt-BR", o, "added", &[], "Added to cart");
+        check("de", o, "added", &[], "Zum Warenkorb hinzugefügt");
+        check(
+            "en",
+            r#"{"en": {"you_save": "{amount} off your bundle"}}"#,
+            "you_save",
+            &[("amount", "$4")],
+            "$4 off your bundle",
+        );
+    }
+
+    #[test]
+    fn bad_overrides_name_the_place() {
+        check(
+            "en",
+            r#"{"fr": {"headng": "x"}}"#,
+            "",
+            &[],
+            &["strings.fr.headng: ", &unknown_key_message()].concat(),
+        );
+        check(
+            "en",
+            r#"{"en": {"you_save": "Save {amont}"}}"#,
+            "",
+            &[],
+            "strings.en.you_save: unknown placeholder {amont}; this text takes {amount}",
+        );
+        check(
+            "en",
+            r#"{"en": {"heading": "Hi {name}"}}"#,
+            "",
+            &[],
+            "strings.en.heading: unknown placeholder {name}; this text takes none",
+        );
+        check(
+            "en",
+            r#"{"en": {"heading": 3}}"#,
+            "",
+            &[],
+            "strings.en.heading: expected a string, got 3",
+        );
+        check(
+            "en",
+            r#"{"en": {"heading": "  "}}"#,
+            "",
+            &[],
+            "strings.en.heading: expected text, got an empty string",
+        );
+        check(
+            "en",
+            r#"{"english!": {}}"#,
+            "",
+            &[],
+            "strings.english!: expected a language tag such as \"fr\" or \"pt-BR\", or \"*\" for every language",
+        );
+        check(
+            "en",
+            r#"{"en": "Hello"}"#,
+            "",
+            &[],
+            "strings.en: expected an object, got \"Hello\"",
+        );
+        check(
+            "en",
+            r#"{"en": {"heading": "x"}"#,
+            "",
+            &[],
+            "strings are not valid JSON: line 1, column 24: expected ',' or '}' in object",
+        );
+    }
+
+    #[test]
+    fn countdown_text_per_language() {
+        let digits = |n: u64| n.to_string();
+        let parts = [(1, TimeUnit::Day), (3, TimeUnit::Hour)];
+        let last = [(4, TimeUnit::Minute), (9, TimeUnit::Second)];
+        for (locale, a, b) in [
+            ("en", "1 d 3 h", "4 min 9 s"),
+            ("fr", "1 j 3 h", "4 min 9 s"),
+            ("de", "1 T. 3 Std.", "4 Min. 9 Sek."),
+            ("nl", "1 d 3 u", "4 min 9 s"),
+            ("ja", "1日3時間", "4分9秒"),
+            ("ar", "1 ي 3 س", "4 د 9 ث"),
+        ] {
+            let s = Strings::new(locale, &Overrides::default());
+            assert_eq!(s.duration(&parts, &digits), a, "{locale}");
+            assert_eq!(s.duration(&last, &digits), b, "{locale}");
+        }
+        let s = Strings::new("en", &Overrides::default());
+        let time = s.duration(&parts, &digits);
+        assert_eq!(
+            s.text(Key::OfferEndsIn, &[("time", &time)]),
+            "Offer ends in 1 d 3 h"
+        );
+    }
+
+    #[test]
+    fn every_table_is_complete_and_keeps_the_placeholders() {
+        for lang in [
+            Lang::En,
+            Lang::Fr,
+            Lang::De,
+            Lang::Es,
+            Lang::Nl,
+            Lang::Ja,
+            Lang::Ar,
+        ] {
+            for key in Key::ALL {
+                let text = lang.table()[key as usize];
+                let name = key.name();
+                let code = lang.code();
+                assert!(!text.trim().is_empty(), "{code} {name} is empty");
+                let mut want = placeholders(key.english());
+                let mut got = placeholders(text);
+                want.sort_unstable();
+                got.sort_unstable();
+                assert_eq!(got, want, "{code} {name}: {text}");
+            }
+        }
+        for (i, key) in Key::ALL.iter().enumerate() {
+            assert_eq!(*key as usize, i, "Key::ALL order");
+            assert_eq!(Key::from_name(key.name()), Some(*key));
+        }
+    }
+}
