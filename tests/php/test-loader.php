@@ -1,0 +1,86 @@
+<?php
+/**
+ * The loader's script tag: where it is enqueued, and the attributes the widget reads.
+ */
+
+test(
+	'enqueued async in the footer on checkout and order-received pages only',
+	function () {
+		shop();
+		$expected = array( 'https://cdn.example/crossbuy/crossbuy.js', array(), null, array( 'in_footer' => true, 'strategy' => 'async' ) );
+		do_action( 'wp_enqueue_scripts' );
+		check( 'another page', $GLOBALS['wp']['enqueued'], array() );
+
+		$GLOBALS['wp']['is_checkout'] = true;
+		do_action( 'wp_enqueue_scripts' );
+		check( 'checkout', $GLOBALS['wp']['enqueued'], array( 'crossbuy' => $expected ) );
+
+		$GLOBALS['wp']['enqueued']    = array();
+		$GLOBALS['wp']['is_checkout'] = false;
+		$GLOBALS['wp']['is_received'] = true;
+		do_action( 'wp_enqueue_scripts' );
+		check( 'order received', $GLOBALS['wp']['enqueued'], array( 'crossbuy' => $expected ) );
+
+		$GLOBALS['wp']['enqueued'] = array();
+		configure( array( 'loader_base' => 'https://cdn.example/crossbuy/' ) );
+		do_action( 'wp_enqueue_scripts' );
+		check( 'no catalog yet: nothing', $GLOBALS['wp']['enqueued'], array() );
+	}
+);
+
+test(
+	'the loader URL from the base URL',
+	function () {
+		foreach ( array(
+			'https://cdn.example/crossbuy/'            => 'https://cdn.example/crossbuy/crossbuy.js',
+			'https://cdn.example/crossbuy'             => 'https://cdn.example/crossbuy/crossbuy.js',
+			'https://cdn.example/v2/crossbuy.js'       => 'https://cdn.example/v2/crossbuy.js',
+			'/wp-content/uploads/crossbuy/'            => '/wp-content/uploads/crossbuy/crossbuy.js',
+		) as $base => $url ) {
+			configure( array( 'loader_base' => $base ) );
+			check( $base, Crossbuy_Settings::loader_url(), $url );
+		}
+	}
+);
+
+test(
+	'the script tag carries the catalog, target, cart kind, Store API endpoint and nonce',
+	function () {
+		shop();
+		$src   = 'https://cdn.example/crossbuy/crossbuy.js';
+		$nonce = wp_create_nonce( 'wc_store_api' );
+		$attrs = 'data-catalog="https://cdn.example/crossbuy/catalog.json" data-target="#crossbuy" data-cart="woocommerce"'
+			. ' data-cart-endpoint="https://shop.example/wp-json/wc/store/v1/cart/add-item" data-cart-nonce="' . $nonce . '"';
+
+		// WordPress 6.3 and later print the strategy themselves.
+		$tag = '<script src="' . $src . '" id="crossbuy-js" async data-wp-strategy="async"></script>' . "\n";
+		check( 'WordPress 6.3+', apply_filters( 'script_loader_tag', $tag, 'crossbuy', $src ), '<script ' . $attrs . ' src="' . $src . '" id="crossbuy-js" async data-wp-strategy="async"></script>' . "\n" );
+
+		// Older WordPress ignores the strategy: crossbuy adds async itself.
+		$tag = "<script type='text/javascript' src='$src' id='crossbuy-js'></script>\n";
+		check( 'WordPress 6.2', apply_filters( 'script_loader_tag', $tag, 'crossbuy', $src ), '<script ' . $attrs . " async type='text/javascript' src='$src' id='crossbuy-js'></script>\n" );
+
+		// An inline script printed before the handle is left alone.
+		$tag = "<script id=\"crossbuy-js-before\">window.x = 1;</script>\n<script src=\"$src\" id=\"crossbuy-js\" async></script>\n";
+		check( 'inline script before', apply_filters( 'script_loader_tag', $tag, 'crossbuy', $src ), "<script id=\"crossbuy-js-before\">window.x = 1;</script>\n<script " . $attrs . " src=\"$src\" id=\"crossbuy-js\" async></script>\n" );
+
+		$other = '<script src="https://shop.example/theme.js" id="theme-js"></script>';
+		check( 'other handles untouched', apply_filters( 'script_loader_tag', $other, 'theme', 'https://shop.example/theme.js' ), $other );
+	}
+);
+
+test(
+	'signal destination attributes, escaped',
+	function () {
+		shop( array( 'signal_kind' => 'klaviyo', 'klaviyo_public_key' => 'AbC123', 'klaviyo_list_id' => 'XyZ789' ) );
+		$a = Crossbuy_Frontend::attributes();
+		check( 'klaviyo', array( $a['data-signals'], $a['data-klaviyo-key'], $a['data-klaviyo-list'], isset( $a['data-webhook-url'] ) ), array( 'klaviyo', 'AbC123', 'XyZ789', false ) );
+
+		shop( array( 'signal_kind' => 'webhook', 'webhook_url' => 'https://hooks.example/crossbuy?shop=a&b="c"' ) );
+		$tag = apply_filters( 'script_loader_tag', '<script src="x.js" id="crossbuy-js" async></script>', 'crossbuy', 'x.js' );
+		check( 'webhook', preg_match( '/ data-signals="webhook" data-webhook-url="([^"]*)"/', $tag, $m ) ? $m[1] : null, 'https://hooks.example/crossbuy?shop=a&amp;b=c' );
+
+		shop( array( 'signal_kind' => 'none' ) );
+		check( 'none', isset( Crossbuy_Frontend::attributes()['data-signals'] ), false );
+	}
+);
