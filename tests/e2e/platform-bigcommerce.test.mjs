@@ -1,0 +1,131 @@
+// The BigCommerce Script Manager snippet (integrations/bigcommerce/crossbuy-script-manager.html),
+// run as the page runs it: its script with {{checkout.order.id}} rendered as BigCommerce does,
+// against stand-ins for the storefront orders and carts APIs in their documented shapes. The
+// test looks at what the page ends up with: the context element and the loader's tag.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import vm from "node:vm";
+
+const HTML = readFileSync(new URL("../../integrations/bigcommerce/crossbuy-script-manager.html", import.meta.url), "utf8");
+const SCRIPT = /<script>([\s\S]*?)<\/script>/.exec(HTML)[1];
+
+/** GET /api/storefront/orders/{id} (Storefront Orders API, Order). */
+const ORDER = {
+  orderId: 118,
+  cartId: "4f2e0b3c-6f4e-4c7d-9d1a-0e5b7a1c2d3e",
+  currency: { name: "Euro", code: "EUR", symbol: "€", decimalPlaces: 2 },
+  isTaxIncluded: true,
+  baseAmount: 61.5,
+  orderAmount: 61.5,
+  orderAmountAsInteger: 6150,
+  customerId: 0,
+  billingAddress: { firstName: "Ada", lastName: "L", email: "ada@example.com", countryCode: "DE" },
+  lineItems: {
+    physicalItems: [
+      { id: "5", productId: 77, variantId: 123, name: "Lantern", quantity: 2, listPrice: 12.5, salePrice: 12.5 },
+      { id: "6", parentId: "5", productId: 78, variantId: 124, name: "Bundled wick", quantity: 1, salePrice: 0 },
+      { id: "8", productId: 80, variantId: 81, name: "Mug", quantity: 1, listPrice: 10, salePrice: 8.995 },
+    ],
+    digitalItems: [{ id: "7", productId: 90, variantId: 95, name: "Guide", quantity: 1, salePrice: 36.5 }],
+    giftCertificates: [{ name: "Gift", quantity: 1, amount: 25 }],
+  },
+  status: "AWAITING_FULFILLMENT",
+};
+
+/** GET /api/storefront/carts (Storefront Carts API): an array, empty without a cart. */
+const CARTS = [{
+  id: "9a7c2b1e-0d3f-4e5a-8b6c-7d8e9f0a1b2c",
+  customerId: 0,
+  email: "",
+  currency: { name: "Yen", code: "JPY", symbol: "¥", decimalPlaces: 0 },
+  lineItems: { physicalItems: [{ id: "c1", productId: 77, variantId: 123, quantity: 3, listPrice: 1200, salePrice: 1200 }], digitalItems: [], giftCertificates: [], customItems: [] },
+}];
+
+/** A page with the snippet's script, BigCommerce rendering {{checkout.order.id}} as `orderId`. */
+async function runSnippet({ orderId = "", respond }) {
+  const appended = [];
+  const logged = [];
+  const requests = [];
+  const element = (tag) => ({
+    tag, attributes: {}, textContent: "",
+    setAttribute(name, value) { this.attributes[name] = String(value); },
+  });
+  const window = {
+    document: { documentElement: { lang: "de-DE" }, body: { appendChild: (el) => appended.push(el) }, createElement: element },
+    console: { error: (m) => logged.push(["error", m]), warn: (m) => logged.push(["warn", m]) },
+    fetch: async (url, init) => {
+      requests.push({ url, credentials: init.credentials });
+      const { status, body } = respond(url);
+      return { ok: status === 200, status, json: async () => body };
+    },
+  };
+  vm.runInNewContext(SCRIPT.replace("{{checkout.order.id}}", orderId), { window });
+  // The snippet's work is one fetch and its promise callbacks: let them all run.
+  await new Promise((resolve) => setImmediate(resolve));
+  return { appended, logged, requests };
+}
+
+const loaderAttributes = {
+  "data-catalog": "https://cdn.example.com/crossbuy/catalog.json",
+  "data-target": "#crossbuy",
+  "data-cart": "bigcommerce",
+};
+
+test("order confirmation: the context from the storefront order, then the loader", async () => {
+  const page = await runSnippet({ orderId: "118", respond: (url) => (url === "/api/storefront/orders/118" ? { status: 200, body: ORDER } : { status: 404 }) });
+  assert.deepEqual(page.requests, [{ url: "/api/storefront/orders/118", credentials: "same-origin" }]);
+  const [context, loader] = page.appended;
+  assert.equal(context.tag, "script");
+  assert.equal(context.type, "application/json");
+  assert.equal(context.id, "crossbuy-context");
+  assert.deepEqual(JSON.parse(context.textContent), {
+    page: "thank_you",
+    order_id: "118",
+    currency: "EUR",
+    locale: "de-DE",
+    email: "ada@example.com",
+    items: [
+      { product_id: "77", variant_id: "123", quantity: 2, price: 1250 },
+      { product_id: "80", variant_id: "81", quantity: 1, price: 900 },
+      { product_id: "90", variant_id: "95", quantity: 1, price: 3650 },
+    ],
+  });
+  assert.equal(loader.tag, "script");
+  assert.equal(loader.src, "https://cdn.example.com/crossbuy/crossbuy.js");
+  assert.equal(loader.async, true);
+  assert.deepEqual(loader.attributes, loaderAttributes);
+  assert.deepEqual(page.logged, []);
+});
+
+test("checkout: the context from the cart (no email), yen without minor units", async () => {
+  for (const unrendered of ["", "{{checkout.order.id}}"]) {
+    const page = await runSnippet({ orderId: unrendered, respond: (url) => (url === "/api/storefront/carts" ? { status: 200, body: CARTS } : { status: 404 }) });
+    assert.deepEqual(page.requests.map((r) => r.url), ["/api/storefront/carts"]);
+    assert.deepEqual(JSON.parse(page.appended[0].textContent), {
+      page: "checkout",
+      currency: "JPY",
+      locale: "de-DE",
+      items: [{ product_id: "77", variant_id: "123", quantity: 3, price: 1200 }],
+    });
+    assert.deepEqual(page.appended[1].attributes, loaderAttributes);
+  }
+});
+
+test("text that looks like markup stays inert in the context element", async () => {
+  const order = { ...ORDER, billingAddress: { email: "a</script><script>alert(1)//@b.example" } };
+  const page = await runSnippet({ orderId: "118", respond: () => ({ status: 200, body: order }) });
+  const text = page.appended[0].textContent;
+  assert.ok(!text.includes("<"), text);
+  assert.equal(JSON.parse(text).email, "a</script><script>alert(1)//@b.example");
+});
+
+test("the API failing or returning nothing: one console message, no widget", async () => {
+  let page = await runSnippet({ orderId: "118", respond: () => ({ status: 403, body: { status: 403, title: "Forbidden" } }) });
+  assert.deepEqual(page.appended, []);
+  assert.deepEqual(page.logged, [["error", "crossbuy: GET /api/storefront/orders/118 failed: answered 403"]]);
+
+  page = await runSnippet({ respond: () => ({ status: 200, body: [] }) });
+  assert.deepEqual(page.appended, []);
+  assert.deepEqual(page.logged, [["warn", "crossbuy: GET /api/storefront/carts returned no cart; no widget"]]);
+});
