@@ -7,6 +7,7 @@ pub mod context;
 pub mod i18n;
 pub mod json;
 pub mod money;
+pub mod offer;
 pub mod outbox;
 pub mod plan;
 pub mod read;

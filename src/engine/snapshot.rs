@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use super::json::{self, Value};
 use super::money::Currency;
+use super::offer::{self, Offer};
 use super::read::{self, index, join, FieldError};
 
 /// The snapshot version this engine reads.
@@ -111,6 +112,8 @@ pub struct Catalog {
     pub products: Vec<Product>,
     /// Merchant rules.
     pub rules: Rules,
+    /// The merchant's offers, in priority order (`docs/snapshot.md`, "Offers").
+    pub offers: Vec<Offer>,
     by_id: HashMap<String, usize>,
     by_variant: HashMap<String, usize>,
 }
@@ -173,10 +176,15 @@ impl Catalog {
             Some(r) => parse_rules(r, &by_id)?,
             None => Rules::default(),
         };
+        let offers = match read::optional(root, "offers") {
+            Some(o) => offer::parse_offers(o, &by_id)?,
+            None => Vec::new(),
+        };
         Ok(Catalog {
             shop,
             products,
             rules,
+            offers,
             by_id,
             by_variant,
         })
