@@ -25,5 +25,8 @@
 
 pub mod engine;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod builder;
+
 #[cfg(target_arch = "wasm32")]
 mod web;

@@ -1,0 +1,265 @@
+//! What a build run tells the merchant: errors that stop it, bad rows that are skipped, and the
+//! closing summary.
+
+use std::collections::HashMap;
+use std::fmt;
+
+/// Why a build stopped. Every variant names the file (and where it can, the column or key).
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// A file could not be opened, read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// A column the importer cannot do without is not in the header.
+    #[error("{path}: missing required column \"{column}\" (the header has: {found})")]
+    MissingColumn {
+        /// The file.
+        path: String,
+        /// The column, with its accepted names.
+        column: String,
+        /// The header that was found, shortened.
+        found: String,
+    },
+    /// The file was read but gives nothing to build from, or is not a format crossbuy reads.
+    #[error("{path}: {message}")]
+    Input {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The merchant configuration is wrong.
+    #[error("{path}: {message}")]
+    Config {
+        /// The configuration file, with the key when known.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A command-line argument is wrong.
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// Shorthand for builder results.
+pub type Result<T> = std::result::Result<T, BuildError>;
+
+impl BuildError {
+    /// An I/O error on `path`.
+    pub fn io(path: &str, source: std::io::Error) -> BuildError {
+        BuildError::Io {
+            path: path.to_owned(),
+            source,
+        }
+    }
+
+    /// An input error on `path`.
+    pub fn input(path: &str, message: impl Into<String>) -> BuildError {
+        BuildError::Input {
+            path: path.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A row that could not be used: `file:line: reason`. The run goes on without it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file.
+    pub file: String,
+    /// The 1-based line where the row starts.
+    pub line: u64,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.reason)
+    }
+}
+
+/// How many problems are kept in full; the rest are only counted.
+pub const KEPT_PROBLEMS: usize = 1000;
+
+/// Counts of what a run read, used and skipped, printed at its end.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Rows that could not be read, in full up to [`KEPT_PROBLEMS`].
+    pub problems: Vec<Problem>,
+    /// All bad rows, including those not kept.
+    pub bad_rows: u64,
+    /// Products in the products file (with a title).
+    pub products_read: u64,
+    /// Variants in the products file.
+    pub variants_read: u64,
+    /// Products that are not recommended: draft, archived, unpublished, sold out or gift cards.
+    pub products_unavailable: u64,
+    /// Products written to the snapshot.
+    pub products_written: u64,
+    /// Order or basket lines read.
+    pub lines_read: u64,
+    /// Lines that became basket items.
+    pub lines_used: u64,
+    /// Tip lines left out.
+    pub lines_tip: u64,
+    /// Gift-card lines left out.
+    pub lines_gift_card: u64,
+    /// Shipping-protection / insurance lines left out.
+    pub lines_shipping_protection: u64,
+    /// Lines whose item is in the `--drop` list.
+    pub lines_dropped: u64,
+    /// Lines that matched no product in the products file.
+    pub lines_unmatched: u64,
+    /// Names of unmatched lines with their counts (the most frequent are reported).
+    pub unmatched_names: HashMap<String, u64>,
+    /// Orders (baskets) read.
+    pub orders_read: u64,
+    /// Orders with at least one usable item.
+    pub orders_used: u64,
+    /// Cancelled (or voided) orders left out.
+    pub orders_cancelled: u64,
+    /// Fully refunded orders left out.
+    pub orders_refunded: u64,
+    /// Orders in which no line was usable.
+    pub orders_empty: u64,
+    /// Orders with more distinct items than the pair limit: counted for popularity, not pairs.
+    pub orders_too_large: u64,
+    /// Distinct item pairs bought together.
+    pub pairs_counted: u64,
+    /// Neighbour entries written (over all products).
+    pub pairs_kept: u64,
+    /// Products with at least one neighbour.
+    pub products_with_neighbours: u64,
+    /// Products whose neighbours come from type-level complements (no co-purchase evidence).
+    pub products_cold_start: u64,
+    /// Products with a repurchase interval.
+    pub products_repurchase: u64,
+    /// Note lines (for example "no Email column: repurchase intervals skipped").
+    pub notes: Vec<String>,
+}
+
+impl Summary {
+    /// Records a bad row.
+    pub fn problem(&mut self, file: &str, line: u64, reason: impl Into<String>) {
+        self.bad_rows += 1;
+        if self.problems.len() < KEPT_PROBLEMS {
+            self.problems.push(Problem {
+                file: file.to_owned(),
+                line,
+                reason: reason.into(),
+            });
+        }
+    }
+
+    /// Records an unmatched order line by its name.
+    pub fn unmatched(&mut self, name: &str) {
+        self.lines_unmatched += 1;
+        match self.unmatched_names.get_mut(name) {
+            Some(n) => *n += 1,
+            None => {
+                if self.unmatched_names.len() < 10_000 {
+                    self.unmatched_names.insert(name.to_owned(), 1);
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "crossbuy: summary")?;
+        let line = |f: &mut fmt::Formatter<'_>, label: &str, n: u64, always: bool| -> fmt::Result {
+            if n > 0 || always {
+                writeln!(f, "  {label:<44} {n:>10}")
+            } else {
+                Ok(())
+            }
+        };
+        line(
+            f,
+            "products read",
+            self.products_read,
+            self.products_read > 0,
+        )?;
+        line(f, "variants read", self.variants_read, false)?;
+        line(
+            f,
+            "products not recommended (draft, archived…)",
+            self.products_unavailable,
+            false,
+        )?;
+        line(f, "lines read", self.lines_read, true)?;
+        line(f, "lines used", self.lines_used, true)?;
+        line(f, "lines skipped: tips", self.lines_tip, false)?;
+        line(f, "lines skipped: gift cards", self.lines_gift_card, false)?;
+        line(
+            f,
+            "lines skipped: shipping protection",
+            self.lines_shipping_protection,
+            false,
+        )?;
+        line(f, "lines skipped: --drop list", self.lines_dropped, false)?;
+        line(
+            f,
+            "lines skipped: no such product",
+            self.lines_unmatched,
+            false,
+        )?;
+        line(f, "rows with problems (listed above)", self.bad_rows, false)?;
+        line(f, "orders read", self.orders_read, true)?;
+        line(f, "orders used", self.orders_used, true)?;
+        line(f, "orders skipped: cancelled", self.orders_cancelled, false)?;
+        line(f, "orders skipped: refunded", self.orders_refunded, false)?;
+        line(
+            f,
+            "orders skipped: nothing usable",
+            self.orders_empty,
+            false,
+        )?;
+        line(
+            f,
+            "orders too large for pairs (popularity only)",
+            self.orders_too_large,
+            false,
+        )?;
+        line(f, "pairs bought together", self.pairs_counted, true)?;
+        line(f, "neighbours kept", self.pairs_kept, true)?;
+        line(
+            f,
+            "products with neighbours",
+            self.products_with_neighbours,
+            true,
+        )?;
+        line(
+            f,
+            "  of which cold start (type complements)",
+            self.products_cold_start,
+            false,
+        )?;
+        line(
+            f,
+            "products with a repurchase interval",
+            self.products_repurchase,
+            false,
+        )?;
+        line(f, "products written", self.products_written, true)?;
+        if !self.unmatched_names.is_empty() {
+            let mut names: Vec<(&String, &u64)> = self.unmatched_names.iter().collect();
+            names.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            writeln!(f, "  most frequent unmatched line items:")?;
+            for (name, n) in names.into_iter().take(5) {
+                writeln!(f, "    {n:>6} × {name}")?;
+            }
+        }
+        for note in &self.notes {
+            writeln!(f, "  note: {note}")?;
+        }
+        Ok(())
+    }
+}
