@@ -1,0 +1,1327 @@
+//! Opt-in signals to the shop's email automation: what each signal says, the exact bodies for
+//! the two destinations (Klaviyo's client API and a webhook), and the consent gate that decides
+//! whether a signal may be sent at all.
+//!
+//! The flow in the shell: build a [`Signal`] ([`opted_in`], [`offer_viewed`], …), ask the
+//! [`Gate`] to [`admit`](Gate::admit) it under the shopper's [`Consent`], turn it into outbox
+//! messages with [`Signal::requests`], and enqueue those. `docs/signals.md` documents every
+//! body, with full examples that the tests below compare against.
+
+use super::context::PageContext;
+use super::json::{self, Value};
+use super::money::{self, Money};
+use super::outbox::{Message, Request};
+use super::plan::Plan;
+use super::snapshot::Catalog;
+use super::time;
+
+/// The Klaviyo API revision the bodies follow (sent as the `revision` header). Revisions are
+/// supported for two years; 2026-07-15 is stable until 2027-07-15.
+pub const KLAVIYO_REVISION: &str = "2026-07-15";
+
+/// Where Klaviyo's client API lives; the shell may point it elsewhere for tests.
+pub const KLAVIYO_BASE: &str = "https://a.klaviyo.com";
+
+/// `utm_source` of every link crossbuy hands out.
+pub const UTM_SOURCE: &str = "crossbuy";
+
+/// `utm_campaign` of the links in signals meant for the email sequence.
+pub const EMAIL_CAMPAIGN: &str = "post_purchase";
+
+/// Offer impressions per shopper per UTC day when the merchant does not say.
+pub const DEFAULT_DAILY_IMPRESSIONS: u32 = 3;
+
+/// Where signals go, from the script tag's configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// Klaviyo's client API.
+    Klaviyo {
+        /// `https://a.klaviyo.com` ([`KLAVIYO_BASE`]), or a test server.
+        base: String,
+        /// The shop's public API key (site id), sent as `company_id`.
+        public_key: String,
+        /// The list an opt-in subscribes the shopper to; no subscription request without it.
+        list_id: Option<String>,
+    },
+    /// The shop's own endpoint.
+    Webhook {
+        /// Absolute url the bodies are posted to.
+        url: String,
+    },
+}
+
+/// Which signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The shopper agreed to emails about the order.
+    OptedIn,
+    /// The widget's offer was shown.
+    OfferViewed,
+    /// A recommended product's link was followed.
+    ItemClicked,
+    /// A recommended product was added to the cart.
+    ItemAdded,
+    /// The bundle was added to the cart.
+    BundleAdded,
+    /// The "Was this helpful?" answer.
+    Feedback,
+}
+
+impl Kind {
+    /// The webhook `type`: `opted_in`, `offer_viewed`, …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::OptedIn => "opted_in",
+            Kind::OfferViewed => "offer_viewed",
+            Kind::ItemClicked => "item_clicked",
+            Kind::ItemAdded => "item_added",
+            Kind::BundleAdded => "bundle_added",
+            Kind::Feedback => "feedback",
+        }
+    }
+
+    /// The Klaviyo metric name: `crossbuy Opted In`, …
+    pub fn metric(self) -> &'static str {
+        match self {
+            Kind::OptedIn => "crossbuy Opted In",
+            Kind::OfferViewed => "crossbuy Offer Viewed",
+            Kind::ItemClicked => "crossbuy Item Clicked",
+            Kind::ItemAdded => "crossbuy Item Added",
+            Kind::BundleAdded => "crossbuy Bundle Added",
+            Kind::Feedback => "crossbuy Feedback",
+        }
+    }
+}
+
+/// How the shopper gave consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentSource {
+    /// Ticked crossbuy's box.
+    Widget,
+    /// Accepted email marketing at checkout (the context's `accepts_marketing`).
+    Checkout,
+}
+
+/// The shopper's segment, when the adapter knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segment {
+    /// First order.
+    New,
+    /// Has ordered before.
+    Repeat,
+}
+
+/// The discount of an offer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Discount {
+    /// Whole percent off the recommended items.
+    Percent(u32),
+    /// A fixed amount off each recommended item.
+    Amount(Money),
+    /// The recommended items together for this price.
+    BundlePrice(Money),
+}
+
+/// The offer shown with the recommendations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offer {
+    /// The discount code the shop applies.
+    pub code: Option<String>,
+    /// When it ends (unix ms).
+    pub ends_at: Option<i64>,
+    /// What it gives.
+    pub discount: Discount,
+}
+
+/// What every signal of one page view shares.
+#[derive(Debug, Clone, Copy)]
+pub struct Envelope<'a> {
+    /// The snapshot (shop name, products).
+    pub catalog: &'a Catalog,
+    /// The page context (order, items, currency, locale).
+    pub context: &'a PageContext,
+    /// The shopper's email (given or from the context).
+    pub email: &'a str,
+    /// The shop's origin (`https://shop.example`), which makes the snapshot's relative urls
+    /// absolute for emails.
+    pub origin: &'a str,
+    /// When it happened (unix ms).
+    pub at: i64,
+}
+
+/// What only `opted_in` carries.
+#[derive(Debug, Clone, Copy)]
+pub struct OptIn<'a> {
+    /// The consent wording shown (the merchant's), empty when consent came from checkout
+    /// without wording.
+    pub text: &'a str,
+    /// How consent was given.
+    pub source: ConsentSource,
+    /// The shopper's segment, when known.
+    pub segment: Option<Segment>,
+    /// Recommended products (catalog indices), best first.
+    pub recommended: &'a [usize],
+    /// The offer, when there is one.
+    pub offer: Option<&'a Offer>,
+    /// The follow-up plan ([`crate::engine::plan::follow_up`]).
+    pub plan: &'a Plan,
+}
+
+/// A signal, ready to be admitted by the [`Gate`] and turned into requests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signal {
+    /// Which signal.
+    pub kind: Kind,
+    /// Idempotency key: `cb_` and 16 hex digits, derived from the signal's identity so that
+    /// the same event always gets the same key (see `docs/signals.md`).
+    pub key: String,
+    /// When it happened (unix ms).
+    pub occurred_at: i64,
+    /// Shop name.
+    pub shop: String,
+    /// The shopper's email.
+    pub email: String,
+    /// The order, when there is one.
+    pub order_id: Option<String>,
+    /// Klaviyo's `value`, when the signal has one.
+    pub value: Option<Money>,
+    /// The signal's properties, in body order (without the email).
+    pub data: Vec<(String, Value)>,
+}
+
+/// Builds an object value from `(key, value)` pairs.
+fn obj(fields: Vec<(&str, Value)>) -> Value {
+    Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
+fn money_fields(fields: &mut Vec<(&str, Value)>, name: &'static str, m: &Money) {
+    fields.push((name, m.amount.into()));
+    fields.push(("currency", m.currency.code().into()));
+}
+
+/// FNV-1a, 64 bits, over the parts with a separator byte that cannot occur in UTF-8.
+fn fnv(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in part.as_bytes().iter().chain(&[0xff]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+fn hex(h: u64) -> String {
+    (0..16)
+        .rev()
+        .map(|i| char::from(b"0123456789abcdef"[(h >> (i * 4)) as usize & 15]))
+        .collect()
+}
+
+impl<'a> Envelope<'a> {
+    fn signal(&self, kind: Kind, identity: &[&str], data: Vec<(&str, Value)>) -> Signal {
+        let email = self.email.trim().to_ascii_lowercase();
+        let order = self.context.order_id.as_deref().unwrap_or("");
+        let shop = self.catalog.shop.name.as_str();
+        let mut parts = vec![shop, kind.as_str(), order, email.as_str()];
+        parts.extend_from_slice(identity);
+        let mut fields: Vec<(&str, Value)> = Vec::new();
+        if let Some(o) = &self.context.order_id {
+            fields.push(("order_id", o.as_str().into()));
+        }
+        fields.push(("page", self.context.page.as_str().into()));
+        fields.extend(data);
+        Signal {
+            kind,
+            key: ["cb_", &hex(fnv(&parts))].concat(),
+            occurred_at: self.at,
+            shop: shop.to_owned(),
+            email,
+            order_id: self.context.order_id.clone(),
+            value: None,
+            data: fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        }
+    }
+
+    /// A product as signals carry it; `medium` tags its url.
+    fn item(&self, p: usize, variant: Option<&str>, medium: &str) -> Value {
+        let Some(product) = self.catalog.products.get(p) else {
+            return Value::Null;
+        };
+        let campaign = self.campaign(medium);
+        let mut f: Vec<(&str, Value)> = vec![
+            ("product_id", product.id.as_str().into()),
+            (
+                "variant_id",
+                variant.unwrap_or(product.default_variant()).into(),
+            ),
+            ("title", product.title.as_str().into()),
+            (
+                "url",
+                tag_url(&product.url, self.origin, medium, campaign).into(),
+            ),
+        ];
+        if let Some(img) = &product.image {
+            f.push(("image", absolute(img, self.origin).into()));
+        }
+        let currency = self.catalog.shop.currency;
+        money_fields(
+            &mut f,
+            "price",
+            &Money {
+                amount: product.price,
+                currency,
+            },
+        );
+        if let Some(was) = product.was_price() {
+            f.insert(f.len() - 1, ("compare_at_price", was.into()));
+        }
+        obj(f)
+    }
+
+    fn campaign(&self, medium: &str) -> &'static str {
+        if medium == "email" {
+            EMAIL_CAMPAIGN
+        } else {
+            self.context.page.as_str()
+        }
+    }
+
+    /// The context's items: catalog details when the product is known, price and quantity
+    /// from the order.
+    fn purchased(&self) -> Value {
+        let currency = self.context.currency.unwrap_or(self.catalog.shop.currency);
+        let items = self
+            .context
+            .items
+            .iter()
+            .map(|item| {
+                let known = self.catalog.product_index(&item.product_id).or_else(|| {
+                    item.variant_id
+                        .as_deref()
+                        .and_then(|v| self.catalog.variant_product(v))
+                });
+                let mut f: Vec<(&str, Value)> =
+                    vec![("product_id", item.product_id.as_str().into())];
+                if let Some(v) = &item.variant_id {
+                    f.push(("variant_id", v.as_str().into()));
+                }
+                if let Some(p) = known.and_then(|p| self.catalog.products.get(p)) {
+                    f.push(("title", p.title.as_str().into()));
+                    f.push((
+                        "url",
+                        tag_url(&p.url, self.origin, "email", EMAIL_CAMPAIGN).into(),
+                    ));
+                }
+                f.push(("quantity", i64::from(item.quantity).into()));
+                if let Some(price) = item.price {
+                    money_fields(
+                        &mut f,
+                        "price",
+                        &Money {
+                            amount: price,
+                            currency,
+                        },
+                    );
+                }
+                obj(f)
+            })
+            .collect();
+        Value::Array(items)
+    }
+
+    /// The order subtotal, when every item has a price.
+    fn subtotal(&self) -> Option<Money> {
+        let currency = self.context.currency.unwrap_or(self.catalog.shop.currency);
+        let mut total: i64 = 0;
+        for item in &self.context.items {
+            total = total.checked_add(item.price?.checked_mul(i64::from(item.quantity))?)?;
+        }
+        (!self.context.items.is_empty()).then_some(Money {
+            amount: total,
+            currency,
+        })
+    }
+}
+
+fn offer_value(offer: &Offer) -> Value {
+    let mut f: Vec<(&str, Value)> = Vec::new();
+    if let Some(code) = &offer.code {
+        f.push(("code", code.as_str().into()));
+    }
+    if let Some(at) = offer.ends_at {
+        f.push(("ends_at", time::format(at).into()));
+    }
+    match &offer.discount {
+        Discount::Percent(p) => {
+            f.push(("kind", "percent".into()));
+            f.push(("percent_off", i64::from(*p).into()));
+        }
+        Discount::Amount(m) => {
+            f.push(("kind", "amount".into()));
+            money_fields(&mut f, "amount_off", m);
+        }
+        Discount::BundlePrice(m) => {
+            f.push(("kind", "bundle".into()));
+            money_fields(&mut f, "bundle_price", m);
+        }
+    }
+    obj(f)
+}
+
+/// `opted_in`: the shopper agreed to emails about this order. At most one per order and
+/// email: its key depends on nothing else.
+pub fn opted_in(env: &Envelope<'_>, opt: &OptIn<'_>) -> Signal {
+    let mut data: Vec<(&str, Value)> = Vec::new();
+    let mut consent: Vec<(&str, Value)> = Vec::new();
+    if !opt.text.is_empty() {
+        consent.push(("text", opt.text.into()));
+    }
+    consent.push(("at", time::format(env.at).into()));
+    consent.push((
+        "source",
+        match opt.source {
+            ConsentSource::Widget => "widget",
+            ConsentSource::Checkout => "checkout",
+        }
+        .into(),
+    ));
+    data.push(("consent", obj(consent)));
+    if let Some(s) = opt.segment {
+        let s = match s {
+            Segment::New => "new",
+            Segment::Repeat => "repeat",
+        };
+        data.push(("segment", s.into()));
+    }
+    if let Some(l) = &env.context.locale {
+        data.push(("locale", l.as_str().into()));
+    }
+    data.push(("purchased", env.purchased()));
+    let recommended = opt
+        .recommended
+        .iter()
+        .map(|&p| env.item(p, None, "email"))
+        .collect();
+    data.push(("recommended", Value::Array(recommended)));
+    if let Some(offer) = opt.offer {
+        data.push(("offer", offer_value(offer)));
+    }
+    data.push(("plan", opt.plan.to_value()));
+    let mut s = env.signal(Kind::OptedIn, &[], data);
+    s.value = env.subtotal();
+    s
+}
+
+/// `offer_viewed`: the widget with its offer was shown with these products. Capped per
+/// shopper per day by the [`Gate`].
+pub fn offer_viewed(env: &Envelope<'_>, offer: Option<&Offer>, shown: &[usize]) -> Signal {
+    let ids: Vec<Value> = shown
+        .iter()
+        .filter_map(|&p| env.catalog.products.get(p))
+        .map(|p| p.id.as_str().into())
+        .collect();
+    let mut data = Vec::new();
+    if let Some(o) = offer {
+        data.push(("offer", offer_value(o)));
+    }
+    data.push(("products", Value::Array(ids)));
+    let at = env.at.to_string();
+    env.signal(Kind::OfferViewed, &[&at], data)
+}
+
+/// `item_clicked`: the shopper followed a recommended product's link.
+pub fn item_clicked(env: &Envelope<'_>, product: usize) -> Signal {
+    let item = env.item(product, None, "widget");
+    let at = env.at.to_string();
+    let id = env
+        .catalog
+        .products
+        .get(product)
+        .map_or("", |p| p.id.as_str());
+    env.signal(Kind::ItemClicked, &[id, &at], vec![("item", item)])
+}
+
+/// `item_added`: a recommended product (this variant) was added to the cart.
+pub fn item_added(env: &Envelope<'_>, product: usize, variant: &str) -> Signal {
+    let item = env.item(product, Some(variant), "widget");
+    let at = env.at.to_string();
+    let mut s = env.signal(
+        Kind::ItemAdded,
+        &[variant, &at],
+        vec![("item", item), ("quantity", 1.into())],
+    );
+    s.value = env.catalog.products.get(product).map(|p| Money {
+        amount: p.price,
+        currency: env.catalog.shop.currency,
+    });
+    s
+}
+
+/// `bundle_added`: these products were added together for `total`.
+pub fn bundle_added(env: &Envelope<'_>, products: &[usize], total: &Money) -> Signal {
+    let items = products
+        .iter()
+        .map(|&p| env.item(p, None, "widget"))
+        .collect();
+    let mut data = vec![("items", Value::Array(items))];
+    money_fields(&mut data, "total", total);
+    let at = env.at.to_string();
+    let mut s = env.signal(Kind::BundleAdded, &[&at], data);
+    s.value = Some(total.clone());
+    s
+}
+
+/// `feedback`: the answer to "Was this helpful?".
+pub fn feedback(env: &Envelope<'_>, helpful: bool) -> Signal {
+    let at = env.at.to_string();
+    env.signal(Kind::Feedback, &[&at], vec![("helpful", helpful.into())])
+}
+
+impl Signal {
+    /// The outbox messages that deliver this signal to `dest`, in sending order. Klaviyo:
+    /// for `opted_in` with a list, the subscription first (key `<key>_sub`), then the event;
+    /// otherwise the event. Webhook: one post.
+    pub fn requests(&self, dest: &Destination) -> Vec<Message> {
+        let consent = self.kind == Kind::OptedIn;
+        match dest {
+            Destination::Klaviyo {
+                base,
+                public_key,
+                list_id,
+            } => {
+                let url = |path: &str| {
+                    let mut u = base.trim_end_matches('/').to_owned();
+                    u.push_str(path);
+                    u.push_str("?company_id=");
+                    encode_component(&mut u, public_key);
+                    u
+                };
+                let headers = vec![
+                    ("revision".to_owned(), KLAVIYO_REVISION.to_owned()),
+                    (
+                        "content-type".to_owned(),
+                        "application/vnd.api+json".to_owned(),
+                    ),
+                ];
+                let mut out = Vec::new();
+                if let (true, Some(list)) = (consent, list_id) {
+                    out.push(Message {
+                        key: [self.key.as_str(), "_sub"].concat(),
+                        consent,
+                        request: Request {
+                            url: url("/client/subscriptions/"),
+                            headers: headers.clone(),
+                            body: self.klaviyo_subscription(list).to_json(),
+                        },
+                    });
+                }
+                out.push(Message {
+                    key: self.key.clone(),
+                    consent,
+                    request: Request {
+                        url: url("/client/events/"),
+                        headers,
+                        body: self.klaviyo_event().to_json(),
+                    },
+                });
+                out
+            }
+            Destination::Webhook { url } => vec![Message {
+                key: self.key.clone(),
+                consent,
+                request: Request {
+                    url: url.clone(),
+                    headers: vec![
+                        ("content-type".to_owned(), "application/json".to_owned()),
+                        ("Idempotency-Key".to_owned(), self.key.clone()),
+                    ],
+                    body: self.webhook_body().to_json(),
+                },
+            }],
+        }
+    }
+
+    fn properties(&self) -> Value {
+        let mut fields = vec![("shop".to_owned(), self.shop.as_str().into())];
+        fields.extend(self.data.iter().cloned());
+        Value::Object(fields)
+    }
+
+    /// Klaviyo's Create Client Event body.
+    pub fn klaviyo_event(&self) -> Value {
+        let mut attributes = vec![
+            ("properties", self.properties()),
+            (
+                "metric",
+                obj(vec![(
+                    "data",
+                    obj(vec![
+                        ("type", "metric".into()),
+                        ("attributes", obj(vec![("name", self.kind.metric().into())])),
+                    ]),
+                )]),
+            ),
+            ("profile", self.klaviyo_profile(None)),
+        ];
+        if let Some(v) = &self.value {
+            attributes.push((
+                "value",
+                Value::Number(money::to_decimal(v.amount, v.currency.exponent())),
+            ));
+            attributes.push(("value_currency", v.currency.code().into()));
+        }
+        attributes.push(("unique_id", self.key.as_str().into()));
+        attributes.push(("time", time::format(self.occurred_at).into()));
+        obj(vec![(
+            "data",
+            obj(vec![
+                ("type", "event".into()),
+                ("attributes", obj(attributes)),
+            ]),
+        )])
+    }
+
+    fn klaviyo_profile(&self, subscriptions: Option<Value>) -> Value {
+        let mut attributes = vec![("email", self.email.as_str().into())];
+        attributes.extend(subscriptions.map(|s| ("subscriptions", s)));
+        obj(vec![(
+            "data",
+            obj(vec![
+                ("type", "profile".into()),
+                ("attributes", obj(attributes)),
+            ]),
+        )])
+    }
+
+    /// Klaviyo's Create Client Subscription body: email marketing consent for `list`.
+    pub fn klaviyo_subscription(&self, list: &str) -> Value {
+        let subscribed = obj(vec![("consent", "SUBSCRIBED".into())]);
+        let email = obj(vec![("marketing", subscribed)]);
+        let subscriptions = obj(vec![("email", email)]);
+        obj(vec![(
+            "data",
+            obj(vec![
+                ("type", "subscription".into()),
+                (
+                    "attributes",
+                    obj(vec![
+                        ("custom_source", "crossbuy".into()),
+                        ("profile", self.klaviyo_profile(Some(subscriptions))),
+                    ]),
+                ),
+                (
+                    "relationships",
+                    obj(vec![(
+                        "list",
+                        obj(vec![(
+                            "data",
+                            obj(vec![("type", "list".into()), ("id", list.into())]),
+                        )]),
+                    )]),
+                ),
+            ]),
+        )])
+    }
+
+    /// The webhook body: `{"type","id","occurred_at","shop","data":{"email",…}}`.
+    pub fn webhook_body(&self) -> Value {
+        let mut data = vec![("email".to_owned(), self.email.as_str().into())];
+        data.extend(self.data.iter().cloned());
+        if let Some(v) = &self.value {
+            data.push(("value".to_owned(), v.amount.into()));
+            data.push(("value_currency".to_owned(), v.currency.code().into()));
+        }
+        obj(vec![
+            ("type", self.kind.as_str().into()),
+            ("id", self.key.as_str().into()),
+            ("occurred_at", time::format(self.occurred_at).into()),
+            ("shop", self.shop.as_str().into()),
+            ("data", Value::Object(data)),
+        ])
+    }
+}
+
+/// Percent-encodes `s` as a url query component (RFC 3986 unreserved characters kept).
+fn encode_component(out: &mut String, s: &str) {
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(b >> 4)]));
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(b & 15)]));
+        }
+    }
+}
+
+/// Makes a shop-relative url absolute with `origin` (`https://shop.example`); absolute urls and
+/// an empty origin leave it as it is.
+pub fn absolute(url: &str, origin: &str) -> String {
+    let url = url.trim();
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    if origin.is_empty() || lower.starts_with("http://") || lower.starts_with("https://") {
+        return url.to_owned();
+    }
+    let mut out = origin.trim_end_matches('/').to_owned();
+    if !url.starts_with('/') {
+        out.push('/');
+    }
+    out.push_str(url);
+    out
+}
+
+/// Tags a product url for attribution: `utm_source=crossbuy&utm_medium=<medium>&utm_campaign=
+/// <campaign>`, added to the query (replacing any `utm_source`, `utm_medium` or `utm_campaign`
+/// already there) before the fragment, and made absolute with `origin` (may be empty to keep a
+/// relative url). The widget uses medium `widget` and the page kind as campaign; signals for
+/// the email sequence use `email` and [`EMAIL_CAMPAIGN`].
+pub fn tag_url(url: &str, origin: &str, medium: &str, campaign: &str) -> String {
+    let url = absolute(url, origin);
+    let (rest, fragment) = match url.find('#') {
+        Some(i) => url.split_at(i),
+        None => (url.as_str(), ""),
+    };
+    let (path, query) = match rest.find('?') {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, ""),
+    };
+    let mut out = path.to_owned();
+    out.push('?');
+    for param in query.split('&').filter(|p| !p.is_empty()) {
+        let name = param.split('=').next().unwrap_or("");
+        if !matches!(name, "utm_source" | "utm_medium" | "utm_campaign") {
+            out.push_str(param);
+            out.push('&');
+        }
+    }
+    for (name, value) in [
+        ("utm_source=", UTM_SOURCE),
+        ("&utm_medium=", medium),
+        ("&utm_campaign=", campaign),
+    ] {
+        out.push_str(name);
+        encode_component(&mut out, value);
+    }
+    out.push_str(fragment);
+    out
+}
+
+/// The shopper's consent as the page reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Consent {
+    /// Ticked crossbuy's box, or accepted email marketing at checkout.
+    pub opted_in: bool,
+    /// `window.Shopify.customerPrivacy`'s answer for marketing, `None` when the page has no
+    /// such API. `Some(false)` stops everything, whatever was ticked.
+    pub marketing_allowed: Option<bool>,
+}
+
+/// Why the [`Gate`] refused a signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The page's privacy API says marketing is not allowed.
+    #[error("marketing is not allowed on this page (customer privacy)")]
+    MarketingNotAllowed,
+    /// The shopper has not opted in.
+    #[error("the shopper has not opted in")]
+    NoConsent,
+    /// No email to send it for.
+    #[error("no email address")]
+    NoEmail,
+    /// `opted_in` was already sent for this order and email.
+    #[error("already opted in for this order")]
+    AlreadyOptedIn,
+    /// The day's offer impressions for this shopper are used up.
+    #[error("offer impressions capped for today")]
+    ImpressionCap,
+}
+
+/// Consent and frequency rules, remembered across pages (stored in `localStorage` beside the
+/// outbox). Emails are kept only as hashes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gate {
+    daily_impressions: u32,
+    /// Hashes of (shop, order, email) that got an `opted_in`, oldest first.
+    opted: Vec<u64>,
+    /// (hash of shop and email, UTC day, impressions that day).
+    views: Vec<(u64, i64, u32)>,
+}
+
+/// `(shop, order, email)` pairs remembered for the one-`opted_in` rule.
+const REMEMBERED_OPT_INS: usize = 200;
+
+impl Gate {
+    /// A gate allowing `daily_impressions` `offer_viewed` per shopper per UTC day.
+    pub fn new(daily_impressions: u32) -> Gate {
+        Gate {
+            daily_impressions,
+            opted: Vec::new(),
+            views: Vec::new(),
+        }
+    }
+
+    /// Decides whether `signal` may be enqueued, and when it may, records it (the opt-in of
+    /// its order, an impression of the day). Nothing at all passes when the privacy API says
+    /// no or the shopper has not opted in.
+    pub fn admit(&mut self, signal: &Signal, consent: Consent) -> Result<(), Refusal> {
+        if consent.marketing_allowed == Some(false) {
+            return Err(Refusal::MarketingNotAllowed);
+        }
+        if !consent.opted_in {
+            return Err(Refusal::NoConsent);
+        }
+        if !signal.email.contains('@') {
+            return Err(Refusal::NoEmail);
+        }
+        match signal.kind {
+            Kind::OptedIn => {
+                let order = signal.order_id.as_deref().unwrap_or("");
+                let h = fnv(&[&signal.shop, order, &signal.email]);
+                if self.opted.contains(&h) {
+                    return Err(Refusal::AlreadyOptedIn);
+                }
+                self.opted.push(h);
+                if self.opted.len() > REMEMBERED_OPT_INS {
+                    self.opted.remove(0);
+                }
+            }
+            Kind::OfferViewed => {
+                let day = signal.occurred_at.div_euclid(time::DAY_MS);
+                let who = fnv(&[&signal.shop, &signal.email]);
+                self.views.retain(|&(_, d, _)| d == day);
+                match self.views.iter_mut().find(|(w, _, _)| *w == who) {
+                    Some((_, _, n)) if *n >= self.daily_impressions => {
+                        return Err(Refusal::ImpressionCap)
+                    }
+                    Some((_, _, n)) => *n += 1,
+                    None if self.daily_impressions == 0 => return Err(Refusal::ImpressionCap),
+                    None => self.views.push((who, day, 1)),
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Serialises the gate for `localStorage`.
+    pub fn to_json(&self) -> String {
+        let opted = self.opted.iter().map(|&h| hex(h).into()).collect();
+        let views = self
+            .views
+            .iter()
+            .map(|&(w, d, n)| Value::Array(vec![hex(w).into(), d.into(), i64::from(n).into()]))
+            .collect();
+        obj(vec![
+            ("version", Value::Number("1".into())),
+            ("opted", Value::Array(opted)),
+            ("views", Value::Array(views)),
+        ])
+        .to_json()
+    }
+
+    /// Reads what [`Gate::to_json`] stored; anything unreadable is forgotten (an empty gate,
+    /// or without the unreadable items), never an error.
+    pub fn from_json(text: &str, daily_impressions: u32) -> Gate {
+        let mut gate = Gate::new(daily_impressions);
+        let Ok(root) = json::parse(text) else {
+            return gate;
+        };
+        if root.get("version") != Some(&Value::Number("1".into())) {
+            return gate;
+        }
+        let unhex = |v: &Value| v.as_str().and_then(|s| u64::from_str_radix(s, 16).ok());
+        let int = |v: &Value| match v {
+            Value::Number(n) => n.parse::<i64>().ok(),
+            _ => None,
+        };
+        if let Some(Value::Array(list)) = root.get("opted") {
+            gate.opted = list.iter().filter_map(unhex).collect();
+            let excess = gate.opted.len().saturating_sub(REMEMBERED_OPT_INS);
+            gate.opted.drain(..excess);
+        }
+        if let Some(Value::Array(list)) = root.get("views") {
+            gate.views = list
+                .iter()
+                .filter_map(|v| match v {
+                    Value::Array(t) if t.len() == 3 => {
+                        Some((unhex(&t[0])?, int(&t[1])?, u32::try_from(int(&t[2])?).ok()?))
+                    }
+                    _ => None,
+                })
+                .collect();
+        }
+        gate
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::money::Currency;
+    use crate::engine::plan::{follow_up, PlanConfig};
+    use crate::engine::{context_products, recommend};
+
+    const DOCS: &str = include_str!("../../docs/signals.md");
+
+    /// Every signal type, as the webhook names it.
+    const KINDS: [&str; 6] = [
+        "opted_in",
+        "offer_viewed",
+        "item_clicked",
+        "item_added",
+        "bundle_added",
+        "feedback",
+    ];
+
+    /// The JSON or HTTP block that follows `<!-- example: NAME -->` in docs/signals.md.
+    fn doc_example(name: &str) -> &'static str {
+        let marker = ["<!-- example: ", name, " -->"].concat();
+        let at = DOCS
+            .find(&marker)
+            .unwrap_or_else(|| panic!("docs lack {marker}"));
+        let rest = &DOCS[at + marker.len()..];
+        let start = rest.find("```").expect("code block") + 3;
+        let start = start + rest[start..].find('\n').expect("fence line") + 1;
+        let end = start + rest[start..].find("```").expect("block end");
+        &rest[start..end]
+    }
+
+    fn gbp(amount: i64) -> Money {
+        Money {
+            amount,
+            currency: Currency::parse("GBP").expect("GBP"),
+        }
+    }
+
+    /// The documented example signals, by kind, at their documented times (`kind@<seconds>`
+    /// moves the time).
+    fn example(kind: &str) -> Signal {
+        let (kind, shift) = match kind.split_once('@') {
+            Some((k, s)) => (k, s.parse::<i64>().expect("seconds") * 1000),
+            None => (kind, 0),
+        };
+        let catalog = Catalog::parse(doc_example("snapshot")).expect("docs snapshot");
+        let context = PageContext::parse(doc_example("context")).expect("docs context");
+        let ordered_at = time::parse(context.created_at.as_deref().unwrap_or("")).unwrap();
+        let minutes = |m: i64, s: i64| ordered_at + (m * 60 + s) * 1000 + shift;
+        let bought = context_products(&catalog, &context);
+        let recs: Vec<usize> = recommend(&catalog, &bought, 3)
+            .iter()
+            .map(|r| r.product)
+            .collect();
+        let offer = Offer {
+            code: Some("THANKS10".into()),
+            ends_at: Some(ordered_at + 48 * time::HOUR_MS),
+            discount: Discount::Percent(10),
+        };
+        let mut env = Envelope {
+            catalog: &catalog,
+            context: &context,
+            email: context.email.as_deref().unwrap_or(""),
+            origin: "https://hearth-and-tin.example",
+            at: 0,
+        };
+        let lantern = catalog.product_index("71053").unwrap();
+        match kind {
+            "opted_in" => {
+                env.at = minutes(2, 30);
+                let plan = follow_up(&catalog, &bought, ordered_at, &PlanConfig::default());
+                opted_in(
+                    &env,
+                    &OptIn {
+                        text: "Email me tips and offers for my order",
+                        source: ConsentSource::Widget,
+                        segment: Some(Segment::Repeat),
+                        recommended: &recs,
+                        offer: Some(&offer),
+                        plan: &plan,
+                    },
+                )
+            }
+            "offer_viewed" => {
+                env.at = minutes(1, 0);
+                offer_viewed(&env, Some(&offer), &recs)
+            }
+            "item_clicked" => {
+                env.at = minutes(3, 10);
+                item_clicked(&env, lantern)
+            }
+            "item_added" => {
+                env.at = minutes(3, 40);
+                item_added(&env, lantern, "71053")
+            }
+            "bundle_added" => {
+                env.at = minutes(4, 0);
+                bundle_added(&env, &recs, &gbp(720))
+            }
+            "feedback" => {
+                env.at = minutes(5, 0);
+                feedback(&env, true)
+            }
+            _ => panic!("no example {kind}"),
+        }
+    }
+
+    fn destination(name: &str) -> Destination {
+        match name {
+            "klaviyo" => Destination::Klaviyo {
+                base: KLAVIYO_BASE.into(),
+                public_key: "AbC123".into(),
+                list_id: Some("Y6nRLr".into()),
+            },
+            "webhook" => Destination::Webhook {
+                url: "https://hooks.hearth-and-tin.example/crossbuy".into(),
+            },
+            "klaviyo-local" => Destination::Klaviyo {
+                base: "http://127.0.0.1:9/klaviyo/".into(),
+                public_key: "a b&c".into(),
+                list_id: None,
+            },
+            _ => panic!("no destination {name}"),
+        }
+    }
+
+    /// A request as docs/signals.md shows it: request line, headers, a blank line, the body
+    /// (JSON compared whatever its layout).
+    fn http(text: &str) -> String {
+        let (head, body) = text.split_once("\n\n").unwrap_or((text, ""));
+        let body = match json::parse(body) {
+            Ok(v) => v.to_json(),
+            Err(e) => format!("body is not JSON: {e}"),
+        };
+        [head.trim(), "", &body].join("\n")
+    }
+
+    /// Consent and privacy for gate scripts: `yes`, `no`; `allowed`, `denied`, `none`.
+    fn consent(opted: &str, privacy: &str) -> Consent {
+        Consent {
+            opted_in: opted == "yes",
+            marketing_allowed: match privacy {
+                "allowed" => Some(true),
+                "denied" => Some(false),
+                _ => None,
+            },
+        }
+    }
+
+    /// One check for the module. `input`:
+    /// - `url <url> <origin or -> <medium> <campaign>`: the tagged url;
+    /// - `request <destination> <kind> <n>`: the n-th request (from 1) of the documented
+    ///   example signal, as docs/signals.md shows requests;
+    /// - `messages <destination> <kind>`: per message, its key (`KEY` for the signal's),
+    ///   whether it carries consent, its url;
+    /// - `keys <kind>[@<seconds later>] <kind>[@…]`: whether two signals share a key;
+    /// - `field <kind> <name>`: a field of the example signal's data, as JSON;
+    /// - `properties <kind>`: Klaviyo's event properties against the webhook's data;
+    /// - `gate` then one line per signal, `<kind> <email> <order or -> <unix ms> <consent>
+    ///   <privacy>`, `reload`, or `load <stored text>`: the gate's answer per line.
+    fn check(input: &str, expected: &str) {
+        let words: Vec<&str> = input.split_whitespace().collect();
+        let got = match words[..] {
+            ["url", url, origin, medium, campaign] => {
+                tag_url(url, origin.trim_start_matches('-'), medium, campaign)
+            }
+            ["request", dest, kind, n] => {
+                let requests = example(kind).requests(&destination(dest));
+                let n: usize = n.parse().expect("request number");
+                let Some(m) = requests.get(n - 1) else {
+                    panic!("{input}: only {} requests", requests.len());
+                };
+                let mut text = ["POST ", &m.request.url].concat();
+                for (k, v) in &m.request.headers {
+                    text.push('\n');
+                    text.push_str(&[k.as_str(), ": ", v].concat());
+                }
+                text.push_str("\n\n");
+                text.push_str(&m.request.body);
+                http(&text)
+            }
+            ["messages", dest, kind] => {
+                let signal = example(kind);
+                let lines: Vec<String> = signal
+                    .requests(&destination(dest))
+                    .iter()
+                    .map(|m| {
+                        let key = m.key.replacen(&signal.key, "KEY", 1);
+                        let consent = if m.consent { "consent" } else { "-" };
+                        [key.as_str(), consent, &m.request.url].join(" ")
+                    })
+                    .collect();
+                lines.join("\n")
+            }
+            ["field", kind, name] => example(kind)
+                .data
+                .iter()
+                .find(|(k, _)| k == name)
+                .map_or("absent".to_owned(), |(_, v)| v.to_json()),
+            ["keys", a, b] => match example(a).key == example(b).key {
+                true => "same key".to_owned(),
+                false => "different keys".to_owned(),
+            },
+            ["properties", kind] => {
+                let s = example(kind);
+                let event = s.klaviyo_event();
+                let props = event
+                    .get("data")
+                    .and_then(|d| d.get("attributes"))
+                    .and_then(|a| a.get("properties"));
+                let mut data = match s.webhook_body().get("data") {
+                    Some(Value::Object(f)) => f.clone(),
+                    _ => Vec::new(),
+                };
+                data.retain(|(k, _)| !matches!(k.as_str(), "email" | "value" | "value_currency"));
+                data.insert(0, ("shop".into(), s.shop.as_str().into()));
+                if props == Some(&Value::Object(data)) {
+                    "shop + webhook data without email and value".to_owned()
+                } else {
+                    format!("{props:?}")
+                }
+            }
+            ["gate", ..] => {
+                let mut gate = Gate::new(2);
+                let mut answers = Vec::new();
+                for line in input.lines().skip(1).map(str::trim) {
+                    let w: Vec<&str> = line.split_whitespace().collect();
+                    let answer = match w[..] {
+                        ["reload"] => {
+                            let stored = gate.to_json();
+                            gate = Gate::from_json(&stored, 2);
+                            assert_eq!(gate.to_json(), stored);
+                            "reloaded".to_owned()
+                        }
+                        ["load", ..] => {
+                            gate = Gate::from_json(line.trim_start_matches("load").trim(), 2);
+                            format!(
+                                "{} opt-ins, {} shoppers seen today",
+                                gate.opted.len(),
+                                gate.views.len()
+                            )
+                        }
+                        [kind, email, order, at, opted, privacy] => {
+                            let kind = [
+                                Kind::OptedIn,
+                                Kind::OfferViewed,
+                                Kind::ItemClicked,
+                                Kind::Feedback,
+                            ]
+                            .into_iter()
+                            .find(|k| k.as_str() == kind)
+                            .expect("kind");
+                            let signal = Signal {
+                                kind,
+                                key: "k".into(),
+                                occurred_at: at.parse().expect("time"),
+                                shop: "Hearth & Tin".into(),
+                                email: email.into(),
+                                order_id: Some(order.to_owned()).filter(|o| o != "-"),
+                                value: None,
+                                data: Vec::new(),
+                            };
+                            match gate.admit(&signal, consent(opted, privacy)) {
+                                Ok(()) => "ok".to_owned(),
+                                Err(e) => e.to_string(),
+                            }
+                        }
+                        _ => panic!("bad gate line {line}"),
+                    };
+                    answers.push(answer);
+                }
+                answers.join("\n")
+            }
+            _ => panic!("unknown input {input}"),
+        };
+        let expected = if words[0] == "request" {
+            http(expected)
+        } else if words[0] == "field" {
+            json::parse(expected).map_or_else(|e| e.to_string(), |v| v.to_json())
+        } else {
+            expected
+                .lines()
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert_eq!(got, expected.trim(), "{input}");
+    }
+
+    #[test]
+    fn urls_are_tagged_for_attribution() {
+        let o = "https://shop.example";
+        check(
+            &["url /products/lantern", o, "email post_purchase"].join(" "),
+            "https://shop.example/products/lantern?utm_source=crossbuy&utm_medium=email&utm_campaign=post_purchase",
+        );
+        check(
+            &["url /products/lantern?variant=7#reviews", o, "widget thank_you"].join(" "),
+            "https://shop.example/products/lantern?variant=7&utm_source=crossbuy&utm_medium=widget&utm_campaign=thank_you#reviews",
+        );
+        check(
+            "url https://cdn.example/p?utm_source=old&a=1&utm_medium=x&& - email spring&sale",
+            "https://cdn.example/p?a=1&utm_source=crossbuy&utm_medium=email&utm_campaign=spring%26sale",
+        );
+        check(
+            "url products/mug#top https://shop.example/ widget cart",
+            "https://shop.example/products/mug?utm_source=crossbuy&utm_medium=widget&utm_campaign=cart#top",
+        );
+        check(
+            "url /p?#x - widget product",
+            "/p?utm_source=crossbuy&utm_medium=widget&utm_campaign=product#x",
+        );
+    }
+
+    #[test]
+    fn klaviyo_requests_match_the_docs() {
+        for (input, name) in [
+            (
+                "request klaviyo opted_in 1",
+                "klaviyo opted_in subscription",
+            ),
+            ("request klaviyo opted_in 2", "klaviyo opted_in event"),
+            ("request klaviyo item_added 1", "klaviyo item_added event"),
+        ] {
+            check(input, doc_example(name));
+        }
+    }
+
+    #[test]
+    fn webhook_requests_match_the_docs() {
+        for kind in KINDS {
+            let input = ["request webhook ", kind, " 1"].concat();
+            check(&input, doc_example(&["webhook ", kind].concat()));
+        }
+    }
+
+    #[test]
+    fn the_documented_plan_is_the_one_sent() {
+        check("field opted_in plan", doc_example("plan"));
+    }
+
+    #[test]
+    fn klaviyo_properties_are_the_webhook_data_without_the_email() {
+        for kind in KINDS {
+            check(
+                &["properties ", kind].concat(),
+                "shop + webhook data without email and value",
+            );
+        }
+    }
+
+    #[test]
+    fn only_opted_in_to_a_list_subscribes_and_carries_consent() {
+        check(
+            "messages klaviyo opted_in",
+            "KEY_sub consent https://a.klaviyo.com/client/subscriptions/?company_id=AbC123
+             KEY consent https://a.klaviyo.com/client/events/?company_id=AbC123",
+        );
+        check(
+            "messages klaviyo-local opted_in",
+            "KEY consent http://127.0.0.1:9/klaviyo/client/events/?company_id=a%20b%26c",
+        );
+        check(
+            "messages klaviyo item_added",
+            "KEY - https://a.klaviyo.com/client/events/?company_id=AbC123",
+        );
+        check(
+            "messages webhook opted_in",
+            "KEY consent https://hooks.hearth-and-tin.example/crossbuy",
+        );
+    }
+
+    #[test]
+    fn keys_are_stable_per_event_and_distinct_across_events() {
+        // The opt-in computed again later (a reload of the thank-you page) is the same event.
+        check("keys opted_in opted_in@3600", "same key");
+        check("keys offer_viewed offer_viewed@1", "different keys");
+        check("keys item_clicked item_clicked@1", "different keys");
+        check("keys item_added item_added@1", "different keys");
+        check("keys item_clicked item_added", "different keys");
+        check("keys bundle_added feedback", "different keys");
+        check("keys opted_in offer_viewed", "different keys");
+    }
+
+    #[test]
+    fn nothing_passes_without_consent_or_against_the_privacy_api() {
+        check(
+            "gate
+             opted_in ada@example.com 1001 0 no none
+             opted_in ada@example.com 1001 0 yes denied
+             item_clicked ada@example.com 1001 0 yes denied
+             opted_in nobody 1001 0 yes allowed
+             opted_in ada@example.com 1001 0 yes allowed
+             feedback ada@example.com 1001 0 no allowed",
+            "the shopper has not opted in
+             marketing is not allowed on this page (customer privacy)
+             marketing is not allowed on this page (customer privacy)
+             no email address
+             ok
+             the shopper has not opted in",
+        );
+    }
+
+    #[test]
+    fn one_opt_in_per_order_and_email_across_reloads() {
+        check(
+            "gate
+             opted_in ada@example.com 1001 0 yes none
+             opted_in ada@example.com 1001 5000 yes none
+             reload
+             opted_in ada@example.com 1001 9000 yes none
+             opted_in bob@example.com 1001 9000 yes none
+             opted_in ada@example.com 1002 9000 yes none
+             opted_in ada@example.com - 9000 yes none
+             item_clicked ada@example.com 1001 9000 yes none
+             item_clicked ada@example.com 1001 9000 yes none",
+            "ok
+             already opted in for this order
+             reloaded
+             already opted in for this order
+             ok
+             ok
+             ok
+             ok
+             ok",
+        );
+    }
+
+    #[test]
+    fn offer_impressions_are_capped_per_shopper_per_utc_day() {
+        // Two a day here; day 1 starts at 86400000.
+        check(
+            "gate
+             offer_viewed ada@example.com 1001 1000 yes none
+             offer_viewed ada@example.com 1002 2000 yes none
+             reload
+             offer_viewed ada@example.com 1003 86399999 yes none
+             offer_viewed bob@example.com 1003 86399999 yes none
+             offer_viewed ada@example.com 1003 86400000 yes none
+             item_clicked ada@example.com 1003 86400001 yes none",
+            "ok
+             ok
+             reloaded
+             offer impressions capped for today
+             ok
+             ok
+             ok",
+        );
+    }
+
+    #[test]
+    fn a_corrupted_stored_gate_is_forgotten_without_error() {
+        check(
+            r#"gate
+             load {"version":1,"opted":["0a","ff"],"views":[["ab",0,2]]}
+             load
+             load {
+             load null
+             load {"version":2,"opted":["ff"]}
+             load {"version":1,"opted":[7,"zz","01"],"views":[["ab",1],[1,2,3],["ab",0,-1]]}"#,
+            "2 opt-ins, 1 shoppers seen today
+             0 opt-ins, 0 shoppers seen today
+             0 opt-ins, 0 shoppers seen today
+             0 opt-ins, 0 shoppers seen today
+             0 opt-ins, 0 shoppers seen today
+             1 opt-ins, 0 shoppers seen today",
+        );
+    }
+}
