@@ -879,52 +879,57 @@ mod tests {
 
     #[test]
     fn bundles_price_the_ticked_items() {
-        // All three for £15: £5.44 off, shared by price so the lines add up to £15.00.
-        gbp(
-            r#""kind":"bundle_price","bundle_price":1500"#,
-            "",
-            "a 1299 | b 450 | c 295<350 -15% | bundle 1500<2044 save 544: a 953, b 330, c 217",
-        );
-        // "Add all 3": one unticked, no bundle price.
-        gbp(
-            r#""kind":"bundle_price","bundle_price":1500"#,
-            "xx-",
-            "a 1299 | b 450 | c 295<350 -15% | bundle 1749<1749 save 0: a 1299, b 450",
-        );
-        // A bundle price above the items' total is no saving.
-        gbp(
-            r#""kind":"bundle_price","bundle_price":2100"#,
-            "",
-            "a 1299 | b 450 | c 295<350 -15% | bundle 2044<2044 save 0: a 1299, b 450, c 295",
-        );
-        // The minimum price holds the bundle total up.
-        gbp(
-            r#""kind":"bundle_price","bundle_price":1500,"min_price":1800"#,
-            "",
-            "a 1299 | b 450 | c 295<350 -15% | bundle 1800<2044 save 244: a 1144, b 396, c 260",
-        );
-        // 10% off when two or more are ticked, not for one alone.
-        gbp(
-            r#""kind":"bundle_percent","percent":10"#,
-            "x-x",
-            "a 1299 | b 450 | c 295<350 -15% | bundle 1434<1594 save 160: a 1169, c 265",
-        );
-        gbp(
-            r#""kind":"bundle_percent","percent":10"#,
-            "-x-",
-            "a 1299 | b 450 | c 295<350 -15% | bundle 450<450 save 0: b 450",
-        );
-        gbp(
-            r#""kind":"bundle_percent","percent":10,"min_items":3"#,
-            "xx-",
-            "a 1299 | b 450 | c 295<350 -15% | bundle 1749<1749 save 0: a 1299, b 450",
-        );
-        // Nothing ticked.
-        gbp(
-            r#""kind":"bundle_percent","percent":10"#,
-            "---",
-            "a 1299 | b 450 | c 295<350 -15% | bundle 0<0 save 0: ",
-        );
+        // (offer, ticked, cards | bundle row)
+        for (offer, ticked, expected) in [
+            // All three for £15: £5.44 off, shared by price so the lines add up to £15.00.
+            (
+                r#""kind":"bundle_price","bundle_price":1500"#,
+                "",
+                "a 1299 | b 450 | c 295<350 -15% | bundle 1500<2044 save 544: a 953, b 330, c 217",
+            ),
+            // "Add all 3": one unticked, no bundle price.
+            (
+                r#""kind":"bundle_price","bundle_price":1500"#,
+                "xx-",
+                "a 1299 | b 450 | c 295<350 -15% | bundle 1749<1749 save 0: a 1299, b 450",
+            ),
+            // A bundle price above the items' total is no saving.
+            (
+                r#""kind":"bundle_price","bundle_price":2100"#,
+                "",
+                "a 1299 | b 450 | c 295<350 -15% | bundle 2044<2044 save 0: a 1299, b 450, c 295",
+            ),
+            // The minimum price holds the bundle total up.
+            (
+                r#""kind":"bundle_price","bundle_price":1500,"min_price":1800"#,
+                "",
+                "a 1299 | b 450 | c 295<350 -15% | bundle 1800<2044 save 244: a 1144, b 396, c 260",
+            ),
+            // 10% off when two or more are ticked, not for one alone.
+            (
+                r#""kind":"bundle_percent","percent":10"#,
+                "x-x",
+                "a 1299 | b 450 | c 295<350 -15% | bundle 1434<1594 save 160: a 1169, c 265",
+            ),
+            (
+                r#""kind":"bundle_percent","percent":10"#,
+                "-x-",
+                "a 1299 | b 450 | c 295<350 -15% | bundle 450<450 save 0: b 450",
+            ),
+            (
+                r#""kind":"bundle_percent","percent":10,"min_items":3"#,
+                "xx-",
+                "a 1299 | b 450 | c 295<350 -15% | bundle 1749<1749 save 0: a 1299, b 450",
+            ),
+            // Nothing ticked.
+            (
+                r#""kind":"bundle_percent","percent":10"#,
+                "---",
+                "a 1299 | b 450 | c 295<350 -15% | bundle 0<0 save 0: ",
+            ),
+        ] {
+            gbp(offer, ticked, expected);
+        }
     }
 
     #[test]
