@@ -118,6 +118,15 @@ impl Key {
         NAMES.iter().position(|&n| n == name).map(|i| Key::ALL[i])
     }
 
+    /// [`Key::RatingOne`] for exactly one review, else [`Key::Rating`].
+    pub fn rating_for(review_count: u32) -> Key {
+        if review_count == 1 {
+            Key::RatingOne
+        } else {
+            Key::Rating
+        }
+    }
+
     /// The English template, which also lists the placeholders the key takes.
     pub fn english(self) -> &'static str {
         EN[self as usize]
@@ -897,6 +906,21 @@ mod tests {
         );
         // A missing value leaves the placeholder out instead of showing "{amount}".
         check("en", "", "you_save", &[], "You save ");
+        // Braces around anything but a lower-case name are text.
+        check(
+            "en",
+            r#"{"en": {"heading": "{ } {A} {x"}}"#,
+            "heading",
+            &[("x", "no")],
+            "{ } {A} {x",
+        );
+        check(
+            "de",
+            "",
+            Key::rating_for(1).name(),
+            &[("rating", "5")],
+            "5 (1 Bewertung)",
+        );
     }
 
     #[test]
