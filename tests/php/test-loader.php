@@ -74,11 +74,14 @@ test(
 	function () {
 		shop( array( 'signal_kind' => 'klaviyo', 'klaviyo_public_key' => 'AbC123', 'klaviyo_list_id' => 'XyZ789' ) );
 		$a = Crossbuy_Frontend::attributes();
-		check( 'klaviyo', array( $a['data-signals'], $a['data-klaviyo-key'], $a['data-klaviyo-list'], isset( $a['data-webhook-url'] ) ), array( 'klaviyo', 'AbC123', 'XyZ789', false ) );
+		check( 'klaviyo', array( $a['data-signals'], $a['data-klaviyo-key'], $a['data-klaviyo-list'], isset( $a['data-signals-url'] ) ), array( 'klaviyo', 'AbC123', 'XyZ789', false ) );
+
+		shop( array( 'signal_kind' => 'klaviyo', 'klaviyo_public_key' => 'AbC123' ) );
+		check( 'klaviyo without a list', array_key_exists( 'data-klaviyo-list', Crossbuy_Frontend::attributes() ), false );
 
 		shop( array( 'signal_kind' => 'webhook', 'webhook_url' => 'https://hooks.example/crossbuy?shop=a&b="c"' ) );
 		$tag = apply_filters( 'script_loader_tag', '<script src="x.js" id="crossbuy-js" async></script>', 'crossbuy', 'x.js' );
-		check( 'webhook', preg_match( '/ data-signals="webhook" data-webhook-url="([^"]*)"/', $tag, $m ) ? $m[1] : null, 'https://hooks.example/crossbuy?shop=a&amp;b=c' );
+		check( 'webhook', preg_match( '/ data-signals="webhook" data-signals-url="([^"]*)"/', $tag, $m ) ? $m[1] : null, 'https://hooks.example/crossbuy?shop=a&amp;b=c' );
 
 		shop( array( 'signal_kind' => 'none' ) );
 		check( 'none', isset( Crossbuy_Frontend::attributes()['data-signals'] ), false );

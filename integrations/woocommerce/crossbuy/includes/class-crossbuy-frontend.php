@@ -79,7 +79,9 @@ final class Crossbuy_Frontend {
 	}
 
 	/**
-	 * The loader's data attributes, in the order they are printed.
+	 * The loader's data attributes, in the order they are printed. The signal attributes are
+	 * the widget's (docs/signals.md): data-signals, data-klaviyo-key, data-klaviyo-list,
+	 * data-signals-url.
 	 *
 	 * @return array<string, string>
 	 */
@@ -93,12 +95,14 @@ final class Crossbuy_Frontend {
 			'data-cart-nonce'    => wp_create_nonce( 'wc_store_api' ),
 		);
 		if ( 'klaviyo' === $s['signal_kind'] ) {
-			$attrs['data-signals']      = 'klaviyo';
-			$attrs['data-klaviyo-key']  = (string) $s['klaviyo_public_key'];
-			$attrs['data-klaviyo-list'] = (string) $s['klaviyo_list_id'];
+			$attrs['data-signals']     = 'klaviyo';
+			$attrs['data-klaviyo-key'] = (string) $s['klaviyo_public_key'];
+			if ( '' !== $s['klaviyo_list_id'] ) {
+				$attrs['data-klaviyo-list'] = (string) $s['klaviyo_list_id'];
+			}
 		} elseif ( 'webhook' === $s['signal_kind'] ) {
 			$attrs['data-signals']     = 'webhook';
-			$attrs['data-webhook-url'] = (string) $s['webhook_url'];
+			$attrs['data-signals-url'] = (string) $s['webhook_url'];
 		}
 		return $attrs;
 	}
