@@ -199,10 +199,7 @@ pub fn is_safe_url(s: &str) -> bool {
     }
     // A scheme is letters, digits, `+`, `-`, `.` before the first `:` that precedes any
     // `/`, `?` or `#`; such a url is not relative.
-    match t.find([':', '/', '?', '#']) {
-        Some(i) if t.as_bytes()[i] == b':' => false,
-        _ => true,
-    }
+    !matches!(t.find([':', '/', '?', '#']), Some(i) if t.as_bytes()[i] == b':')
 }
 
 #[cfg(test)]

@@ -31,6 +31,9 @@ pub struct Recommendation {
     pub pinned: bool,
 }
 
+/// A candidate's running total: summed score, summed count, and (score, context item) pairs.
+type Partial = (f64, u32, Vec<(f64, usize)>);
+
 /// The catalog products of a context's items, in context order, without repeats. Items are
 /// found by product id, else by variant id; unknown items are skipped.
 pub fn context_products(catalog: &Catalog, context: &PageContext) -> Vec<usize> {
@@ -74,8 +77,7 @@ pub fn recommend(catalog: &Catalog, context_items: &[usize], limit: usize) -> Ve
         }
     }
 
-    // candidate -> (score, count, contributions)
-    let mut sums: HashMap<usize, (f64, u32, Vec<(f64, usize)>)> = HashMap::new();
+    let mut sums: HashMap<usize, Partial> = HashMap::new();
     for &c in context_items {
         for n in &catalog.products[c].neighbours {
             if !eligible(n.product) || out.iter().any(|r| r.product == n.product) {
