@@ -87,6 +87,27 @@ pub struct PageContext {
     pub email: Option<String>,
     /// The buyer accepted email marketing at checkout.
     pub accepts_marketing: Option<bool>,
+    /// The shopper's segment, when the platform knows their order history.
+    pub segment: Option<Segment>,
+}
+
+/// A shopper's relation to the shop, as far as the page knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segment {
+    /// First order (or no order yet).
+    New,
+    /// Has ordered before.
+    Repeat,
+}
+
+impl Segment {
+    /// The context's name for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Segment::New => "new",
+            Segment::Repeat => "repeat",
+        }
+    }
 }
 
 impl PageContext {
@@ -146,6 +167,17 @@ impl PageContext {
             accepts_marketing: read::optional(v, "accepts_marketing")
                 .map(|x| read::boolean(x, "accepts_marketing"))
                 .transpose()?,
+            segment: match opt_string(v, "segment")?.as_deref() {
+                None => None,
+                Some("new") => Some(Segment::New),
+                Some("repeat") => Some(Segment::Repeat),
+                Some(other) => {
+                    return read::fail(
+                        "segment",
+                        format!("expected \"new\" or \"repeat\", got \"{other}\""),
+                    )
+                }
+            },
         })
     }
 
@@ -224,6 +256,7 @@ impl PageContext {
             accepts_marketing: read::optional(v, "buyer_accepts_marketing")
                 .map(|x| read::boolean(x, &join(root, "buyer_accepts_marketing")))
                 .transpose()?,
+            segment: None,
         })
     }
 }
@@ -299,6 +332,10 @@ mod tests {
             "thank_you order=1001 GBP en-GB email=a@b.example [85123A/85123Ax2@295 42/-x1@-]",
         );
         check(r#"{"page":"checkout"}"#, "checkout order=- - - email=- []");
+        check(
+            r#"{"page":"cart","segment":"vip"}"#,
+            "page context segment: expected \"new\" or \"repeat\", got \"vip\"",
+        );
         check(
             r#"{"page":"receipt"}"#,
             "page context page: expected \"product\", \"cart\", \"checkout\" or \"thank_you\", got \"receipt\"",
