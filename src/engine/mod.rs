@@ -16,7 +16,7 @@ pub mod signals;
 pub mod snapshot;
 pub mod time;
 
-pub use context::{ContextError, LineItem, PageContext, PageKind};
+pub use context::{ContextError, LineItem, PageContext, PageKind, Segment};
 pub use money::{Currency, Money};
 pub use score::{context_products, recommend, Recommendation};
 pub use snapshot::{Catalog, Product, SnapshotError};
