@@ -10,6 +10,7 @@
 use super::context::PageContext;
 use super::json::{self, Value};
 use super::money::{self, Money};
+use super::offer::{bundle_quote, card_price, Offer, OfferKind};
 use super::outbox::{Message, Request};
 use super::plan::Plan;
 use super::snapshot::Catalog;
@@ -111,26 +112,16 @@ pub enum Segment {
     Repeat,
 }
 
-/// The discount of an offer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Discount {
-    /// Whole percent off the recommended items.
-    Percent(u32),
-    /// A fixed amount off each recommended item.
-    Amount(Money),
-    /// The recommended items together for this price.
-    BundlePrice(Money),
-}
-
-/// The offer shown with the recommendations.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Offer {
-    /// The discount code the shop applies.
-    pub code: Option<String>,
-    /// When it ends (unix ms).
+/// The offer on the page, as signals report it.
+#[derive(Debug, Clone, Copy)]
+pub struct ShownOffer<'a> {
+    /// The merchant's offer (from the snapshot's `offers`).
+    pub offer: &'a Offer,
+    /// When it ends for this order (unix ms): the order's [`Deadline`], so the email and the
+    /// widget's countdown agree.
+    ///
+    /// [`Deadline`]: crate::engine::time::Deadline
     pub ends_at: Option<i64>,
-    /// What it gives.
-    pub discount: Discount,
 }
 
 /// What every signal of one page view shares.
@@ -161,8 +152,8 @@ pub struct OptIn<'a> {
     pub segment: Option<Segment>,
     /// Recommended products (catalog indices), best first.
     pub recommended: &'a [usize],
-    /// The offer, when there is one.
-    pub offer: Option<&'a Offer>,
+    /// The offer, when there is one and it is still on.
+    pub offer: Option<ShownOffer<'a>>,
     /// The follow-up plan ([`crate::engine::plan::follow_up`]).
     pub plan: &'a Plan,
 }
@@ -243,8 +234,23 @@ impl<'a> Envelope<'a> {
         }
     }
 
-    /// A product as signals carry it; `medium` tags its url.
+    /// A product as signals carry it at its regular price; `medium` tags its url.
     fn item(&self, p: usize, variant: Option<&str>, medium: &str) -> Value {
+        match self.catalog.products.get(p) {
+            Some(product) => self.item_at(p, variant, medium, product.price, product.was_price()),
+            None => Value::Null,
+        }
+    }
+
+    /// A product as signals carry it, at `price` with `was` struck through (only when higher).
+    fn item_at(
+        &self,
+        p: usize,
+        variant: Option<&str>,
+        medium: &str,
+        price: i64,
+        was: Option<i64>,
+    ) -> Value {
         let Some(product) = self.catalog.products.get(p) else {
             return Value::Null;
         };
@@ -264,18 +270,11 @@ impl<'a> Envelope<'a> {
         if let Some(img) = &product.image {
             f.push(("image", absolute(img, self.origin).into()));
         }
-        let currency = self.catalog.shop.currency;
-        money_fields(
-            &mut f,
-            "price",
-            &Money {
-                amount: product.price,
-                currency,
-            },
-        );
-        if let Some(was) = product.was_price() {
-            f.insert(f.len() - 1, ("compare_at_price", was.into()));
+        f.push(("price", price.into()));
+        if let Some(was) = was.filter(|&w| w > price) {
+            f.push(("compare_at_price", was.into()));
         }
+        f.push(("currency", self.catalog.shop.currency.code().into()));
         obj(f)
     }
 
@@ -344,29 +343,41 @@ impl<'a> Envelope<'a> {
     }
 }
 
-fn offer_value(offer: &Offer) -> Value {
-    let mut f: Vec<(&str, Value)> = Vec::new();
-    if let Some(code) = &offer.code {
-        f.push(("code", code.as_str().into()));
-    }
-    if let Some(at) = offer.ends_at {
-        f.push(("ends_at", time::format(at).into()));
-    }
-    match &offer.discount {
-        Discount::Percent(p) => {
-            f.push(("kind", "percent".into()));
-            f.push(("percent_off", i64::from(*p).into()));
+impl Envelope<'_> {
+    fn offer(&self, shown: &ShownOffer<'_>) -> Value {
+        let offer = shown.offer;
+        let currency = self.catalog.shop.currency;
+        let mut f: Vec<(&str, Value)> = vec![("id", offer.id.as_str().into())];
+        if let Some(code) = &offer.code {
+            f.push(("code", code.as_str().into()));
         }
-        Discount::Amount(m) => {
-            f.push(("kind", "amount".into()));
-            money_fields(&mut f, "amount_off", m);
+        if let Some(at) = shown.ends_at {
+            f.push(("ends_at", time::format(at).into()));
         }
-        Discount::BundlePrice(m) => {
-            f.push(("kind", "bundle".into()));
-            money_fields(&mut f, "bundle_price", m);
+        let (kind, percent) = match offer.kind {
+            OfferKind::Percent(p) => ("percent", Some(p)),
+            OfferKind::Amount(_) => ("amount", None),
+            OfferKind::BundlePrice(_) => ("bundle_price", None),
+            OfferKind::BundlePercent { percent, .. } => ("bundle_percent", Some(percent)),
+        };
+        f.push(("kind", kind.into()));
+        if let Some(p) = percent {
+            f.push(("percent_off", i64::from(p).into()));
         }
+        match offer.kind {
+            OfferKind::Amount(amount) => {
+                money_fields(&mut f, "amount_off", &Money { amount, currency })
+            }
+            OfferKind::BundlePrice(amount) => {
+                money_fields(&mut f, "bundle_price", &Money { amount, currency })
+            }
+            OfferKind::BundlePercent { min_items, .. } => {
+                f.push(("min_items", i64::from(min_items).into()))
+            }
+            OfferKind::Percent(_) => {}
+        }
+        obj(f)
     }
-    obj(f)
 }
 
 /// `opted_in`: the shopper agreed to emails about this order. At most one per order and
@@ -404,8 +415,8 @@ pub fn opted_in(env: &Envelope<'_>, opt: &OptIn<'_>) -> Signal {
         .map(|&p| env.item(p, None, "email"))
         .collect();
     data.push(("recommended", Value::Array(recommended)));
-    if let Some(offer) = opt.offer {
-        data.push(("offer", offer_value(offer)));
+    if let Some(offer) = &opt.offer {
+        data.push(("offer", env.offer(offer)));
     }
     data.push(("plan", opt.plan.to_value()));
     let mut s = env.signal(Kind::OptedIn, &[], data);
@@ -415,7 +426,7 @@ pub fn opted_in(env: &Envelope<'_>, opt: &OptIn<'_>) -> Signal {
 
 /// `offer_viewed`: the widget with its offer was shown with these products. Capped per
 /// shopper per day by the [`Gate`].
-pub fn offer_viewed(env: &Envelope<'_>, offer: Option<&Offer>, shown: &[usize]) -> Signal {
+pub fn offer_viewed(env: &Envelope<'_>, offer: Option<&ShownOffer<'_>>, shown: &[usize]) -> Signal {
     let ids: Vec<Value> = shown
         .iter()
         .filter_map(|&p| env.catalog.products.get(p))
@@ -423,7 +434,7 @@ pub fn offer_viewed(env: &Envelope<'_>, offer: Option<&Offer>, shown: &[usize]) 
         .collect();
     let mut data = Vec::new();
     if let Some(o) = offer {
-        data.push(("offer", offer_value(o)));
+        data.push(("offer", env.offer(o)));
     }
     data.push(("products", Value::Array(ids)));
     let at = env.at.to_string();
@@ -442,33 +453,61 @@ pub fn item_clicked(env: &Envelope<'_>, product: usize) -> Signal {
     env.signal(Kind::ItemClicked, &[id, &at], vec![("item", item)])
 }
 
-/// `item_added`: a recommended product (this variant) was added to the cart.
-pub fn item_added(env: &Envelope<'_>, product: usize, variant: &str) -> Signal {
-    let item = env.item(product, Some(variant), "widget");
+/// `item_added`: a recommended product (this variant) was added to the cart, at its card
+/// price under `offer` (pass the offer only while it is on).
+pub fn item_added(
+    env: &Envelope<'_>,
+    product: usize,
+    variant: &str,
+    offer: Option<&Offer>,
+) -> Signal {
     let at = env.at.to_string();
+    let Some(card) =
+        (product < env.catalog.products.len()).then(|| card_price(env.catalog, product, offer))
+    else {
+        return env.signal(Kind::ItemAdded, &[variant, &at], Vec::new());
+    };
+    let item = env.item_at(product, Some(variant), "widget", card.price, card.was);
     let mut s = env.signal(
         Kind::ItemAdded,
         &[variant, &at],
         vec![("item", item), ("quantity", 1.into())],
     );
-    s.value = env.catalog.products.get(product).map(|p| Money {
-        amount: p.price,
+    s.value = Some(Money {
+        amount: card.price,
         currency: env.catalog.shop.currency,
     });
     s
 }
 
-/// `bundle_added`: these products were added together for `total`.
-pub fn bundle_added(env: &Envelope<'_>, products: &[usize], total: &Money) -> Signal {
-    let items = products
+/// `bundle_added`: the ticked products of the bundle row (`items` shown, `ticked` selected, as
+/// [`bundle_quote`] takes them) were added together; each line at its price in the bundle.
+pub fn bundle_added(
+    env: &Envelope<'_>,
+    items: &[usize],
+    ticked: &[bool],
+    offer: Option<&Offer>,
+) -> Signal {
+    let items: Vec<usize> = items
         .iter()
-        .map(|&p| env.item(p, None, "widget"))
+        .copied()
+        .filter(|&p| p < env.catalog.products.len())
         .collect();
-    let mut data = vec![("items", Value::Array(items))];
-    money_fields(&mut data, "total", total);
+    let quote = bundle_quote(env.catalog, &items, ticked, offer);
+    let lines = quote
+        .lines
+        .iter()
+        .map(|l| env.item_at(l.product, None, "widget", l.price, l.was))
+        .collect();
+    let total = Money {
+        amount: quote.total,
+        currency: env.catalog.shop.currency,
+    };
+    let mut data = vec![("items", Value::Array(lines))];
+    money_fields(&mut data, "total", &total);
     let at = env.at.to_string();
     let mut s = env.signal(Kind::BundleAdded, &[&at], data);
-    s.value = Some(total.clone());
+    s.value = Some(total);
     s
 }
 
@@ -858,8 +897,9 @@ impl Gate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::money::Currency;
+    use crate::engine::offer::choose_offer;
     use crate::engine::plan::{follow_up, PlanConfig};
+    use crate::engine::time::Deadline;
     use crate::engine::{context_products, recommend};
 
     const DOCS: &str = include_str!("../../docs/signals.md");
@@ -887,13 +927,6 @@ mod tests {
         &rest[start..end]
     }
 
-    fn gbp(amount: i64) -> Money {
-        Money {
-            amount,
-            currency: Currency::parse("GBP").expect("GBP"),
-        }
-    }
-
     /// The documented example signals, by kind, at their documented times (`kind@<seconds>`
     /// moves the time).
     fn example(kind: &str) -> Signal {
@@ -910,11 +943,16 @@ mod tests {
             .iter()
             .map(|r| r.product)
             .collect();
-        let offer = Offer {
-            code: Some("THANKS10".into()),
-            ends_at: Some(ordered_at + 48 * time::HOUR_MS),
-            discount: Discount::Percent(10),
-        };
+        let on_page = choose_offer(&catalog.offers, &catalog, context.page, &recs, ordered_at);
+        let offer = on_page.map(|i| {
+            let o = &catalog.offers[i];
+            ShownOffer {
+                offer: o,
+                ends_at: Some(
+                    Deadline::start(None, Some(ordered_at), o.window, ordered_at).deadline_ms,
+                ),
+            }
+        });
         let mut env = Envelope {
             catalog: &catalog,
             context: &context,
@@ -934,14 +972,14 @@ mod tests {
                         source: ConsentSource::Widget,
                         segment: Some(Segment::Repeat),
                         recommended: &recs,
-                        offer: Some(&offer),
+                        offer,
                         plan: &plan,
                     },
                 )
             }
             "offer_viewed" => {
                 env.at = minutes(1, 0);
-                offer_viewed(&env, Some(&offer), &recs)
+                offer_viewed(&env, offer.as_ref(), &recs)
             }
             "item_clicked" => {
                 env.at = minutes(3, 10);
@@ -949,11 +987,11 @@ mod tests {
             }
             "item_added" => {
                 env.at = minutes(3, 40);
-                item_added(&env, lantern, "71053")
+                item_added(&env, lantern, "71053", offer.map(|o| o.offer))
             }
             "bundle_added" => {
                 env.at = minutes(4, 0);
-                bundle_added(&env, &recs, &gbp(720))
+                bundle_added(&env, &recs, &[true, true], offer.map(|o| o.offer))
             }
             "feedback" => {
                 env.at = minutes(5, 0);
