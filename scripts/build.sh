@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Builds what the demo shop serves: the wasm package (wasm-pack, release, wasm-opt from the
-# profile in Cargo.toml), its two runtime files copied to www/pkg/, and the demo catalog
-# snapshot built by `crossbuy snapshot` from the committed Shopify exports in demo/.
+# Builds what the demo shop serves: the wasm package (wasm-pack, release, wasm-opt with the
+# flags of Cargo.toml's wasm-pack profile), its two runtime files copied to www/pkg/, and the
+# demo catalog snapshot built by `crossbuy snapshot` from the committed Shopify exports in demo/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+# wasm-pack runs the first wasm-opt on PATH: npm's binaryen (see scripts/setup.sh), not an
+# older system one that breaks reference types.
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 step() { echo "build: $*" >&2; }
 die() { echo "build: error: $*" >&2; exit 1; }
@@ -23,5 +25,5 @@ cargo build --release --quiet --bin crossbuy || die "cargo build --release --bin
 mkdir -p www/demo
 target/release/crossbuy snapshot \
   --products demo/products_export.csv --orders demo/orders_export.csv \
-  -o www/demo/catalog.json \
+  --shop-name "Hearth & Tin" --locale en-GB -o www/demo/catalog.json \
   || die "crossbuy snapshot could not build the demo catalog from demo/*.csv"

@@ -29,6 +29,9 @@ NON_PRODUCTS = {"POST", "D", "M", "DOT", "C2", "BANK CHARGES", "AMAZONFEE", "CRU
 FIRST_INVOICE = datetime.datetime(2010, 12, 1, 8, 26)
 LAST_INVOICE = datetime.datetime(2011, 12, 9, 12, 50)
 VENDOR = "Hearth & Tin"
+# Marked down besides every ninth product, so the demo thank-you page (teacups and cake tins)
+# shows a discount badge: Jam Making Set with Jars.
+MARKDOWNS = {"22960"}
 
 PRODUCTS_HEADER = [
     "Title", "URL handle", "Description", "Vendor", "Product category", "Type", "Tags",
@@ -155,7 +158,7 @@ def write_products(path, chosen, catalog, sold_out_code):
         title = title_case(description)
         kind = product_type(description)
         # A few honest markdowns: the compare-at price is the price a quarter higher.
-        compare_at = money(price * 5 // 4) if n % 9 == 4 else ""
+        compare_at = money(price * 5 // 4) if n % 9 == 4 or code in MARKDOWNS else ""
         sold_out = code == sold_out_code
         row = dict.fromkeys(PRODUCTS_HEADER, "")
         row.update({

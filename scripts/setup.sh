@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what `npm start` and `npm test` need, idempotently, from package registries only:
 # the wasm32 target, wasm-pack, wasm-bindgen-cli at exactly Cargo.lock's version, Debian's
-# chromium + chromium-driver (unless $CHROME and $CHROMEDRIVER name others), binaryen
-# (wasm-opt), php-cli, and the npm packages of package-lock.json. Prints nothing when all
-# of it is already there.
+# chromium + chromium-driver (unless $CHROME and $CHROMEDRIVER name others) and php-cli, and
+# the npm packages of package-lock.json, among them binaryen's wasm-opt (Debian bookworm's
+# binaryen 108 corrupts wasm-bindgen's externref table; scripts/build.sh puts npm's first on
+# PATH). Prints nothing when all of it is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,7 +42,7 @@ if ! command -v wasm-pack >/dev/null; then
   cargo install wasm-pack >&2
 fi
 
-# Debian packages: a browser and its driver, wasm-opt, php.
+# Debian packages: a browser and its driver, php.
 missing=()
 if [ -z "${CHROME:-}" ] || [ -z "${CHROMEDRIVER:-}" ]; then
   command -v chromium >/dev/null || missing+=(chromium)
@@ -50,7 +51,6 @@ else
   [ -x "$CHROME" ] || die "CHROME=$CHROME is not an executable"
   [ -x "$CHROMEDRIVER" ] || die "CHROMEDRIVER=$CHROMEDRIVER is not an executable"
 fi
-command -v wasm-opt >/dev/null || missing+=(binaryen)
 command -v php >/dev/null || missing+=(php-cli)
 if [ ${#missing[@]} -gt 0 ]; then
   command -v apt-get >/dev/null || die "missing ${missing[*]} and there is no apt-get to install them"

@@ -78,7 +78,7 @@ test("static files carry the types browsers need, and nothing outside www/ is se
     ["thank-you.html", "text/html; charset=utf-8"],
     ["shop.js", "text/javascript; charset=utf-8"],
     ["demo/catalog.json", "application/json; charset=utf-8"],
-    [`img/${available()[0].id}.svg`, "image/svg+xml"],
+    [available()[0].image.replace(/^\//, ""), "image/svg+xml"],
     ["pkg/crossbuy_bg.wasm", "application/wasm"],
   ];
   for (const [path, type] of types) {
