@@ -33,6 +33,6 @@ wasm-pack --log-level warn test --headless --chrome
 step "size budget"
 node scripts/size.mjs
 step "end-to-end (Chromium)"
-node --test --test-concurrency=1 tests/e2e/
+node --test --test-concurrency=1 tests/e2e/*.test.mjs
 trap - EXIT
 echo "npm test: all steps passed in $((SECONDS - started)) s" >&2
