@@ -67,6 +67,8 @@ fn snapshot_from_shopify_exports_writes_a_catalog_and_a_summary() {
             "Tea & Tin",
             "-o",
             "catalog.json",
+            "--shards",
+            "shards",
         ],
         &dir,
     );
@@ -81,6 +83,7 @@ fn snapshot_from_shopify_exports_writes_a_catalog_and_a_summary() {
             "orders skipped: cancelled 1",
             "products written 6",
             "crossbuy: wrote catalog.json (6 products",
+            "and shards in shards",
         ],
     );
     let text = std::fs::read_to_string(dir.join("catalog.json")).expect("catalog written");

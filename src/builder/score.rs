@@ -31,6 +31,14 @@ pub enum Method {
     },
     /// Normalised pointwise mutual information, clamped at 0.
     Npmi,
+    /// Confidence smoothed towards popularity, with a popularity penalty:
+    /// `(c_ij + mu · c_j / N) / (c_i + mu) / (c_j / N)^alpha`.
+    Smoothed {
+        /// Pseudo-count of the popularity prior.
+        mu: f64,
+        /// Popularity penalty exponent.
+        alpha: f64,
+    },
     /// crossbuy: shrunk confidence with a popularity penalty (see the module docs).
     Penalised {
         /// Popularity penalty exponent, 0 (confidence) to 1 (lift).
@@ -69,6 +77,10 @@ impl Method {
                 let pmi = (pij / ((ci / n) * (cj / n))).ln();
                 (pmi / -pij.ln()).max(0.0)
             }
+            Method::Smoothed { mu, alpha } => {
+                let pj = cj / n;
+                (cij + mu * pj) / (ci + mu) / pj.powf(alpha)
+            }
             Method::Penalised { alpha, beta } => cij / (ci + beta) / (cj / n).powf(alpha),
         }
     }
@@ -91,6 +103,10 @@ impl Method {
             "cosine" => Method::Cosine,
             "lift" => Method::Lift { shrink: num(5.0)? },
             "npmi" => Method::Npmi,
+            "smooth" => Method::Smoothed {
+                mu: num(10.0)?,
+                alpha: num(0.0)?,
+            },
             "crossbuy" => {
                 let (alpha, beta) = DEFAULT_PARAMS;
                 Method::Penalised {
@@ -111,6 +127,7 @@ impl Method {
             Method::Cosine => "cosine".into(),
             Method::Lift { shrink } => format!("lift:{shrink}"),
             Method::Npmi => "npmi".into(),
+            Method::Smoothed { mu, alpha } => format!("smooth:{mu}:{alpha}"),
             Method::Penalised { alpha, beta } => format!("crossbuy:{alpha}:{beta}"),
         }
     }

@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod plan;
 pub mod read;
 pub mod score;
+pub mod shards;
 pub mod signals;
 pub mod snapshot;
 pub mod time;
