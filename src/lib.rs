@@ -29,4 +29,4 @@ pub mod engine;
 pub mod builder;
 
 #[cfg(target_arch = "wasm32")]
-mod web;
+pub mod web;

@@ -1,1 +1,16 @@
-//! The browser shell.
+//! The browser shell (wasm32 only): reads the page, renders the widget, adds to the cart.
+//!
+//! Data flows one way: the page and the options give a [`PageContext`](crate::engine::PageContext)
+//! and a [`Catalog`](crate::engine::Catalog); the engine scores; `view` turns the
+//! recommendations into a plain view model; `render` turns that into DOM; `cart` posts what
+//! the shopper asks for. `exports` is the only module JavaScript sees, and the only place an
+//! error becomes a console message.
+
+mod cart;
+mod error;
+pub mod exports;
+mod format;
+mod page;
+mod render;
+mod view;
+mod widget;

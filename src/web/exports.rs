@@ -1,0 +1,86 @@
+//! Every export to JavaScript, and the one place where an error becomes a console message.
+//!
+//! ```js
+//! import init, { mount } from "./pkg/crossbuy.js";
+//! await init();
+//! const widget = mount(document.querySelector("#crossbuy"), catalogJson, { limit: 3 });
+//! // later, after the cart changed:
+//! widget?.update({ page: "cart", items: [{ product_id: "85123A" }] });
+//! widget?.unmount();
+//! ```
+//!
+//! Nothing here throws into the page: a failure logs one `console.error("crossbuy: …")` (no
+//! page context: one `console.warn`) and the call returns `undefined` or `false`.
+
+use wasm_bindgen::prelude::*;
+
+use super::error::report;
+use super::widget::Mounted;
+
+#[wasm_bindgen(typescript_custom_section)]
+const MOUNT_OPTIONS: &str = r#"
+/** Options of `mount`; all optional. */
+export interface MountOptions {
+  /** Cards to show, 2 to 4; default 3. */
+  limit?: number;
+  /** The page context (JSON text or object); default the page's
+   * `<script type="application/json" id="crossbuy-context">`, else `window.Shopify.checkout`. */
+  context?: string | object;
+  /** The shop's root path for cart requests (Shopify's `Shopify.routes.root`, such as "/fr/");
+   * default the snapshot's `shop.root`. */
+  root?: string;
+  /** Where the catalog came from (its url), named in error messages. */
+  source?: string;
+}
+"#;
+
+/// A widget on the page. The catalog stays in wasm memory until `free()`.
+#[wasm_bindgen]
+pub struct Widget {
+    mounted: Mounted,
+}
+
+#[wasm_bindgen]
+impl Widget {
+    /// Re-scores for a new page context (JSON text or object), for example after the cart
+    /// changed, and re-renders. Returns whether cards are shown; on a broken context logs one
+    /// console error and keeps the cards it had.
+    pub fn update(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string | object")] context: JsValue,
+    ) -> bool {
+        match self.mounted.update(&context) {
+            Ok(shown) => shown,
+            Err(e) => {
+                report(&e.to_string(), e.is_warning());
+                false
+            }
+        }
+    }
+
+    /// Removes the widget's content and stops listening. Calling it again does nothing.
+    pub fn unmount(&mut self) {
+        self.mounted.unmount();
+    }
+}
+
+/// Renders the widget into an open shadow root on `target` for the page context, from a
+/// catalog snapshot (its JSON text, or the parsed object).
+///
+/// Returns `undefined` when there is nothing to show (fewer than two recommendations) or on
+/// failure, which logs one console message prefixed `crossbuy:` naming what and where (a
+/// warning when the page has no context). Never throws.
+#[wasm_bindgen]
+pub fn mount(
+    #[wasm_bindgen(unchecked_param_type = "Element")] target: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | object")] catalog: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "MountOptions")] options: JsValue,
+) -> Option<Widget> {
+    match Mounted::mount(&target, &catalog, &options) {
+        Ok(mounted) => mounted.map(|mounted| Widget { mounted }),
+        Err(e) => {
+            report(&e.to_string(), e.is_warning());
+            None
+        }
+    }
+}

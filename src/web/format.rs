@@ -1,0 +1,56 @@
+//! Money for the shopper's eyes, through the browser's `Intl.NumberFormat`.
+//!
+//! Amounts cross as exact decimal strings (`"12.99"`, from integer minor units), which
+//! `Intl.NumberFormat.prototype.format` reads without a float round trip.
+
+use wasm_bindgen::prelude::*;
+
+use crate::engine::money::{to_decimal, Currency};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Intl.NumberFormat`, bound here (not through `js_sys::Intl`) so that a malformed
+    /// locale tag, which makes the constructor throw a `RangeError`, comes back as an `Err`
+    /// instead of unwinding through the page.
+    #[wasm_bindgen(js_namespace = Intl)]
+    type NumberFormat;
+
+    #[wasm_bindgen(catch, constructor, js_namespace = Intl)]
+    fn new(locales: &JsValue, options: &JsValue) -> Result<NumberFormat, JsValue>;
+
+    #[wasm_bindgen(method)]
+    fn format(this: &NumberFormat, value: &str) -> String;
+}
+
+/// Formats amounts of one currency for one locale.
+pub(crate) struct MoneyFormat {
+    currency: Currency,
+    intl: Option<NumberFormat>,
+}
+
+impl MoneyFormat {
+    /// The first of `locales` the browser accepts, else its default locale. Should even that
+    /// fail, amounts show as `GBP 12.99`.
+    pub(crate) fn new(currency: Currency, locales: &[Option<&str>]) -> MoneyFormat {
+        let options = js_sys::Object::new();
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&options, &"style".into(), &"currency".into());
+        let _ = js_sys::Reflect::set(&options, &"currency".into(), &currency.code().into());
+        let intl = locales
+            .iter()
+            .flatten()
+            .map(|&l| JsValue::from_str(l))
+            .chain(std::iter::once(JsValue::UNDEFINED))
+            .find_map(|locale| NumberFormat::new(&locale, &options).ok());
+        MoneyFormat { currency, intl }
+    }
+
+    /// `1299` → `"£12.99"` (en-GB, GBP), `"12,99 €"` (de-DE, EUR).
+    pub(crate) fn format(&self, minor_units: i64) -> String {
+        let decimal = to_decimal(minor_units, self.currency.exponent());
+        match &self.intl {
+            Some(intl) => intl.format(&decimal),
+            None => self.currency.code().to_owned() + " " + &decimal,
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! What the page says: the mount options, the page context and the page locale.
+
+use js_sys::{Reflect, JSON};
+use wasm_bindgen::JsValue;
+use web_sys::Document;
+
+use super::error::{Result, WebError};
+use crate::engine::read::is_safe_url;
+use crate::engine::score::{DEFAULT_CARDS, MAX_CARDS, MIN_CARDS};
+use crate::engine::PageContext;
+
+/// The id of the platform-neutral context element.
+const CONTEXT_ID: &str = "crossbuy-context";
+
+/// The options object of `mount`, read once.
+#[derive(Debug, Default)]
+pub(crate) struct Options {
+    /// Cards wanted, clamped to [`MIN_CARDS`]..=[`MAX_CARDS`].
+    pub(crate) limit: usize,
+    /// Context JSON given by the caller instead of the page's.
+    pub(crate) context: Option<String>,
+    /// The shop's root path for cart requests, overriding the snapshot's `shop.root`.
+    pub(crate) root: Option<String>,
+    /// Where the catalog came from, for error messages.
+    pub(crate) source: Option<String>,
+}
+
+impl Options {
+    /// Reads `{ limit, context, root, source }`; `undefined` or `null` gives the defaults.
+    pub(crate) fn read(options: &JsValue) -> Result<Options> {
+        let mut out = Options {
+            limit: DEFAULT_CARDS,
+            ..Options::default()
+        };
+        if !options.is_object() {
+            return Ok(out);
+        }
+        let field = |name: &str| {
+            Reflect::get(options, &JsValue::from_str(name))
+                .ok()
+                .filter(|v| !v.is_undefined() && !v.is_null())
+        };
+        if let Some(v) = field("limit") {
+            match v.as_f64() {
+                // Clamped, so a merchant's `data-limit="6"` still shows a widget.
+                Some(n) if n.is_finite() => {
+                    out.limit = n.round().clamp(MIN_CARDS as f64, MAX_CARDS as f64) as usize
+                }
+                _ => {
+                    return Err(WebError::Option {
+                        name: "limit",
+                        message: "expected a number of cards, 2 to 4".to_owned(),
+                    })
+                }
+            }
+        }
+        if let Some(v) = field("context") {
+            out.context = Some(json_text(&v).ok_or(WebError::Option {
+                name: "context",
+                message: "expected a JSON string or an object".to_owned(),
+            })?);
+        }
+        if let Some(v) = field("root") {
+            match v.as_string() {
+                Some(s) if is_safe_url(&s) => {
+                    let mut root = s.trim().to_owned();
+                    if !root.ends_with('/') {
+                        root.push('/');
+                    }
+                    out.root = Some(root)
+                }
+                _ => {
+                    return Err(WebError::Option {
+                        name: "root",
+                        message:
+                            "expected an http(s) or shop-relative path such as \"/\" or \"/fr/\""
+                                .to_owned(),
+                    })
+                }
+            }
+        }
+        out.source = field("source").and_then(|v| v.as_string());
+        Ok(out)
+    }
+}
+
+/// The page context: the caller's, else `#crossbuy-context`, else Shopify's legacy
+/// `window.Shopify.checkout`. None of them: [`WebError::NoContext`].
+pub(crate) fn context(document: &Document, options: &Options) -> Result<PageContext> {
+    if let Some(text) = &options.context {
+        return PageContext::parse(text).map_err(|error| WebError::Context {
+            error,
+            origin: "options.context",
+        });
+    }
+    if let Some(el) = document.get_element_by_id(CONTEXT_ID) {
+        let text = el.text_content().unwrap_or_default();
+        return PageContext::parse(&text).map_err(|error| WebError::Context {
+            error,
+            origin: "#crossbuy-context",
+        });
+    }
+    let checkout = Reflect::get(&js_sys::global(), &JsValue::from_str("Shopify"))
+        .ok()
+        .filter(JsValue::is_object)
+        .and_then(|shopify| Reflect::get(&shopify, &JsValue::from_str("checkout")).ok())
+        .filter(JsValue::is_object);
+    if let Some(checkout) = checkout {
+        // A checkout that cannot be stringified is a broken context, not a crash.
+        let text = json_text(&checkout).unwrap_or_default();
+        return PageContext::from_shopify_checkout(&text).map_err(|error| WebError::Context {
+            error,
+            origin: "window.Shopify.checkout",
+        });
+    }
+    Err(WebError::NoContext)
+}
+
+/// The document's `lang`, when set.
+pub(crate) fn document_lang(document: &Document) -> Option<String> {
+    document
+        .document_element()
+        .and_then(|html| html.get_attribute("lang"))
+        .filter(|l| !l.trim().is_empty())
+}
+
+/// JSON text from a string, or from an object through `JSON.stringify` (which can throw on a
+/// cycle or a BigInt: then `None`).
+pub(crate) fn json_text(value: &JsValue) -> Option<String> {
+    match value.as_string() {
+        Some(s) => Some(s),
+        None if value.is_object() => JSON::stringify(value).ok().and_then(|s| s.as_string()),
+        None => None,
+    }
+}
