@@ -1,0 +1,87 @@
+/*! crossbuy loader, MIT. Paste on a page that has a context and a target:
+ * <script src=".../crossbuy.js" data-catalog=".../catalog.json" data-target="#crossbuy" async></script>
+ * Optional: data-limit="2".."4", data-root="/fr/" (the shop's cart root). Without data-catalog
+ * the snapshot is read from <script type="application/json" id="crossbuy-catalog">.
+ * Whatever fails, the page keeps working: nothing is thrown, one console message says why. */
+(() => {
+  "use strict";
+  // The widget's height (src/web/widget.css, :host min-height), reserved before it loads so
+  // the page does not shift when it appears.
+  const RESERVE = "25.5rem";
+  const script =
+    document.currentScript || document.querySelector('script[src*="crossbuy.js"]');
+  let release = () => {};
+
+  const load = async (what, url) => {
+    let r;
+    try {
+      r = await fetch(url);
+    } catch (e) {
+      throw `cannot load ${what} ${url}: ${e.message}`;
+    }
+    if (!r.ok) throw `cannot load ${what} ${url}: HTTP ${r.status}`;
+    return r;
+  };
+
+  const run = async () => {
+    if (!script || !script.src) throw "cannot find its own <script src=\".../crossbuy.js\"> element";
+    const data = script.dataset;
+    const glueUrl = new URL("pkg/crossbuy.js", script.src).href;
+    const wasmUrl = new URL("pkg/crossbuy_bg.wasm", script.src).href;
+    if (document.readyState === "loading") {
+      await new Promise((ready) => document.addEventListener("DOMContentLoaded", ready, { once: true }));
+    }
+    const selector = data.target || "#crossbuy";
+    let target = null;
+    try {
+      target = document.querySelector(selector);
+    } catch {}
+    if (!target) throw `no element matches data-target="${selector}"`;
+    if (!document.getElementById("crossbuy-context") && !(window.Shopify && window.Shopify.checkout)) {
+      console.warn(
+        'crossbuy: no page context: add <script type="application/json" id="crossbuy-context"> to the page; no widget shown'
+      );
+      return;
+    }
+    const style = target.style;
+    if (["auto", "0px"].includes(getComputedStyle(target).minHeight)) {
+      style.minHeight = RESERVE;
+      release = () => (style.minHeight = "");
+    }
+
+    const catalogUrl = data.catalog && new URL(data.catalog, document.baseURI).href;
+    const inline = document.getElementById("crossbuy-catalog");
+    if (!catalogUrl && !inline) {
+      throw 'no catalog: set data-catalog=".../catalog.json" on the script tag or add <script type="application/json" id="crossbuy-catalog">';
+    }
+    const [glue, wasm, catalog] = await Promise.all([
+      import(glueUrl).catch((e) => {
+        throw `cannot load ${glueUrl}: ${e.message}`;
+      }),
+      load("the widget", wasmUrl).then((r) =>
+        // Streaming compilation needs the wasm MIME type; otherwise hand over the bytes, so
+        // wasm-bindgen does not warn about the server.
+        (r.headers.get("content-type") || "").startsWith("application/wasm") ? r : r.arrayBuffer()
+      ),
+      catalogUrl ? load("the catalog", catalogUrl).then((r) => r.text()) : inline.textContent,
+    ]);
+    try {
+      await glue.default({ module_or_path: wasm });
+    } catch (e) {
+      throw `cannot start ${wasmUrl}: ${e.message}`;
+    }
+    // mount() logs its own failure and returns undefined; it never throws.
+    const widget = glue.mount(target, catalog, {
+      source: catalogUrl || "#crossbuy-catalog",
+      limit: data.limit ? Number(data.limit) : undefined,
+      root: data.root,
+    });
+    if (widget) target.crossbuy = widget; // the handle: update(context), unmount()
+    else release();
+  };
+
+  run().catch((e) => {
+    release();
+    console.error("crossbuy: " + (typeof e === "string" ? e : `unexpected ${e && e.name}: ${e && e.message}`));
+  });
+})();
