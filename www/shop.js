@@ -8,7 +8,7 @@
       var open = toggle.getAttribute("aria-expanded") === "true";
       toggle.setAttribute("aria-expanded", String(!open));
       details.hidden = open;
-      toggle.textContent = open ? "Show order details" : "Hide order details";
+      toggle.textContent = toggle.textContent.replace(open ? "Hide" : "Show", open ? "Show" : "Hide");
     });
   }
   document.documentElement.setAttribute("data-shop-ready", "true");

@@ -40,17 +40,31 @@ export async function openShop() {
 /**
  * Opens `path` of the shop in a fresh browser context (its own cookies, so its own cart) and
  * records what a developer would see in the console: every console message and every
- * uncaught page error.
+ * uncaught page error. `crossbuyMessage(type)` resolves with crossbuy's first console message
+ * of that type (`error`, `warning`), whether it came before or after the call.
  */
 export async function visit({ shop, browser }, path) {
   const context = await browser.newContext({ locale: "en-GB" });
   const page = await context.newPage();
   const console = [];
   const pageErrors = [];
-  page.on("console", (m) => console.push({ type: m.type(), text: m.text() }));
+  const waiting = [];
+  page.on("console", (m) => {
+    const message = { type: m.type(), text: m.text() };
+    console.push(message);
+    for (const w of waiting.filter((w) => w.type === message.type && message.text.startsWith("crossbuy:"))) w.resolve(message);
+  });
   page.on("pageerror", (e) => pageErrors.push(String(e)));
+  const crossbuyMessage = (type) => {
+    const seen = crossbuyMessages(console, type)[0];
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      waiting.push({ type, resolve });
+      setTimeout(() => reject(new Error(`no crossbuy console ${type} within ${WIDGET_TIMEOUT} ms: ${JSON.stringify(console)}`)), WIDGET_TIMEOUT).unref();
+    });
+  };
   await page.goto(new URL(path, shop.url).href);
-  return { page, context, console, pageErrors };
+  return { page, context, console, pageErrors, crossbuyMessage };
 }
 
 /** The widget's cards, in the order shown. */
