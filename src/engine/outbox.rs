@@ -12,6 +12,7 @@
 //! `docs/signals.md`, "Delivery", for the policy in prose.
 
 use super::json::{self, Value};
+use super::signals::Json;
 use super::time;
 
 /// Tuning of the outbox. [`Config::default`] is what ships; tests and the e2e harness shorten
@@ -240,16 +241,16 @@ impl Outbox {
 
     /// Removes entries older than [`Config::max_age_ms`].
     fn expire(&mut self, now: i64) {
-        let before = self.entries.len();
-        let entries = std::mem::take(&mut self.entries);
-        let (old, kept): (Vec<Entry>, Vec<Entry>) =
-            entries.into_iter().partition(|e| self.is_expired(e, now));
-        self.entries = kept;
-        for e in old {
-            self.remember(e.message.key);
+        let mut i = 0;
+        while i < self.entries.len() {
+            if self.is_expired(&self.entries[i], now) {
+                let e = self.entries.remove(i);
+                self.remember(e.message.key);
+                self.stats.expired = self.stats.expired.saturating_add(1);
+            } else {
+                i += 1;
+            }
         }
-        let n = (before - self.entries.len()) as u32;
-        self.stats.expired = self.stats.expired.saturating_add(n);
     }
 
     fn remember(&mut self, key: String) {
@@ -340,7 +341,9 @@ impl Outbox {
             .unwrap_or(i64::MAX)
             .min(self.config.max_backoff_ms.max(base));
         let half = delay / 2;
-        let spread = i128::from(delay - half) * i128::from(jitter) / i128::from(u32::MAX);
+        // u64 arithmetic (no i128 helpers in the wasm); the spread is capped at 2^31 ms.
+        let width = (delay - half).clamp(0, 1 << 31) as u64;
+        let spread = width * u64::from(jitter) / u64::from(u32::MAX);
         now + half + spread as i64
     }
 
@@ -365,49 +368,47 @@ impl Outbox {
     /// Serialises everything (entries with their state, remembered keys, counters) for
     /// `localStorage`.
     pub fn to_json(&self) -> String {
-        let entries = self
-            .entries
-            .iter()
-            .map(|e| {
-                let (state, at) = match e.state {
-                    State::Waiting { not_before } => ("waiting", not_before),
-                    State::InFlight { since } => ("in_flight", since),
-                };
-                let headers = e
-                    .message
-                    .request
-                    .headers
-                    .iter()
-                    .map(|(k, v)| Value::Array(vec![k.as_str().into(), v.as_str().into()]))
-                    .collect();
-                Value::Object(vec![
-                    ("key".into(), e.message.key.as_str().into()),
-                    ("consent".into(), e.message.consent.into()),
-                    ("created".into(), e.created.into()),
-                    ("attempts".into(), i64::from(e.attempts).into()),
-                    ("state".into(), state.into()),
-                    ("at".into(), at.into()),
-                    ("url".into(), e.message.request.url.as_str().into()),
-                    ("headers".into(), Value::Array(headers)),
-                    ("body".into(), e.message.request.body.as_str().into()),
-                ])
-            })
-            .collect();
-        let count = |n: u32| Value::from(i64::from(n));
-        Value::Object(vec![
-            ("version".into(), Value::Number(STORED_VERSION.into())),
-            ("entries".into(), Value::Array(entries)),
-            (
-                "done".into(),
-                Value::Array(self.done.iter().map(|k| k.as_str().into()).collect()),
-            ),
-            ("sent".into(), count(self.stats.sent)),
-            ("dropped".into(), count(self.stats.dropped)),
-            ("expired".into(), count(self.stats.expired)),
-            ("rejected".into(), count(self.stats.rejected)),
-            ("corrupt".into(), count(self.stats.corrupt)),
-        ])
-        .to_json()
+        let mut w = Json(String::from("{\"version\":"));
+        w.raw(STORED_VERSION).key("entries").open('[');
+        for e in &self.entries {
+            let (state, at) = match e.state {
+                State::Waiting { not_before } => ("waiting", not_before),
+                State::InFlight { since } => ("in_flight", since),
+            };
+            w.open('{');
+            w.key("key").str(&e.message.key);
+            w.key("consent")
+                .raw(if e.message.consent { "true" } else { "false" });
+            w.key("created").int(e.created);
+            w.key("attempts").int(i64::from(e.attempts));
+            w.key("state").str(state);
+            w.key("at").int(at);
+            w.key("url").str(&e.message.request.url);
+            w.key("headers").open('[');
+            for (k, v) in &e.message.request.headers {
+                w.open('[').str(k).str(v).close(']');
+            }
+            w.close(']');
+            w.key("body").str(&e.message.request.body);
+            w.close('}');
+        }
+        w.close(']').key("done").open('[');
+        for k in &self.done {
+            w.str(k);
+        }
+        w.close(']');
+        let s = self.stats;
+        for (name, n) in [
+            ("sent", s.sent),
+            ("dropped", s.dropped),
+            ("expired", s.expired),
+            ("rejected", s.rejected),
+            ("corrupt", s.corrupt),
+        ] {
+            w.key(name).int(i64::from(n));
+        }
+        w.close('}');
+        w.0
     }
 
     /// Reads what [`Outbox::to_json`] stored. Never fails: a value that is not a stored outbox
@@ -504,7 +505,9 @@ fn read_entry(v: &Value) -> Option<Entry> {
 pub fn parse_retry_after(value: &str, now: i64) -> Option<i64> {
     let v = value.trim();
     if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-        let secs: i64 = v.parse().unwrap_or(i64::MAX / 1000);
+        let secs = v.bytes().fold(0i64, |n, b| {
+            n.saturating_mul(10).saturating_add(i64::from(b - b'0'))
+        });
         return Some(now.saturating_add(secs.saturating_mul(1000)));
     }
     parse_http_date(v, now)
@@ -529,8 +532,8 @@ fn parse_http_date(v: &str, now: i64) -> Option<i64> {
         Some(m) => (b, m, d, c),
         None => (a, month(b)?, c, d),
     };
-    let day: u32 = digits(day, 1, 2)?;
-    let mut year: i64 = digits(year, 2, 4)?;
+    let day = digits(day, 1, 2)?;
+    let mut year = i64::from(digits(year, 2, 4)?);
     if year < 100 {
         let (this_year, _, _) = time::civil_from_days(now.div_euclid(time::DAY_MS));
         year += this_year - this_year.rem_euclid(100);
@@ -542,18 +545,19 @@ fn parse_http_date(v: &str, now: i64) -> Option<i64> {
     let (Some(h), Some(m), Some(s), None) = (hms.next(), hms.next(), hms.next(), hms.next()) else {
         return None;
     };
-    let (h, m, s): (i64, i64, i64) = (digits(h, 2, 2)?, digits(m, 2, 2)?, digits(s, 2, 2)?);
+    let (h, m, s) = (digits(h, 2, 2)?, digits(m, 2, 2)?, digits(s, 2, 2)?);
     if day == 0 || day > time::days_in_month(year, mon) || h > 23 || m > 59 || s > 60 {
         return None;
     }
     let days = time::days_from_civil(year, mon, day);
-    Some(((days * 24 + h) * 60 + m) * 60_000 + s.min(59) * 1000)
+    let secs = ((days * 24 + i64::from(h)) * 60 + i64::from(m)) * 60 + i64::from(s.min(59));
+    Some(secs * 1000)
 }
 
-/// An ASCII number of `min..=max` digits.
-fn digits<T: std::str::FromStr>(s: &str, min: usize, max: usize) -> Option<T> {
+/// An ASCII number of `min..=max` digits (at most 4).
+fn digits(s: &str, min: usize, max: usize) -> Option<u32> {
     if (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
-        s.parse().ok()
+        Some(s.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0')))
     } else {
         None
     }

@@ -7,7 +7,7 @@
 //! is needed to choose it. The chosen day inside each range, and why, is in `docs/signals.md`
 //! ("The follow-up plan").
 
-use super::json::Value;
+use super::signals::Json;
 use super::snapshot::Catalog;
 use super::time::{self, DAY_MS};
 
@@ -104,69 +104,69 @@ pub fn follow_up(
         step(StepKind::Loyalty, LOYALTY_DAY),
     ];
 
-    // (send_at, repurchase_at, product id)
-    let mut due: Vec<(i64, i64, &str)> = purchased
-        .iter()
-        .filter_map(|&p| catalog.products.get(p))
-        .filter_map(|p| {
-            let days = i64::from(p.repurchase_days.filter(|&d| d > 0)?);
-            let repurchase_at = ordered_at + days * DAY_MS;
-            // Never before the parcel can have arrived.
-            let send_at = (repurchase_at - REPLENISH_LEAD_DAYS * DAY_MS).max(delivery_at + DAY_MS);
-            Some((send_at, repurchase_at, p.id.as_str()))
-        })
-        .collect();
-    due.sort_by_key(|&(send_at, _, _)| send_at);
-    let mut group: Option<Step> = None;
+    // (send_at, repurchase_at, product id), kept in send order by insertion: a handful of
+    // items, and no sort routine in the wasm.
+    let mut due: Vec<(i64, i64, &str)> = Vec::new();
+    for p in purchased.iter().filter_map(|&p| catalog.products.get(p)) {
+        let Some(days) = p.repurchase_days.filter(|&d| d > 0) else {
+            continue;
+        };
+        let repurchase_at = ordered_at + i64::from(days) * DAY_MS;
+        // Never before the parcel can have arrived.
+        let send_at = (repurchase_at - REPLENISH_LEAD_DAYS * DAY_MS).max(delivery_at + DAY_MS);
+        let at = due.iter().position(|d| d.0 > send_at).unwrap_or(due.len());
+        due.insert(at, (send_at, repurchase_at, p.id.as_str()));
+    }
+    let mut groups: Vec<Step> = Vec::new();
     for (send_at, repurchase_at, id) in due {
-        match &mut group {
+        match groups.last_mut() {
             Some(g) if send_at - g.send_at <= REPLENISH_MERGE_DAYS * DAY_MS => {
                 g.products.push(id.to_owned());
             }
-            _ => {
-                steps.extend(group.take());
-                group = Some(Step {
-                    kind: StepKind::Replenishment,
-                    send_at,
-                    products: vec![id.to_owned()],
-                    repurchase_at: Some(repurchase_at),
-                });
-            }
+            _ => groups.push(Step {
+                kind: StepKind::Replenishment,
+                send_at,
+                products: vec![id.to_owned()],
+                repurchase_at: Some(repurchase_at),
+            }),
         }
     }
-    steps.extend(group);
-    steps.sort_by_key(|s| s.send_at);
+    for g in groups {
+        let at = steps
+            .iter()
+            .position(|s| s.send_at > g.send_at)
+            .unwrap_or(steps.len());
+        steps.insert(at, g);
+    }
     Plan { delivery_at, steps }
 }
 
 impl Plan {
     /// The plan as it appears in signal bodies (see `docs/signals.md`).
-    pub fn to_value(&self) -> Value {
-        let steps = self
-            .steps
-            .iter()
-            .map(|s| {
-                let mut fields = vec![
-                    ("step".into(), s.kind.as_str().into()),
-                    ("send_at".into(), time::format(s.send_at).into()),
-                ];
-                if let Some(at) = s.repurchase_at {
-                    fields.push(("repurchase_at".into(), time::format(at).into()));
+    pub fn to_json(&self) -> String {
+        let mut w = Json(String::new());
+        w.open('{');
+        w.key("delivery_estimate")
+            .str(&time::format(self.delivery_at));
+        w.key("steps").open('[');
+        for s in &self.steps {
+            w.open('{');
+            w.key("step").str(s.kind.as_str());
+            w.key("send_at").str(&time::format(s.send_at));
+            if let Some(at) = s.repurchase_at {
+                w.key("repurchase_at").str(&time::format(at));
+            }
+            if s.kind == StepKind::Replenishment {
+                w.key("products").open('[');
+                for p in &s.products {
+                    w.str(p);
                 }
-                if s.kind == StepKind::Replenishment {
-                    let ids = s.products.iter().map(|p| p.as_str().into()).collect();
-                    fields.push(("products".into(), Value::Array(ids)));
-                }
-                Value::Object(fields)
-            })
-            .collect();
-        Value::Object(vec![
-            (
-                "delivery_estimate".into(),
-                time::format(self.delivery_at).into(),
-            ),
-            ("steps".into(), Value::Array(steps)),
-        ])
+                w.close(']');
+            }
+            w.close('}');
+        }
+        w.close(']').close('}');
+        w.0
     }
 }
 
@@ -188,9 +188,7 @@ mod tests {
                 id => bought.push(catalog.product_index(id).expect("test product")),
             }
         }
-        let got = follow_up(&catalog, &bought, ordered_at, &config)
-            .to_value()
-            .to_json();
+        let got = follow_up(&catalog, &bought, ordered_at, &config).to_json();
         let expected: String = expected.split_whitespace().collect();
         assert_eq!(got, expected, "{input}");
     }

@@ -159,7 +159,7 @@ pub struct OptIn<'a> {
 }
 
 /// A signal, ready to be admitted by the [`Gate`] and turned into requests.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signal {
     /// Which signal.
     pub kind: Kind,
@@ -176,18 +176,69 @@ pub struct Signal {
     pub order_id: Option<String>,
     /// Klaviyo's `value`, when the signal has one.
     pub value: Option<Money>,
-    /// The signal's properties, in body order (without the email).
-    pub data: Vec<(String, Value)>,
+    /// The signal's properties as JSON object members without the braces
+    /// (`"order_id":"1001","page":"thank_you",…`), in body order, without the email.
+    pub data: String,
 }
 
-/// Builds an object value from `(key, value)` pairs.
-fn obj(fields: Vec<(&str, Value)>) -> Value {
-    Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
-}
+/// A compact JSON writer. Every value writer puts the comma that separates it from a
+/// previous member or item, so the builders below read like the bodies they write; it costs
+/// far less wasm than building a [`Value`] tree field by field.
+pub(crate) struct Json(pub(crate) String);
 
-fn money_fields(fields: &mut Vec<(&str, Value)>, name: &'static str, m: &Money) {
-    fields.push((name, m.amount.into()));
-    fields.push(("currency", m.currency.code().into()));
+impl Json {
+    fn sep(&mut self) {
+        if !matches!(self.0.as_bytes().last(), None | Some(b'{' | b'[' | b':')) {
+            self.0.push(',');
+        }
+    }
+
+    /// `"k":` (keys are ASCII literals without escapes).
+    pub(crate) fn key(&mut self, k: &str) -> &mut Json {
+        self.sep();
+        self.0.push('"');
+        self.0.push_str(k);
+        self.0.push_str("\":");
+        self
+    }
+
+    pub(crate) fn str(&mut self, v: &str) -> &mut Json {
+        self.sep();
+        self.0.push('"');
+        json::escape_into(&mut self.0, v);
+        self.0.push('"');
+        self
+    }
+
+    /// Already valid JSON (a number, `true`, members).
+    pub(crate) fn raw(&mut self, v: &str) -> &mut Json {
+        self.sep();
+        self.0.push_str(v);
+        self
+    }
+
+    pub(crate) fn int(&mut self, v: i64) -> &mut Json {
+        self.raw(&v.to_string())
+    }
+
+    /// `{` or `[`.
+    pub(crate) fn open(&mut self, bracket: char) -> &mut Json {
+        self.sep();
+        self.0.push(bracket);
+        self
+    }
+
+    /// `}` or `]`.
+    pub(crate) fn close(&mut self, bracket: char) -> &mut Json {
+        self.0.push(bracket);
+        self
+    }
+
+    /// `"<key>":<amount>,"currency":"<code>"`.
+    pub(crate) fn money(&mut self, key: &str, m: &Money) -> &mut Json {
+        self.key(key).int(m.amount);
+        self.key("currency").str(m.currency.code())
+    }
 }
 
 /// FNV-1a, 64 bits, over the parts with a separator byte that cannot occur in UTF-8.
@@ -209,19 +260,25 @@ fn hex(h: u64) -> String {
         .collect()
 }
 
-impl<'a> Envelope<'a> {
-    fn signal(&self, kind: Kind, identity: &[&str], data: Vec<(&str, Value)>) -> Signal {
+impl Envelope<'_> {
+    /// Starts a signal's data with what every signal has: `order_id` (when there is an
+    /// order) and `page`.
+    fn begin(&self) -> Json {
+        let mut w = Json(String::new());
+        if let Some(o) = &self.context.order_id {
+            w.key("order_id").str(o);
+        }
+        w.key("page").str(self.context.page.as_str());
+        w
+    }
+
+    /// The signal whose data `w` wrote; `identity` tells one event of its kind from another.
+    fn signal(&self, kind: Kind, identity: &[&str], w: Json) -> Signal {
         let email = self.email.trim().to_ascii_lowercase();
         let order = self.context.order_id.as_deref().unwrap_or("");
         let shop = self.catalog.shop.name.as_str();
         let mut parts = vec![shop, kind.as_str(), order, email.as_str()];
         parts.extend_from_slice(identity);
-        let mut fields: Vec<(&str, Value)> = Vec::new();
-        if let Some(o) = &self.context.order_id {
-            fields.push(("order_id", o.as_str().into()));
-        }
-        fields.push(("page", self.context.page.as_str().into()));
-        fields.extend(data);
         Signal {
             kind,
             key: ["cb_", &hex(fnv(&parts))].concat(),
@@ -230,103 +287,77 @@ impl<'a> Envelope<'a> {
             email,
             order_id: self.context.order_id.clone(),
             value: None,
-            data: fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+            data: w.0,
         }
     }
 
-    /// A product as signals carry it at its regular price; `medium` tags its url.
-    fn item(&self, p: usize, variant: Option<&str>, medium: &str) -> Value {
-        match self.catalog.products.get(p) {
-            Some(product) => self.item_at(p, variant, medium, product.price, product.was_price()),
-            None => Value::Null,
-        }
-    }
-
-    /// A product as signals carry it, at `price` with `was` struck through (only when higher).
-    fn item_at(
+    /// Writes product `p` as signals carry it (an object), at `price` with `was` struck
+    /// through (only when higher), the regular prices when `price` is `None`; `medium` tags
+    /// its url.
+    fn item(
         &self,
+        w: &mut Json,
         p: usize,
         variant: Option<&str>,
         medium: &str,
-        price: i64,
-        was: Option<i64>,
-    ) -> Value {
+        price: Option<(i64, Option<i64>)>,
+    ) {
         let Some(product) = self.catalog.products.get(p) else {
-            return Value::Null;
+            w.raw("null");
+            return;
         };
-        let campaign = self.campaign(medium);
-        let mut f: Vec<(&str, Value)> = vec![
-            ("product_id", product.id.as_str().into()),
-            (
-                "variant_id",
-                variant.unwrap_or(product.default_variant()).into(),
-            ),
-            ("title", product.title.as_str().into()),
-            (
-                "url",
-                tag_url(&product.url, self.origin, medium, campaign).into(),
-            ),
-        ];
-        if let Some(img) = &product.image {
-            f.push(("image", absolute(img, self.origin).into()));
-        }
-        f.push(("price", price.into()));
-        if let Some(was) = was.filter(|&w| w > price) {
-            f.push(("compare_at_price", was.into()));
-        }
-        f.push(("currency", self.catalog.shop.currency.code().into()));
-        obj(f)
-    }
-
-    fn campaign(&self, medium: &str) -> &'static str {
-        if medium == "email" {
+        let (price, was) = price.unwrap_or((product.price, product.was_price()));
+        let campaign = if medium == "email" {
             EMAIL_CAMPAIGN
         } else {
             self.context.page.as_str()
+        };
+        w.open('{');
+        w.key("product_id").str(&product.id);
+        w.key("variant_id")
+            .str(variant.unwrap_or(product.default_variant()));
+        w.key("title").str(&product.title);
+        w.key("url")
+            .str(&tag_url(&product.url, self.origin, medium, campaign));
+        if let Some(img) = &product.image {
+            w.key("image").str(&absolute(img, self.origin));
         }
+        w.key("price").int(price);
+        if let Some(was) = was.filter(|&w| w > price) {
+            w.key("compare_at_price").int(was);
+        }
+        w.key("currency").str(self.catalog.shop.currency.code());
+        w.close('}');
     }
 
     /// The context's items: catalog details when the product is known, price and quantity
-    /// from the order.
-    fn purchased(&self) -> Value {
+    /// from the order, in the order's currency.
+    fn purchased(&self, w: &mut Json) {
         let currency = self.context.currency.unwrap_or(self.catalog.shop.currency);
-        let items = self
-            .context
-            .items
-            .iter()
-            .map(|item| {
-                let known = self.catalog.product_index(&item.product_id).or_else(|| {
-                    item.variant_id
-                        .as_deref()
-                        .and_then(|v| self.catalog.variant_product(v))
-                });
-                let mut f: Vec<(&str, Value)> =
-                    vec![("product_id", item.product_id.as_str().into())];
-                if let Some(v) = &item.variant_id {
-                    f.push(("variant_id", v.as_str().into()));
-                }
-                if let Some(p) = known.and_then(|p| self.catalog.products.get(p)) {
-                    f.push(("title", p.title.as_str().into()));
-                    f.push((
-                        "url",
-                        tag_url(&p.url, self.origin, "email", EMAIL_CAMPAIGN).into(),
-                    ));
-                }
-                f.push(("quantity", i64::from(item.quantity).into()));
-                if let Some(price) = item.price {
-                    money_fields(
-                        &mut f,
-                        "price",
-                        &Money {
-                            amount: price,
-                            currency,
-                        },
-                    );
-                }
-                obj(f)
-            })
-            .collect();
-        Value::Array(items)
+        w.key("purchased").open('[');
+        for item in &self.context.items {
+            let known = self.catalog.product_index(&item.product_id).or_else(|| {
+                item.variant_id
+                    .as_deref()
+                    .and_then(|v| self.catalog.variant_product(v))
+            });
+            w.open('{');
+            w.key("product_id").str(&item.product_id);
+            if let Some(v) = &item.variant_id {
+                w.key("variant_id").str(v);
+            }
+            if let Some(p) = known.and_then(|p| self.catalog.products.get(p)) {
+                w.key("title").str(&p.title);
+                w.key("url")
+                    .str(&tag_url(&p.url, self.origin, "email", EMAIL_CAMPAIGN));
+            }
+            w.key("quantity").int(i64::from(item.quantity));
+            if let Some(amount) = item.price {
+                w.money("price", &Money { amount, currency });
+            }
+            w.close('}');
+        }
+        w.close(']');
     }
 
     /// The order subtotal, when every item has a price.
@@ -341,85 +372,75 @@ impl<'a> Envelope<'a> {
             currency,
         })
     }
-}
 
-impl Envelope<'_> {
-    fn offer(&self, shown: &ShownOffer<'_>) -> Value {
+    fn offer(&self, w: &mut Json, shown: &ShownOffer<'_>) {
         let offer = shown.offer;
         let currency = self.catalog.shop.currency;
-        let mut f: Vec<(&str, Value)> = vec![("id", offer.id.as_str().into())];
+        w.key("offer").open('{');
+        w.key("id").str(&offer.id);
         if let Some(code) = &offer.code {
-            f.push(("code", code.as_str().into()));
+            w.key("code").str(code);
         }
         if let Some(at) = shown.ends_at {
-            f.push(("ends_at", time::format(at).into()));
-        }
-        let (kind, percent) = match offer.kind {
-            OfferKind::Percent(p) => ("percent", Some(p)),
-            OfferKind::Amount(_) => ("amount", None),
-            OfferKind::BundlePrice(_) => ("bundle_price", None),
-            OfferKind::BundlePercent { percent, .. } => ("bundle_percent", Some(percent)),
-        };
-        f.push(("kind", kind.into()));
-        if let Some(p) = percent {
-            f.push(("percent_off", i64::from(p).into()));
+            w.key("ends_at").str(&time::format(at));
         }
         match offer.kind {
+            OfferKind::Percent(p) => {
+                w.key("kind").str("percent");
+                w.key("percent_off").int(i64::from(p));
+            }
             OfferKind::Amount(amount) => {
-                money_fields(&mut f, "amount_off", &Money { amount, currency })
+                w.key("kind").str("amount");
+                w.money("amount_off", &Money { amount, currency });
             }
             OfferKind::BundlePrice(amount) => {
-                money_fields(&mut f, "bundle_price", &Money { amount, currency })
+                w.key("kind").str("bundle_price");
+                w.money("bundle_price", &Money { amount, currency });
             }
-            OfferKind::BundlePercent { min_items, .. } => {
-                f.push(("min_items", i64::from(min_items).into()))
+            OfferKind::BundlePercent { percent, min_items } => {
+                w.key("kind").str("bundle_percent");
+                w.key("percent_off").int(i64::from(percent));
+                w.key("min_items").int(i64::from(min_items));
             }
-            OfferKind::Percent(_) => {}
         }
-        obj(f)
+        w.close('}');
     }
 }
 
 /// `opted_in`: the shopper agreed to emails about this order. At most one per order and
 /// email: its key depends on nothing else.
 pub fn opted_in(env: &Envelope<'_>, opt: &OptIn<'_>) -> Signal {
-    let mut data: Vec<(&str, Value)> = Vec::new();
-    let mut consent: Vec<(&str, Value)> = Vec::new();
+    let mut w = env.begin();
+    w.key("consent").open('{');
     if !opt.text.is_empty() {
-        consent.push(("text", opt.text.into()));
+        w.key("text").str(opt.text);
     }
-    consent.push(("at", time::format(env.at).into()));
-    consent.push((
-        "source",
-        match opt.source {
-            ConsentSource::Widget => "widget",
-            ConsentSource::Checkout => "checkout",
-        }
-        .into(),
-    ));
-    data.push(("consent", obj(consent)));
+    w.key("at").str(&time::format(env.at));
+    w.key("source").str(match opt.source {
+        ConsentSource::Widget => "widget",
+        ConsentSource::Checkout => "checkout",
+    });
+    w.close('}');
     if let Some(s) = opt.segment {
-        let s = match s {
+        w.key("segment").str(match s {
             Segment::New => "new",
             Segment::Repeat => "repeat",
-        };
-        data.push(("segment", s.into()));
+        });
     }
     if let Some(l) = &env.context.locale {
-        data.push(("locale", l.as_str().into()));
+        w.key("locale").str(l);
     }
-    data.push(("purchased", env.purchased()));
-    let recommended = opt
-        .recommended
-        .iter()
-        .map(|&p| env.item(p, None, "email"))
-        .collect();
-    data.push(("recommended", Value::Array(recommended)));
+    env.purchased(&mut w);
+    w.key("recommended").open('[');
+    for &p in opt.recommended {
+        env.item(&mut w, p, None, "email", None);
+    }
+    w.close(']');
     if let Some(offer) = &opt.offer {
-        data.push(("offer", env.offer(offer)));
+        env.offer(&mut w, offer);
     }
-    data.push(("plan", opt.plan.to_value()));
-    let mut s = env.signal(Kind::OptedIn, &[], data);
+    w.key("plan").raw(&opt.plan.to_json());
+    let mut s = env.signal(Kind::OptedIn, &[], w);
     s.value = env.subtotal();
     s
 }
@@ -427,30 +448,30 @@ pub fn opted_in(env: &Envelope<'_>, opt: &OptIn<'_>) -> Signal {
 /// `offer_viewed`: the widget with its offer was shown with these products. Capped per
 /// shopper per day by the [`Gate`].
 pub fn offer_viewed(env: &Envelope<'_>, offer: Option<&ShownOffer<'_>>, shown: &[usize]) -> Signal {
-    let ids: Vec<Value> = shown
-        .iter()
-        .filter_map(|&p| env.catalog.products.get(p))
-        .map(|p| p.id.as_str().into())
-        .collect();
-    let mut data = Vec::new();
+    let mut w = env.begin();
     if let Some(o) = offer {
-        data.push(("offer", env.offer(o)));
+        env.offer(&mut w, o);
     }
-    data.push(("products", Value::Array(ids)));
+    w.key("products").open('[');
+    for p in shown.iter().filter_map(|&p| env.catalog.products.get(p)) {
+        w.str(&p.id);
+    }
+    w.close(']');
     let at = env.at.to_string();
-    env.signal(Kind::OfferViewed, &[&at], data)
+    env.signal(Kind::OfferViewed, &[&at], w)
 }
 
 /// `item_clicked`: the shopper followed a recommended product's link.
 pub fn item_clicked(env: &Envelope<'_>, product: usize) -> Signal {
-    let item = env.item(product, None, "widget");
+    let mut w = env.begin();
+    env.item(w.key("item"), product, None, "widget", None);
     let at = env.at.to_string();
     let id = env
         .catalog
         .products
         .get(product)
         .map_or("", |p| p.id.as_str());
-    env.signal(Kind::ItemClicked, &[id, &at], vec![("item", item)])
+    env.signal(Kind::ItemClicked, &[id, &at], w)
 }
 
 /// `item_added`: a recommended product (this variant) was added to the cart, at its card
@@ -462,17 +483,20 @@ pub fn item_added(
     offer: Option<&Offer>,
 ) -> Signal {
     let at = env.at.to_string();
-    let Some(card) =
-        (product < env.catalog.products.len()).then(|| card_price(env.catalog, product, offer))
-    else {
-        return env.signal(Kind::ItemAdded, &[variant, &at], Vec::new());
-    };
-    let item = env.item_at(product, Some(variant), "widget", card.price, card.was);
-    let mut s = env.signal(
-        Kind::ItemAdded,
-        &[variant, &at],
-        vec![("item", item), ("quantity", 1.into())],
+    let mut w = env.begin();
+    if product >= env.catalog.products.len() {
+        return env.signal(Kind::ItemAdded, &[variant, &at], w);
+    }
+    let card = card_price(env.catalog, product, offer);
+    env.item(
+        w.key("item"),
+        product,
+        Some(variant),
+        "widget",
+        Some((card.price, card.was)),
     );
+    w.key("quantity").int(1);
+    let mut s = env.signal(Kind::ItemAdded, &[variant, &at], w);
     s.value = Some(Money {
         amount: card.price,
         currency: env.catalog.shop.currency,
@@ -488,33 +512,37 @@ pub fn bundle_added(
     ticked: &[bool],
     offer: Option<&Offer>,
 ) -> Signal {
-    let items: Vec<usize> = items
+    // Unknown indices are left out together with their ticks, keeping the two aligned.
+    let (items, ticked): (Vec<usize>, Vec<bool>) = items
         .iter()
-        .copied()
-        .filter(|&p| p < env.catalog.products.len())
-        .collect();
-    let quote = bundle_quote(env.catalog, &items, ticked, offer);
-    let lines = quote
-        .lines
-        .iter()
-        .map(|l| env.item_at(l.product, None, "widget", l.price, l.was))
-        .collect();
+        .enumerate()
+        .filter(|&(_, &p)| p < env.catalog.products.len())
+        .map(|(i, &p)| (p, ticked.get(i).copied().unwrap_or(true)))
+        .unzip();
+    let quote = bundle_quote(env.catalog, &items, &ticked, offer);
+    let mut w = env.begin();
+    w.key("items").open('[');
+    for l in &quote.lines {
+        env.item(&mut w, l.product, None, "widget", Some((l.price, l.was)));
+    }
+    w.close(']');
     let total = Money {
         amount: quote.total,
         currency: env.catalog.shop.currency,
     };
-    let mut data = vec![("items", Value::Array(lines))];
-    money_fields(&mut data, "total", &total);
+    w.money("total", &total);
     let at = env.at.to_string();
-    let mut s = env.signal(Kind::BundleAdded, &[&at], data);
+    let mut s = env.signal(Kind::BundleAdded, &[&at], w);
     s.value = Some(total);
     s
 }
 
 /// `feedback`: the answer to "Was this helpful?".
 pub fn feedback(env: &Envelope<'_>, helpful: bool) -> Signal {
+    let mut w = env.begin();
+    w.key("helpful").raw(if helpful { "true" } else { "false" });
     let at = env.at.to_string();
-    env.signal(Kind::Feedback, &[&at], vec![("helpful", helpful.into())])
+    env.signal(Kind::Feedback, &[&at], w)
 }
 
 impl Signal {
@@ -523,6 +551,18 @@ impl Signal {
     /// otherwise the event. Webhook: one post.
     pub fn requests(&self, dest: &Destination) -> Vec<Message> {
         let consent = self.kind == Kind::OptedIn;
+        let message = |key: String, url: String, headers: &[(&str, &str)], body: String| Message {
+            key,
+            consent,
+            request: Request {
+                url,
+                headers: headers
+                    .iter()
+                    .map(|&(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect(),
+                body,
+            },
+        };
         match dest {
             Destination::Klaviyo {
                 base,
@@ -536,148 +576,96 @@ impl Signal {
                     encode_component(&mut u, public_key);
                     u
                 };
-                let headers = vec![
-                    ("revision".to_owned(), KLAVIYO_REVISION.to_owned()),
-                    (
-                        "content-type".to_owned(),
-                        "application/vnd.api+json".to_owned(),
-                    ),
+                let headers = [
+                    ("revision", KLAVIYO_REVISION),
+                    ("content-type", "application/vnd.api+json"),
                 ];
                 let mut out = Vec::new();
                 if let (true, Some(list)) = (consent, list_id) {
-                    out.push(Message {
-                        key: [self.key.as_str(), "_sub"].concat(),
-                        consent,
-                        request: Request {
-                            url: url("/client/subscriptions/"),
-                            headers: headers.clone(),
-                            body: self.klaviyo_subscription(list).to_json(),
-                        },
-                    });
+                    out.push(message(
+                        [self.key.as_str(), "_sub"].concat(),
+                        url("/client/subscriptions/"),
+                        &headers,
+                        self.klaviyo_subscription(list),
+                    ));
                 }
-                out.push(Message {
-                    key: self.key.clone(),
-                    consent,
-                    request: Request {
-                        url: url("/client/events/"),
-                        headers,
-                        body: self.klaviyo_event().to_json(),
-                    },
-                });
+                out.push(message(
+                    self.key.clone(),
+                    url("/client/events/"),
+                    &headers,
+                    self.klaviyo_event(),
+                ));
                 out
             }
-            Destination::Webhook { url } => vec![Message {
-                key: self.key.clone(),
-                consent,
-                request: Request {
-                    url: url.clone(),
-                    headers: vec![
-                        ("content-type".to_owned(), "application/json".to_owned()),
-                        ("Idempotency-Key".to_owned(), self.key.clone()),
-                    ],
-                    body: self.webhook_body().to_json(),
-                },
-            }],
+            Destination::Webhook { url } => vec![message(
+                self.key.clone(),
+                url.clone(),
+                &[
+                    ("content-type", "application/json"),
+                    ("Idempotency-Key", &self.key),
+                ],
+                self.webhook_body(),
+            )],
         }
     }
 
-    fn properties(&self) -> Value {
-        let mut fields = vec![("shop".to_owned(), self.shop.as_str().into())];
-        fields.extend(self.data.iter().cloned());
-        Value::Object(fields)
+    /// `"profile":{"data":{"type":"profile","attributes":{"email":…` (left open).
+    fn klaviyo_profile(&self, w: &mut Json) {
+        w.0.push_str("\"profile\":{\"data\":{\"type\":\"profile\",\"attributes\":{\"email\":");
+        w.str(&self.email);
     }
 
     /// Klaviyo's Create Client Event body.
-    pub fn klaviyo_event(&self) -> Value {
-        let mut attributes = vec![
-            ("properties", self.properties()),
-            (
-                "metric",
-                obj(vec![(
-                    "data",
-                    obj(vec![
-                        ("type", "metric".into()),
-                        ("attributes", obj(vec![("name", self.kind.metric().into())])),
-                    ]),
-                )]),
-            ),
-            ("profile", self.klaviyo_profile(None)),
-        ];
+    pub fn klaviyo_event(&self) -> String {
+        let mut w = Json(String::from(
+            "{\"data\":{\"type\":\"event\",\"attributes\":{\"properties\":{\"shop\":",
+        ));
+        w.str(&self.shop).raw(&self.data);
+        w.0.push_str("},\"metric\":{\"data\":{\"type\":\"metric\",\"attributes\":{\"name\":");
+        w.str(self.kind.metric()).0.push_str("}}},");
+        self.klaviyo_profile(&mut w);
+        w.0.push_str("}}}");
         if let Some(v) = &self.value {
-            attributes.push((
-                "value",
-                Value::Number(money::to_decimal(v.amount, v.currency.exponent())),
-            ));
-            attributes.push(("value_currency", v.currency.code().into()));
+            w.key("value")
+                .raw(&money::to_decimal(v.amount, v.currency.exponent()));
+            w.key("value_currency").str(v.currency.code());
         }
-        attributes.push(("unique_id", self.key.as_str().into()));
-        attributes.push(("time", time::format(self.occurred_at).into()));
-        obj(vec![(
-            "data",
-            obj(vec![
-                ("type", "event".into()),
-                ("attributes", obj(attributes)),
-            ]),
-        )])
-    }
-
-    fn klaviyo_profile(&self, subscriptions: Option<Value>) -> Value {
-        let mut attributes = vec![("email", self.email.as_str().into())];
-        attributes.extend(subscriptions.map(|s| ("subscriptions", s)));
-        obj(vec![(
-            "data",
-            obj(vec![
-                ("type", "profile".into()),
-                ("attributes", obj(attributes)),
-            ]),
-        )])
+        w.key("unique_id").str(&self.key);
+        w.key("time").str(&time::format(self.occurred_at));
+        w.0.push_str("}}}");
+        w.0
     }
 
     /// Klaviyo's Create Client Subscription body: email marketing consent for `list`.
-    pub fn klaviyo_subscription(&self, list: &str) -> Value {
-        let subscribed = obj(vec![("consent", "SUBSCRIBED".into())]);
-        let email = obj(vec![("marketing", subscribed)]);
-        let subscriptions = obj(vec![("email", email)]);
-        obj(vec![(
-            "data",
-            obj(vec![
-                ("type", "subscription".into()),
-                (
-                    "attributes",
-                    obj(vec![
-                        ("custom_source", "crossbuy".into()),
-                        ("profile", self.klaviyo_profile(Some(subscriptions))),
-                    ]),
-                ),
-                (
-                    "relationships",
-                    obj(vec![(
-                        "list",
-                        obj(vec![(
-                            "data",
-                            obj(vec![("type", "list".into()), ("id", list.into())]),
-                        )]),
-                    )]),
-                ),
-            ]),
-        )])
+    pub fn klaviyo_subscription(&self, list: &str) -> String {
+        let mut w = Json(String::from(
+            "{\"data\":{\"type\":\"subscription\",\"attributes\":{\"custom_source\":\"crossbuy\",",
+        ));
+        self.klaviyo_profile(&mut w);
+        w.0.push_str(
+            ",\"subscriptions\":{\"email\":{\"marketing\":{\"consent\":\"SUBSCRIBED\"}}}}}}},\
+             \"relationships\":{\"list\":{\"data\":{\"type\":\"list\",\"id\":",
+        );
+        w.str(list).0.push_str("}}}}}");
+        w.0
     }
 
     /// The webhook body: `{"type","id","occurred_at","shop","data":{"email",…}}`.
-    pub fn webhook_body(&self) -> Value {
-        let mut data = vec![("email".to_owned(), self.email.as_str().into())];
-        data.extend(self.data.iter().cloned());
+    pub fn webhook_body(&self) -> String {
+        let mut w = Json(String::new());
+        w.open('{');
+        w.key("type").str(self.kind.as_str());
+        w.key("id").str(&self.key);
+        w.key("occurred_at").str(&time::format(self.occurred_at));
+        w.key("shop").str(&self.shop);
+        w.key("data").open('{');
+        w.key("email").str(&self.email).raw(&self.data);
         if let Some(v) = &self.value {
-            data.push(("value".to_owned(), v.amount.into()));
-            data.push(("value_currency".to_owned(), v.currency.code().into()));
+            w.key("value").int(v.amount);
+            w.key("value_currency").str(v.currency.code());
         }
-        obj(vec![
-            ("type", self.kind.as_str().into()),
-            ("id", self.key.as_str().into()),
-            ("occurred_at", time::format(self.occurred_at).into()),
-            ("shop", self.shop.as_str().into()),
-            ("data", Value::Object(data)),
-        ])
+        w.close('}').close('}');
+        w.0
     }
 }
 
@@ -845,18 +833,20 @@ impl Gate {
 
     /// Serialises the gate for `localStorage`.
     pub fn to_json(&self) -> String {
-        let opted = self.opted.iter().map(|&h| hex(h).into()).collect();
-        let views = self
-            .views
-            .iter()
-            .map(|&(w, d, n)| Value::Array(vec![hex(w).into(), d.into(), i64::from(n).into()]))
-            .collect();
-        obj(vec![
-            ("version", Value::Number("1".into())),
-            ("opted", Value::Array(opted)),
-            ("views", Value::Array(views)),
-        ])
-        .to_json()
+        let mut w = Json(String::from("{\"version\":1,\"opted\":["));
+        for &h in &self.opted {
+            w.str(&hex(h));
+        }
+        w.close(']').key("views").open('[');
+        for &(who, day, n) in &self.views {
+            w.open('[')
+                .str(&hex(who))
+                .int(day)
+                .int(i64::from(n))
+                .close(']');
+        }
+        w.close(']').close('}');
+        w.0
     }
 
     /// Reads what [`Gate::to_json`] stored; anything unreadable is forgotten (an empty gate,
@@ -1001,6 +991,27 @@ mod tests {
         }
     }
 
+    /// `bundle_added` of the example's recommendations, ticked as `ticks` says (`10`: the
+    /// first only), under the example's offer.
+    fn example_bundle(ticks: &str) -> Signal {
+        let catalog = Catalog::parse(doc_example("snapshot")).expect("docs snapshot");
+        let context = PageContext::parse(doc_example("context")).expect("docs context");
+        let bought = context_products(&catalog, &context);
+        let recs: Vec<usize> = recommend(&catalog, &bought, 3)
+            .iter()
+            .map(|r| r.product)
+            .collect();
+        let ticked: Vec<bool> = ticks.chars().map(|c| c == '1').collect();
+        let env = Envelope {
+            catalog: &catalog,
+            context: &context,
+            email: "ada@example.com",
+            origin: "",
+            at: 0,
+        };
+        bundle_added(&env, &recs, &ticked, catalog.offers.first())
+    }
+
     fn destination(name: &str) -> Destination {
         match name {
             "klaviyo" => Destination::Klaviyo {
@@ -1018,6 +1029,11 @@ mod tests {
             },
             _ => panic!("no destination {name}"),
         }
+    }
+
+    /// A signal's data as an object.
+    fn data(s: &Signal) -> Value {
+        json::parse(&["{", &s.data, "}"].concat()).expect("signal data is JSON members")
     }
 
     /// A request as docs/signals.md shows it: request line, headers, a blank line, the body
@@ -1051,6 +1067,10 @@ mod tests {
     ///   whether it carries consent, its url;
     /// - `keys <kind>[@<seconds later>] <kind>[@…]`: whether two signals share a key;
     /// - `field <kind> <name>`: a field of the example signal's data, as JSON;
+    /// - `escape <text>`: the lantern titled `text` and the shopper's email `text@x` read back
+    ///   from the parsed `item_clicked` bodies (webhook title, webhook email, Klaviyo title);
+    /// - `bundle <ticks>`: `bundle_added` for the example's recommendations with these ticked
+    ///   (`1`/`0` each): `<id>@<price>` per line and the total;
     /// - `properties <kind>`: Klaviyo's event properties against the webhook's data;
     /// - `gate` then one line per signal, `<kind> <email> <order or -> <unix ms> <consent>
     ///   <privacy>`, `reload`, or `load <stored text>`: the gate's answer per line.
@@ -1088,23 +1108,73 @@ mod tests {
                     .collect();
                 lines.join("\n")
             }
-            ["field", kind, name] => example(kind)
-                .data
+            ["field", kind, name] => data(&example(kind))
+                .get(name)
+                .map_or("absent".to_owned(), Value::to_json),
+            ["bundle", ticks] => {
+                let data = data(&example_bundle(ticks));
+                let field = |k: &str| data.get(k).cloned();
+                let mut out = Vec::new();
+                if let Some(Value::Array(items)) = field("items") {
+                    for item in items {
+                        let id = item
+                            .get("product_id")
+                            .and_then(Value::as_str)
+                            .unwrap_or("?");
+                        let price = item.get("price").map_or("?".into(), Value::to_json);
+                        out.push([id, "@", &price].concat());
+                    }
+                }
+                out.push(["total", &field("total").map_or("?".into(), |v| v.to_json())].join(" "));
+                out.join(" ")
+            }
+            ["escape", ..] => {
+                let text = input.trim_start_matches("escape ");
+                let mut quoted = String::new();
+                json::escape_into(&mut quoted, text);
+                let snapshot = doc_example("snapshot").replacen("White Metal Lantern", &quoted, 1);
+                let catalog = Catalog::parse(&snapshot).expect("snapshot");
+                let context = PageContext::parse(doc_example("context")).expect("context");
+                let email = [text, "@x"].concat();
+                let env = Envelope {
+                    catalog: &catalog,
+                    context: &context,
+                    email: &email,
+                    origin: "",
+                    at: 0,
+                };
+                let s = item_clicked(&env, catalog.product_index("71053").expect("lantern"));
+                let webhook = json::parse(&s.webhook_body()).expect("webhook JSON");
+                let event = json::parse(&s.klaviyo_event()).expect("event JSON");
+                let data = webhook.get("data");
+                let item = data.and_then(|d| d.get("item"));
+                let props = event.get("data").and_then(|d| d.get("attributes"));
+                let props = props.and_then(|a| a.get("properties"));
+                [
+                    item.and_then(|i| i.get("title")),
+                    data.and_then(|d| d.get("email")),
+                    props
+                        .and_then(|p| p.get("item"))
+                        .and_then(|i| i.get("title")),
+                ]
                 .iter()
-                .find(|(k, _)| k == name)
-                .map_or("absent".to_owned(), |(_, v)| v.to_json()),
+                .map(|v| v.and_then(Value::as_str).unwrap_or("?"))
+                .collect::<Vec<_>>()
+                .join(" | ")
+            }
             ["keys", a, b] => match example(a).key == example(b).key {
                 true => "same key".to_owned(),
                 false => "different keys".to_owned(),
             },
             ["properties", kind] => {
                 let s = example(kind);
-                let event = s.klaviyo_event();
+                let event = json::parse(&s.klaviyo_event()).expect("event JSON");
                 let props = event
                     .get("data")
                     .and_then(|d| d.get("attributes"))
                     .and_then(|a| a.get("properties"));
-                let mut data = match s.webhook_body().get("data") {
+                let webhook = json::parse(&s.webhook_body()).expect("webhook JSON");
+                let mut data = match webhook.get("data") {
                     Some(Value::Object(f)) => f.clone(),
                     _ => Vec::new(),
                 };
@@ -1154,7 +1224,7 @@ mod tests {
                                 email: email.into(),
                                 order_id: Some(order.to_owned()).filter(|o| o != "-"),
                                 value: None,
-                                data: Vec::new(),
+                                data: String::new(),
                             };
                             match gate.admit(&signal, consent(opted, privacy)) {
                                 Ok(()) => "ok".to_owned(),
@@ -1236,6 +1306,14 @@ mod tests {
     }
 
     #[test]
+    fn a_bundle_reports_the_ticked_lines_at_their_bundle_prices() {
+        // 10% off each, rounded half up per line: 425 - 43, 375 - 38.
+        check("bundle 11", "71053@382 84029E@337 total 719");
+        check("bundle 01", "84029E@337 total 337");
+        check("bundle 00", "total 0");
+    }
+
+    #[test]
     fn klaviyo_properties_are_the_webhook_data_without_the_email() {
         for kind in KINDS {
             check(
@@ -1263,6 +1341,17 @@ mod tests {
         check(
             "messages webhook opted_in",
             "KEY consent https://hooks.hearth-and-tin.example/crossbuy",
+        );
+    }
+
+    #[test]
+    fn hostile_text_reaches_the_receiver_as_text() {
+        // The email is lower-cased; everything else arrives exactly as written.
+        check(
+            "escape \"Quote\" </script><img src=x onerror=alert(1)> \\ \u{2028}\t€",
+            "\"Quote\" </script><img src=x onerror=alert(1)> \\ \u{2028}\t€ | \
+             \"quote\" </script><img src=x onerror=alert(1)> \\ \u{2028}\t€@x | \
+             \"Quote\" </script><img src=x onerror=alert(1)> \\ \u{2028}\t€",
         );
     }
 
