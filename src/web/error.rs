@@ -62,16 +62,13 @@ impl WebError {
 /// Result of the shell's fallible steps.
 pub(crate) type Result<T> = std::result::Result<T, WebError>;
 
-/// The message of a thrown JavaScript value: an `Error`'s `name: message`, a string as is.
+/// The message of a thrown JavaScript value: a string as is, anything else through its
+/// `toString()` (`TypeError: Failed to fetch` for an `Error`).
 pub(crate) fn js_message(value: &JsValue) -> String {
-    if let Some(e) = value.dyn_ref::<js_sys::Error>() {
-        let name: String = e.name().into();
-        let message: String = e.message().into();
-        return name + ": " + &message;
+    match value.as_string() {
+        Some(s) => s,
+        None => js_sys::Object::to_string(value.unchecked_ref::<js_sys::Object>()).into(),
     }
-    value
-        .as_string()
-        .unwrap_or_else(|| "unknown error".to_owned())
 }
 
 /// Writes one console message prefixed `crossbuy: `: a warning or an error.
