@@ -15,6 +15,7 @@ pub mod score;
 pub mod shards;
 pub mod signals;
 pub mod snapshot;
+pub mod sort;
 pub mod time;
 
 pub use context::{ContextError, LineItem, PageContext, PageKind, Segment};

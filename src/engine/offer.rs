@@ -84,11 +84,11 @@ impl Offer {
             || product
                 .tags
                 .iter()
-                .any(|t| self.tags.contains(&t.to_lowercase()))
+                .any(|t| self.tags.contains(&t.to_ascii_lowercase()))
             || product
                 .product_type
                 .as_ref()
-                .is_some_and(|t| self.types.contains(&t.to_lowercase()))
+                .is_some_and(|t| self.types.contains(&t.to_ascii_lowercase()))
     }
 
     /// True when the campaign runs at `now_ms` on `page` (the order's window aside).
@@ -260,7 +260,7 @@ fn parse_offer(v: &Value, path: &str, by_id: &HashMap<String, usize>) -> read::R
             .transpose()?
             .unwrap_or_default()
             .iter()
-            .map(|s| s.trim().to_lowercase())
+            .map(|s| s.trim().to_ascii_lowercase())
             .collect())
     };
     Ok(Offer {
@@ -330,7 +330,7 @@ pub fn deadline_key(catalog: &Catalog, context: &PageContext) -> String {
                 .into_iter()
                 .map(|p| catalog.products[p].id.as_str())
                 .collect();
-            ids.sort_unstable();
+            super::sort::sort_by(&mut ids, |a, b| a.cmp(b));
             for id in ids {
                 key.push(':');
                 key.push_str(id);
@@ -543,7 +543,7 @@ fn distribute(total: i64, weights: &[i64]) -> Vec<i64> {
         rests.push((n % sum, i));
     }
     let mut left = total - shares.iter().sum::<i64>();
-    rests.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    super::sort::sort_by(&mut rests, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     for (_, i) in rests {
         if left == 0 {
             break;

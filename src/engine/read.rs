@@ -137,8 +137,8 @@ pub fn minor_units(v: &Value, path: &str) -> Result<i64> {
 /// A finite number ≥ 0.
 pub fn non_negative(v: &Value, path: &str) -> Result<f64> {
     match v {
-        Value::Number(n) => match n.parse::<f64>() {
-            Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        Value::Number(n) => match decimal_to_f64(n) {
+            Some(x) if x.is_finite() && x >= 0.0 => Ok(x),
             _ => fail(path, format!("expected a number ≥ 0, got {n}")),
         },
         other => fail(
@@ -146,6 +146,51 @@ pub fn non_negative(v: &Value, path: &str) -> Result<f64> {
             format!("expected a number ≥ 0, got {}", other.describe()),
         ),
     }
+}
+
+/// Reads a JSON number's text as `f64` without the standard library's correctly rounded
+/// parser, whose tables cost more WebAssembly than the rest of the snapshot reader. Scores,
+/// boosts and ratings need about seven significant digits, which this keeps (up to 19 digits
+/// are read; the rest are dropped, not rounded). Money never comes here: it is integer.
+pub fn decimal_to_f64(text: &str) -> Option<f64> {
+    let (negative, t) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (mantissa, exponent) = match t.find(['e', 'E']) {
+        Some(i) => (&t[..i], t[i + 1..].parse::<i32>().ok()?),
+        None => (t, 0),
+    };
+    let mut digits: u64 = 0;
+    let mut kept = 0;
+    let mut scale = exponent;
+    let mut seen_point = false;
+    for b in mantissa.bytes() {
+        match b {
+            b'.' if !seen_point => seen_point = true,
+            b'0'..=b'9' => {
+                if kept < 19 {
+                    digits = digits * 10 + u64::from(b - b'0');
+                    if digits > 0 {
+                        kept += 1;
+                    }
+                    if seen_point {
+                        scale -= 1;
+                    }
+                } else if !seen_point {
+                    scale += 1;
+                }
+            }
+            _ => return None,
+        }
+    }
+    let magnitude = digits as f64;
+    let x = if scale >= 0 {
+        magnitude * 10f64.powi(scale)
+    } else {
+        magnitude / 10f64.powi(-scale)
+    };
+    Some(if negative { -x } else { x })
 }
 
 /// An array's items with their paths.
@@ -205,6 +250,30 @@ pub fn is_safe_url(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_read_as_floats_closely() {
+        for (text, want) in [
+            ("0", 0.0),
+            ("1", 1.0),
+            ("0.61", 0.61),
+            ("12.5", 12.5),
+            ("-3.25", -3.25),
+            ("1e3", 1000.0),
+            ("1.5E-5", 0.000015),
+            ("0.000001234", 0.000001234),
+            ("123456789012345678901234", 1.2345678901234568e23),
+        ] {
+            let got = decimal_to_f64(text).expect(text);
+            assert!(
+                (got - want).abs() <= want.abs() * 1e-12,
+                "{text}: {got} != {want}"
+            );
+        }
+        for bad in ["1.2.3", "1e", "0x10", "1-2"] {
+            assert_eq!(decimal_to_f64(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn only_http_and_relative_urls_are_safe() {

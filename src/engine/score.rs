@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use super::context::PageContext;
 use super::snapshot::Catalog;
+use super::sort;
 
 /// The widget shows at least this many cards, or nothing.
 pub const MIN_CARDS: usize = 2;
@@ -93,7 +94,7 @@ pub fn recommend(catalog: &Catalog, context_items: &[usize], limit: usize) -> Ve
         .into_iter()
         .map(|(product, (score, count, mut contrib))| {
             let boost = catalog.rules.boost.get(&product).copied().unwrap_or(1.0);
-            contrib.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            sort::sort_by(&mut contrib, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             Recommendation {
                 product,
                 score: score * boost,
@@ -103,7 +104,7 @@ pub fn recommend(catalog: &Catalog, context_items: &[usize], limit: usize) -> Ve
             }
         })
         .collect();
-    scored.sort_by(|a, b| {
+    sort::sort_by(&mut scored, |a, b| {
         b.score.total_cmp(&a.score).then_with(|| {
             catalog.products[a.product]
                 .id
