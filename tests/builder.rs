@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The snapshot builder from a merchant's point of view: Shopify exports in, a snapshot the
 //! widget accepts out, with every skipped row and line accounted for.
 

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The `crossbuy` command as a merchant runs it: files in, snapshot and summary out.
 
 use std::path::PathBuf;

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The sharded snapshot: a page that fetches the index and its context's shards sees the same
 //! recommendations as with the whole snapshot.
 
