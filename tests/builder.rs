@@ -62,7 +62,7 @@ fn check(built: &Built, expected: &str) {
 
 const FIXTURE_SNAPSHOT: &str = "
         classic-mug 899/1200 -> green-tea(3) earl-grey-tea(3) strawberry-jam(1)
-        earl-grey-tea 450 every 14d -> strawberry-jam(2) classic-mug(3) teapot(1)
+        earl-grey-tea 450 every 14d -> classic-mug(3) strawberry-jam(2) teapot(1)
         green-tea 425 -> classic-mug(3)
         teapot 2400/3000 -> earl-grey-tea(1)
         strawberry-jam 375 -> earl-grey-tea(2) classic-mug(1)
@@ -163,7 +163,7 @@ fn merchant_rules_exclude_pin_and_boost() {
         &built,
         "
         classic-mug 899/1200 -> strawberry-jam(1)
-        earl-grey-tea 450 every 14d -> strawberry-jam(2) classic-mug(3)
+        earl-grey-tea 450 every 14d -> classic-mug(3) strawberry-jam(2)
         green-tea 425 -> classic-mug(3)
         teapot 2400/3000
         strawberry-jam 375 -> classic-mug(1)

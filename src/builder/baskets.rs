@@ -7,7 +7,7 @@
 //! - one basket per line, no header, items separated by commas (quoted as CSV when needed) or by
 //!   spaces/tabs when a line has no comma (`retail.dat`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 
@@ -20,39 +20,82 @@ use super::table::{field, Table};
 /// No customer key for this basket.
 pub const NO_CUSTOMER: u32 = u32::MAX;
 
-/// Item names interned to dense `u32` ids.
+/// Names interned to dense `u32` ids, stored back to back in one buffer so that interning a
+/// million order names or items costs no allocation per name.
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
-    map: FxHashMap<String, u32>,
-    /// The names, indexed by id.
-    pub names: Vec<String>,
+    text: String,
+    spans: Vec<(usize, usize)>,
+    /// Hash of the name → the first id with that hash.
+    by_hash: FxHashMap<u64, u32>,
+    /// Names whose hash was already taken by another name (practically never).
+    collisions: HashMap<String, u32>,
+}
+
+fn hash_name(name: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    name.hash(&mut h);
+    h.finish()
 }
 
 impl Interner {
-    /// The id of `name`, adding it when new (allocates only then).
+    /// The id of `name`, adding it when new.
     pub fn intern(&mut self, name: &str) -> u32 {
-        if let Some(&i) = self.map.get(name) {
-            return i;
+        let h = hash_name(name);
+        match self.by_hash.get(&h) {
+            Some(&i) if self.name(i as usize) == name => i,
+            Some(_) => {
+                if let Some(&i) = self.collisions.get(name) {
+                    return i;
+                }
+                let i = self.push(name);
+                self.collisions.insert(name.to_owned(), i);
+                i
+            }
+            None => {
+                let i = self.push(name);
+                self.by_hash.insert(h, i);
+                i
+            }
         }
-        let i = self.names.len() as u32;
-        self.map.insert(name.to_owned(), i);
-        self.names.push(name.to_owned());
+    }
+
+    fn push(&mut self, name: &str) -> u32 {
+        let i = self.spans.len() as u32;
+        self.spans.push((self.text.len(), name.len()));
+        self.text.push_str(name);
         i
     }
 
     /// The id of `name` if it was interned.
     pub fn get(&self, name: &str) -> Option<u32> {
-        self.map.get(name).copied()
+        match self.by_hash.get(&hash_name(name)) {
+            Some(&i) if self.name(i as usize) == name => Some(i),
+            Some(_) => self.collisions.get(name).copied(),
+            None => None,
+        }
+    }
+
+    /// The name of id `i`.
+    pub fn name(&self, i: usize) -> &str {
+        let (start, len) = self.spans[i];
+        &self.text[start..start + len]
+    }
+
+    /// The names in id order.
+    pub fn names(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.spans.len()).map(|i| self.name(i))
     }
 
     /// Number of names.
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.spans.len()
     }
 
     /// True when nothing was interned.
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.spans.is_empty()
     }
 }
 
@@ -543,6 +586,21 @@ mod tests {
         check("citrus fruit,semi-finished bread", BasketFormat::Comma);
         check("0 1 2 3", BasketFormat::Whitespace);
         check("whole milk", BasketFormat::Whitespace);
+    }
+
+    #[test]
+    fn interned_names_keep_their_ids() {
+        let mut names = Interner::default();
+        let ids: Vec<u32> = ["tea", "mug", "tea", "", "mug", "scone"]
+            .iter()
+            .map(|n| names.intern(n))
+            .collect();
+        assert_eq!(ids, [0, 1, 0, 2, 1, 3]);
+        assert_eq!(
+            names.names().collect::<Vec<_>>(),
+            ["tea", "mug", "", "scone"]
+        );
+        assert_eq!((names.get("scone"), names.get("jam")), (Some(3), None));
     }
 
     #[test]

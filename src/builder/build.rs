@@ -212,12 +212,8 @@ pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
                         .enumerate()
                         .map(|(i, p)| (p.id.as_str(), i as u32))
                         .collect();
-                    let item_map: Vec<Option<u32>> = plain
-                        .items
-                        .names
-                        .iter()
-                        .map(|n| by_id.get(n.as_str()).copied())
-                        .collect();
+                    let item_map: Vec<Option<u32>> =
+                        plain.items.names().map(|n| by_id.get(n).copied()).collect();
                     drop(map);
                     let (baskets, dropped) = plain.baskets.remap(&item_map, products.len());
                     summary.lines_unmatched += dropped;
@@ -234,13 +230,12 @@ pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
                     let currency = currency_of(&input.config, None, false, baskets_path)?;
                     let products = plain
                         .items
-                        .names
-                        .iter()
+                        .names()
                         .map(|name| Product {
-                            id: name.clone(),
-                            variant_ids: vec![name.clone()],
+                            id: name.to_owned(),
+                            variant_ids: vec![name.to_owned()],
                             url: product_url(&root, name),
-                            title: name.clone(),
+                            title: name.to_owned(),
                             image: None,
                             price: 0,
                             compare_at_price: None,
@@ -299,6 +294,16 @@ pub fn params(config: &Config) -> Params {
             .unwrap_or(defaults.same_type_factor),
         cold_start: config.neighbours.cold_start.unwrap_or(defaults.cold_start),
         fill_popular: defaults.fill_popular,
+        ease: match (defaults.ease, config.neighbours.dense_items) {
+            (_, Some(0)) => None,
+            (Some(d), items) => Some(super::ease::EaseParams {
+                lambda: config.neighbours.dense_lambda.unwrap_or(d.lambda),
+                max_items: items.unwrap_or(d.max_items),
+            }),
+            (None, _) => None,
+        },
+        ease_auto_items: config.neighbours.dense_items.is_none(),
+        ease_unseen: defaults.ease_unseen,
     }
 }
 
@@ -326,7 +331,9 @@ pub fn excluded(products: &[Product], config: &Config) -> Vec<bool> {
 /// Runs the whole pipeline.
 pub fn build(input: &BuildInput, generated_at: Option<i64>) -> Result<Built> {
     let mut summary = Summary::default();
+    let started = std::time::Instant::now();
     let loaded = load(input, &mut summary)?;
+    summary.timings.push(("read files", started.elapsed()));
     assemble(loaded, &input.config, generated_at, summary)
 }
 
@@ -352,11 +359,20 @@ pub fn assemble(
         .collect();
     summary.products_unavailable += products.iter().filter(|p| !p.available).count() as u64;
     let max_basket = config.neighbours.max_basket.unwrap_or(DEFAULT_MAX_BASKET);
+    let mut clock = std::time::Instant::now();
+    let mut lap = |summary: &mut Summary, phase: &'static str| {
+        let now = std::time::Instant::now();
+        summary.timings.push((phase, now - clock));
+        clock = now;
+    };
     let stats = PairStats::count(&baskets, max_basket);
+    lap(&mut summary, "count pairs");
     summary.orders_too_large += u64::from(stats.too_large);
     summary.pairs_counted += stats.n_pairs() as u64;
     let lists = select(&stats, &params, &recommendable, &types);
+    lap(&mut summary, "score neighbours");
     let repurchase = repurchase_days(&baskets);
+    lap(&mut summary, "repurchase intervals");
 
     // Keep what can be shown or can be in a context (bought at least once).
     let pinned: HashSet<&str> = config.rules.pin.keys().map(String::as_str).collect();

@@ -58,6 +58,7 @@ OVERRIDES (win over crossbuy.toml):
     --score NAME        pair score: crossbuy (default), confidence, cosine, lift, npmi,
                         cooccurrence
 
+    --timings           print the time spent in each phase to stderr
     -q, --quiet         no summary and no progress line
     -h, --help          this help
 
@@ -308,7 +309,11 @@ fn snapshot(args: &[String]) -> Result<()> {
     let flags = parse_with_inputs(
         "snapshot",
         args,
-        vec![Flag("output", Some("-o"), true), Flag("shards", None, true)],
+        vec![
+            Flag("output", Some("-o"), true),
+            Flag("shards", None, true),
+            Flag("timings", None, false),
+        ],
     )?;
     if flags.contains_key("help") {
         return print(SNAPSHOT_HELP);
@@ -317,11 +322,21 @@ fn snapshot(args: &[String]) -> Result<()> {
     let input = build_input(&flags)?;
     let built: Built = build(&input, now())?;
     report_problems(&built.summary);
+    let started = std::time::Instant::now();
     let json = to_json(&built);
     let out = flags.get("output").map_or("catalog.json", String::as_str);
     write_file(out, &json)?;
+    let mut timings = built.summary.timings.clone();
+    timings.push(("write snapshot", started.elapsed()));
     if let Some(dir) = flags.get("shards") {
+        let started = std::time::Instant::now();
         super::shards::write_shards(&built, std::path::Path::new(dir))?;
+        timings.push(("write shards", started.elapsed()));
+    }
+    if flags.contains_key("timings") {
+        for (phase, d) in &timings {
+            eprintln!("crossbuy: {phase:<22} {:>8.3} s", d.as_secs_f64());
+        }
     }
     if !quiet {
         eprint!("{}", built.summary);
@@ -440,7 +455,9 @@ pub fn explain(catalog: &Catalog, items: &[String], limit: usize) -> String {
         for &c in &r.because {
             let ctx = &catalog.products[c];
             if let Some(n) = ctx.neighbours.iter().find(|n| n.product == r.product) {
-                let evidence = if n.count > 0 {
+                let evidence = if n.count == 1 {
+                    "bought together in 1 order".to_owned()
+                } else if n.count > 1 {
                     format!("bought together in {} orders", n.count)
                 } else {
                     "no orders together yet: from what shoppers of this type also buy".to_owned()

@@ -52,6 +52,10 @@ pub struct NeighbourConfig {
     pub cold_start: Option<bool>,
     /// Orders with more distinct items count for popularity only (default 100).
     pub max_basket: Option<usize>,
+    /// How many best-selling items get dense (EASE) weights; 0 turns them off (default 1500).
+    pub dense_items: Option<usize>,
+    /// Regularisation of the dense weights (default 50).
+    pub dense_lambda: Option<f64>,
 }
 
 /// `[rules]` and `[rules.exclude]`.
@@ -137,6 +141,14 @@ impl Config {
                 return fail(
                     "neighbours.same_type_factor",
                     format!("expected a number in (0, 1], got {f}"),
+                );
+            }
+        }
+        if let Some(l) = self.neighbours.dense_lambda {
+            if !(l.is_finite() && l > 0.0) {
+                return fail(
+                    "neighbours.dense_lambda",
+                    format!("expected a number > 0, got {l}"),
                 );
             }
         }

@@ -29,8 +29,11 @@ USAGE:
                         with 2+ items is a test case, trained on all orders minus its hidden item
     --train-fraction F  share of orders used for training with --split time (default 0.8)
     --seed N            which item of a test basket is hidden (default 1)
-    --variants LIST     extra crossbuy variants to compare, comma separated, for example
-                        crossbuy:0.5:5,lift:10,npmi (scored through the same top-K pipeline)
+    --variants LIST     extra crossbuy variants to compare, comma separated; each is parts
+                        joined by `+`: a pair score (crossbuy:ALPHA:BETA, confidence, cosine,
+                        lift:SHRINK, npmi, smooth:MU:ALPHA), ease:LAMBDA:ITEMS, noease, k:N,
+                        same:F (same-type demotion), unseen, fill, nocold; for example
+                        noease,ease:20:3000+k:20 (scored through the same top-K pipeline)
     --same-type-factor F  demote same-type neighbours by F in the crossbuy variants (default 1)
     --fill-popular      top neighbour lists shorter than K up with popular items
     --json              print the results as JSON instead of a table
@@ -440,6 +443,32 @@ pub fn run_eval(loaded: &Loaded, options: &EvalOptions) -> Report {
     }
 }
 
+/// A variant of `base`: parts joined by `+`, each a pair score (`confidence`, `crossbuy:0.3:5`,
+/// …), `ease:LAMBDA:ITEMS`, `noease`, `k:N`, `same:F`, `unseen` (keep EASE weights of pairs
+/// never bought together), `fill` (top up with popular items) or `nocold`.
+pub fn parse_variant(spec: &str, base: &Params) -> Option<Params> {
+    let mut p = base.clone();
+    for part in spec.split('+') {
+        let mut it = part.split(':');
+        match it.next()? {
+            "ease" => {
+                let lambda = it.next().map_or(Some(50.0), |x| x.parse().ok())?;
+                let max_items = it.next().map_or(Some(1500), |x| x.parse().ok())?;
+                p.ease = Some(super::ease::EaseParams { lambda, max_items });
+                p.ease_auto_items = false;
+            }
+            "noease" => p.ease = None,
+            "k" => p.k = it.next()?.parse().ok()?,
+            "same" => p.same_type_factor = it.next()?.parse().ok()?,
+            "unseen" => p.ease_unseen = true,
+            "fill" => p.fill_popular = true,
+            "nocold" => p.cold_start = false,
+            _ => p.method = Method::parse(part)?,
+        }
+    }
+    Some(p)
+}
+
 /// `crossbuy eval …`.
 pub fn command(args: &[String]) -> Result<()> {
     let flags = parse_with_inputs(
@@ -491,15 +520,9 @@ pub fn command(args: &[String]) -> Result<()> {
         .flatten()
     {
         let v = v.trim();
-        let method =
-            Method::parse(v).ok_or_else(|| usage(format!("--variants: unknown score \"{v}\"")))?;
-        variants.push((
-            format!("crossbuy[{}]", method.name()),
-            Params {
-                method,
-                ..base.clone()
-            },
-        ));
+        let p = parse_variant(v, &base)
+            .ok_or_else(|| usage(format!("--variants: cannot read \"{v}\"")))?;
+        variants.push((format!("crossbuy[{v}]"), p));
     }
     let mut summary = Summary::default();
     let loaded = load(&input, &mut summary)?;

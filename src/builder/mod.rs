@@ -12,6 +12,7 @@ pub mod build;
 pub mod cli;
 pub mod config;
 pub mod dates;
+pub mod ease;
 pub mod eval;
 pub mod orders;
 pub mod products;

@@ -100,6 +100,12 @@ impl Matcher {
 
     /// The product for a line's SKU and name, or `None`.
     pub fn find(&mut self, sku: &str, name: &str) -> Option<usize> {
+        // The common case: a SKU that belongs to exactly one product.
+        if let Some(list) = self.by_sku.get(sku) {
+            if list.len() == 1 {
+                return Some(list[0]);
+            }
+        }
         self.key.clear();
         self.key.push_str(sku);
         self.key.push('\u{1f}');
@@ -203,7 +209,7 @@ fn read_table(
     let path = t.path.clone();
     let mut matcher = Matcher::new(products);
 
-    let mut order_of: FxHashMap<String, u32> = FxHashMap::default();
+    let mut order_of = Interner::default();
     let mut fates: Vec<Fate> = Vec::new();
     let mut times: Vec<Option<i64>> = Vec::new();
     let mut customers: Vec<u32> = Vec::new();
@@ -228,7 +234,7 @@ fn read_table(
             last_order
         } else {
             let next = fates.len() as u32;
-            let o = *order_of.entry(key.to_owned()).or_insert(next);
+            let o = order_of.intern(key);
             if o == next {
                 fates.push(Fate::Open);
                 times.push(created_col.and_then(|c| parse_timestamp(field(&rec, Some(c)))));
@@ -241,17 +247,21 @@ fn read_table(
         };
         let o = order as usize;
         // Order-level fields, on the order's first row.
-        let status = field(&rec, status_col).to_ascii_lowercase();
+        let status = field(&rec, status_col);
         if !status.is_empty() || !field(&rec, cancelled_col).is_empty() {
-            if !field(&rec, cancelled_col).is_empty() || status == "voided" {
+            if !field(&rec, cancelled_col).is_empty() || status.eq_ignore_ascii_case("voided") {
                 fates[o] = Fate::Cancelled;
-            } else if status == "refunded" {
+            } else if status.eq_ignore_ascii_case("refunded") {
                 fates[o] = Fate::Refunded;
             }
         }
         let email = field(&rec, email_col);
         if !email.is_empty() && customers[o] == NO_CUSTOMER {
-            customers[o] = emails.intern(&email.to_lowercase());
+            customers[o] = if email.bytes().any(|b| b.is_ascii_uppercase()) {
+                emails.intern(&email.to_ascii_lowercase())
+            } else {
+                emails.intern(email)
+            };
         }
         let currency = field(&rec, currency_col);
         if !currency.is_empty() && !currencies.iter().any(|c| c == currency) {

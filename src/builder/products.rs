@@ -144,11 +144,15 @@ fn read_table(table: Table, summary: &mut Summary, progress: &mut Progress) -> R
 }
 
 fn is_true(s: &str) -> bool {
-    matches!(s.to_ascii_lowercase().as_str(), "true" | "yes" | "1" | "y")
+    ["true", "yes", "1", "y"]
+        .iter()
+        .any(|t| s.eq_ignore_ascii_case(t))
 }
 
 fn is_false(s: &str) -> bool {
-    matches!(s.to_ascii_lowercase().as_str(), "false" | "no" | "0" | "n")
+    ["false", "no", "0", "n"]
+        .iter()
+        .any(|t| s.eq_ignore_ascii_case(t))
 }
 
 fn non_empty(s: &str) -> Option<String> {

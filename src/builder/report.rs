@@ -142,6 +142,8 @@ pub struct Summary {
     pub products_repurchase: u64,
     /// Note lines (for example "no Email column: repurchase intervals skipped").
     pub notes: Vec<String>,
+    /// Time spent per phase (printed with `--timings`).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl Summary {

@@ -11,6 +11,7 @@
 //! plain confidence (`α = 0`) towards lift (`α = 1`). The defaults were chosen by
 //! `crossbuy eval` (docs/evaluation.md), as were K and the same-type demotion.
 
+use super::ease::{Ease, EaseParams, DEFAULT_EASE};
 use super::stats::PairStats;
 
 /// How a directed pair `i → j` is scored.
@@ -153,6 +154,12 @@ pub struct Params {
     pub cold_start: bool,
     /// Lists shorter than K are topped up with popular products at tiny scores.
     pub fill_popular: bool,
+    /// Dense EASE weights for the best-selling items (`None`: pair scores only).
+    pub ease: Option<EaseParams>,
+    /// `ease.max_items` was not set by the merchant: pick it from the catalog size.
+    pub ease_auto_items: bool,
+    /// EASE weights of pairs never bought together are kept (else dropped).
+    pub ease_unseen: bool,
 }
 
 /// Default K.
@@ -167,6 +174,9 @@ impl Default for Params {
             same_type_factor: 1.0,
             cold_start: true,
             fill_popular: false,
+            ease: Some(DEFAULT_EASE),
+            ease_auto_items: true,
+            ease_unseen: false,
         }
     }
 }
@@ -231,11 +241,112 @@ pub fn select(
             }
         }
         top_k(&mut scored, params.k);
-        if params.fill_popular && scored.len() < params.k {
+        lists.push(scored.clone());
+    }
+    if let Some(mut ep) = params.ease {
+        if params.ease_auto_items {
+            ep.max_items = super::ease::auto_items(stats);
+        }
+        apply_ease(stats, params, ep, recommendable, types, &mut lists);
+    }
+    if params.fill_popular {
+        fill_popular(stats, params.k, &popular, &mut lists);
+    }
+    let mut cold = vec![false; n];
+    if params.cold_start {
+        cold_start(stats, params, recommendable, types, &mut lists, &mut cold);
+    }
+    NeighbourLists {
+        lists,
+        cold_start: cold,
+    }
+}
+
+/// Replaces the lists of the densely modelled items by their top-K EASE weights, and rescales
+/// the other items' pair scores so both kinds of list sum on one scale.
+fn apply_ease(
+    stats: &PairStats,
+    params: &Params,
+    ep: EaseParams,
+    recommendable: &[bool],
+    types: &[Option<u32>],
+    lists: &mut [Vec<Neighbour>],
+) {
+    let Some(ease) = Ease::fit(stats, ep) else {
+        return;
+    };
+    let m = ease.len();
+    let mut ratios = Vec::new();
+    let mut is_dense = vec![false; lists.len()];
+    for &i in &ease.items {
+        is_dense[i as usize] = true;
+    }
+    let mut dense_lists: Vec<Vec<Neighbour>> = Vec::with_capacity(m);
+    for a in 0..m {
+        let i = ease.items[a] as usize;
+        let mut scored: Vec<Neighbour> = Vec::new();
+        for b in 0..m {
+            let j = ease.items[b];
+            if a == b || !recommendable[j as usize] {
+                continue;
+            }
+            let mut w = ease.weight(a, b);
+            if w <= 0.0 || !w.is_finite() {
+                continue;
+            }
+            let count = stats.pair(i, j);
+            if count < params.min_support.max(u32::from(!params.ease_unseen)) {
+                continue;
+            }
+            if params.same_type_factor != 1.0 && types[i].is_some() && types[i] == types[j as usize]
+            {
+                w *= params.same_type_factor;
+            }
+            scored.push(Neighbour {
+                item: j,
+                score: w,
+                count,
+            });
+        }
+        top_k(&mut scored, params.k);
+        if let (Some(e), Some(p)) = (scored.first(), lists[i].first()) {
+            ratios.push(e.score / p.score);
+        }
+        dense_lists.push(scored);
+    }
+    ratios.sort_by(f64::total_cmp);
+    let scale = ratios.get(ratios.len() / 2).copied().unwrap_or(1.0);
+    // Pair scores move onto the dense scale; a dense item keeps its pair-scored neighbours
+    // outside the dense model (rarer items) where they rank among its top K.
+    for list in lists.iter_mut() {
+        for x in list.iter_mut() {
+            x.score *= scale;
+        }
+    }
+    for (a, mut scored) in dense_lists.into_iter().enumerate() {
+        let i = ease.items[a] as usize;
+        scored.extend(
+            lists[i]
+                .iter()
+                .filter(|x| !is_dense[x.item as usize])
+                .copied(),
+        );
+        top_k(&mut scored, params.k);
+        lists[i] = scored;
+    }
+}
+
+/// Tops lists shorter than K up with the most bought items, at scores far below the list's own.
+fn fill_popular(stats: &PairStats, k: usize, popular: &[u32], lists: &mut [Vec<Neighbour>]) {
+    let top = stats.item_count.iter().copied().max().unwrap_or(1).max(1);
+    for (i, scored) in lists.iter_mut().enumerate() {
+        if scored.len() >= k {
+            continue;
+        }
+        {
             let floor = scored.last().map_or(1e-3, |x| x.score) * 1e-3;
-            let top = stats.item_count.iter().copied().max().unwrap_or(1).max(1);
-            for &j in &popular {
-                if scored.len() >= params.k {
+            for &j in popular {
+                if scored.len() >= k {
                     break;
                 }
                 if j as usize == i || scored.iter().any(|x| x.item == j) {
@@ -248,15 +359,6 @@ pub fn select(
                 });
             }
         }
-        lists.push(scored.clone());
-    }
-    let mut cold = vec![false; n];
-    if params.cold_start {
-        cold_start(stats, params, recommendable, types, &mut lists, &mut cold);
-    }
-    NeighbourLists {
-        lists,
-        cold_start: cold,
     }
 }
 

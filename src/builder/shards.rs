@@ -56,7 +56,6 @@ pub fn shard_texts(built: &Built, buckets: u32) -> Vec<String> {
         members[(fnv1a32(p.id.trim()) % buckets) as usize].push(i);
     }
     let excluded: HashSet<usize> = built.rules.exclude.iter().copied().collect();
-    let ids = |i: usize| built.products[i].id.clone();
     let mut out = Vec::with_capacity(buckets as usize);
     for primaries in members {
         let mut text = String::from("{\"version\":1,\"shop\":");
@@ -82,9 +81,9 @@ pub fn shard_texts(built: &Built, buckets: u32) -> Vec<String> {
             }
             let p = &built.products[i];
             if k < primaries.len() {
-                write_product(&mut text, p, &ids);
+                write_product(&mut text, p, &built.products);
             } else {
-                write_product(&mut text, &card(p), &ids);
+                write_product(&mut text, &card(p), &built.products);
             }
         }
         text.push(']');
@@ -107,7 +106,7 @@ pub fn shard_texts(built: &Built, buckets: u32) -> Vec<String> {
                 .map(|(&i, &f)| (i, f))
                 .collect::<HashMap<usize, f64>>(),
         };
-        super::write::write_rules(&mut text, &rules, &ids);
+        super::write::write_rules(&mut text, &rules, &built.products);
         text.push_str("}\n");
         out.push(text);
     }

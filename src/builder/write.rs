@@ -26,9 +26,28 @@ pub fn number(x: f64) -> String {
     s
 }
 
+/// Appends `s` as a JSON string. Runs of characters that need no escape are copied whole;
+/// the rest go through the engine's `escape_into`, so the output is the engine's byte for byte.
 fn string(out: &mut String, s: &str) {
     out.push('"');
-    escape_into(out, s);
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        // Control characters, `"`, `\\`, `<`, `>`, `&`, and 0xE2 (which starts U+2028/U+2029).
+        if b < 0x20 || matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&' | 0xE2) {
+            if b == 0xE2 && !matches!(bytes.get(i + 1..i + 3), Some([0x80, 0xA8 | 0xA9])) {
+                continue;
+            }
+            out.push_str(&s[start..i]);
+            let end = if b == 0xE2 { i + 3 } else { i + 1 };
+            escape_into(out, &s[i..end]);
+            start = end;
+        }
+    }
+    // Bytes skipped inside a U+2028/2029 sequence were consumed above.
+    if start < bytes.len() {
+        out.push_str(&s[start..]);
+    }
     out.push('"');
 }
 
@@ -65,7 +84,7 @@ pub fn write_shop(out: &mut String, shop: &Shop) {
 }
 
 /// One product object. Neighbour indices are resolved to ids through `ids`.
-pub fn write_product(out: &mut String, p: &Product, ids: &dyn Fn(usize) -> String) {
+pub fn write_product(out: &mut String, p: &Product, all: &[Product]) {
     out.push_str("{\"id\":");
     string(out, &p.id);
     key(out, "variant_ids");
@@ -108,7 +127,7 @@ pub fn write_product(out: &mut String, p: &Product, ids: &dyn Fn(usize) -> Strin
                 out.push(',');
             }
             out.push_str("{\"id\":");
-            string(out, &ids(n.product));
+            string(out, &all[n.product].id);
             let _ = write!(
                 out,
                 ",\"score\":{},\"count\":{}}}",
@@ -122,7 +141,7 @@ pub fn write_product(out: &mut String, p: &Product, ids: &dyn Fn(usize) -> Strin
 }
 
 /// The rules object, or nothing when there are no rules.
-pub fn write_rules(out: &mut String, rules: &Rules, ids: &dyn Fn(usize) -> String) {
+pub fn write_rules(out: &mut String, rules: &Rules, all: &[Product]) {
     if rules.pin.is_empty() && rules.exclude.is_empty() && rules.boost.is_empty() {
         return;
     }
@@ -143,13 +162,13 @@ pub fn write_rules(out: &mut String, rules: &Rules, ids: &dyn Fn(usize) -> Strin
             if i > 0 {
                 out.push(',');
             }
-            string(out, &ids(*from));
+            string(out, &all[*from].id);
             out.push_str(":[");
             for (j, t) in to.iter().enumerate() {
                 if j > 0 {
                     out.push(',');
                 }
-                string(out, &ids(*t));
+                string(out, &all[*t].id);
             }
             out.push(']');
         }
@@ -162,7 +181,7 @@ pub fn write_rules(out: &mut String, rules: &Rules, ids: &dyn Fn(usize) -> Strin
             if i > 0 {
                 out.push(',');
             }
-            string(out, &ids(*x));
+            string(out, &all[*x].id);
         }
         out.push(']');
     }
@@ -175,7 +194,7 @@ pub fn write_rules(out: &mut String, rules: &Rules, ids: &dyn Fn(usize) -> Strin
             if i > 0 {
                 out.push(',');
             }
-            string(out, &ids(*p));
+            string(out, &all[*p].id);
             let _ = write!(out, ":{}", number(*f));
         }
         out.push('}');
@@ -185,7 +204,6 @@ pub fn write_rules(out: &mut String, rules: &Rules, ids: &dyn Fn(usize) -> Strin
 
 /// The whole snapshot as JSON text.
 pub fn to_json(built: &Built) -> String {
-    let ids = |i: usize| built.products[i].id.clone();
     let mut out = String::with_capacity(256 + built.products.len() * 400);
     out.push_str("{\"version\":1");
     if let Some(t) = built.generated_at {
@@ -199,10 +217,10 @@ pub fn to_json(built: &Built) -> String {
         if i > 0 {
             out.push_str(",\n");
         }
-        write_product(&mut out, p, &ids);
+        write_product(&mut out, p, &built.products);
     }
     out.push_str("\n]");
-    write_rules(&mut out, &built.rules, &ids);
+    write_rules(&mut out, &built.rules, &built.products);
     out.push_str("}\n");
     out
 }
@@ -210,6 +228,25 @@ pub fn to_json(built: &Built) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_are_escaped_as_the_engine_does() {
+        for s in [
+            "plain",
+            "",
+            "<img src=x onerror=alert(1)>",
+            "a\"b\\c\n\t\u{1}",
+            "caf\u{e9} \u{2028}x\u{2029}\u{2026}€",
+            "&amp;",
+        ] {
+            let mut ours = String::new();
+            string(&mut ours, s);
+            let mut theirs = String::from("\"");
+            escape_into(&mut theirs, s);
+            theirs.push('"');
+            assert_eq!(ours, theirs, "{s:?}");
+        }
+    }
 
     #[test]
     fn scores_keep_four_significant_digits() {
