@@ -22,7 +22,8 @@ if ! grep -qx wasm32-unknown-unknown <<<"$installed_targets"; then
   rustup target add wasm32-unknown-unknown >&2
 fi
 installed_components=$(rustup component list --installed)
-for component in clippy rustfmt; do
+# rust-src: the shipped wasm is built with the standard library rebuilt for size (scripts/build.sh).
+for component in clippy rustfmt rust-src; do
   if ! grep -q "^$component" <<<"$installed_components"; then
     say "adding the $component component"
     rustup component add "$component" >&2

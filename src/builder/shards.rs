@@ -4,7 +4,7 @@
 //! The page fetches the index and one shard per context product, so what it downloads does not
 //! grow with the catalog.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
 use super::build::Built;
@@ -104,7 +104,7 @@ pub fn shard_texts(built: &Built, buckets: u32) -> Vec<String> {
                 .iter()
                 .filter(|(i, _)| set.contains(i))
                 .map(|(&i, &f)| (i, f))
-                .collect::<HashMap<usize, f64>>(),
+                .collect(),
         };
         super::write::write_rules(&mut text, &rules, &built.products);
         text.push_str("}\n");

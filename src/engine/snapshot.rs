@@ -96,11 +96,67 @@ impl Product {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rules {
     /// Context product index → products always shown first.
-    pub pin: HashMap<usize, Vec<usize>>,
+    pub pin: SmallMap<Vec<usize>>,
     /// Never recommended.
     pub exclude: Vec<usize>,
     /// Score multipliers.
-    pub boost: HashMap<usize, f64>,
+    pub boost: SmallMap<f64>,
+}
+
+/// A map from product index to `V` for the merchant's handful of rules: a vector searched
+/// linearly, which costs a fraction of a hash map's WebAssembly and is as fast at this size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmallMap<V>(Vec<(usize, V)>);
+
+impl<V> Default for SmallMap<V> {
+    fn default() -> Self {
+        SmallMap(Vec::new())
+    }
+}
+
+impl<V> FromIterator<(usize, V)> for SmallMap<V> {
+    fn from_iter<I: IntoIterator<Item = (usize, V)>>(iter: I) -> Self {
+        let mut map = SmallMap::default();
+        for (k, v) in iter {
+            map.insert(k, v);
+        }
+        map
+    }
+}
+
+impl<V> SmallMap<V> {
+    /// Sets `key` to `value`, replacing an earlier value.
+    pub fn insert(&mut self, key: usize, value: V) {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((key, value)),
+        }
+    }
+
+    /// The value for `key`.
+    pub fn get(&self, key: &usize) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Entries in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&usize, &V)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    /// Keys in insertion order.
+    pub fn keys(&self) -> impl Iterator<Item = &usize> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// A parsed, validated snapshot. Long-lived: the web shell keeps it in wasm memory.
