@@ -324,15 +324,20 @@ fn parse_product(v: &Value, path: &str, by_id: &HashMap<String, usize>) -> read:
         .map(|x| read::strings(x, &field("tags")))
         .transpose()?
         .unwrap_or_default();
-    let rating = read::optional(v, "rating")
-        .map(|x| read::non_negative(x, &field("rating")))
-        .transpose()?;
-    if let Some(r) = rating.filter(|&r| r > 5.0) {
-        return read::fail(
-            &field("rating"),
-            format!("expected a rating from 0 to 5, got {r}"),
-        );
-    }
+    // The error quotes the number as written: formatting an f64 would pull Rust's float
+    // printer (about 10 KB gzipped) into the shipped module.
+    let rating = match read::optional(v, "rating") {
+        Some(x) => match read::non_negative(x, &field("rating"))? {
+            r if r <= 5.0 => Some(r),
+            _ => {
+                return read::fail(
+                    &field("rating"),
+                    format!("expected a rating from 0 to 5, got {}", x.describe()),
+                )
+            }
+        },
+        None => None,
+    };
     let review_count = read::optional(v, "review_count")
         .map(|x| read::count(x, &field("review_count")))
         .transpose()?;
