@@ -18,7 +18,7 @@ die() { echo "build: error: $*" >&2; exit 1; }
 step "wasm-pack build --target web --release (std rebuilt for size)"
 RUSTC_BOOTSTRAP=1 \
   CARGO_TARGET_DIR="$PWD/target/wasm-size" \
-  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none" \
   wasm-pack --log-level warn build --target web --release --out-dir pkg . -- \
     -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size >&2 \
   || die "wasm-pack build failed (see above)"
