@@ -15,12 +15,15 @@
 // `shop.soldOut` (a Set of variant ids) sells variants out after the snapshot was built, as a
 // real shop's inventory does; the cart then refuses them with a 422.
 // Variants come from the catalog snapshot (`demo/catalog.json` under the root by default).
+// scripts/platforms.mjs adds the WooCommerce and BigCommerce stand-ins and the rest of Shopify's
+// cart for the fixture pages under www/platforms/ (`shop.platforms` is their state).
 
 import { createServer } from "node:http";
 import { randomBytes } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { platforms } from "./platforms.mjs";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 export const DEFAULT_ROOT = resolve(HERE, "..", "www");
@@ -42,7 +45,8 @@ const MIME = {
 const MAX_BODY = 64 * 1024;
 
 /**
- * Starts the demo shop. Resolves to `{ url, port, requests, carts, soldOut, close() }` once listening.
+ * Starts the demo shop. Resolves to `{ url, port, requests, carts, soldOut, platforms, close() }`
+ * once listening.
  * @param {{ port?: number, root?: string, catalog?: string, host?: string }} [options]
  */
 export async function start({ port = 8080, root = DEFAULT_ROOT, catalog, host = "127.0.0.1" } = {}) {
@@ -52,6 +56,11 @@ export async function start({ port = 8080, root = DEFAULT_ROOT, catalog, host = 
   const carts = new Map();
   const soldOut = new Set();
   const variants = variantIndex(catalogPath);
+  const platform = platforms({
+    rootDir,
+    soldOut,
+    shopify: { variants, lineItem, cartView, sessionCart: (req, res) => sessionCart(req, res, carts) },
+  });
 
   const server = createServer(async (req, res) => {
     try {
@@ -60,7 +69,9 @@ export async function start({ port = 8080, root = DEFAULT_ROOT, catalog, host = 
       if (url.pathname !== "/__requests") {
         requests.push({ method: req.method, path: url.pathname, query: url.search, headers: req.headers, body });
       }
-      await route({ req, res, url, body, rootDir, requests, carts, soldOut, variants });
+      if (!(await platform.route({ req, res, url, body }))) {
+        await route({ req, res, url, body, rootDir, requests, carts, soldOut, variants });
+      }
     } catch (err) {
       if (!res.headersSent) {
         send(res, err.status ?? 500, { "content-type": MIME[".txt"] }, String(err.message ?? err));
@@ -80,6 +91,7 @@ export async function start({ port = 8080, root = DEFAULT_ROOT, catalog, host = 
     requests,
     carts,
     soldOut,
+    platforms: platform.state,
     close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(() => ok()); }),
   };
 }

@@ -708,3 +708,110 @@ fn the_widget_fills_the_reserved_space_without_shifting_the_page() {
         );
     }
 }
+
+/// Mounts with `options.cart` set to a page function that records its arguments and answers
+/// `status` with `body`; clicks the first card and returns what the function received, the
+/// status text, the `crossbuy:cart-changed` events the document got, and the console.
+async fn check_cart_function(status: u16, body: &str) -> (String, String, u32, Vec<String>) {
+    let console = Console::spy();
+    let target = Target::new();
+    let cart = js_sys::Function::new_with_args(
+        "variant, product",
+        &format!(
+            "this.received = variant + ' ' + product; \
+             return Promise.resolve(new Response({body:?}, {{ status: {status} }}));"
+        ),
+    );
+    let receiver = Object::new();
+    let cart = cart.bind0(&receiver);
+    let events = Rc::new(RefCell::new(0));
+    let count = Rc::clone(&events);
+    let _listener =
+        gloo_events::EventListener::new(&document(), "crossbuy:cart-changed", move |_| {
+            *count.borrow_mut() += 1
+        });
+    let _widget = mount_into(&target, SHOP, options(BOUGHT_MUG, &[("cart", cart.into())])).unwrap();
+    let root = target.shadow();
+    let button: HtmlElement = root
+        .query_selector("button.cb-add")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    let status_area = root.query_selector("[role=status]").unwrap().unwrap();
+    button.click();
+    until("the function's answer shows", || {
+        status_area.text_content().unwrap() != "Adding to cart…"
+    })
+    .await;
+    let received = Reflect::get(&receiver, &"received".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    let shown = status_area.text_content().unwrap();
+    let n = *events.borrow();
+    (received, shown, n, console.messages())
+}
+
+#[wasm_bindgen_test]
+async fn a_page_function_adds_and_the_document_hears_of_it() {
+    assert_eq!(
+        check_cart_function(201, r#"{"items":[]}"#).await,
+        (
+            "40001 tea".to_owned(),
+            "Added to cart".to_owned(),
+            1,
+            vec![]
+        )
+    );
+    // WooCommerce's Store API error and BigCommerce's storefront error: the shop's words.
+    assert_eq!(
+        check_cart_function(403, r#"{"code":"woocommerce_rest_invalid_nonce","message":"Nonce is invalid.","data":{"status":403}}"#).await,
+        ("40001 tea".to_owned(), "Nonce is invalid.".to_owned(), 0, vec![])
+    );
+    assert_eq!(
+        check_cart_function(
+            422,
+            r#"{"status":422,"title":"Not enough stock: Tea","type":"x"}"#
+        )
+        .await,
+        (
+            "40001 tea".to_owned(),
+            "Not enough stock: Tea".to_owned(),
+            0,
+            vec![]
+        )
+    );
+    assert_eq!(
+        check_cart_function(500, "oops").await,
+        (
+            "40001 tea".to_owned(),
+            "This item could not be added to your cart.".to_owned(),
+            0,
+            vec!["error: crossbuy: options.cart answered HTTP 500".to_owned()]
+        )
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_permalink_cart_makes_the_cards_links() {
+    let target = Target::new();
+    let extra = [("cart", "permalink".into()), ("root", "/fr/".into())];
+    mount_into(&target, SHOP, options(BOUGHT_MUG, &extra)).unwrap();
+    let root = target.shadow();
+    assert!(root.query_selector("button").unwrap().is_none());
+    let links = root.query_selector_all("a.cb-add").unwrap();
+    let hrefs: Vec<String> = (0..links.length())
+        .map(|i| {
+            let a: Element = links.item(i).unwrap().unchecked_into();
+            a.get_attribute("href").unwrap() + " " + &a.text_content().unwrap()
+        })
+        .collect();
+    assert_eq!(
+        hrefs,
+        [
+            "/fr/cart/40001:1 Add to cart",
+            "/fr/cart/spoon-1:1 Add to cart",
+            "/fr/cart/coaster-1:1 Add to cart"
+        ]
+    );
+}

@@ -1,7 +1,8 @@
 /*! crossbuy loader, MIT. Paste on a page that has a context and a target:
  * <script src=".../crossbuy.js" data-catalog=".../catalog.json" data-target="#crossbuy" async></script>
- * Optional: data-limit="2".."4", data-root="/fr/" (the shop's cart root). Without data-catalog
- * the snapshot is read from <script type="application/json" id="crossbuy-catalog">.
+ * Optional: data-limit="2".."4", data-root="/fr/" (the shop's cart root), data-cart (shopify,
+ * permalink, woocommerce, bigcommerce), data-currency-digits (docs/install/). Without
+ * data-catalog the snapshot is read from <script type="application/json" id="crossbuy-catalog">.
  * Whatever fails, the page keeps working: nothing is thrown, one console message says why. */
 (() => {
   "use strict";
@@ -21,6 +22,23 @@
     }
     if (!r.ok) throw `cannot load ${what} ${url}: HTTP ${r.status}`;
     return r;
+  };
+
+  // Platform adapters: add one variant, resolve to the shop's Response (docs/install/).
+  const post = (url, body, headers) =>
+    fetch(url, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
+  const carts = {
+    woocommerce: (data, session = { Nonce: data.cartNonce }) => async (variant) => {
+      const r = await post(data.cartEndpoint, { id: +variant, quantity: 1 }, session);
+      for (const h of ["Nonce", "Cart-Token"]) session[h] = r.headers.get(h) || session[h] || "";
+      return r;
+    },
+    bigcommerce: () => async (variant, product, api = "/api/storefront/carts") => {
+      const r = await fetch(api);
+      const [cart] = r.ok ? await r.json() : [];
+      const lineItems = [{ productId: +product, variantId: +variant, quantity: 1 }];
+      return post(cart ? `${api}/${cart.id}/items` : api, { lineItems });
+    },
   };
 
   const run = async () => {
@@ -71,17 +89,45 @@
       throw `cannot start ${wasmUrl}: ${e.message}`;
     }
     // mount() logs its own failure and returns undefined; it never throws.
+    const adapter = carts[data.cart] && carts[data.cart](data);
+    let queue = Promise.resolve();
     const widget = glue.mount(target, catalog, {
       source: catalogUrl || "#crossbuy-catalog",
       limit: data.limit ? Number(data.limit) : undefined,
       root: data.root,
+      // One add at a time: each Store API answer has the next nonce; BigCommerce's carts API
+      // is not safe for concurrent requests.
+      cart: adapter ? (...a) => (queue = queue.then(() => adapter(...a), () => adapter(...a))) : data.cart,
     });
-    if (widget) target.crossbuy = widget; // the handle: update(context), unmount()
-    else release();
+    if (!widget) return release();
+    target.crossbuy = widget; // the handle: update(context), unmount()
+    // Shopify's cart page and drawer: after an add (crossbuy's or the theme's), re-read
+    // {root}cart.js, whose prices are hundredths in every currency, and re-score.
+    const context = JSON.parse(document.getElementById("crossbuy-context")?.textContent || "{}");
+    if (context.page != "cart" || (data.cart || "shopify") != "shopify") return;
+    const cartUrl = (data.root || "/") + "cart.js";
+    const follow = () =>
+      load("the cart", cartUrl)
+        .then((r) => r.json())
+        .then((cart) => {
+          context.currency = cart.currency;
+          context.items = cart.items.map((l) => ({
+            product_id: "" + l.product_id,
+            variant_id: "" + l.variant_id,
+            quantity: l.quantity,
+            price: Math.round((l.final_price * 10 ** (data.currencyDigits || 2)) / 100),
+          }));
+          widget.update(context);
+        })
+        .catch(fail);
+    for (const name of ["cart:updated", "cart:refresh", "cart:change", "crossbuy:cart-changed"]) {
+      document.addEventListener(name, follow);
+    }
   };
 
-  run().catch((e) => {
+  const fail = (e) => {
     release();
     console.error("crossbuy: " + (typeof e === "string" ? e : `unexpected ${e && e.name}: ${e && e.message}`));
-  });
+  };
+  run().catch(fail);
 })();

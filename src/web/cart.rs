@@ -1,21 +1,42 @@
-//! Adding to the shop's cart through Shopify's Ajax Cart API:
-//! `POST {root}cart/add.js` with `{"items":[{"id":variant,"quantity":1}]}`.
+//! Adding to the shop's cart: the one module that knows how platforms differ.
+//!
+//! - Shopify's Ajax Cart API, the default: `POST {root}cart/add.js` with
+//!   `{"items":[{"id":variant,"quantity":1}]}`.
+//! - `options.cart = "permalink"`, for pages that cannot add to a cart (a thank-you page after
+//!   the purchase): the cards link to the cart permalink `{root}cart/{variant}:1`.
+//! - `options.cart = (variantId, productId) => Promise<Response>`: the page adds. The loader
+//!   passes one for WooCommerce's Store API and BigCommerce's storefront carts API; a headless
+//!   storefront passes its own.
+//!
+//! Every add that the shop accepts is announced with a `crossbuy:cart-changed` event on the
+//! document, so the theme (and crossbuy itself, on a cart page) can re-read the cart.
 
-use js_sys::{Object, Reflect};
+use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{RequestInit, Response};
+use web_sys::{Event, RequestInit, Response};
 
 use super::error::js_message;
 use crate::engine::json::{self, escape_into, Value};
+
+/// How the widget adds to the cart.
+pub(crate) enum Cart {
+    /// Shopify's Ajax Cart API at this url.
+    Ajax(String),
+    /// Links to the cart permalink under this root.
+    Permalink(String),
+    /// The page's function.
+    Function(Function),
+}
 
 /// How an add went.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Added {
     /// The shop took it (2xx).
     Yes,
-    /// The shop answered with an error status, and its `description` or `message` if it gave
-    /// one (Shopify: 422 `{"status":422,"message":"Cart Error","description":"…sold out."}`).
+    /// The shop answered with an error status, and its `description`, `message` or `title`
+    /// if it gave one (Shopify: 422 `{"status":422,"message":"Cart Error","description":"…"}`,
+    /// WooCommerce: `{"code":…,"message":"…"}`, BigCommerce: `{"status":422,"title":"…"}`).
     Refused {
         /// HTTP status.
         status: u16,
@@ -26,41 +47,90 @@ pub(crate) enum Added {
     Unreachable(String),
 }
 
-/// The url of the add endpoint under the shop's root (`/`, `/fr/`, …).
-pub(crate) fn endpoint(root: &str) -> String {
-    root.to_owned() + "cart/add.js"
-}
-
-/// Posts one unit of `variant` to `url`.
-pub(crate) async fn add(url: &str, variant: &str) -> Added {
-    let Some(window) = web_sys::window() else {
-        return Added::Unreachable("no window".to_owned());
-    };
-    let headers = Object::new();
-    // Setting a property on a fresh plain object cannot fail.
-    let _ = Reflect::set(&headers, &"Content-Type".into(), &"application/json".into());
-    let _ = Reflect::set(&headers, &"Accept".into(), &"application/json".into());
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(&request_body(variant)));
-    let response = match JsFuture::from(window.fetch_with_str_and_init(url, &init)).await {
-        Ok(r) => r,
-        Err(e) => return Added::Unreachable(js_message(&e)),
-    };
-    let Ok(response) = response.dyn_into::<Response>() else {
-        return Added::Unreachable("fetch did not return a Response".to_owned());
-    };
-    if response.ok() {
-        return Added::Yes;
+impl Cart {
+    /// The cart for the `cart` option under the shop's `root`: a function, `"permalink"`, or
+    /// anything else for Shopify's (the TypeScript type allows only these).
+    pub(crate) fn new(option: JsValue, root: &str) -> Cart {
+        if option.is_function() {
+            Cart::Function(option.unchecked_into())
+        } else if option.as_string().as_deref() == Some("permalink") {
+            Cart::Permalink(root.to_owned())
+        } else {
+            Cart::Ajax(root.to_owned() + "cart/add.js")
+        }
     }
-    let body = match response.text() {
-        Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
-        Err(_) => None,
-    };
-    Added::Refused {
-        status: response.status(),
-        message: body.as_deref().and_then(shop_message),
+
+    /// Where "Add to cart" links to, for a cart that is a link: `{root}cart/{variant}:1`,
+    /// with `?discount={code}` when an offer's code applies.
+    pub(crate) fn link(&self, variant: &str, code: Option<&str>) -> Option<String> {
+        let Cart::Permalink(root) = self else {
+            return None;
+        };
+        let mut url = root.to_owned() + "cart/";
+        url.push_str(&String::from(js_sys::encode_uri_component(variant)));
+        url.push_str(":1");
+        if let Some(code) = code {
+            url.push_str("?discount=");
+            url.push_str(&String::from(js_sys::encode_uri_component(code)));
+        }
+        Some(url)
+    }
+
+    /// What the console calls this cart.
+    pub(crate) fn name(&self) -> String {
+        match self {
+            Cart::Ajax(url) => "POST ".to_owned() + url,
+            _ => "options.cart".to_owned(),
+        }
+    }
+
+    /// Adds one unit of `variant` (of `product`).
+    pub(crate) async fn add(&self, variant: &str, product: &str) -> Added {
+        let sent = match self {
+            Cart::Ajax(url) => {
+                let Some(window) = web_sys::window() else {
+                    return Added::Unreachable("no window".to_owned());
+                };
+                let headers = Object::new();
+                // Setting a property on a fresh plain object cannot fail.
+                let _ = Reflect::set(&headers, &"Content-Type".into(), &"application/json".into());
+                let _ = Reflect::set(&headers, &"Accept".into(), &"application/json".into());
+                let init = RequestInit::new();
+                init.set_method("POST");
+                init.set_headers(&headers);
+                init.set_body(&JsValue::from_str(&request_body(variant)));
+                window.fetch_with_str_and_init(url, &init)
+            }
+            Cart::Function(f) => match f.call2(&JsValue::NULL, &variant.into(), &product.into()) {
+                Ok(v) => Promise::resolve(&v),
+                Err(e) => return Added::Unreachable(js_message(&e)),
+            },
+            // Its cards are links.
+            Cart::Permalink(_) => return Added::Yes,
+        };
+        let response = match JsFuture::from(sent).await {
+            Ok(r) => r,
+            Err(e) => return Added::Unreachable(js_message(&e)),
+        };
+        let Ok(response) = response.dyn_into::<Response>() else {
+            return Added::Unreachable("expected a Response".to_owned());
+        };
+        if response.ok() {
+            if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+                if let Ok(event) = Event::new("crossbuy:cart-changed") {
+                    let _ = document.dispatch_event(&event);
+                }
+            }
+            return Added::Yes;
+        }
+        let body = match response.text() {
+            Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
+            Err(_) => None,
+        };
+        Added::Refused {
+            status: response.status(),
+            message: body.as_deref().and_then(shop_message),
+        }
     }
 }
 
@@ -82,10 +152,10 @@ fn request_body(variant: &str) -> String {
     out
 }
 
-/// The shop's `description`, else its `message`, from an error body.
+/// The shop's `description`, else its `message`, else its `title`, from an error body.
 fn shop_message(body: &str) -> Option<String> {
     let v = json::parse(body).ok()?;
-    ["description", "message"].iter().find_map(|key| {
+    ["description", "message", "title"].iter().find_map(|key| {
         v.get(key)
             .and_then(Value::as_str)
             .map(str::trim)

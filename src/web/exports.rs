@@ -31,6 +31,12 @@ export interface MountOptions {
   root?: string;
   /** Where the catalog came from (its url), named in error messages. */
   source?: string;
+  /** How "Add to cart" adds: "shopify" (default: `POST {root}cart/add.js`), "permalink" (the
+   * cards link to `{root}cart/{variant}:1`, for pages that cannot add), or a function that
+   * adds and resolves to the shop's `Response` (2xx: added; otherwise its JSON `description`,
+   * `message` or `title` is shown). After a 2xx the document gets a `crossbuy:cart-changed`
+   * event. */
+  cart?: "shopify" | "permalink" | ((variantId: string, productId: string) => Promise<Response>);
 }
 "#;
 

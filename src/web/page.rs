@@ -23,10 +23,12 @@ pub(crate) struct Options {
     pub(crate) root: Option<String>,
     /// Where the catalog came from, for error messages.
     pub(crate) source: Option<String>,
+    /// How to add to the cart (`cart`): see [`Cart::new`](super::cart::Cart::new).
+    pub(crate) cart: JsValue,
 }
 
 impl Options {
-    /// Reads `{ limit, context, root, source }`; `undefined` or `null` gives the defaults.
+    /// Reads `{ limit, context, root, source, cart }`; `undefined` or `null` gives the defaults.
     pub(crate) fn read(options: &JsValue) -> Result<Options> {
         let mut out = Options {
             limit: DEFAULT_CARDS,
@@ -80,6 +82,7 @@ impl Options {
             }
         }
         out.source = field("source").and_then(|v| v.as_string());
+        out.cart = field("cart").unwrap_or_default();
         Ok(out)
     }
 }

@@ -5,6 +5,7 @@
 use wasm_bindgen::JsValue;
 use web_sys::{CssStyleSheet, Document, Element, Node, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
+use super::cart::Cart;
 use super::view::WidgetView;
 
 /// The widget's styles: sizes in `rem` and fixed boxes, so its height is known before it
@@ -22,10 +23,12 @@ pub(crate) struct Rendered {
 }
 
 /// Renders `view` into `target`'s open shadow root (attached, or reused from an earlier mount).
+/// When `cart` is a link (a cart permalink), "Add to cart" is a link to it, else a button.
 pub(crate) fn render(
     document: &Document,
     target: &Element,
     view: &WidgetView,
+    cart: &Cart,
 ) -> Result<Rendered, JsValue> {
     let root = match target.shadow_root() {
         Some(root) => root,
@@ -73,9 +76,19 @@ pub(crate) fn render(
         if let Some(badge) = &card.badge {
             child(document, &price, "span", "cb-badge")?.set_text_content(Some(badge));
         }
-        let button = child(document, &li, "button", "cb-add")?;
-        button.set_attribute("type", "button")?;
-        button.set_attribute("data-index", &i.to_string())?;
+        let button = match cart.link(&card.variant, None) {
+            Some(href) => {
+                let a = child(document, &li, "a", "cb-add")?;
+                a.set_attribute("href", &href)?;
+                a
+            }
+            None => {
+                let b = child(document, &li, "button", "cb-add")?;
+                b.set_attribute("type", "button")?;
+                b.set_attribute("data-index", &i.to_string())?;
+                b
+            }
+        };
         // Every card says "Add to cart"; the title tells a screen reader which one.
         button.set_attribute("aria-describedby", &title_id)?;
         button.set_text_content(Some(view.text.add));

@@ -7,7 +7,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Document, Element, Event};
 
-use super::cart::{self, Added};
+use super::cart::{Added, Cart};
 use super::error::{js_message, report, Result, WebError};
 use super::format::MoneyFormat;
 use super::page::{self, json_text, Options};
@@ -23,7 +23,7 @@ pub(crate) struct Mounted {
     document: Document,
     target: Element,
     limit: usize,
-    cart_url: Rc<str>,
+    cart: Rc<Cart>,
     shown: Option<(Rendered, EventListener)>,
 }
 
@@ -54,7 +54,7 @@ impl Mounted {
         let context = page::context(&document, &options)?;
         let root = options.root.as_deref().unwrap_or(&catalog.shop.root);
         let mut mounted = Mounted {
-            cart_url: cart::endpoint(root).into(),
+            cart: Rc::new(Cart::new(options.cart, root)),
             catalog,
             document,
             target,
@@ -104,13 +104,19 @@ impl Mounted {
             return Ok(());
         };
         let rendered =
-            render::render(&self.document, &self.target, &view).map_err(|e| WebError::Render {
-                target: describe(&self.target),
-                message: js_message(&e),
+            render::render(&self.document, &self.target, &view, &self.cart).map_err(|e| {
+                WebError::Render {
+                    target: describe(&self.target),
+                    message: js_message(&e),
+                }
             })?;
         let clicks = Rc::new(Clicks {
-            cart_url: Rc::clone(&self.cart_url),
-            variants: view.cards.into_iter().map(|c| c.variant).collect(),
+            cart: Rc::clone(&self.cart),
+            items: view
+                .cards
+                .into_iter()
+                .map(|c| (c.variant, c.product_id))
+                .collect(),
             status: rendered.status.clone(),
             text: view.text,
         });
@@ -124,9 +130,9 @@ impl Mounted {
 
 /// What a click on "Add to cart" needs.
 struct Clicks {
-    cart_url: Rc<str>,
-    /// By card index (`data-index`).
-    variants: Vec<String>,
+    cart: Rc<Cart>,
+    /// Variant and product by card index (`data-index`).
+    items: Vec<(String, String)>,
     status: Element,
     text: &'static Text,
 }
@@ -139,10 +145,10 @@ fn on_click(clicks: &Rc<Clicks>, event: &Event) {
     else {
         return;
     };
-    let Some(variant) = button
+    let Some((variant, product)) = button
         .get_attribute("data-index")
         .and_then(|i| i.parse::<usize>().ok())
-        .and_then(|i| clicks.variants.get(i))
+        .and_then(|i| clicks.items.get(i))
         .cloned()
     else {
         return;
@@ -154,7 +160,7 @@ fn on_click(clicks: &Rc<Clicks>, event: &Event) {
     clicks.status.set_text_content(Some(clicks.text.adding));
     let clicks = Rc::clone(clicks);
     spawn_local(async move {
-        let outcome = cart::add(&clicks.cart_url, &variant).await;
+        let outcome = clicks.cart.add(&variant, &product).await;
         let message = match outcome {
             Added::Yes => clicks.text.added.to_owned(),
             // A 4xx with the shop's words (sold out, limit reached) is the shop's answer to
@@ -162,22 +168,17 @@ fn on_click(clicks: &Rc<Clicks>, event: &Event) {
             Added::Refused {
                 status,
                 message: Some(message),
+                ..
             } if (400..500).contains(&status) => message,
             Added::Refused { status, message } => {
                 report(
-                    &("POST ".to_owned()
-                        + &clicks.cart_url
-                        + " answered HTTP "
-                        + &status.to_string()),
+                    &(clicks.cart.name() + " answered HTTP " + &status.to_string()),
                     false,
                 );
                 message.unwrap_or_else(|| clicks.text.refused.to_owned())
             }
             Added::Unreachable(why) => {
-                report(
-                    &("POST ".to_owned() + &clicks.cart_url + " failed: " + &why),
-                    false,
-                );
+                report(&(clicks.cart.name() + " failed: " + &why), false);
                 clicks.text.unreachable.to_owned()
             }
         };

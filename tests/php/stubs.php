@@ -28,6 +28,7 @@ function wp_reset() {
 		'currency'       => 'GBP',
 		'incl_tax'       => false,
 		'cart'           => null,
+		'home'           => 'https://shop.example',
 	);
 	$_GET  = array();
 	$_POST = array();
@@ -191,7 +192,7 @@ function wp_enqueue_script( $handle, $src = '', $deps = array(), $ver = false, $
 	$GLOBALS['wp']['enqueued'][ $handle ] = array( $src, $deps, $ver, $args );
 }
 function rest_url( $path = '' ) {
-	return 'https://shop.example/wp-json/' . ltrim( $path, '/' );
+	return $GLOBALS['wp']['home'] . '/wp-json/' . ltrim( $path, '/' );
 }
 function wp_create_nonce( $action = -1 ) {
 	return substr( md5( 'nonce:' . $action . ':' . $GLOBALS['wp']['user_id'] ), 0, 10 );

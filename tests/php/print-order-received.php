@@ -1,0 +1,50 @@
+<?php
+/**
+ * Prints what the crossbuy plugin adds to WooCommerce's order-received page, run through the
+ * plugin as WordPress would (tests/php/stubs.php): the context and container from the
+ * `woocommerce_thankyou` action, then the loader's tag from the `script_loader_tag` filter.
+ * The fixture page www/platforms/woocommerce.html carries exactly this output, which
+ * tests/e2e/platform-woocommerce.test.mjs checks, so the page the widget is tested on is the
+ * plugin's. Settings as a merchant would set them for the demo shop: the catalog and loader
+ * on the shop's own site.
+ *
+ * Usage: php tests/php/print-order-received.php
+ */
+
+require __DIR__ . '/stubs.php';
+wp_reset();
+require dirname( __DIR__, 2 ) . '/integrations/woocommerce/crossbuy/crossbuy.php';
+
+$GLOBALS['wp']['home'] = ''; // Site-relative Store API URL: the demo shop serves it.
+update_option(
+	'crossbuy_settings',
+	Crossbuy_Settings::sanitize(
+		array(
+			'catalog_url' => '/platforms/catalog.json',
+			'loader_base' => '/',
+		)
+	)
+);
+$order = new Fake_Order(
+	array(
+		'id'          => 1001,
+		'key'         => 'wc_order_Ab12Cd34',
+		'currency'    => 'GBP',
+		'email'       => 'ada@example.com',
+		'customer_id' => 0,
+		'created'     => '2026-11-20T11:00:00+01:00',
+		'items'       => array(
+			array( 'product_id' => 85, 'quantity' => 2, 'subtotal' => '5.90' ),
+			array( 'product_id' => 40, 'variation_id' => 41, 'quantity' => 1, 'subtotal' => '4.25' ),
+		),
+	),
+	array( '_crossbuy_marketing_consent' => 'yes' )
+);
+$GLOBALS['wp']['orders'][1001] = $order;
+$GLOBALS['wp']['is_received']  = true;
+$_GET['key']                   = 'wc_order_Ab12Cd34';
+
+do_action( 'woocommerce_thankyou', 1001 );
+do_action( 'wp_enqueue_scripts' );
+$src = $GLOBALS['wp']['enqueued']['crossbuy'][0];
+echo apply_filters( 'script_loader_tag', '<script src="' . esc_url( $src ) . '" id="crossbuy-js" async data-wp-strategy="async"></script>' . "\n", 'crossbuy', $src );
