@@ -1,11 +1,10 @@
 //! The catalog snapshot, version 1 (`docs/snapshot.md`): parsed and validated in one pass.
 
-use std::collections::HashMap;
-
 use super::json::{self, Value};
 use super::money::Currency;
 use super::offer::{self, Offer};
 use super::read::{self, index, join, FieldError};
+use super::sort;
 
 /// The snapshot version this engine reads.
 pub const SNAPSHOT_VERSION: u32 = 1;
@@ -170,8 +169,40 @@ pub struct Catalog {
     pub rules: Rules,
     /// The merchant's offers, in priority order (`docs/snapshot.md`, "Offers").
     pub offers: Vec<Offer>,
-    by_id: HashMap<String, usize>,
-    by_variant: HashMap<String, usize>,
+    by_id: IdIndex,
+    by_variant: IdIndex,
+}
+
+/// Ids to product indices: a vector sorted by id, searched by bisection. A catalog is read once
+/// and looked up a few times per page, so this is as quick as a hash map for a fraction of its
+/// WebAssembly.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IdIndex(Vec<(String, usize)>);
+
+impl IdIndex {
+    /// Indexes `(id, product)` pairs. When an id repeats, the first pair (lowest product index)
+    /// wins and the pair that repeated it is returned as `Err((id, first, repeat))`.
+    fn build(mut pairs: Vec<(String, usize)>) -> (IdIndex, Option<(String, usize, usize)>) {
+        sort::heap_sort_by(&mut pairs, |a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut repeat: Option<(String, usize, usize)> = None;
+        pairs.dedup_by(|later, earlier| {
+            let same = later.0 == earlier.0;
+            // Report the repeat that comes first in the snapshot.
+            if same && repeat.as_ref().map_or(true, |r| later.1 < r.2) {
+                repeat = Some((later.0.clone(), earlier.1, later.1));
+            }
+            same
+        });
+        (IdIndex(pairs), repeat)
+    }
+
+    /// The product index for `id`.
+    pub fn get(&self, id: &str) -> Option<usize> {
+        self.0
+            .binary_search_by(|(k, _)| k.as_str().cmp(id))
+            .ok()
+            .map(|at| self.0[at].1)
+    }
 }
 
 impl Catalog {
@@ -206,28 +237,33 @@ impl Catalog {
 
         let items = read::array(read::required(root, "", "products")?, "products")?;
         // First pass: the products and their ids, so neighbours can point forward.
-        let mut by_id = HashMap::with_capacity(items.len());
+        let mut ids = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let path = index("products", i);
             read::object(item, &path)?;
-            let id = read::id(read::required(item, &path, "id")?, &join(&path, "id"))?;
-            if let Some(first) = by_id.insert(id.clone(), i) {
-                return read::fail(
-                    &join(&path, "id"),
-                    format!("duplicate product id \"{id}\" (first at products[{first}])"),
-                );
-            }
+            ids.push((
+                read::id(read::required(item, &path, "id")?, &join(&path, "id"))?,
+                i,
+            ));
+        }
+        let (by_id, repeat) = IdIndex::build(ids);
+        if let Some((id, first, at)) = repeat {
+            return read::fail(
+                &join(&index("products", at), "id"),
+                format!("duplicate product id \"{id}\" (first at products[{first}])"),
+            );
         }
         let mut products = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             products.push(parse_product(item, &index("products", i), &by_id)?);
         }
-        let mut by_variant = HashMap::new();
-        for (i, p) in products.iter().enumerate() {
-            for v in &p.variant_ids {
-                by_variant.entry(v.clone()).or_insert(i);
-            }
-        }
+        let variants = products
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.variant_ids.iter().map(move |v| (v.clone(), i)))
+            .collect();
+        // A variant listed under two products belongs to the first; that is not an error.
+        let (by_variant, _) = IdIndex::build(variants);
         let rules = match read::optional(root, "rules") {
             Some(r) => parse_rules(r, &by_id)?,
             None => Rules::default(),
@@ -248,12 +284,12 @@ impl Catalog {
 
     /// The index of a product id.
     pub fn product_index(&self, id: &str) -> Option<usize> {
-        self.by_id.get(id).copied()
+        self.by_id.get(id)
     }
 
     /// The index of the product that has this variant.
     pub fn variant_product(&self, variant_id: &str) -> Option<usize> {
-        self.by_variant.get(variant_id).copied()
+        self.by_variant.get(variant_id)
     }
 }
 
@@ -287,7 +323,7 @@ fn parse_shop(v: &Value) -> read::Result<Shop> {
     })
 }
 
-fn parse_product(v: &Value, path: &str, by_id: &HashMap<String, usize>) -> read::Result<Product> {
+fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Result<Product> {
     let field = |key: &str| join(path, key);
     let id = read::id(read::required(v, path, "id")?, &field("id"))?;
     let variants_path = field("variant_ids");
@@ -353,7 +389,7 @@ fn parse_product(v: &Value, path: &str, by_id: &HashMap<String, usize>) -> read:
             let nid_path = join(&p, "id");
             let nid = read::id(read::required(n, &p, "id")?, &nid_path)?;
             let product = match by_id.get(&nid) {
-                Some(&ix) => ix,
+                Some(ix) => ix,
                 None => return read::fail(&nid_path, format!("unknown product \"{nid}\"")),
             };
             let score = read::non_negative(read::required(n, &p, "score")?, &join(&p, "score"))?;
@@ -384,15 +420,15 @@ fn parse_product(v: &Value, path: &str, by_id: &HashMap<String, usize>) -> read:
     })
 }
 
-fn lookup(by_id: &HashMap<String, usize>, v: &Value, path: &str) -> read::Result<usize> {
+fn lookup(by_id: &IdIndex, v: &Value, path: &str) -> read::Result<usize> {
     let id = read::id(v, path)?;
     match by_id.get(&id) {
-        Some(&i) => Ok(i),
+        Some(i) => Ok(i),
         None => read::fail(path, format!("unknown product \"{id}\"")),
     }
 }
 
-fn parse_rules(v: &Value, by_id: &HashMap<String, usize>) -> read::Result<Rules> {
+fn parse_rules(v: &Value, by_id: &IdIndex) -> read::Result<Rules> {
     read::object(v, "rules")?;
     let mut rules = Rules::default();
     if let Some(pin) = read::optional(v, "pin") {
