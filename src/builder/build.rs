@@ -93,6 +93,8 @@ fn to_product(row: &ProductRow, price: i64, compare_at: Option<i64>, root: &str)
     Product {
         id: row.id.clone(),
         variant_ids,
+        handle: None,
+        skus: Vec::new(),
         url: row
             .url
             .clone()
@@ -234,6 +236,8 @@ pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
                         .map(|name| Product {
                             id: name.to_owned(),
                             variant_ids: vec![name.to_owned()],
+                            handle: None,
+                            skus: Vec::new(),
                             url: product_url(&root, name),
                             title: name.to_owned(),
                             image: None,

@@ -51,6 +51,12 @@ pub struct Product {
     pub id: String,
     /// Variant ids; never empty.
     pub variant_ids: Vec<String>,
+    /// Another id a context may name the product by (Shopify: the URL handle, when `id` is
+    /// the numeric product id).
+    pub handle: Option<String>,
+    /// Other ids a context may name its variants by (Shopify: the SKUs, when `variant_ids`
+    /// are numeric variant ids).
+    pub skus: Vec<String>,
     /// Product page url (http(s) or shop-relative).
     pub url: String,
     /// Title, shown as text.
@@ -171,6 +177,8 @@ pub struct Catalog {
     pub offers: Vec<Offer>,
     by_id: IdIndex,
     by_variant: IdIndex,
+    by_handle: IdIndex,
+    by_sku: IdIndex,
 }
 
 /// Ids to product indices: a vector sorted by id, searched by bisection. A catalog is read once
@@ -194,6 +202,17 @@ impl IdIndex {
             same
         });
         (IdIndex(pairs), repeat)
+    }
+
+    /// Indexes the ids each product lists (`ids_of`); an id under two products belongs to the
+    /// first.
+    fn of(products: &[Product], ids_of: impl Fn(&Product) -> &[String]) -> IdIndex {
+        let pairs = products
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| ids_of(p).iter().map(move |v| (v.clone(), i)))
+            .collect();
+        IdIndex::build(pairs).0
     }
 
     /// The product index for `id`.
@@ -257,13 +276,11 @@ impl Catalog {
         for (i, item) in items.iter().enumerate() {
             products.push(parse_product(item, &index("products", i), &by_id)?);
         }
-        let variants = products
-            .iter()
-            .enumerate()
-            .flat_map(|(i, p)| p.variant_ids.iter().map(move |v| (v.clone(), i)))
-            .collect();
-        // A variant listed under two products belongs to the first; that is not an error.
-        let (by_variant, _) = IdIndex::build(variants);
+        // An id listed under two products belongs to the first; that is not an error. Handles
+        // and SKUs are aliases, looked up only when no product id or variant id matches.
+        let by_variant = IdIndex::of(&products, |p| &p.variant_ids);
+        let by_handle = IdIndex::of(&products, |p| p.handle.as_slice());
+        let by_sku = IdIndex::of(&products, |p| &p.skus);
         let rules = match read::optional(root, "rules") {
             Some(r) => parse_rules(r, &by_id)?,
             None => Rules::default(),
@@ -279,17 +296,21 @@ impl Catalog {
             offers,
             by_id,
             by_variant,
+            by_handle,
+            by_sku,
         })
     }
 
-    /// The index of a product id.
+    /// The index of a product id, else of the product with that `handle`.
     pub fn product_index(&self, id: &str) -> Option<usize> {
-        self.by_id.get(id)
+        self.by_id.get(id).or_else(|| self.by_handle.get(id))
     }
 
-    /// The index of the product that has this variant.
+    /// The index of the product that has this variant id, else this SKU.
     pub fn variant_product(&self, variant_id: &str) -> Option<usize> {
-        self.by_variant.get(variant_id)
+        self.by_variant
+            .get(variant_id)
+            .or_else(|| self.by_sku.get(variant_id))
     }
 }
 
@@ -327,15 +348,17 @@ fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Result<Product
     let field = |key: &str| join(path, key);
     let id = read::id(read::required(v, path, "id")?, &field("id"))?;
     let variants_path = field("variant_ids");
-    let variant_values = read::array(read::required(v, path, "variant_ids")?, &variants_path)?;
-    if variant_values.is_empty() {
+    let variant_ids = id_list(read::required(v, path, "variant_ids")?, &variants_path)?;
+    if variant_ids.is_empty() {
         return read::fail(&variants_path, "expected at least one variant id");
     }
-    let variant_ids = variant_values
-        .iter()
-        .enumerate()
-        .map(|(i, x)| read::id(x, &index(&variants_path, i)))
-        .collect::<read::Result<Vec<_>>>()?;
+    let handle = read::optional(v, "handle")
+        .map(|x| read::id(x, &field("handle")))
+        .transpose()?;
+    let skus = read::optional(v, "skus")
+        .map(|x| id_list(x, &field("skus")))
+        .transpose()?
+        .unwrap_or_default();
     let url = read::url(read::required(v, path, "url")?, &field("url"))?;
     let title = read::string(read::required(v, path, "title")?, &field("title"))?;
     let image = read::optional(v, "image")
@@ -404,6 +427,8 @@ fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Result<Product
     Ok(Product {
         id,
         variant_ids,
+        handle,
+        skus,
         url,
         title,
         image,
@@ -418,6 +443,15 @@ fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Result<Product
         repurchase_days,
         neighbours,
     })
+}
+
+/// An array of ids.
+fn id_list(v: &Value, path: &str) -> read::Result<Vec<String>> {
+    read::array(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| read::id(x, &index(path, i)))
+        .collect()
 }
 
 fn lookup(by_id: &IdIndex, v: &Value, path: &str) -> read::Result<usize> {
@@ -559,6 +593,42 @@ mod tests {
             "snapshot is not valid JSON: line 1, column 15: expected a quoted key in object",
         );
         check("[]", "snapshot (root): expected an object, got an array");
+        check(
+            &with(
+                "\"variant_ids\": [\"71053\"]",
+                "\"variant_ids\": [\"71053\"], \"handle\": 4.5",
+            ),
+            "snapshot products[1].handle: expected an id (string or whole number), got 4.5",
+        );
+        check(
+            &with(
+                "\"variant_ids\": [\"71053\"]",
+                "\"variant_ids\": [\"71053\"], \"skus\": [\"L-1\", \"\"]",
+            ),
+            "snapshot products[1].skus[1]: expected an id, got an empty string",
+        );
+        check(
+            &with(
+                "\"variant_ids\": [\"71053\"]",
+                "\"variant_ids\": [\"71053\"], \"skus\": \"L-1\"",
+            ),
+            "snapshot products[1].skus: expected an array, got \"L-1\"",
+        );
+    }
+
+    #[test]
+    fn handles_and_skus_are_aliases_ids_win() {
+        // Product 1 names product 0's id and variant as its handle and SKU: the ids win.
+        let c = Catalog::parse(&with(
+            "\"variant_ids\": [\"71053\"]",
+            "\"variant_ids\": [\"71053\"], \"handle\": \"85123A\", \"skus\": [\"85123A\", \"LANTERN-W\"]",
+        ))
+        .expect("example");
+        assert_eq!(c.product_index("85123A"), Some(0));
+        assert_eq!(c.variant_product("85123A"), Some(0));
+        assert_eq!(c.variant_product("LANTERN-W"), Some(1));
+        assert_eq!(c.products[1].handle.as_deref(), Some("85123A"));
+        assert_eq!(c.variant_product("lantern-w"), None, "SKUs match exactly");
     }
 
     #[test]
