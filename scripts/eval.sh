@@ -25,3 +25,6 @@ run "Online Retail (UCI)" --baskets "$DATA/online_retail_uci/online_retail_baske
 run "Groceries (arules)" --baskets "$DATA/groceries_arules/groceries.csv" "$@"
 run "Bread Basket" --baskets "$DATA/bread_basket/BreadBasket_DMS.csv" --drop NONE "$@"
 run "FIMI retail" --baskets "$DATA/fimi_retail/retail.dat" "$@"
+run "Shopify store (real exports, pet products)" \
+  --products "$DATA/shopify_real_store_export/products_export_1.csv" \
+  --orders "$DATA/shopify_real_store_export/orders_export_1_lineitems_noPII.csv" "$@"

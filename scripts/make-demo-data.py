@@ -31,7 +31,7 @@ LAST_INVOICE = datetime.datetime(2011, 12, 9, 12, 50)
 VENDOR = "Hearth & Tin"
 # Marked down besides every ninth product, so the demo thank-you page (teacups and cake tins)
 # shows a discount badge: Jam Making Set with Jars.
-MARKDOWNS = {"22960"}
+MARKDOWNS = {"22960", "22697"}
 
 PRODUCTS_HEADER = [
     "Title", "URL handle", "Description", "Vendor", "Product category", "Type", "Tags",

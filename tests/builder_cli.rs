@@ -83,8 +83,9 @@ fn snapshot_from_shopify_exports_writes_a_catalog_and_a_summary() {
             "lines skipped: tips 1",
             "orders skipped: cancelled 1",
             "products written 6",
+            "products without Shopify ids: 6 — add-to-cart will fall back to links",
             "crossbuy: wrote catalog.json (6 products",
-            "and shards in shards",
+            ", shards in shards",
         ],
     );
     let text = std::fs::read_to_string(dir.join("catalog.json")).expect("catalog written");
@@ -186,12 +187,14 @@ fn help_lists_every_option_and_bad_arguments_say_so() {
         &[
             "--products FILE",
             "--orders FILE",
+            "--shopify-products-json FILE[,FILE…]",
             "--baskets FILE",
             "--format F",
             "--drop ID,ID",
             "--config FILE",
             "-o, --output FILE",
             "--shards DIR",
+            "--pixel-recommendations FILE",
             "--shop-name NAME",
             "--currency CODE",
             "--locale TAG",
@@ -220,6 +223,89 @@ fn help_lists_every_option_and_bad_arguments_say_so() {
         (code, &err),
         1,
         &["crossbuy: missing.csv: No such file or directory"],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `crossbuy snapshot` of the fixture exports with `--shopify-products-json json` and `extra`.
+fn snapshot_with_ids(dir: &std::path::Path, json: &str, extra: &[&str]) -> (i32, String) {
+    let products = fixture("products_export_current.csv");
+    let orders = fixture("orders_export.csv");
+    let mut args = vec![
+        "snapshot",
+        "--products",
+        &products,
+        "--orders",
+        &orders,
+        "--shopify-products-json",
+        json,
+    ];
+    args.extend_from_slice(extra);
+    let (code, _, err) = run(&args, dir);
+    (code, err)
+}
+
+#[test]
+fn shopify_ids_pixel_file_and_the_ids_recommend_shows() {
+    let dir = temp_dir("shopify-ids");
+    let storefront = fixture("storefront");
+    let (code, err) = snapshot_with_ids(
+        &dir,
+        &storefront,
+        &["--pixel-recommendations", "recommendations.json"],
+    );
+    check(
+        (code, &err),
+        0,
+        &[
+            "Shopify product JSON: products read 6",
+            "products given Shopify ids 6",
+            "products without Shopify ids: 1 — add-to-cart will fall back to links",
+            "crossbuy: wrote catalog.json (6 products",
+            ", pixel recommendations in recommendations.json",
+        ],
+    );
+    let pixel: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("recommendations.json")).expect("pixel file written"),
+    )
+    .expect("pixel file is JSON");
+    assert_eq!(
+        pixel["products"]["8012345678903"][0]["variant_id"], "44123456789011",
+        "green tea's first card is the white mug's numeric variant"
+    );
+
+    // A merchant checks a cart by handle and SKU and sees the ids the widget uses.
+    let (code, out, _) = run(
+        &[
+            "recommend",
+            "--catalog",
+            "catalog.json",
+            "--items",
+            "classic-mug,TEA-EG",
+        ],
+        &dir,
+    );
+    check(
+        (code, &out),
+        0,
+        &[
+            "in the cart: Classic Mug (8012345678901, handle classic-mug), 3 neighbours",
+            "in the cart: Earl Grey Tea (8012345678902, handle earl-grey-tea), 3 neighbours",
+            "1. Green Tea (green-tea) at 4.25 GBP",
+            "widget ids: product 8012345678903, variant 44123456789031 (Add to cart), page /products/green-tea",
+            "with classic-mug: score 0.0519, bought together in 3 orders",
+            "2. Strawberry Jam (strawberry-jam) at 3.75 GBP",
+            "widget ids: product strawberry-jam, variant JAM-S (Add to cart), page /products/strawberry-jam",
+        ],
+    );
+
+    // A page that is not the product JSON (a password page) stops the run and names the file.
+    std::fs::write(dir.join("products.json"), "<html>Opening soon</html>").expect("write");
+    let (code, err) = snapshot_with_ids(&dir, "products.json", &[]);
+    check(
+        (code, &err),
+        1,
+        &["crossbuy: products.json: not Shopify's product JSON (expected {\"products\":[…]} from /products.json): expected value at line 1 column 1"],
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -10,9 +10,15 @@ use crossbuy::engine::shards::{assemble, ShardIndex};
 use crossbuy::engine::{recommend, Catalog};
 
 fn fixture(config: &str) -> Built {
+    fixture_with(config, &[])
+}
+
+/// Built with the storefront product JSON `json` (Shopify's numeric ids).
+fn fixture_with(config: &str, json: &[&str]) -> Built {
     let input = BuildInput {
         products: Some("tests/fixtures/shopify/products_export_current.csv".to_owned()),
         orders: Some("tests/fixtures/shopify/orders_export.csv".to_owned()),
+        shopify_products_json: json.iter().map(|s| s.to_string()).collect(),
         config: Config::parse("crossbuy.toml", config).expect("config"),
         ..BuildInput::default()
     };
@@ -39,7 +45,10 @@ fn shown(catalog: &Catalog, context: &[&str]) -> Vec<String> {
 
 /// Writes the shards, fetches what a page with `context` would, and compares.
 fn check(config: &str, context: &[&str], expected: &[&str]) {
-    let built = fixture(config);
+    check_built(fixture(config), context, expected);
+}
+
+fn check_built(built: Built, context: &[&str], expected: &[&str]) {
     let whole = Catalog::parse(&to_json(&built)).expect("whole snapshot");
     assert_eq!(shown(&whole, context), expected, "whole snapshot");
 
@@ -84,6 +93,16 @@ fn sharded_and_whole_snapshots_recommend_the_same() {
         "[rules]\npin = { teapot = [\"heather-honey\"] }\nboost = { \"green-tea\" = 3.0 }\n[rules.exclude]\nproducts = [\"strawberry-jam\"]",
         &["classic-mug", "teapot"],
         &["heather-honey (pin)", "green-tea", "earl-grey-tea"],
+    );
+}
+
+#[test]
+fn shards_with_shopify_ids_serve_the_numeric_context() {
+    let built = fixture_with("", &["tests/fixtures/shopify/storefront"]);
+    check_built(
+        built,
+        &["8012345678901", "8012345678902"],
+        &["8012345678903", "strawberry-jam", "8012345678904"],
     );
 }
 

@@ -11,6 +11,7 @@ use super::report::{BuildError, Result, Summary};
 use super::repurchase::repurchase_days;
 use super::score::{select, Method, Params};
 use super::stats::{PairStats, DEFAULT_MAX_BASKET};
+use super::storefront;
 use crate::engine::snapshot::{Neighbour, Rules, Shop};
 use crate::engine::{Currency, Product};
 
@@ -19,6 +20,9 @@ use crate::engine::{Currency, Product};
 pub struct BuildInput {
     /// Shopify products export or a plain item table.
     pub products: Option<String>,
+    /// Shopify's storefront product JSON pages (files or directories of them): the numeric
+    /// product and variant ids the export lacks ([`storefront`]).
+    pub shopify_products_json: Vec<String>,
     /// Shopify orders export.
     pub orders: Option<String>,
     /// A plain basket file (instead of `orders`).
@@ -45,6 +49,8 @@ pub struct Loaded {
     pub currency: Currency,
     /// Product type per product, interned (case-insensitive), for cold start and demotion.
     pub types: Vec<Option<u32>>,
+    /// The products came from a Shopify export (so the shop's cart wants numeric ids).
+    pub shopify: bool,
 }
 
 /// The snapshot model: what `write` serialises.
@@ -90,9 +96,18 @@ fn to_product(row: &ProductRow, price: i64, compare_at: Option<i64>, root: &str)
     if variant_ids.is_empty() {
         variant_ids.push(row.id.clone());
     }
+    let mut skus: Vec<String> = Vec::new();
+    for v in &row.variants {
+        if !v.sku.is_empty() && !variant_ids.contains(&v.sku) && !skus.contains(&v.sku) {
+            skus.push(v.sku.clone());
+        }
+    }
     Product {
-        id: row.id.clone(),
+        // With Shopify's numeric id, the handle stays as an alias and in the url.
+        id: row.shopify_id.clone().unwrap_or_else(|| row.id.clone()),
         variant_ids,
+        handle: row.shopify_id.as_ref().map(|_| row.id.clone()),
+        skus,
         url: row
             .url
             .clone()
@@ -166,6 +181,13 @@ pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
         .root
         .clone()
         .unwrap_or_else(|| "/".to_owned());
+    let storefront = storefront::read_files(&input.shopify_products_json, summary)?;
+    let with_ids = |file: &mut ProductFile, summary: &mut Summary| {
+        if !storefront.is_empty() {
+            storefront::apply(file, &storefront, summary);
+        }
+    };
+    let mut shopify = false;
     let (products, baskets, currency) = match (&input.orders, &input.baskets) {
         (Some(_), Some(_)) => {
             return Err(BuildError::Usage(
@@ -183,6 +205,9 @@ pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
             })?;
             let mut file = read_products(products_path, summary, &mut progress)?;
             let orders = read_orders(orders_path, &file, summary, &mut progress)?;
+            // After the orders joined by handle, SKU and name: the ids change, not the rows.
+            with_ids(&mut file, summary);
+            shopify = file.shopify;
             let currency =
                 currency_of(&input.config, orders.currency.as_deref(), true, orders_path)?;
             let (products, map) = priced(&mut file, currency, &root, summary);
@@ -201,19 +226,20 @@ pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
             match &input.products {
                 Some(products_path) => {
                     let mut file = read_products(products_path, summary, &mut progress)?;
+                    with_ids(&mut file, summary);
+                    shopify = file.shopify;
                     let need = file
                         .products
                         .iter()
                         .any(|p| p.variants.iter().any(|v| !v.price.is_empty()));
                     let currency = currency_of(&input.config, None, need, products_path)?;
                     let (products, map) = priced(&mut file, currency, &root, summary);
-                    let by_id: HashMap<&str, u32> = products
-                        .iter()
-                        .enumerate()
-                        .map(|(i, p)| (p.id.as_str(), i as u32))
+                    let by_id = ids_and_handles(&products);
+                    let item_map: Vec<Option<u32>> = plain
+                        .items
+                        .names()
+                        .map(|n| by_id.get(n).map(|&i| i as u32))
                         .collect();
-                    let item_map: Vec<Option<u32>> =
-                        plain.items.names().map(|n| by_id.get(n).copied()).collect();
                     drop(map);
                     let (baskets, dropped) = plain.baskets.remap(&item_map, products.len());
                     summary.lines_unmatched += dropped;
@@ -234,6 +260,8 @@ pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
                         .map(|name| Product {
                             id: name.to_owned(),
                             variant_ids: vec![name.to_owned()],
+                            handle: None,
+                            skus: Vec::new(),
                             url: product_url(&root, name),
                             title: name.to_owned(),
                             image: None,
@@ -265,12 +293,37 @@ pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
             })
         })
         .collect();
+    if storefront.is_empty() && !input.shopify_products_json.is_empty() {
+        summary
+            .notes
+            .push("the Shopify product JSON lists no products".to_owned());
+    }
     Ok(Loaded {
         products,
         baskets,
         currency,
         types,
+        shopify,
     })
+}
+
+/// Product ids, then handles (an id wins over another product's handle), to indices.
+fn ids_and_handles(products: &[Product]) -> HashMap<&str, usize> {
+    let mut map: HashMap<&str, usize> = HashMap::with_capacity(products.len() * 2);
+    for (i, p) in products.iter().enumerate() {
+        map.entry(p.id.as_str()).or_insert(i);
+    }
+    for (i, p) in products.iter().enumerate() {
+        if let Some(h) = &p.handle {
+            map.entry(h.as_str()).or_insert(i);
+        }
+    }
+    map
+}
+
+/// A Shopify id: decimal digits.
+pub fn is_shopify_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Neighbour parameters from the configuration.
@@ -317,6 +370,7 @@ pub fn excluded(products: &[Product], config: &Config) -> Vec<bool> {
         .iter()
         .map(|p| {
             ids.contains(p.id.as_str())
+                || p.handle.as_ref().is_some_and(|h| ids.contains(h.as_str()))
                 || p.tags.iter().any(|t| tags.contains(&t.to_lowercase()))
                 || p.product_type
                     .as_ref()
@@ -349,6 +403,7 @@ pub fn assemble(
         baskets,
         currency,
         types,
+        shopify,
     } = loaded;
     let params = params(config);
     let excluded = excluded(&products, config);
@@ -378,7 +433,13 @@ pub fn assemble(
     let pinned: HashSet<&str> = config.rules.pin.keys().map(String::as_str).collect();
     let keep: Vec<bool> = (0..products.len())
         .map(|i| {
-            recommendable[i] || stats.item_count[i] > 0 || pinned.contains(products[i].id.as_str())
+            let p = &products[i];
+            recommendable[i]
+                || stats.item_count[i] > 0
+                || pinned.contains(p.id.as_str())
+                || p.handle
+                    .as_ref()
+                    .is_some_and(|h| pinned.contains(h.as_str()))
         })
         .collect();
     let mut new_index = vec![usize::MAX; products.len()];
@@ -418,12 +479,19 @@ pub fn assemble(
         .map(|(p, _)| p)
         .collect();
     summary.products_written = products.len() as u64;
+    if shopify {
+        summary.products_without_shopify_ids = Some(
+            products
+                .iter()
+                .filter(|p| {
+                    !is_shopify_id(&p.id) || !p.variant_ids.iter().all(|v| is_shopify_id(v))
+                })
+                .count() as u64,
+        );
+    }
 
-    let by_id: HashMap<&str, usize> = products
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.id.as_str(), i))
-        .collect();
+    // The merchant's crossbuy.toml names products by id or by handle.
+    let by_id = ids_and_handles(&products);
     let mut rules = Rules {
         exclude: kept_excluded,
         ..Rules::default()

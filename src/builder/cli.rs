@@ -37,6 +37,12 @@ INPUT:
                         header) or a plain table with columns id,title,price[,compare_at_price,
                         url,image,type,vendor,tags,available,variant_id]
     --orders FILE       Shopify orders export (one row per line item)
+    --shopify-products-json FILE[,FILE…]
+                        the shop's public product JSON (https://SHOP/products.json?limit=250&
+                        page=N; a directory stands for its .json files; fetch them with
+                        scripts/shopify-fetch-products.sh). Gives products Shopify's numeric
+                        product and variant ids, which Shopify pages and the cart use; the
+                        handle and SKUs stay as aliases. Without it, ids are handles and SKUs
     --baskets FILE      plain baskets: `order_id,item_id` lines with a header (optional time
                         and customer columns), or one basket per line (items separated by
                         commas, or spaces when a line has no comma)
@@ -48,6 +54,10 @@ INPUT:
 OUTPUT:
     -o, --output FILE   snapshot file (default catalog.json; `-` for stdout)
     --shards DIR        also write the sharded form: DIR/index.json and DIR/p/*.json
+    --pixel-recommendations FILE
+                        also write the top 4 recommendations per product for the Shopify
+                        customer-events pixel when it cannot run the engine (docs/snapshot.md,
+                        \"Pixel fallback\")
 
 OVERRIDES (win over crossbuy.toml):
     --shop-name NAME    shop name
@@ -73,7 +83,10 @@ USAGE:
     crossbuy recommend --catalog catalog.json --items ID,ID [--limit N]
 
     --catalog FILE      a snapshot written by `crossbuy snapshot`
-    --items ID,ID       product or variant ids in the cart / order
+    --items ID,ID       product or variant ids in the cart / order (handles and SKUs too)
+
+For each recommendation it prints the ids the widget uses: the product id, the variant
+it adds to the cart (on Shopify, a numeric variant id) and the product page.
     --limit N           cards to show, 1 to 4 (default 3)
     -h, --help          this help
 ";
@@ -251,6 +264,7 @@ pub fn build_input(flags: &Flags) -> Result<BuildInput> {
     };
     Ok(BuildInput {
         products: flags.get("products").cloned(),
+        shopify_products_json: list(flags.get("shopify-products-json")),
         orders: flags.get("orders").cloned(),
         baskets: flags.get("baskets").cloned(),
         basket_format,
@@ -312,6 +326,8 @@ fn snapshot(args: &[String]) -> Result<()> {
         vec![
             Flag("output", Some("-o"), true),
             Flag("shards", None, true),
+            Flag("shopify-products-json", None, true),
+            Flag("pixel-recommendations", None, true),
             Flag("timings", None, false),
         ],
     )?;
@@ -333,6 +349,13 @@ fn snapshot(args: &[String]) -> Result<()> {
         super::shards::write_shards(&built, std::path::Path::new(dir))?;
         timings.push(("write shards", started.elapsed()));
     }
+    if let Some(path) = flags.get("pixel-recommendations") {
+        let started = std::time::Instant::now();
+        // From the snapshot as the widget reads it, with the engine's own scoring.
+        let catalog = Catalog::parse(&json).map_err(|e| BuildError::input(out, e.to_string()))?;
+        write_file(path, &super::pixel::recommendations_json(&catalog))?;
+        timings.push(("write pixel file", started.elapsed()));
+    }
     if flags.contains_key("timings") {
         for (phase, d) in &timings {
             eprintln!("crossbuy: {phase:<22} {:>8.3} s", d.as_secs_f64());
@@ -341,13 +364,16 @@ fn snapshot(args: &[String]) -> Result<()> {
     if !quiet {
         eprint!("{}", built.summary);
         eprintln!(
-            "crossbuy: wrote {} ({} products, {} KB){}",
+            "crossbuy: wrote {} ({} products, {} KB){}{}",
             out,
             built.products.len(),
             json.len() / 1024,
             flags
                 .get("shards")
-                .map_or(String::new(), |d| format!(" and shards in {d}"))
+                .map_or(String::new(), |d| format!(", shards in {d}")),
+            flags
+                .get("pixel-recommendations")
+                .map_or(String::new(), |f| format!(", pixel recommendations in {f}"))
         );
     }
     Ok(())
@@ -382,6 +408,11 @@ fn recommend_cmd(args: &[String]) -> Result<()> {
     print(&explain(&catalog, &items, limit))
 }
 
+/// What a merchant calls a product: its handle when the id is Shopify's number, else its id.
+fn name(p: &crate::engine::Product) -> &str {
+    p.handle.as_deref().unwrap_or(&p.id)
+}
+
 /// What the widget would show for `items` (product or variant ids), with the evidence.
 pub fn explain(catalog: &Catalog, items: &[String], limit: usize) -> String {
     use std::fmt::Write as _;
@@ -396,9 +427,12 @@ pub fn explain(catalog: &Catalog, items: &[String], limit: usize) -> String {
                 let p = &catalog.products[i];
                 let _ = writeln!(
                     out,
-                    "in the cart: {} ({}), {} neighbours",
+                    "in the cart: {} ({}{}), {} neighbours",
                     p.title,
                     p.id,
+                    p.handle
+                        .as_ref()
+                        .map_or(String::new(), |h| format!(", handle {h}")),
                     p.neighbours.len()
                 );
                 context.push(i);
@@ -434,14 +468,21 @@ pub fn explain(catalog: &Catalog, items: &[String], limit: usize) -> String {
             "  {}. {} ({}) at {} {code}{was}",
             rank + 1,
             p.title,
-            p.id,
+            name(p),
             to_decimal(p.price, exp)
+        );
+        let _ = writeln!(
+            out,
+            "     widget ids: product {}, variant {} (Add to cart), page {}",
+            p.id,
+            p.default_variant(),
+            p.url
         );
         if r.pinned {
             let by = r
                 .because
                 .first()
-                .map_or("", |&c| catalog.products[c].id.as_str());
+                .map_or("", |&c| name(&catalog.products[c]));
             let _ = writeln!(out, "     pinned by the merchant for {by}");
             continue;
         }
@@ -465,7 +506,8 @@ pub fn explain(catalog: &Catalog, items: &[String], limit: usize) -> String {
                 let _ = writeln!(
                     out,
                     "     with {}: score {:.4}, {evidence}",
-                    ctx.id, n.score
+                    name(ctx),
+                    n.score
                 );
             }
         }

@@ -37,6 +37,9 @@ USAGE:
     --same-type-factor F  demote same-type neighbours by F in the crossbuy variants (default 1)
     --fill-popular      top neighbour lists shorter than K up with popular items
     --json              print the results as JSON instead of a table
+    --export-split DIR  also write the split: DIR/train.csv (one training basket per line)
+                        and DIR/cases.csv (hidden item, then the context items), for comparing
+                        other tools on exactly the same cases (scripts/bench_mlxtend.py)
 
     Input options as for `crossbuy snapshot` (--products, --orders, --baskets, --format, --drop,
     --config, --k, --min-support, --score), and -q, --quiet, -h, --help.
@@ -385,14 +388,52 @@ pub struct EvalOptions {
     pub max_basket: usize,
 }
 
+fn split_of(loaded: &Loaded, options: &EvalOptions) -> Split {
+    if options.leave_one_out {
+        split_leave_one_out(&loaded.baskets, options.seed)
+    } else {
+        split_time(&loaded.baskets, options.train_fraction, options.seed)
+    }
+}
+
+/// Writes the split as CSV: `train.csv` (items of one training basket per line) and
+/// `cases.csv` (the hidden item first, then the context). Item ids are quoted as CSV needs.
+pub fn export_split(loaded: &Loaded, options: &EvalOptions, dir: &std::path::Path) -> Result<()> {
+    let split = split_of(loaded, options);
+    let shown = |p: &std::path::Path| p.display().to_string();
+    std::fs::create_dir_all(dir).map_err(|e| BuildError::io(&shown(dir), e))?;
+    let id = |i: u32| loaded.products[i as usize].id.as_str();
+    let write = |name: &str, rows: &mut dyn Iterator<Item = Vec<&str>>| -> Result<()> {
+        let path = dir.join(name);
+        let mut w = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_path(&path)
+            .map_err(|e| BuildError::input(&shown(&path), e.to_string()))?;
+        for row in rows {
+            w.write_record(&row)
+                .map_err(|e| BuildError::input(&shown(&path), e.to_string()))?;
+        }
+        w.flush().map_err(|e| BuildError::io(&shown(&path), e))
+    };
+    write(
+        "train.csv",
+        &mut (0..split.train.len()).map(|b| split.train.basket(b).iter().map(|&i| id(i)).collect()),
+    )?;
+    write(
+        "cases.csv",
+        &mut split.cases.iter().map(|c| {
+            std::iter::once(c.hidden)
+                .chain(c.context.iter().copied())
+                .map(id)
+                .collect()
+        }),
+    )
+}
+
 /// Runs the baselines and crossbuy on one split.
 pub fn run_eval(loaded: &Loaded, options: &EvalOptions) -> Report {
     let b = &loaded.baskets;
-    let split = if options.leave_one_out {
-        split_leave_one_out(b, options.seed)
-    } else {
-        split_time(b, options.train_fraction, options.seed)
-    };
+    let split = split_of(loaded, options);
     let stats = PairStats::count(&split.train, options.max_basket);
     let mut ids: Vec<u32> = (0..b.n_items as u32).collect();
     ids.sort_by(|&x, &y| {
@@ -482,6 +523,7 @@ pub fn command(args: &[String]) -> Result<()> {
             Flag("same-type-factor", None, true),
             Flag("fill-popular", None, false),
             Flag("json", None, false),
+            Flag("export-split", None, true),
         ],
     )?;
     if flags.contains_key("help") {
@@ -527,21 +569,22 @@ pub fn command(args: &[String]) -> Result<()> {
     let mut summary = Summary::default();
     let loaded = load(&input, &mut summary)?;
     report_problems(&summary);
-    let report = run_eval(
-        &loaded,
-        &EvalOptions {
-            leave_one_out,
-            train_fraction,
-            seed,
-            params: base,
-            variants,
-            max_basket: input
-                .config
-                .neighbours
-                .max_basket
-                .unwrap_or(DEFAULT_MAX_BASKET),
-        },
-    );
+    let options = EvalOptions {
+        leave_one_out,
+        train_fraction,
+        seed,
+        params: base,
+        variants,
+        max_basket: input
+            .config
+            .neighbours
+            .max_basket
+            .unwrap_or(DEFAULT_MAX_BASKET),
+    };
+    if let Some(dir) = flags.get("export-split") {
+        export_split(&loaded, &options, std::path::Path::new(dir))?;
+    }
+    let report = run_eval(&loaded, &options);
     if flags.contains_key("json") {
         print!("{}", report.json());
     } else {

@@ -15,6 +15,7 @@ pub mod dates;
 pub mod ease;
 pub mod eval;
 pub mod orders;
+pub mod pixel;
 pub mod products;
 pub mod progress;
 pub mod report;
@@ -22,6 +23,7 @@ pub mod repurchase;
 pub mod score;
 pub mod shards;
 pub mod stats;
+pub mod storefront;
 mod table;
 pub mod write;
 

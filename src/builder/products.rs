@@ -4,6 +4,7 @@
 //! | meaning | current export | legacy export | plain table |
 //! |---|---|---|---|
 //! | product id | `URL handle` | `Handle` | `id`, `product_id`, `item_id`, `StockCode` |
+//! | Shopify product id | `Product ID` when present | `Product ID` when present | — |
 //! | title | `Title` | `Title` | `title`, `name`, `Description` |
 //! | variant | `SKU` (`Variant ID` when present) | `Variant SKU` | `variant_id` |
 //! | price | `Price` | `Variant Price` | `price`, `median_unit_price` |
@@ -63,6 +64,9 @@ pub struct VariantRow {
 pub struct ProductRow {
     /// Product id: the handle for Shopify exports.
     pub id: String,
+    /// Shopify's numeric product id, when known (a `Product ID` column, or the storefront JSON,
+    /// [`super::storefront`]). The snapshot then uses it as the id and `id` as the handle.
+    pub shopify_id: Option<String>,
     /// Title, kept as text.
     pub title: String,
     /// Product page url when the file gives one (Shopify: `/products/{handle}` is used).
@@ -192,6 +196,7 @@ struct ShopifyColumns {
     tags: Option<usize>,
     published: Option<usize>,
     status: Option<usize>,
+    product_id: Option<usize>,
     variant_id: Option<usize>,
     sku: Option<usize>,
     options: [Option<usize>; 3],
@@ -219,6 +224,7 @@ fn read_shopify(
         tags: t.find(&["Tags"]),
         published: t.find(&["Published", "Published on online store"]),
         status: t.find(&["Status"]),
+        product_id: t.find(&["Product ID"]),
         variant_id: t.find(&["Variant ID"]),
         sku: t.find(&["Variant SKU", "SKU"]),
         options: [
@@ -298,8 +304,21 @@ fn read_shopify(
                         .map(str::trim)
                         .and_then(non_empty)
                 });
+                let shopify_id = match field(&rec, c.product_id) {
+                    "" => None,
+                    n if n.bytes().all(|b| b.is_ascii_digit()) => Some(n.to_owned()),
+                    n => {
+                        summary.problem(
+                            &path,
+                            line,
+                            format!("Product ID \"{n}\" is not a number; the handle is used"),
+                        );
+                        None
+                    }
+                };
                 products.push(ProductRow {
                     id: handle.to_owned(),
+                    shopify_id,
                     title: title.to_owned(),
                     url: None,
                     image: None,
@@ -408,6 +427,7 @@ fn read_plain(mut t: Table, summary: &mut Summary) -> Result<ProductFile> {
         };
         products.push(ProductRow {
             id: id.to_owned(),
+            shopify_id: None,
             title: non_empty(field(&rec, title_col)).unwrap_or_else(|| id.to_owned()),
             url,
             image: image_url(field(&rec, image_col), &path, line, summary),

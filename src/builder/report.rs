@@ -72,7 +72,8 @@ impl BuildError {
 pub struct Problem {
     /// The file.
     pub file: String,
-    /// The 1-based line where the row starts.
+    /// The 1-based line where the row starts; 0 when the place is in the reason (JSON files
+    /// name it by path: `products[3].variants[0]`).
     pub line: u64,
     /// Why it was skipped.
     pub reason: String,
@@ -80,7 +81,11 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.file, self.line, self.reason)
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.reason)
+        } else {
+            write!(f, "{}:{}: {}", self.file, self.line, self.reason)
+        }
     }
 }
 
@@ -102,6 +107,15 @@ pub struct Summary {
     pub products_unavailable: u64,
     /// Products written to the snapshot.
     pub products_written: u64,
+    /// Products read from Shopify's storefront product JSON.
+    pub storefront_products: u64,
+    /// Export products given Shopify's numeric ids from that JSON.
+    pub products_shopify_ids: u64,
+    /// Variants of those products that no storefront variant matched (they keep their SKU id).
+    pub variants_no_shopify_id: u64,
+    /// For a Shopify products export: products written whose product id or a variant id is not
+    /// Shopify's numeric id. `None` for other inputs.
+    pub products_without_shopify_ids: Option<u64>,
     /// Order or basket lines read.
     pub lines_read: u64,
     /// Lines that became basket items.
@@ -251,6 +265,24 @@ impl fmt::Display for Summary {
             false,
         )?;
         line(f, "products written", self.products_written, true)?;
+        line(
+            f,
+            "Shopify product JSON: products read",
+            self.storefront_products,
+            false,
+        )?;
+        line(
+            f,
+            "products given Shopify ids",
+            self.products_shopify_ids,
+            self.storefront_products > 0,
+        )?;
+        line(
+            f,
+            "  variants left with their SKU id",
+            self.variants_no_shopify_id,
+            false,
+        )?;
         if !self.unmatched_names.is_empty() {
             let mut names: Vec<(&String, &u64)> = self.unmatched_names.iter().collect();
             names.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
@@ -261,6 +293,16 @@ impl fmt::Display for Summary {
         }
         for note in &self.notes {
             writeln!(f, "  note: {note}")?;
+        }
+        if let Some(n) = self.products_without_shopify_ids.filter(|&n| n > 0) {
+            writeln!(
+                f,
+                "  products without Shopify ids: {n} — add-to-cart will fall back to links"
+            )?;
+            writeln!(
+                f,
+                "    (give --shopify-products-json with the shop's /products.json pages: docs/install/shopify.md, \"Building the snapshot\")"
+            )?;
         }
         Ok(())
     }

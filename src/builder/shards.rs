@@ -39,12 +39,15 @@ pub fn index_json(built: &Built, buckets: u32) -> String {
     out
 }
 
-/// A card: what the widget needs to show a product, without its own neighbours and with only
-/// the variant added to the cart.
+/// A card: what the widget needs to show a product, without its own neighbours, with only
+/// the variant added to the cart and without the aliases a context matches (its own shard
+/// has them).
 fn card(p: &Product) -> Product {
     Product {
         neighbours: Vec::new(),
         variant_ids: p.variant_ids.iter().take(1).cloned().collect(),
+        handle: None,
+        skus: Vec::new(),
         ..p.clone()
     }
 }

@@ -28,7 +28,7 @@ pub fn number(x: f64) -> String {
 
 /// Appends `s` as a JSON string. Runs of characters that need no escape are copied whole;
 /// the rest go through the engine's `escape_into`, so the output is the engine's byte for byte.
-fn string(out: &mut String, s: &str) {
+pub(crate) fn string(out: &mut String, s: &str) {
     out.push('"');
     let bytes = s.as_bytes();
     let mut start = 0;
@@ -89,6 +89,14 @@ pub fn write_product(out: &mut String, p: &Product, all: &[Product]) {
     string(out, &p.id);
     key(out, "variant_ids");
     strings(out, &p.variant_ids);
+    if let Some(h) = &p.handle {
+        key(out, "handle");
+        string(out, h);
+    }
+    if !p.skus.is_empty() {
+        key(out, "skus");
+        strings(out, &p.skus);
+    }
     key(out, "url");
     string(out, &p.url);
     key(out, "title");

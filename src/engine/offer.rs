@@ -7,12 +7,10 @@
 //! fils); no price goes below zero or below the offer's `min_price`; a struck-through "was"
 //! price is shown only when it is really higher than what the shopper pays.
 
-use std::collections::HashMap;
-
 use super::context::{PageContext, PageKind};
 use super::json::Value;
 use super::read::{self, index, join, FieldError};
-use super::snapshot::{Catalog, Product};
+use super::snapshot::{Catalog, IdIndex, Product};
 use super::time::{self, TimeError, Window, HOUR_MS};
 
 /// The window when the merchant does not set one: buyers are most receptive in the two days
@@ -100,7 +98,7 @@ impl Offer {
 }
 
 /// Reads the snapshot's `offers` array; `by_id` maps product ids to indices.
-pub fn parse_offers(v: &Value, by_id: &HashMap<String, usize>) -> read::Result<Vec<Offer>> {
+pub fn parse_offers(v: &Value, by_id: &IdIndex) -> read::Result<Vec<Offer>> {
     let mut offers: Vec<Offer> = Vec::new();
     for (i, item) in read::array(v, "offers")?.iter().enumerate() {
         let offer = parse_offer(item, &index("offers", i), by_id)?;
@@ -118,7 +116,7 @@ pub fn parse_offers(v: &Value, by_id: &HashMap<String, usize>) -> read::Result<V
     Ok(offers)
 }
 
-fn parse_offer(v: &Value, path: &str, by_id: &HashMap<String, usize>) -> read::Result<Offer> {
+fn parse_offer(v: &Value, path: &str, by_id: &IdIndex) -> read::Result<Offer> {
     read::object(v, path)?;
     let field = |key: &str| join(path, key);
     let id = read::id(read::required(v, path, "id")?, &field("id"))?;
@@ -249,7 +247,7 @@ fn parse_offer(v: &Value, path: &str, by_id: &HashMap<String, usize>) -> read::R
             let ip = index(&p, i);
             let pid = read::id(x, &ip)?;
             match by_id.get(&pid) {
-                Some(&ix) => products.push(ix),
+                Some(ix) => products.push(ix),
                 None => return read::fail(&ip, format!("unknown product \"{pid}\"")),
             }
         }

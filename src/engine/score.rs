@@ -128,6 +128,7 @@ mod tests {
     use crate::engine::context::PageContext;
 
     /// A catalog from a compact description: `id:price[!unavailable] -> nb:score, nb:score`.
+    /// Product `x` has variant id `vx`, handle `handle-x` and SKU `sku-x`.
     fn catalog(spec: &str, rules: &str) -> Catalog {
         let mut products = Vec::new();
         for line in spec.lines().map(str::trim).filter(|l| !l.is_empty()) {
@@ -147,7 +148,7 @@ mod tests {
                 })
                 .collect();
             products.push(format!(
-                r#"{{"id":"{id}","variant_ids":["v{id}"],"url":"/p/{id}","title":"{id}","price":100,"available":{available},"neighbours":[{}]}}"#,
+                r#"{{"id":"{id}","variant_ids":["v{id}"],"handle":"handle-{id}","skus":["sku-{id}"],"url":"/p/{id}","title":"{id}","price":100,"available":{available},"neighbours":[{}]}}"#,
                 neighbours.join(",")
             ));
         }
@@ -158,14 +159,18 @@ mod tests {
         Catalog::parse(&text).expect("test catalog")
     }
 
-    /// `context` is `page ids…` (ids may be `v<id>` variant ids with an unknown product).
+    /// `context` is `page ids…` (ids may be `v<id>` variant ids or `sku-<id>` SKUs with an
+    /// unknown product).
     fn check(spec: &str, rules: &str, context: &str, limit: usize, expected: &str) {
         let cat = catalog(spec, rules);
         let items: Vec<String> = context
             .split_whitespace()
-            .map(|id| match id.strip_prefix('v') {
-                Some(_) => format!(r#"{{"product_id":"unknown-{id}","variant_id":"{id}"}}"#),
-                None => format!(r#"{{"product_id":"{id}"}}"#),
+            .map(|id| {
+                if id.starts_with('v') || id.starts_with("sku-") {
+                    format!(r#"{{"product_id":"unknown-{id}","variant_id":"{id}"}}"#)
+                } else {
+                    format!(r#"{{"product_id":"{id}"}}"#)
+                }
             })
             .collect();
         let ctx = PageContext::parse(&format!(
@@ -232,6 +237,29 @@ mod tests {
     #[test]
     fn variant_ids_find_their_product() {
         check(SHOP, "{}", "va", 2, "b=0.90 (a), c=0.50 (a)");
+    }
+
+    #[test]
+    fn handles_and_skus_find_their_product() {
+        // A page naming products by handle, variants by SKU, finds the same products.
+        check(SHOP, "{}", "handle-a", 2, "b=0.90 (a), c=0.50 (a)");
+        check(SHOP, "{}", "sku-a", 2, "b=0.90 (a), c=0.50 (a)");
+        check(
+            SHOP,
+            "{}",
+            "handle-a sku-b",
+            3,
+            "c=1.10 (b+a), d=0.20 (a), e=0.10 (a)",
+        );
+        check(SHOP, "{}", "handle-zzz sku-zzz", 3, "");
+        // A product id wins over another product's handle.
+        check(
+            "a -> b:0.9, c:0.5\nb\nc\nhandle-a -> c:0.7",
+            "{}",
+            "handle-a",
+            3,
+            "c=0.70 (handle-a)",
+        );
     }
 
     #[test]

@@ -1,11 +1,10 @@
 //! The catalog snapshot, version 1 (`docs/snapshot.md`): parsed and validated in one pass.
 
-use std::collections::HashMap;
-
 use super::json::{self, Value};
 use super::money::Currency;
 use super::offer::{self, Offer};
 use super::read::{self, index, join, FieldError};
+use super::sort;
 
 /// The snapshot version this engine reads.
 pub const SNAPSHOT_VERSION: u32 = 1;
@@ -52,6 +51,12 @@ pub struct Product {
     pub id: String,
     /// Variant ids; never empty.
     pub variant_ids: Vec<String>,
+    /// Another id a context may name the product by (Shopify: the URL handle, when `id` is
+    /// the numeric product id).
+    pub handle: Option<String>,
+    /// Other ids a context may name its variants by (Shopify: the SKUs, when `variant_ids`
+    /// are numeric variant ids).
+    pub skus: Vec<String>,
     /// Product page url (http(s) or shop-relative).
     pub url: String,
     /// Title, shown as text.
@@ -170,8 +175,53 @@ pub struct Catalog {
     pub rules: Rules,
     /// The merchant's offers, in priority order (`docs/snapshot.md`, "Offers").
     pub offers: Vec<Offer>,
-    by_id: HashMap<String, usize>,
-    by_variant: HashMap<String, usize>,
+    by_id: IdIndex,
+    by_variant: IdIndex,
+    by_handle: IdIndex,
+    by_sku: IdIndex,
+}
+
+/// Ids to product indices: a vector sorted by id, searched by bisection. A catalog is read once
+/// and looked up a few times per page, so this is as quick as a hash map for a fraction of its
+/// WebAssembly.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IdIndex(Vec<(String, usize)>);
+
+impl IdIndex {
+    /// Indexes `(id, product)` pairs. When an id repeats, the first pair (lowest product index)
+    /// wins and the pair that repeated it is returned as `Err((id, first, repeat))`.
+    fn build(mut pairs: Vec<(String, usize)>) -> (IdIndex, Option<(String, usize, usize)>) {
+        sort::heap_sort_by(&mut pairs, |a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut repeat: Option<(String, usize, usize)> = None;
+        pairs.dedup_by(|later, earlier| {
+            let same = later.0 == earlier.0;
+            // Report the repeat that comes first in the snapshot.
+            if same && repeat.as_ref().map_or(true, |r| later.1 < r.2) {
+                repeat = Some((later.0.clone(), earlier.1, later.1));
+            }
+            same
+        });
+        (IdIndex(pairs), repeat)
+    }
+
+    /// Indexes the ids each product lists (`ids_of`); an id under two products belongs to the
+    /// first.
+    fn of(products: &[Product], ids_of: impl Fn(&Product) -> &[String]) -> IdIndex {
+        let pairs = products
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| ids_of(p).iter().map(move |v| (v.clone(), i)))
+            .collect();
+        IdIndex::build(pairs).0
+    }
+
+    /// The product index for `id`.
+    pub fn get(&self, id: &str) -> Option<usize> {
+        self.0
+            .binary_search_by(|(k, _)| k.as_str().cmp(id))
+            .ok()
+            .map(|at| self.0[at].1)
+    }
 }
 
 impl Catalog {
@@ -206,28 +256,31 @@ impl Catalog {
 
         let items = read::array(read::required(root, "", "products")?, "products")?;
         // First pass: the products and their ids, so neighbours can point forward.
-        let mut by_id = HashMap::with_capacity(items.len());
+        let mut ids = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let path = index("products", i);
             read::object(item, &path)?;
-            let id = read::id(read::required(item, &path, "id")?, &join(&path, "id"))?;
-            if let Some(first) = by_id.insert(id.clone(), i) {
-                return read::fail(
-                    &join(&path, "id"),
-                    format!("duplicate product id \"{id}\" (first at products[{first}])"),
-                );
-            }
+            ids.push((
+                read::id(read::required(item, &path, "id")?, &join(&path, "id"))?,
+                i,
+            ));
+        }
+        let (by_id, repeat) = IdIndex::build(ids);
+        if let Some((id, first, at)) = repeat {
+            return read::fail(
+                &join(&index("products", at), "id"),
+                format!("duplicate product id \"{id}\" (first at products[{first}])"),
+            );
         }
         let mut products = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             products.push(parse_product(item, &index("products", i), &by_id)?);
         }
-        let mut by_variant = HashMap::new();
-        for (i, p) in products.iter().enumerate() {
-            for v in &p.variant_ids {
-                by_variant.entry(v.clone()).or_insert(i);
-            }
-        }
+        // An id listed under two products belongs to the first; that is not an error. Handles
+        // and SKUs are aliases, looked up only when no product id or variant id matches.
+        let by_variant = IdIndex::of(&products, |p| &p.variant_ids);
+        let by_handle = IdIndex::of(&products, |p| p.handle.as_slice());
+        let by_sku = IdIndex::of(&products, |p| &p.skus);
         let rules = match read::optional(root, "rules") {
             Some(r) => parse_rules(r, &by_id)?,
             None => Rules::default(),
@@ -243,17 +296,21 @@ impl Catalog {
             offers,
             by_id,
             by_variant,
+            by_handle,
+            by_sku,
         })
     }
 
-    /// The index of a product id.
+    /// The index of a product id, else of the product with that `handle`.
     pub fn product_index(&self, id: &str) -> Option<usize> {
-        self.by_id.get(id).copied()
+        self.by_id.get(id).or_else(|| self.by_handle.get(id))
     }
 
-    /// The index of the product that has this variant.
+    /// The index of the product that has this variant id, else this SKU.
     pub fn variant_product(&self, variant_id: &str) -> Option<usize> {
-        self.by_variant.get(variant_id).copied()
+        self.by_variant
+            .get(variant_id)
+            .or_else(|| self.by_sku.get(variant_id))
     }
 }
 
@@ -287,19 +344,21 @@ fn parse_shop(v: &Value) -> read::Result<Shop> {
     })
 }
 
-fn parse_product(v: &Value, path: &str, by_id: &HashMap<String, usize>) -> read::Result<Product> {
+fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Result<Product> {
     let field = |key: &str| join(path, key);
     let id = read::id(read::required(v, path, "id")?, &field("id"))?;
     let variants_path = field("variant_ids");
-    let variant_values = read::array(read::required(v, path, "variant_ids")?, &variants_path)?;
-    if variant_values.is_empty() {
+    let variant_ids = id_list(read::required(v, path, "variant_ids")?, &variants_path)?;
+    if variant_ids.is_empty() {
         return read::fail(&variants_path, "expected at least one variant id");
     }
-    let variant_ids = variant_values
-        .iter()
-        .enumerate()
-        .map(|(i, x)| read::id(x, &index(&variants_path, i)))
-        .collect::<read::Result<Vec<_>>>()?;
+    let handle = read::optional(v, "handle")
+        .map(|x| read::id(x, &field("handle")))
+        .transpose()?;
+    let skus = read::optional(v, "skus")
+        .map(|x| id_list(x, &field("skus")))
+        .transpose()?
+        .unwrap_or_default();
     let url = read::url(read::required(v, path, "url")?, &field("url"))?;
     let title = read::string(read::required(v, path, "title")?, &field("title"))?;
     let image = read::optional(v, "image")
@@ -353,7 +412,7 @@ fn parse_product(v: &Value, path: &str, by_id: &HashMap<String, usize>) -> read:
             let nid_path = join(&p, "id");
             let nid = read::id(read::required(n, &p, "id")?, &nid_path)?;
             let product = match by_id.get(&nid) {
-                Some(&ix) => ix,
+                Some(ix) => ix,
                 None => return read::fail(&nid_path, format!("unknown product \"{nid}\"")),
             };
             let score = read::non_negative(read::required(n, &p, "score")?, &join(&p, "score"))?;
@@ -368,6 +427,8 @@ fn parse_product(v: &Value, path: &str, by_id: &HashMap<String, usize>) -> read:
     Ok(Product {
         id,
         variant_ids,
+        handle,
+        skus,
         url,
         title,
         image,
@@ -384,15 +445,24 @@ fn parse_product(v: &Value, path: &str, by_id: &HashMap<String, usize>) -> read:
     })
 }
 
-fn lookup(by_id: &HashMap<String, usize>, v: &Value, path: &str) -> read::Result<usize> {
+/// An array of ids.
+fn id_list(v: &Value, path: &str) -> read::Result<Vec<String>> {
+    read::array(v, path)?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| read::id(x, &index(path, i)))
+        .collect()
+}
+
+fn lookup(by_id: &IdIndex, v: &Value, path: &str) -> read::Result<usize> {
     let id = read::id(v, path)?;
     match by_id.get(&id) {
-        Some(&i) => Ok(i),
+        Some(i) => Ok(i),
         None => read::fail(path, format!("unknown product \"{id}\"")),
     }
 }
 
-fn parse_rules(v: &Value, by_id: &HashMap<String, usize>) -> read::Result<Rules> {
+fn parse_rules(v: &Value, by_id: &IdIndex) -> read::Result<Rules> {
     read::object(v, "rules")?;
     let mut rules = Rules::default();
     if let Some(pin) = read::optional(v, "pin") {
@@ -523,6 +593,42 @@ mod tests {
             "snapshot is not valid JSON: line 1, column 15: expected a quoted key in object",
         );
         check("[]", "snapshot (root): expected an object, got an array");
+        check(
+            &with(
+                "\"variant_ids\": [\"71053\"]",
+                "\"variant_ids\": [\"71053\"], \"handle\": 4.5",
+            ),
+            "snapshot products[1].handle: expected an id (string or whole number), got 4.5",
+        );
+        check(
+            &with(
+                "\"variant_ids\": [\"71053\"]",
+                "\"variant_ids\": [\"71053\"], \"skus\": [\"L-1\", \"\"]",
+            ),
+            "snapshot products[1].skus[1]: expected an id, got an empty string",
+        );
+        check(
+            &with(
+                "\"variant_ids\": [\"71053\"]",
+                "\"variant_ids\": [\"71053\"], \"skus\": \"L-1\"",
+            ),
+            "snapshot products[1].skus: expected an array, got \"L-1\"",
+        );
+    }
+
+    #[test]
+    fn handles_and_skus_are_aliases_ids_win() {
+        // Product 1 names product 0's id and variant as its handle and SKU: the ids win.
+        let c = Catalog::parse(&with(
+            "\"variant_ids\": [\"71053\"]",
+            "\"variant_ids\": [\"71053\"], \"handle\": \"85123A\", \"skus\": [\"85123A\", \"LANTERN-W\"]",
+        ))
+        .expect("example");
+        assert_eq!(c.product_index("85123A"), Some(0));
+        assert_eq!(c.variant_product("85123A"), Some(0));
+        assert_eq!(c.variant_product("LANTERN-W"), Some(1));
+        assert_eq!(c.products[1].handle.as_deref(), Some("85123A"));
+        assert_eq!(c.variant_product("lantern-w"), None, "SKUs match exactly");
     }
 
     #[test]
