@@ -2,10 +2,11 @@
 // run as the page runs it: its script with {{checkout.order.id}} rendered as BigCommerce does,
 // against stand-ins for the storefront orders and carts APIs in their documented shapes. The
 // test looks at what the page ends up with: the context element and the loader's tag.
-import { test } from "node:test";
+import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import vm from "node:vm";
+import { WIDGET_TIMEOUT, cards, crossbuyMessages, expectedRanking, openShop, pageContext, shopCatalog, visit } from "./helpers.mjs";
 
 const HTML = readFileSync(new URL("../../integrations/bigcommerce/crossbuy-script-manager.html", import.meta.url), "utf8");
 const SCRIPT = /<script>([\s\S]*?)<\/script>/.exec(HTML)[1];
@@ -129,3 +130,86 @@ test("the API failing or returning nothing: one console message, no widget", asy
   assert.deepEqual(page.appended, []);
   assert.deepEqual(page.logged, [["warn", "crossbuy: GET /api/storefront/carts returned no cart; no widget"]]);
 });
+
+// The order confirmation page in Chromium, with the snippet pasted as the merchant pastes it,
+// against the demo shop's stand-ins for the storefront orders and carts APIs.
+describeInBrowser();
+
+function describeInBrowser() {
+  let env;
+  before(async () => { env = await openShop(); });
+  after(async () => { await env?.close(); });
+  const PAGE = "platforms/bigcommerce.html";
+  const shown = (page) => cards(page).evaluateAll((els) => els.map((el) => el.dataset.productId));
+
+  test("the fixture page has the snippet as pasted: only the URLs and the rendered order id differ", () => {
+    const page = readFileSync(new URL(`../../www/${PAGE}`, import.meta.url), "utf8");
+    const pasted = /<!-- crossbuy Script Manager snippet -->\n([\s\S]*?)\n\s*<!-- \/crossbuy Script Manager snippet -->/.exec(page)[1];
+    const expected = HTML.replace("'https://cdn.example.com/crossbuy/crossbuy.js'", "'/crossbuy.js'")
+      .replace("'https://cdn.example.com/crossbuy/catalog.json'", "'/platforms/catalog.json'")
+      .replaceAll("{{checkout.order.id}}", "118");
+    assert.equal(pasted, expected.trimEnd());
+  });
+
+  test("order confirmation: the same widget as WooCommerce's for the same order", async () => {
+    const { page, context, console, pageErrors } = await visit(env, PAGE);
+    await cards(page).first().waitFor({ timeout: WIDGET_TIMEOUT });
+    const catalog = await shopCatalog(env.shop, "platforms/catalog.json");
+    const ids = await shown(page);
+    const ctx = await pageContext(page);
+    assert.deepEqual(ctx.items, [
+      { product_id: "85", variant_id: "85", quantity: 2, price: 295 },
+      { product_id: "40", variant_id: "41", quantity: 1, price: 425 },
+    ]);
+    assert.deepEqual(ids, expectedRanking(catalog, ctx).slice(0, 3));
+    const woo = await visit(env, "platforms/woocommerce.html");
+    await cards(woo.page).first().waitFor({ timeout: WIDGET_TIMEOUT });
+    const html = (p) => p.locator("#crossbuy").evaluate((el) => el.shadowRoot.querySelector("ul.cb-cards").outerHTML);
+    assert.equal(await html(page), await html(woo.page));
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(crossbuyMessages(console, "error"), []);
+    await woo.context.close();
+    await context.close();
+  });
+
+  test("Add to cart: a new storefront cart, then items into it, with numeric ids", async () => {
+    const { page, context, pageErrors } = await visit(env, PAGE);
+    await cards(page).first().waitFor({ timeout: WIDGET_TIMEOUT });
+    const ids = await shown(page);
+    const before = env.shop.requests.length;
+    for (const i of [0, 1]) {
+      const answer = page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes("/api/storefront/carts"));
+      await cards(page).nth(i).locator("button.cb-add").click();
+      assert.equal((await answer).status(), 200);
+    }
+    const received = env.shop.requests.slice(before).filter((r) => r.path.startsWith("/api/storefront/carts"));
+    const cartId = [...env.shop.platforms.bigcommerce.carts.keys()].at(-1);
+    assert.deepEqual(received.map((r) => `${r.method} ${r.path}`), [
+      "GET /api/storefront/carts",
+      "POST /api/storefront/carts",
+      "GET /api/storefront/carts",
+      `POST /api/storefront/carts/${cartId}/items`,
+    ]);
+    const line = (id) => ({ lineItems: [{ productId: Number(id), variantId: Number(id), quantity: 1 }] });
+    assert.deepEqual(received.filter((r) => r.method === "POST").map((r) => JSON.parse(r.body)), [line(ids[0]), line(ids[1])]);
+    assert.deepEqual(env.shop.platforms.bigcommerce.carts.get(cartId).items.map((l) => [l.productId, l.quantity]), [[Number(ids[0]), 1], [Number(ids[1]), 1]]);
+    await page.locator("#crossbuy [role=status]", { hasText: "Added to cart" }).waitFor({ timeout: WIDGET_TIMEOUT });
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
+
+  test("the carts API's refusal is shown in its own words", async () => {
+    const { page, context } = await visit(env, PAGE);
+    await cards(page).first().waitFor({ timeout: WIDGET_TIMEOUT });
+    const [first] = await shown(page);
+    env.shop.soldOut.add(first);
+    try {
+      await cards(page).first().locator("button.cb-add").click();
+      const title = (await cards(page).first().locator(".cb-title").textContent()).trim();
+      await page.locator("#crossbuy [role=status]", { hasText: `Not enough stock: ${title} is out of stock.` }).waitFor({ timeout: WIDGET_TIMEOUT });
+    } finally {
+      env.shop.soldOut.delete(first);
+    }
+    await context.close();
+  });
+}
