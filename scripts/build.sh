@@ -25,6 +25,19 @@ RUSTC_BOOTSTRAP=1 \
 for f in crossbuy.js crossbuy_bg.wasm; do
   [ -f "pkg/$f" ] || die "wasm-pack did not write pkg/$f"
 done
+# The npm package also ships <crossbuy-widget> (www/crossbuy-element.js, importing the glue
+# beside it) with its types, listed in package.json's files and sideEffects (it defines the
+# element when imported).
+sed 's#"\./pkg/crossbuy\.js"#"./crossbuy.js"#' www/crossbuy-element.js > pkg/crossbuy-element.js
+cp www/crossbuy-element.d.ts pkg/crossbuy-element.d.ts
+node -e '
+  const fs = require("fs");
+  const pkg = JSON.parse(fs.readFileSync("pkg/package.json", "utf8"));
+  const add = (list, ...names) => [...new Set([...(list || []), ...names])];
+  pkg.files = add(pkg.files, "crossbuy-element.js", "crossbuy-element.d.ts");
+  pkg.sideEffects = add(pkg.sideEffects, "./crossbuy-element.js");
+  fs.writeFileSync("pkg/package.json", JSON.stringify(pkg, null, 2) + "\n");
+' || die "could not add crossbuy-element.js to pkg/package.json"
 mkdir -p www/pkg
 cp pkg/crossbuy.js pkg/crossbuy_bg.wasm www/pkg/
 

@@ -18,11 +18,18 @@
 //   POST /cart/change.js  {"id":VARIANT,"quantity":N}  sets a line's quantity (0 removes it).
 //   GET  /cart/{variant}:{qty},…?discount=CODE  the cart permalink: a new cart with those lines,
 //     then a redirect to /platforms/checkout-started.html (Shopify would open its checkout).
+// A headless storefront: GET /platforms/headless.html with a strict Content-Security-Policy
+//   (CSP below) and a fresh nonce per response in place of the page's {{nonce}}.
 //
 // Products come from the platform fixtures' catalog, www/platforms/catalog.json; `soldOut`
 // (shared with serve.mjs) sells variants out here too.
 
 import { randomBytes } from "node:crypto";
+
+/** The headless page's policy: no inline script or style, WebAssembly allowed. */
+export const CSP = (nonce) =>
+  `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-${nonce}'; style-src 'self'; ` +
+  "img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -80,6 +87,7 @@ export function platforms({ rootDir, soldOut, shopify }) {
     ["POST", /^\/api\/storefront\/carts\/([^/]+)\/items$/, (ctx, id) => bcAdd(ctx, id)],
     ["POST", /^\/cart\/change\.js$/, shopifyChange],
     ["GET", /^\/cart\/(\d+:\d+(?:,\d+:\d+)*)$/, shopifyPermalink],
+    ["GET", /^\/platforms\/headless\.html$/, headless],
   ];
 
   async function route(ctx) {
@@ -181,6 +189,16 @@ export function platforms({ rootDir, soldOut, shopify }) {
     cart.discount = url.searchParams.get("discount");
     res.writeHead(302, { location: "/platforms/checkout-started.html", "cache-control": "no-store" });
     res.end();
+  }
+
+  function headless({ res }) {
+    const nonce = randomBytes(16).toString("base64");
+    res.writeHead(200, {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "content-security-policy": CSP(nonce),
+    });
+    res.end(fixture("headless.html").replaceAll("{{nonce}}", nonce));
   }
 
   return { route, state };
