@@ -301,7 +301,11 @@ impl fmt::Display for Summary {
             )?;
             writeln!(
                 f,
-                "    (give --shopify-products-json with the shop's /products.json pages: docs/install/shopify.md, \"Building the snapshot\")"
+                "    and Shopify pages, which name products and variants by number, will not find them in a cart;"
+            )?;
+            writeln!(
+                f,
+                "    give --shopify-products-json with the shop's /products.json pages (docs/install/shopify.md, \"Building the snapshot\")"
             )?;
         }
         Ok(())

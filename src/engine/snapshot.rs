@@ -206,7 +206,7 @@ impl IdIndex {
 
     /// Indexes the ids each product lists (`ids_of`); an id under two products belongs to the
     /// first.
-    fn of(products: &[Product], ids_of: impl Fn(&Product) -> &[String]) -> IdIndex {
+    fn of(products: &[Product], ids_of: fn(&Product) -> &[String]) -> IdIndex {
         let pairs = products
             .iter()
             .enumerate()
