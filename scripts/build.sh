@@ -15,13 +15,18 @@ die() { echo "build: error: $*" >&2; exit 1; }
 # at once instead of formatting a message nobody reads: about 10 KB gzipped less (README, Size).
 # Both are unstable cargo/rustc options; RUSTC_BOOTSTRAP=1 lets the stable toolchain use them,
 # only for this build, in its own target directory so the other builds are not invalidated.
+# wasm_pack OUT_DIR OUT_NAME [CARGO_ARGS...]
+wasm_pack() {
+  local out_dir="$1" out_name="$2"
+  shift 2
+  RUSTC_BOOTSTRAP=1 \
+    CARGO_TARGET_DIR="$PWD/target/wasm-size" \
+    RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none" \
+    wasm-pack --log-level warn build --target web --release --out-dir "$out_dir" --out-name "$out_name" . -- \
+      -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size "$@" >&2
+}
 step "wasm-pack build --target web --release (std rebuilt for size)"
-RUSTC_BOOTSTRAP=1 \
-  CARGO_TARGET_DIR="$PWD/target/wasm-size" \
-  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none" \
-  wasm-pack --log-level warn build --target web --release --out-dir pkg . -- \
-    -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size >&2 \
-  || die "wasm-pack build failed (see above)"
+wasm_pack pkg crossbuy || die "wasm-pack build failed (see above)"
 for f in crossbuy.js crossbuy_bg.wasm; do
   [ -f "pkg/$f" ] || die "wasm-pack did not write pkg/$f"
 done
@@ -41,10 +46,19 @@ node -e '
 mkdir -p www/pkg
 cp pkg/crossbuy.js pkg/crossbuy_bg.wasm www/pkg/
 
-step "crossbuy snapshot -> www/demo/catalog.json"
+# Shopify's customer-events pixel loads the engine from its own module (the `pixel` feature:
+# src/web/pixel.rs), so the widget does not carry the signal code it needs.
+step "wasm-pack build --features pixel -> www/pixel/"
+wasm_pack pkg-pixel crossbuy_pixel --features pixel \
+  || die "wasm-pack build of the pixel's engine failed (see above)"
+mkdir -p www/pixel
+cp pkg-pixel/crossbuy_pixel.js pkg-pixel/crossbuy_pixel_bg.wasm www/pixel/
+
+step "crossbuy snapshot -> www/demo/catalog.json, www/demo/recommendations.json (the pixel's fallback)"
 cargo build --release --quiet --bin crossbuy || die "cargo build --release --bin crossbuy failed"
 mkdir -p www/demo
 target/release/crossbuy snapshot \
   --products demo/products_export.csv --orders demo/orders_export.csv \
   --shop-name "Hearth & Tin" --locale en-GB -o www/demo/catalog.json \
+  --pixel-recommendations www/demo/recommendations.json \
   || die "crossbuy snapshot could not build the demo catalog from demo/*.csv"

@@ -18,6 +18,8 @@
 //   POST /cart/change.js  {"id":VARIANT,"quantity":N}  sets a line's quantity (0 removes it).
 //   GET  /cart/{variant}:{qty},…?discount=CODE  the cart permalink: a new cart with those lines,
 //     then a redirect to /platforms/checkout-started.html (Shopify would open its checkout).
+// The shop's email automation, for the pixel: POST /webhooks/crossbuy answers 202 (requests
+//   are recorded by serve.mjs like every other).
 // A headless storefront: GET /platforms/headless.html with a strict Content-Security-Policy
 //   (CSP below) and a fresh nonce per response in place of the page's {{nonce}}.
 //
@@ -88,6 +90,7 @@ export function platforms({ rootDir, soldOut, shopify }) {
     ["POST", /^\/cart\/change\.js$/, shopifyChange],
     ["GET", /^\/cart\/(\d+:\d+(?:,\d+:\d+)*)$/, shopifyPermalink],
     ["GET", /^\/platforms\/headless\.html$/, headless],
+    ["POST", /^\/webhooks\/crossbuy$/, ({ res }) => json(res, 202, {})],
   ];
 
   async function route(ctx) {

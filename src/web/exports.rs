@@ -90,3 +90,26 @@ pub fn mount(
         }
     }
 }
+
+/// For Shopify's customer-events pixel (built with the `pixel` feature only): the requests that
+/// deliver the `opted_in` signal of a completed checkout, as JSON
+/// `[{"url", "headers", "body"}]`, computed by the engine as the widget would on the thank-you
+/// page. `context` is the page context JSON of the order; `settings` is
+/// `{ destination, origin, at, limit, deliveryDays }` (`at`: the event's time, unix ms). `[]`
+/// when the buyer did not accept email marketing; `undefined` on failure, with one console
+/// error. Never throws.
+#[cfg(feature = "pixel")]
+#[wasm_bindgen(js_name = optedIn)]
+pub fn opted_in(
+    catalog: &str,
+    context: &str,
+    #[wasm_bindgen(unchecked_param_type = "object")] settings: JsValue,
+) -> Option<String> {
+    match super::pixel::opted_in(catalog, context, &settings) {
+        Ok(json) => Some(json),
+        Err(e) => {
+            report(&e.to_string(), false);
+            None
+        }
+    }
+}

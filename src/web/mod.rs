@@ -11,6 +11,8 @@ mod error;
 pub mod exports;
 mod format;
 mod page;
+#[cfg(feature = "pixel")]
+mod pixel;
 mod render;
 mod view;
 mod widget;

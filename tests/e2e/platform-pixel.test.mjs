@@ -12,8 +12,9 @@ const SOURCE = readFileSync(new URL("../../integrations/shopify/pixel/crossbuy-p
 
 const RECOMMENDATIONS_URL = "https://cdn.example/crossbuy/recommendations.json";
 
-/** What the snapshot builder precomputes per product, best first (one entry is hostile). */
-const TABLE = {
+/** What the snapshot builder precomputes per product (`crossbuy snapshot
+ * --pixel-recommendations`, docs/snapshot.md "Pixel fallback"), best first; one entry is hostile. */
+const TABLE = { version: 1, currency: "GBP", products: {
   85123: [
     { id: "71053", title: "White Metal Lantern", url: "/products/white-metal-lantern", price: 425 },
     { id: "22423", title: "Regency Cakestand", url: "/products/regency-cakestand?variant=1#top", price: 1275, image: "/img/22423.svg" },
@@ -22,7 +23,7 @@ const TABLE = {
     { id: "84406", title: "<b>Cupid</b> hanger", url: "https://shop.example/products/cupid?utm_source=x&ref=1", price: 275 },
     { id: "666", title: "x", url: "javascript:alert(1)", price: 1 },
   ],
-};
+} };
 
 /** Shopify's checkout_completed event (Web Pixels API: PixelEventsCheckoutCompleted). */
 function checkoutCompleted(checkout = {}) {
@@ -54,7 +55,7 @@ function checkoutCompleted(checkout = {}) {
  * checkout_completed handler, the requests the endpoints received, the console, and a way to
  * report a consent change.
  */
-function loadPixel({ destination = { kind: "webhook", url: "https://hooks.example/crossbuy" }, privacy = { marketingAllowed: true }, recommendations = { status: 200, body: TABLE }, webAssembly = false } = {}) {
+function loadPixel({ destination = { kind: "webhook", url: "https://hooks.example/crossbuy" }, privacy = { marketingAllowed: true }, recommendations = { status: 200, body: TABLE }, webAssembly = false, settings = {} } = {}) {
   const received = [];
   const logged = [];
   const fetch = async (url, init = {}) => {
@@ -75,7 +76,7 @@ function loadPixel({ destination = { kind: "webhook", url: "https://hooks.exampl
     init: { customerPrivacy: privacy, data: { shop: { name: "Hearth & Tin", storefrontUrl: "https://shop.example", paymentSettings: { currencyCode: "GBP" } } } },
     customerPrivacy: { subscribe: (name, fn) => { if (name === "visitorConsentCollected") consentListeners.push(fn); } },
   };
-  sandbox.start(api, { shop: "Hearth & Tin", recommendationsUrl: RECOMMENDATIONS_URL, destination, limit: 3 });
+  sandbox.start(api, { shop: "Hearth & Tin", recommendationsUrl: RECOMMENDATIONS_URL, destination, limit: 3, ...settings });
   return {
     completed: (event) => subscribed.checkout_completed(event),
     consentCollected: (customerPrivacy) => consentListeners.forEach((fn) => fn({ customerPrivacy })),
@@ -125,12 +126,17 @@ test("without WebAssembly: the webhook receives opted_in with the precomputed cr
   assert.deepEqual(pixel.logged, []);
 });
 
-test("with WebAssembly but the engine not wired yet: the same signal, and it says so", async () => {
-  const pixel = loadPixel({ webAssembly: true });
+test("with WebAssembly but an engine that cannot load: one console error, the precomputed signal", async () => {
+  // The sandbox here cannot import() modules, as a pixel sandbox might not; the Chromium test
+  // (platform-pixel-engine.test.mjs) runs the engine itself.
+  const engineUrl = "https://cdn.example/crossbuy/pixel/crossbuy_pixel.js";
+  const pixel = loadPixel({ webAssembly: true, settings: { engineUrl, catalogUrl: "https://cdn.example/crossbuy/catalog.json" } });
   await pixel.completed(checkoutCompleted());
   const body = JSON.parse(posts(pixel.received)[0].body);
   assert.equal(body.data.recommendations_source, "precomputed");
   assert.deepEqual(body, OPTED_IN);
+  assert.equal(pixel.logged.length, 1);
+  assert.ok(pixel.logged[0][1].startsWith(`crossbuy: cannot start the engine ${engineUrl}: `), pixel.logged[0][1]);
 });
 
 test("nothing is sent when the buyer did not accept email marketing or left no email", async () => {

@@ -18,12 +18,15 @@ const CROSSBUY = {
   // The catalog's shop.name: the signal's idempotency key is derived from it (as the widget's
   // is), so the same order never produces two opt-ins downstream.
   shop: 'Your shop name',
-  // Per-product recommendations precomputed by `crossbuy snapshot`:
-  // {"<product id>": [{"id", "title", "url", "price", "image"}, ...], ...}, best first.
+  // Per-product recommendations precomputed by `crossbuy snapshot --pixel-recommendations`
+  // (docs/snapshot.md, "Pixel fallback"), for when the sandbox has no WebAssembly.
   recommendationsUrl: 'https://cdn.example.com/crossbuy/recommendations.json',
-  // crossbuy's engine (wasm-pack output) and the catalog, for when WebAssembly is available.
-  engineUrl: 'https://cdn.example.com/crossbuy/pkg/crossbuy.js',
+  // crossbuy's engine for the pixel (scripts/build.sh writes it to www/pixel/) and the
+  // catalog, used when the sandbox has WebAssembly. Both need CORS (Access-Control-Allow-Origin).
+  engineUrl: 'https://cdn.example.com/crossbuy/pixel/crossbuy_pixel.js',
   catalogUrl: 'https://cdn.example.com/crossbuy/catalog.json',
+  // Days from order to delivery, for the follow-up plan's dates (docs/signals.md).
+  deliveryDays: 4,
   // Where opt-ins go: { kind: 'webhook', url: 'https://…' } or
   // { kind: 'klaviyo', publicKey: 'AbC123', listId: 'XyZ789' } (public key, never a private one).
   destination: { kind: 'webhook', url: 'https://hooks.example.com/crossbuy' },
@@ -130,26 +133,46 @@ function marketingAllowed(privacy) {
 // ---- Recommendations ------------------------------------------------------------------------
 
 /**
- * ENGINE INTEGRATION POINT (for the lead to wire): load crossbuy's wasm engine from
- * CROSSBUY.engineUrl (`import()` the wasm-pack glue, `await init()`), parse the catalog from
- * CROSSBUY.catalogUrl, and return an object whose `optedIn(context, options)` returns the
- * engine's `opted_in` signal requests (engine::signals::opted_in + Signal::requests, with the
- * offer and the follow-up plan). Until then it returns null and the pixel uses the precomputed
- * recommendations; the signal says which path made it (`recommendations_source`).
+ * crossbuy's engine, when the sandbox can run it: imports the pixel's engine module from
+ * CROSSBUY.engineUrl (wasm-pack glue; it loads its .wasm beside it) and the catalog from
+ * CROSSBUY.catalogUrl. Its `optedIn(context, options)` returns the requests that deliver the
+ * `opted_in` signal, exactly as the widget's engine makes them (recommendations, the offer still
+ * running for the order, the follow-up plan), or null when the engine refused the input. Null
+ * (with one console error) when it cannot be loaded: the pixel then uses the precomputed table.
  */
 async function loadEngine(settings) {
-  void settings;
-  return null;
+  if (!settings.engineUrl || !settings.catalogUrl) return null;
+  try {
+    const [glue, catalog] = await Promise.all([
+      import(settings.engineUrl),
+      fetch(settings.catalogUrl, { credentials: 'omit' }).then((r) => {
+        if (!r.ok) throw new Error(`GET ${settings.catalogUrl} answered ${r.status}`);
+        return r.text();
+      }),
+    ]);
+    await glue.default();
+    return {
+      optedIn(context, options) {
+        const json = glue.optedIn(catalog, JSON.stringify(context), options);
+        return json === undefined ? null : JSON.parse(json);
+      },
+    };
+  } catch (e) {
+    console.error(`crossbuy: cannot start the engine ${settings.engineUrl}: ${e && e.message ? e.message : e}`);
+    return null;
+  }
 }
 
 /**
- * The cross-sell from the precomputed table: each purchased product's list, best first,
- * interleaved (first choices of every item, then second choices, …), without the purchased
- * products and without repeats. Malformed entries are skipped.
+ * The cross-sell from the precomputed table ({version, currency, products: {"<product id>":
+ * [{id, variant_id, title, url, price, compare_at_price, image}, …]}}): each purchased
+ * product's list, best first, interleaved (first choices of every item, then second choices, …),
+ * without the purchased products and without repeats. Malformed entries are skipped.
  */
 function fromPrecomputed(table, context, limit) {
   const bought = new Set(context.items.map((i) => i.product_id));
-  const lists = context.items.map((i) => (table && Array.isArray(table[i.product_id]) ? table[i.product_id] : []));
+  const products = (table && table.products) || {};
+  const lists = context.items.map((i) => (Array.isArray(products[i.product_id]) ? products[i.product_id] : []));
   const chosen = [];
   const seen = new Set();
   const longest = Math.max(0, ...lists.map((l) => l.length));
@@ -374,17 +397,22 @@ function start(api, settings) {
         return;
       }
       if (!context.accepts_marketing || !context.email || !marketingAllowed(privacy)) return;
+      const origin = shopInfo.storefrontUrl || '';
       const engine = typeof WebAssembly === 'object' && WebAssembly !== null ? await loadEngine(settings) : null;
-      let requests;
-      if (engine) {
-        requests = engine.optedIn(context, settings);
-      } else {
+      let requests = engine && engine.optedIn(context, {
+        destination: settings.destination,
+        origin,
+        at: Date.parse(context.created_at) || Date.now(),
+        limit: settings.limit,
+        deliveryDays: settings.deliveryDays,
+      });
+      if (!requests) {
         const table = await fetchJson(settings.recommendationsUrl);
         const items = table ? fromPrecomputed(table, context, settings.limit) : [];
         const signal = buildOptedIn(context, { source: 'precomputed', items }, {
           shop: settings.shop,
-          origin: shopInfo.storefrontUrl || '',
-          currency: shopInfo.paymentSettings && shopInfo.paymentSettings.currencyCode,
+          origin,
+          currency: (table && table.currency) || (shopInfo.paymentSettings && shopInfo.paymentSettings.currencyCode),
         });
         requests = requestsFor(signal, settings.destination);
       }
