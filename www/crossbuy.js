@@ -1,8 +1,7 @@
 /*! crossbuy loader, MIT. Paste on a page that has a context and a target:
  * <script src=".../crossbuy.js" data-catalog=".../catalog.json" data-target="#crossbuy" async></script>
- * Optional: data-limit="2".."4", data-root="/fr/" (the shop's cart root), data-cart (shopify,
- * permalink, woocommerce, bigcommerce), data-currency-digits (docs/install/). Without
- * data-catalog the snapshot is read from <script type="application/json" id="crossbuy-catalog">.
+ * Optional: data-limit="2".."4", data-root="/fr/" (the shop's cart root), data-cart (docs/install).
+ * Without data-catalog the snapshot is read from <script type="application/json" id="crossbuy-catalog">.
  * Whatever fails, the page keeps working: nothing is thrown, one console message says why. */
 (() => {
   "use strict";
@@ -24,7 +23,7 @@
     return r;
   };
 
-  // Platform adapters: add one variant, resolve to the shop's Response (docs/install/).
+  // data-cart: add a variant, resolve to the shop's Response.
   const post = (url, body, headers) =>
     fetch(url, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
   const carts = {
@@ -95,14 +94,12 @@
       source: catalogUrl || "#crossbuy-catalog",
       limit: data.limit ? Number(data.limit) : undefined,
       root: data.root,
-      // One add at a time: each Store API answer has the next nonce; BigCommerce's carts API
-      // is not safe for concurrent requests.
+      // One add at a time (Store API nonces, BigCommerce carts).
       cart: adapter ? (...a) => (queue = queue.then(() => adapter(...a), () => adapter(...a))) : data.cart,
     });
     if (!widget) return release();
     target.crossbuy = widget; // the handle: update(context), unmount()
-    // Shopify's cart page and drawer: after an add (crossbuy's or the theme's), re-read
-    // {root}cart.js, whose prices are hundredths in every currency, and re-score.
+    // Shopify's cart page: re-read cart.js (prices in hundredths) when the cart changes.
     const context = JSON.parse(document.getElementById("crossbuy-context")?.textContent || "{}");
     if (context.page != "cart" || (data.cart || "shopify") != "shopify") return;
     const cartUrl = (data.root || "/") + "cart.js";
