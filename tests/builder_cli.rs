@@ -218,6 +218,21 @@ fn help_lists_every_option_and_bad_arguments_say_so() {
     );
     let (code, _, err) = run(&["snapshot", "--orders", "x.csv"], &dir);
     check((code, &err), 2, &["--orders needs --products"]);
+    let (code, _, err) = run(
+        &[
+            "snapshot",
+            "--baskets",
+            "x.csv",
+            "--shopify-products-json",
+            "p.json",
+        ],
+        &dir,
+    );
+    check(
+        (code, &err),
+        2,
+        &["--shopify-products-json needs --products"],
+    );
     let (code, _, err) = run(&["snapshot", "--baskets", "missing.csv"], &dir);
     check(
         (code, &err),

@@ -181,6 +181,12 @@ pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
         .root
         .clone()
         .unwrap_or_else(|| "/".to_owned());
+    if !input.shopify_products_json.is_empty() && input.products.is_none() {
+        return Err(BuildError::Usage(
+            "--shopify-products-json needs --products (the products export it gives ids to)"
+                .to_owned(),
+        ));
+    }
     let storefront = storefront::read_files(&input.shopify_products_json, summary)?;
     let with_ids = |file: &mut ProductFile, summary: &mut Summary| {
         if !storefront.is_empty() {

@@ -34,15 +34,16 @@ USAGE:
 
 INPUT:
     --products FILE     Shopify products export (current `URL handle` or legacy `Handle`
-                        header) or a plain table with columns id,title,price[,compare_at_price,
-                        url,image,type,vendor,tags,available,variant_id]
+                        header; `Product ID` and `Variant ID` columns, when present, give
+                        Shopify's ids) or a plain table with columns id,title,price[,
+                        compare_at_price,url,image,type,vendor,tags,available,variant_id]
     --orders FILE       Shopify orders export (one row per line item)
     --shopify-products-json FILE[,FILE…]
                         the shop's public product JSON (https://SHOP/products.json?limit=250&
                         page=N; a directory stands for its .json files; fetch them with
                         scripts/shopify-fetch-products.sh). Gives products Shopify's numeric
                         product and variant ids, which Shopify pages and the cart use; the
-                        handle and SKUs stay as aliases. Without it, ids are handles and SKUs
+                        handle and SKUs stay as aliases. Without it, ids are handles and SKUs.
     --baskets FILE      plain baskets: `order_id,item_id` lines with a header (optional time
                         and customer columns), or one basket per line (items separated by
                         commas, or spaces when a line has no comma)

@@ -204,10 +204,12 @@ pub fn apply(file: &mut ProductFile, storefront: &[StorefrontProduct], summary: 
         }
         let mut found: Vec<Option<usize>> = vec![None; row.variants.len()];
         let mut used = vec![false; sp.variants.len()];
-        // 1. By SKU, when it names one storefront variant.
+        // 1. By SKU, when it names one variant on each side (shops reuse a SKU across sizes).
         for (i, v) in row.variants.iter().enumerate() {
-            let mut same = (0..sp.variants.len())
-                .filter(|&j| !v.sku.is_empty() && sp.variants[j].sku == v.sku);
+            if v.sku.is_empty() || row.variants.iter().filter(|w| w.sku == v.sku).count() > 1 {
+                continue;
+            }
+            let mut same = (0..sp.variants.len()).filter(|&j| sp.variants[j].sku == v.sku);
             if let (Some(j), None) = (same.next(), same.next()) {
                 if !used[j] {
                     found[i] = Some(j);
@@ -259,6 +261,8 @@ tea,Tea,Default Title,,4.50
 towel,Towel,Blue,,6.00
 towel,,Red,,6.00
 spoon,Spoon,Default Title,SPOON,2.50
+case,Case,Red,CASE,9.00
+case,,Blue,CASE,9.00
 ";
 
     /// Joins `json` to [`EXPORT`]; one line per product: `handle id variant,variant…`, then
@@ -309,14 +313,16 @@ spoon,Spoon,Default Title,SPOON,2.50
               {"id":11,"handle":"mug","variants":[{"id":112,"sku":"MUG-B","title":"Black"},{"id":111,"sku":"MUG-W","title":"White"}]},
               {"id":"22","handle":"tea","variants":[{"id":221,"sku":null,"title":"Default Title"}]},
               {"id":"gid://shopify/Product/33","handle":"towel","variants":[{"id":332,"sku":"","title":"Red"},{"id":331,"sku":"","title":"blue"}]},
-              {"id":55,"handle":"not-in-the-export","variants":[]}
+              {"id":55,"handle":"not-in-the-export","variants":[]},
+              {"id":66,"handle":"case","variants":[{"id":662,"sku":"CASE","title":"Blue"},{"id":661,"sku":"","title":"Red"}]}
             ]}"#,
             "
             mug 11 111,112
             tea 22 221
             towel 33 331,332
             spoon - SPOON
-            read 4 matched 3 variants unmatched 0",
+            case 66 661,662
+            read 5 matched 4 variants unmatched 0",
         );
         // Titles that differ: the position decides when the counts agree.
         check(
@@ -326,6 +332,7 @@ spoon,Spoon,Default Title,SPOON,2.50
             tea - tea
             towel 33 301,302
             spoon - SPOON
+            case - CASE,CASE
             read 1 matched 1 variants unmatched 0",
         );
         // A variant the shop no longer lists keeps its SKU id.
@@ -336,6 +343,7 @@ spoon,Spoon,Default Title,SPOON,2.50
             tea - tea
             towel - towel,towel
             spoon - SPOON
+            case - CASE,CASE
             read 1 matched 1 variants unmatched 1",
         );
     }
@@ -357,6 +365,7 @@ spoon,Spoon,Default Title,SPOON,2.50
             tea - tea
             towel - towel,towel
             spoon 44 SPOON
+            case - CASE,CASE
             read 1 matched 1 variants unmatched 1
             products.json: products[0] (\"mug\"): no numeric \"id\"; skipped
             products.json: products[1] (id 22): no \"handle\"; skipped
