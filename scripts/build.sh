@@ -60,5 +60,5 @@ mkdir -p www/demo
 target/release/crossbuy snapshot \
   --products demo/products_export.csv --orders demo/orders_export.csv \
   --shop-name "Hearth & Tin" --locale en-GB -o www/demo/catalog.json \
-  --pixel-recommendations www/demo/recommendations.json \
+  --pixel-recommendations www/demo/recommendations.json --shards www/demo/shards \
   || die "crossbuy snapshot could not build the demo catalog from demo/*.csv"

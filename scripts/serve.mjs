@@ -125,8 +125,12 @@ async function route({ req, res, url, body, rootDir, requests, carts, soldOut, v
 
 // `?snapshot=broken` on a page points its script tag at a snapshot that fails to parse, and
 // `?snapshot=missing` at one that is not there, to show that crossbuy then logs one error and
-// leaves the page working.
-const SNAPSHOT_FLAGS = new Map([["broken", "/demo/broken-catalog.json"], ["missing", "/demo/missing-catalog.json"]]);
+// leaves the page working. `?snapshot=sharded` serves the sharded form (docs/snapshot.md).
+const SNAPSHOT_FLAGS = new Map([
+  ["broken", "/demo/broken-catalog.json"],
+  ["missing", "/demo/missing-catalog.json"],
+  ["sharded", "/demo/shards/index.json"],
+]);
 
 async function serveFile(req, res, rootDir, path, snapshotUrl) {
   let relative;

@@ -40,6 +40,45 @@
     },
   };
 
+  // The sharded form (docs/snapshot.md): the index names a shard per bucket of products; fetch
+  // only the context's shards and join them into one snapshot (the copy of a product that has
+  // neighbours wins; each shard's rules only name products it holds). The engine validates it.
+  const context = () => {
+    try {
+      const el = document.getElementById("crossbuy-context");
+      return (el ? JSON.parse(el.textContent).items : window.Shopify.checkout.line_items) || [];
+    } catch {
+      return []; // the engine names what is wrong with the context
+    }
+  };
+  const fnv = (s, h = 0x811c9dc5) => {
+    for (const b of new TextEncoder().encode(s)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+    return h;
+  };
+  const sharded = async (text, base) => {
+    let index;
+    try {
+      index = JSON.parse(text);
+    } catch {
+      return text; // the engine names the syntax error
+    }
+    const s = index && index.shards;
+    if (!s) return text;
+    const paths = new Set(context().map((i) => s.path.replace("{bucket}", fnv(String(i.product_id).trim()) % s.buckets)));
+    const shards = await Promise.all([...paths].map((p) => load("a catalog shard", new URL(p, base)).then((r) => r.json())));
+    const products = new Map();
+    const rules = { pin: {}, exclude: [], boost: {} };
+    for (const shard of shards) {
+      for (const p of shard.products) if (!products.get(p.id)?.neighbours) products.set(p.id, p);
+      const r = shard.rules || {};
+      Object.assign(rules.pin, r.pin);
+      Object.assign(rules.boost, r.boost);
+      rules.exclude.push(...(r.exclude || []).filter((id) => !rules.exclude.includes(id)));
+    }
+    delete index.shards;
+    return JSON.stringify({ ...index, products: [...products.values()], rules });
+  };
+
   const run = async () => {
     if (!script || !script.src) throw "cannot find its own <script src=\".../crossbuy.js\"> element";
     const data = script.dataset;
@@ -80,7 +119,9 @@
         // wasm-bindgen does not warn about the server.
         (r.headers.get("content-type") || "").startsWith("application/wasm") ? r : r.arrayBuffer()
       ),
-      catalogUrl ? load("the catalog", catalogUrl).then((r) => r.text()) : inline.textContent,
+      catalogUrl
+        ? load("the catalog", catalogUrl).then((r) => r.text()).then((t) => sharded(t, catalogUrl))
+        : inline.textContent,
     ]);
     try {
       await glue.default({ module_or_path: wasm });
