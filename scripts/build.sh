@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds what the demo shop serves: the wasm package (wasm-pack, release, wasm-opt with the
-# flags of Cargo.toml's wasm-pack profile), its two runtime files copied to www/pkg/, and the
-# demo catalog snapshot built by `crossbuy snapshot` from the committed Shopify exports in demo/.
+# flags of Cargo.toml's wasm-pack profile) and its language packs (pkg/i18n/*.json), copied to
+# www/pkg/, and the demo catalog snapshots built by `crossbuy snapshot` from the committed
+# Shopify exports in demo/ (one in GBP, one in EUR for the French storefront), with the demo's
+# offers and ratings (demo/offers.json) added.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # wasm-pack runs the first wasm-opt on PATH: npm's binaryen (see scripts/setup.sh), not an
@@ -39,12 +41,15 @@ node -e '
   const fs = require("fs");
   const pkg = JSON.parse(fs.readFileSync("pkg/package.json", "utf8"));
   const add = (list, ...names) => [...new Set([...(list || []), ...names])];
-  pkg.files = add(pkg.files, "crossbuy-element.js", "crossbuy-element.d.ts");
+  pkg.files = add(pkg.files, "crossbuy-element.js", "crossbuy-element.d.ts", "i18n");
   pkg.sideEffects = add(pkg.sideEffects, "./crossbuy-element.js");
   fs.writeFileSync("pkg/package.json", JSON.stringify(pkg, null, 2) + "\n");
 ' || die "could not add crossbuy-element.js to pkg/package.json"
-mkdir -p www/pkg
+step "language packs -> pkg/i18n (the widget's texts other than English, from src/engine/i18n.rs)"
+cargo run --release --quiet --example i18n_packs -- pkg/i18n || die "cargo run --example i18n_packs failed"
+mkdir -p www/pkg/i18n
 cp pkg/crossbuy.js pkg/crossbuy_bg.wasm www/pkg/
+cp pkg/i18n/*.json www/pkg/i18n/
 
 # Shopify's customer-events pixel loads the engine from its own module (the `pixel` feature:
 # src/web/pixel.rs), so the widget does not carry the signal code it needs.
@@ -62,3 +67,12 @@ target/release/crossbuy snapshot \
   --shop-name "Hearth & Tin" --locale en-GB -o www/demo/catalog.json \
   --pixel-recommendations www/demo/recommendations.json --shards www/demo/shards \
   || die "crossbuy snapshot could not build the demo catalog from demo/*.csv"
+step "crossbuy snapshot (EUR price list, fr-FR) -> www/demo/catalog-eur.json"
+target/release/crossbuy snapshot --quiet \
+  --products demo/products_export.csv --orders demo/orders_export.csv \
+  --shop-name "Hearth & Tin" --currency EUR --locale fr-FR -o www/demo/catalog-eur.json \
+  || die "crossbuy snapshot could not build the EUR demo catalog from demo/*.csv"
+step "demo offers and ratings (demo/offers.json) -> the demo snapshots"
+node scripts/demo-offers.mjs demo/offers.json www/demo/catalog.json www/demo/catalog-eur.json \
+  www/demo/shards/index.json \
+  || die "scripts/demo-offers.mjs could not add the demo offers"

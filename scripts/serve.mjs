@@ -14,6 +14,12 @@
 //   POST /cart/clear.js
 // `shop.soldOut` (a Set of variant ids) sells variants out after the snapshot was built, as a
 // real shop's inventory does; the cart then refuses them with a 422.
+//   GET  /discount/CODE?redirect=/path   Shopify's discount link: records the code on the
+//     session's cart (cart.js shows it in `discount_codes`), sets the `discount_code` cookie
+//     and redirects (302) to the path, or to / when it is not a path on the shop.
+// Demo pages say `{{order_time}}` where their order's time goes: the server's order time
+// (`shop.orderTime`, five minutes before it started, or `start({ orderTime })`), so the
+// thank-you pages' offers run from a recent order, and stay put across reloads.
 // Variants come from the catalog snapshot (`demo/catalog.json` under the root by default).
 // scripts/platforms.mjs adds the WooCommerce and BigCommerce stand-ins and the rest of Shopify's
 // cart for the fixture pages under www/platforms/ (`shop.platforms` is their state).
@@ -45,11 +51,17 @@ const MIME = {
 const MAX_BODY = 64 * 1024;
 
 /**
- * Starts the demo shop. Resolves to `{ url, port, requests, carts, soldOut, platforms, close() }`
- * once listening.
- * @param {{ port?: number, root?: string, catalog?: string, host?: string }} [options]
+ * Starts the demo shop. Resolves to
+ * `{ url, port, requests, carts, soldOut, platforms, orderTime, close() }` once listening.
+ * @param {{ port?: number, root?: string, catalog?: string, host?: string, orderTime?: string }} [options]
  */
-export async function start({ port = 8080, root = DEFAULT_ROOT, catalog, host = "127.0.0.1" } = {}) {
+export async function start({
+  port = 8080,
+  root = DEFAULT_ROOT,
+  catalog,
+  host = "127.0.0.1",
+  orderTime = new Date(Math.floor(Date.now() / 1000) * 1000 - 5 * 60_000).toISOString().replace(".000Z", "Z"),
+} = {}) {
   const rootDir = resolve(root);
   const catalogPath = resolve(catalog ?? join(rootDir, "demo", "catalog.json"));
   const requests = [];
@@ -70,7 +82,7 @@ export async function start({ port = 8080, root = DEFAULT_ROOT, catalog, host = 
         requests.push({ method: req.method, path: url.pathname, query: url.search, headers: req.headers, body });
       }
       if (!(await platform.route({ req, res, url, body }))) {
-        await route({ req, res, url, body, rootDir, requests, carts, soldOut, variants });
+        await route({ req, res, url, body, rootDir, requests, carts, soldOut, variants, orderTime });
       }
     } catch (err) {
       if (!res.headersSent) {
@@ -92,11 +104,12 @@ export async function start({ port = 8080, root = DEFAULT_ROOT, catalog, host = 
     carts,
     soldOut,
     platforms: platform.state,
+    orderTime,
     close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(() => ok()); }),
   };
 }
 
-async function route({ req, res, url, body, rootDir, requests, carts, soldOut, variants }) {
+async function route({ req, res, url, body, rootDir, requests, carts, soldOut, variants, orderTime }) {
   const path = url.pathname;
   if (path === "/__requests") {
     if (req.method === "DELETE") requests.length = 0;
@@ -120,7 +133,10 @@ async function route({ req, res, url, body, rootDir, requests, carts, soldOut, v
   if (path.startsWith("/products/")) {
     return productPage(res, decodeURIComponent(path.slice("/products/".length)), await variants());
   }
-  return serveFile(req, res, rootDir, path, SNAPSHOT_FLAGS.get(url.searchParams.get("snapshot")));
+  if (path.startsWith("/discount/")) {
+    return applyDiscount(req, res, url, carts);
+  }
+  return serveFile(req, res, rootDir, path, SNAPSHOT_FLAGS.get(url.searchParams.get("snapshot")), orderTime);
 }
 
 // `?snapshot=broken` on a page points its script tag at a snapshot that fails to parse, and
@@ -132,7 +148,7 @@ const SNAPSHOT_FLAGS = new Map([
   ["sharded", "/demo/shards/index.json"],
 ]);
 
-async function serveFile(req, res, rootDir, path, snapshotUrl) {
+async function serveFile(req, res, rootDir, path, snapshotUrl, orderTime) {
   let relative;
   try {
     relative = normalize(decodeURIComponent(path)).replace(/^([/\\])+/, "");
@@ -154,10 +170,28 @@ async function serveFile(req, res, rootDir, path, snapshotUrl) {
   const ext = extname(file).toLowerCase();
   const type = MIME[ext] ?? "application/octet-stream";
   let data = req.method === "HEAD" ? Buffer.alloc(0) : await readFile(file);
-  if (snapshotUrl && ext === ".html") {
-    data = Buffer.from(data.toString("utf8").replaceAll('data-catalog="/demo/catalog.json"', `data-catalog="${snapshotUrl}"`));
+  if (ext === ".html" && req.method !== "HEAD") {
+    let html = data.toString("utf8").replaceAll("{{order_time}}", orderTime);
+    if (snapshotUrl) html = html.replaceAll('data-catalog="/demo/catalog.json"', `data-catalog="${snapshotUrl}"`);
+    data = Buffer.from(html);
   }
   return send(res, 200, { "content-type": type, "content-length": req.method === "HEAD" ? info.size : data.length }, data);
+}
+
+function applyDiscount(req, res, url, carts) {
+  let code;
+  try {
+    code = decodeURIComponent(url.pathname.slice("/discount/".length));
+  } catch {
+    return send(res, 400, { "content-type": MIME[".txt"] }, "bad discount code");
+  }
+  const cart = sessionCart(req, res, carts);
+  cart.discount = code;
+  const redirect = url.searchParams.get("redirect") ?? "";
+  const onShop = redirect.startsWith("/") && !redirect.startsWith("//") && !redirect.startsWith("/\\");
+  const cookies = [res.getHeader("set-cookie") ?? []].flat();
+  res.setHeader("set-cookie", [...cookies, `discount_code=${encodeURIComponent(code)}; Path=/; SameSite=Lax`]);
+  return send(res, 302, { location: onShop ? redirect : "/" }, "");
 }
 
 function addToCart(req, res, body, carts, soldOut, index) {
@@ -217,6 +251,7 @@ function cartView(cart) {
     item_count: items.reduce((n, l) => n + l.quantity, 0),
     total_price: items.reduce((n, l) => n + l.final_line_price, 0),
     currency: cart.currency,
+    discount_codes: cart.discount ? [{ code: cart.discount, applicable: true }] : [],
     items,
   };
 }

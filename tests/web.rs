@@ -472,7 +472,8 @@ fn prices_follow_the_currency_and_the_page_locale() {
     check_money("GBP", Some("en-GB"), None, None, "£8.00");
     check_money("EUR", Some("en-GB"), Some("de-DE"), None, "8,00\u{a0}€");
     check_money("EUR", None, None, Some("fr-FR"), "8,00\u{a0}€");
-    check_money("USD", Some("en-GB"), None, Some("fr-FR"), "US$8.00");
+    // The document's language comes before the shop's default.
+    check_money("USD", Some("en-GB"), None, Some("fr-FR"), "8,00\u{a0}$US");
     check_money("JPY", Some("ja-JP"), None, None, "￥800");
     check_money("KWD", Some("en-US"), None, None, "KWD\u{a0}0.800");
     // A malformed locale tag is skipped, not thrown.
@@ -555,9 +556,9 @@ async fn check_add(
     let status_area = root.query_selector("[role=status]").unwrap().unwrap();
     button.click();
     assert!(button.has_attribute("disabled"), "disabled while in flight");
-    assert_eq!(status_area.text_content().unwrap(), "Adding to cart…");
+    assert_eq!(status_area.text_content().unwrap(), "Adding…");
     until("the shop's answer shows", || {
-        status_area.text_content().unwrap() != "Adding to cart…"
+        status_area.text_content().unwrap() != "Adding…"
     })
     .await;
     assert_eq!(status_area.text_content().unwrap(), status);
@@ -595,7 +596,7 @@ async fn add_to_cart_posts_the_variant_and_shows_the_shops_answer() {
         None,
         0,
         tea,
-        "All 1 Tea are in your cart.",
+        "Could not add to cart: All 1 Tea are in your cart.",
         &[],
     )
     .await;
@@ -607,7 +608,7 @@ async fn add_to_cart_posts_the_variant_and_shows_the_shops_answer() {
         None,
         0,
         tea,
-        "Tea is sold out.",
+        "Could not add to cart: Tea is sold out.",
         &[],
     )
     .await;
@@ -616,7 +617,7 @@ async fn add_to_cart_posts_the_variant_and_shows_the_shops_answer() {
         None,
         0,
         tea,
-        "This item could not be added to your cart.",
+        "Could not reach the shop. Please try again.",
         &["error: crossbuy: POST /cart/add.js answered HTTP 500"],
     )
     .await;
@@ -625,7 +626,7 @@ async fn add_to_cart_posts_the_variant_and_shows_the_shops_answer() {
         None,
         0,
         tea,
-        "The shop could not be reached. Please try again.",
+        "Could not reach the shop. Please try again.",
         &["error: crossbuy: POST /cart/add.js failed: TypeError: Failed to fetch"],
     )
     .await;
@@ -740,7 +741,7 @@ async fn check_cart_function(status: u16, body: &str) -> (String, String, u32, V
     let status_area = root.query_selector("[role=status]").unwrap().unwrap();
     button.click();
     until("the function's answer shows", || {
-        status_area.text_content().unwrap() != "Adding to cart…"
+        status_area.text_content().unwrap() != "Adding…"
     })
     .await;
     let received = Reflect::get(&receiver, &"received".into())
@@ -766,7 +767,12 @@ async fn a_page_function_adds_and_the_document_hears_of_it() {
     // WooCommerce's Store API error and BigCommerce's storefront error: the shop's words.
     assert_eq!(
         check_cart_function(403, r#"{"code":"woocommerce_rest_invalid_nonce","message":"Nonce is invalid.","data":{"status":403}}"#).await,
-        ("40001 tea".to_owned(), "Nonce is invalid.".to_owned(), 0, vec![])
+        (
+            "40001 tea".to_owned(),
+            "Could not add to cart: Nonce is invalid.".to_owned(),
+            0,
+            vec![]
+        )
     );
     assert_eq!(
         check_cart_function(
@@ -776,7 +782,7 @@ async fn a_page_function_adds_and_the_document_hears_of_it() {
         .await,
         (
             "40001 tea".to_owned(),
-            "Not enough stock: Tea".to_owned(),
+            "Could not add to cart: Not enough stock: Tea".to_owned(),
             0,
             vec![]
         )
@@ -785,7 +791,7 @@ async fn a_page_function_adds_and_the_document_hears_of_it() {
         check_cart_function(500, "oops").await,
         (
             "40001 tea".to_owned(),
-            "This item could not be added to your cart.".to_owned(),
+            "Could not reach the shop. Please try again.".to_owned(),
             0,
             vec!["error: crossbuy: options.cart answered HTTP 500".to_owned()]
         )

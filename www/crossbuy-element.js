@@ -6,7 +6,9 @@
  * Attributes: catalog (the snapshot's url; without it the page's
  * <script type="application/json" id="crossbuy-catalog">), context (the page context as JSON;
  * default the page's #crossbuy-context; changing it re-scores), limit (2 to 4), root (the
- * shop's cart root), cart ("shopify" or "permalink"). Properties: `cart` (a function
+ * shop's cart root), cart ("shopify" or "permalink"), strings (your texts as JSON,
+ * docs/theming.md). Properties: `texts` (the page language's pack, the JSON of
+ * crossbuy/i18n/<fr|de|es|nl|ja|ar>.json; without it the widget speaks English), `cart` (a function
  * `(variantId, productId) => Promise<Response>` that adds to your own cart), `context` (an object
  * or JSON text; setting it re-scores) and `widget` (mount()'s handle, once shown).
  * It needs no inline script or style: under a Content-Security-Policy it takes `script-src
@@ -16,7 +18,7 @@ import init, { mount } from "./pkg/crossbuy.js";
 
 // The widget's height (src/web/widget.css), reserved as soon as the element is on the page.
 const reserve = new CSSStyleSheet();
-reserve.replaceSync(":host{display:block;min-height:25.5rem}");
+reserve.replaceSync(":host{display:block;min-height:34.25rem}");
 let ready;
 
 export class CrossbuyWidget extends HTMLElement {
@@ -40,6 +42,8 @@ export class CrossbuyWidget extends HTMLElement {
         limit: limit ? Number(limit) : undefined,
         root: this.getAttribute("root") ?? undefined,
         cart: this.cart ?? this.getAttribute("cart") ?? undefined,
+        strings: this.getAttribute("strings") ?? undefined,
+        texts: this.texts,
       });
     } catch (e) {
       console.error("crossbuy: " + (typeof e === "string" ? e : `<crossbuy-widget>: ${e && e.message}`));

@@ -1,13 +1,16 @@
 /*! crossbuy loader, MIT. Paste on a page that has a context and a target:
  * <script src=".../crossbuy.js" data-catalog=".../catalog.json" data-target="#crossbuy" async></script>
- * Optional: data-limit="2".."4", data-root="/fr/" (the shop's cart root), data-cart (docs/install).
+ * Optional: data-limit="2".."4", data-root="/fr/" (the shop's cart root), data-cart (docs/install),
+ * data-strings='{"*":{"heading":"Complete the look"}}' (your texts, docs/theming.md).
  * Without data-catalog the snapshot is read from <script type="application/json" id="crossbuy-catalog">.
  * Whatever fails, the page keeps working: nothing is thrown, one console message says why. */
 (() => {
   "use strict";
   // The widget's height (src/web/widget.css, :host min-height), reserved before it loads so
   // the page does not shift when it appears.
-  const RESERVE = "25.5rem";
+  const RESERVE = "34.25rem";
+  // Languages whose texts come as a pack beside the widget (pkg/i18n/fr.json); English is built in.
+  const PACKS = ["fr", "de", "es", "nl", "ja", "ar"];
   const script =
     document.currentScript || document.querySelector('script[src*="crossbuy.js"]');
   let release = () => {};
@@ -110,7 +113,14 @@
     if (!catalogUrl && !inline) {
       throw 'no catalog: set data-catalog=".../catalog.json" on the script tag or add <script type="application/json" id="crossbuy-catalog">';
     }
-    const [glue, wasm, catalog] = await Promise.all([
+    // The page's language as the widget reads it: the context's locale, else <html lang>.
+    let locale = document.documentElement.lang;
+    try {
+      locale = JSON.parse(document.getElementById("crossbuy-context").textContent).locale || locale;
+    } catch {}
+    const lang = String(locale).toLowerCase().split(/[-_]/)[0];
+    const packUrl = PACKS.includes(lang) && new URL(`pkg/i18n/${lang}.json`, script.src).href;
+    const [glue, wasm, catalog, texts] = await Promise.all([
       import(glueUrl).catch((e) => {
         throw `cannot load ${glueUrl}: ${e.message}`;
       }),
@@ -122,6 +132,8 @@
       catalogUrl
         ? load("the catalog", catalogUrl).then((r) => r.text()).then((t) => sharded(t, catalogUrl))
         : inline.textContent,
+      // Without its pack the widget still shows, in English.
+      packUrl && load("the texts", packUrl).then((r) => r.text()).catch((e) => console.error("crossbuy: " + e)),
     ]);
     try {
       await glue.default({ module_or_path: wasm });
@@ -135,6 +147,8 @@
       source: catalogUrl || "#crossbuy-catalog",
       limit: data.limit ? Number(data.limit) : undefined,
       root: data.root,
+      strings: data.strings,
+      texts: texts || undefined,
       // One add at a time (Store API nonces, BigCommerce carts).
       cart: adapter ? (...a) => (queue = queue.then(() => adapter(...a), () => adapter(...a))) : data.cart,
     });

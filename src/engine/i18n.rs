@@ -5,6 +5,11 @@
 //! (`fr-CA`), for its language (`fr`), for every language (`*`); the built-in table of the
 //! page's language; English. A missing translation therefore shows English, never a key name.
 //!
+//! The built-in tables other than English are a layer of [`Overrides`] like the merchant's
+//! ([`Overrides::builtin`]). The browser build does not carry them: it loads the page
+//! language's table as a language pack, the JSON of [`Overrides::to_json`], so a shopper
+//! downloads one language, not seven.
+//!
 //! Templates hold `{placeholder}`s; [`fill`] puts text into them, and only text: the widget
 //! inserts the result with `textContent`. Numbers and money are formatted by the browser's
 //! `Intl` in the web shell, which passes them in as text.
@@ -110,12 +115,15 @@ impl Key {
 
     /// The name merchants use in overrides, such as `"add_to_cart"`.
     pub fn name(self) -> &'static str {
-        NAMES[self as usize]
+        entry(NAMES, self as usize)
     }
 
     /// The key called `name`.
     pub fn from_name(name: &str) -> Option<Key> {
-        NAMES.iter().position(|&n| n == name).map(|i| Key::ALL[i])
+        NAMES
+            .split('\u{1f}')
+            .position(|n| n == name)
+            .and_then(|i| Key::ALL.get(i).copied())
     }
 
     /// [`Key::RatingOne`] for exactly one review, else [`Key::Rating`].
@@ -129,11 +137,27 @@ impl Key {
 
     /// The English template, which also lists the placeholders the key takes.
     pub fn english(self) -> &'static str {
-        EN[self as usize]
+        entry(EN, self as usize)
     }
 }
 
-const NAMES: [&str; KEY_COUNT] = [
+/// A language's texts in [`Key::ALL`] order, each followed by U+001F: one string rather than
+/// an array of string references, whose pointers cost the wasm build about 2 KB.
+type Table = &'static str;
+
+/// Joins literals into one [`Table`].
+macro_rules! table {
+    ($($text:literal),* $(,)?) => {
+        concat!($($text, "\u{1f}"),*)
+    };
+}
+
+/// Entry `i` of a table.
+fn entry(table: Table, i: usize) -> &'static str {
+    table.split('\u{1f}').nth(i).unwrap_or("")
+}
+
+const NAMES: Table = table![
     "heading",
     "add_to_cart",
     "adding",
@@ -176,9 +200,7 @@ const NAMES: [&str; KEY_COUNT] = [
     "error_sold_out",
 ];
 
-type Table = [&'static str; KEY_COUNT];
-
-static EN: Table = [
+static EN: Table = table![
     "Frequently bought together",
     "Add to cart",
     "Adding…",
@@ -222,7 +244,7 @@ static EN: Table = [
 ];
 
 // French typography puts a no-break space before `:`, `!`, `?` and a narrow one before `%`.
-static FR: Table = [
+static FR: Table = table![
     "Souvent achetés ensemble",
     "Ajouter au panier",
     "Ajout…",
@@ -265,7 +287,7 @@ static FR: Table = [
     "Désolé, cet article est épuisé.",
 ];
 
-static DE: Table = [
+static DE: Table = table![
     "Wird oft zusammen gekauft",
     "In den Warenkorb",
     "Wird hinzugefügt…",
@@ -308,7 +330,7 @@ static DE: Table = [
     "Dieser Artikel ist leider ausverkauft.",
 ];
 
-static ES: Table = [
+static ES: Table = table![
     "Comprados juntos habitualmente",
     "Añadir al carrito",
     "Añadiendo…",
@@ -351,7 +373,7 @@ static ES: Table = [
     "Lo sentimos, este artículo está agotado.",
 ];
 
-static NL: Table = [
+static NL: Table = table![
     "Vaak samen gekocht",
     "In winkelwagen",
     "Toevoegen…",
@@ -394,7 +416,7 @@ static NL: Table = [
     "Sorry, dit artikel is uitverkocht.",
 ];
 
-static JA: Table = [
+static JA: Table = table![
     "よく一緒に購入されている商品",
     "カートに追加",
     "追加中…",
@@ -437,7 +459,7 @@ static JA: Table = [
     "申し訳ありません。この商品は売り切れです。",
 ];
 
-static AR: Table = [
+static AR: Table = table![
     "يُشترى معًا بشكل متكرر",
     "أضف إلى السلة",
     "جارٍ الإضافة…",
@@ -500,6 +522,17 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// Every built-in language.
+    pub const ALL: [Lang; 7] = [
+        Lang::En,
+        Lang::Fr,
+        Lang::De,
+        Lang::Es,
+        Lang::Nl,
+        Lang::Ja,
+        Lang::Ar,
+    ];
+
     /// The built-in language for a BCP 47 tag: `fr-CA` → French, `pt-BR` → English.
     pub fn match_locale(tag: &str) -> Lang {
         match primary(tag).as_str() {
@@ -526,31 +559,34 @@ impl Lang {
         }
     }
 
-    fn table(self) -> &'static Table {
+    fn table(self) -> Table {
         match self {
-            Lang::En => &EN,
-            Lang::Fr => &FR,
-            Lang::De => &DE,
-            Lang::Es => &ES,
-            Lang::Nl => &NL,
-            Lang::Ja => &JA,
-            Lang::Ar => &AR,
+            Lang::En => EN,
+            Lang::Fr => FR,
+            Lang::De => DE,
+            Lang::Es => ES,
+            Lang::Nl => NL,
+            Lang::Ja => JA,
+            Lang::Ar => AR,
         }
     }
 }
 
 /// A locale tag normalised for comparison: lower case, `_` read as `-`.
 fn normalise(tag: &str) -> String {
-    tag.trim().to_ascii_lowercase().replace('_', "-")
+    // Byte by byte: `replace` would bring its own code into the wasm build.
+    let bytes = tag.trim().bytes().map(|b| match b {
+        b'_' => b'-',
+        b => b.to_ascii_lowercase(),
+    });
+    String::from_utf8_lossy(&bytes.collect::<Vec<u8>>()).into_owned()
 }
 
 /// The primary language subtag, lower case: `"pt"` for `pt_BR`.
 fn primary(tag: &str) -> String {
-    let t = normalise(tag);
-    match t.split_once('-') {
-        Some((p, _)) => p.to_owned(),
-        None => t,
-    }
+    let mut t = normalise(tag);
+    t.truncate(t.find('-').unwrap_or(t.len()));
+    t
 }
 
 /// True for languages written right to left (Arabic, Hebrew, Persian, Urdu and others), so the
@@ -670,6 +706,52 @@ impl Overrides {
         Ok(Overrides { entries })
     }
 
+    /// The built-in table of `lang` as overrides for its language code: natively the layer
+    /// under the merchant's overrides, and in the browser the language pack it loads.
+    pub fn builtin(lang: Lang) -> Overrides {
+        let entries = Key::ALL
+            .iter()
+            .map(|&key| {
+                let text = entry(lang.table(), key as usize);
+                (lang.code().to_owned(), key, text.to_owned())
+            })
+            .collect();
+        Overrides { entries }
+    }
+
+    /// The JSON that [`Overrides::parse`] reads back: `{"fr":{"heading":"…",…}}`.
+    pub fn to_json(&self) -> String {
+        let mut out = String::from("{");
+        let mut tags: Vec<&str> = Vec::new();
+        for (tag, _, _) in &self.entries {
+            if !tags.contains(&tag.as_str()) {
+                tags.push(tag);
+            }
+        }
+        for (i, tag) in tags.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push('"');
+            json::escape_into(&mut out, tag);
+            out.push_str("\":{");
+            let mine = self.entries.iter().filter(|(t, _, _)| t == tag);
+            for (j, (_, key, text)) in mine.enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                out.push('"');
+                out.push_str(key.name());
+                out.push_str("\":\"");
+                json::escape_into(&mut out, text);
+                out.push('"');
+            }
+            out.push('}');
+        }
+        out.push('}');
+        out
+    }
+
     fn find(&self, tag: &str, key: Key) -> Option<&str> {
         // Later entries win, as later keys do in JSON.
         self.entries
@@ -684,7 +766,8 @@ fn is_language_tag(tag: &str) -> bool {
     if tag == "*" {
         return true;
     }
-    let mut parts = tag.split(['-', '_']);
+    let tag = normalise(tag);
+    let mut parts = tag.split('-');
     let first = parts.next().unwrap_or("");
     (2..=3).contains(&first.len())
         && first.bytes().all(|b| b.is_ascii_alphabetic())
@@ -693,7 +776,7 @@ fn is_language_tag(tag: &str) -> bool {
 
 fn unknown_key_message() -> String {
     let mut m = String::from("unknown key; the keys are ");
-    m.push_str(&NAMES.join(", "));
+    m.push_str(&NAMES[..NAMES.len() - 1].replace('\u{1f}', ", "));
     m
 }
 
@@ -701,12 +784,18 @@ fn bad_placeholder_message(bad: &str, allowed: &[&str]) -> String {
     let mut m = String::from("unknown placeholder {");
     m.push_str(bad);
     m.push('}');
+    m.push_str("; this text takes ");
     if allowed.is_empty() {
-        m.push_str("; this text takes none");
-    } else {
-        m.push_str("; this text takes ");
-        let list: Vec<String> = allowed.iter().map(|a| ["{", a, "}"].concat()).collect();
-        m.push_str(&list.join(", "));
+        m.push_str("none");
+    }
+    // Pushed one by one: `join` and `concat` would add their own code to the wasm build.
+    for (i, a) in allowed.iter().enumerate() {
+        if i > 0 {
+            m.push_str(", ");
+        }
+        m.push('{');
+        m.push_str(a);
+        m.push('}');
     }
     m
 }
@@ -724,16 +813,19 @@ pub struct Strings {
 }
 
 impl Strings {
-    /// The strings for a page in `locale` (BCP 47, such as `"fr-CA"`; empty for English).
-    pub fn new(locale: &str, overrides: &Overrides) -> Strings {
+    /// The strings for a page in `locale` (BCP 47, such as `"fr-CA"`; empty for English)
+    /// from `layers`, the first that has a text winning: the merchant's overrides, then the
+    /// language's built-in texts (a language pack in the browser); English for the rest.
+    pub fn new(locale: &str, layers: &[&Overrides]) -> Strings {
         let exact = normalise(locale);
         let language = primary(locale);
         let mut texts = Vec::new();
         for key in Key::ALL {
-            let found = overrides
-                .find(&exact, key)
-                .or_else(|| overrides.find(&language, key))
-                .or_else(|| overrides.find("*", key));
+            let found = layers.iter().find_map(|o| {
+                o.find(&exact, key)
+                    .or_else(|| o.find(&language, key))
+                    .or_else(|| o.find("*", key))
+            });
             if let Some(text) = found {
                 texts.push((key, text.to_owned()));
             }
@@ -746,7 +838,14 @@ impl Strings {
         }
     }
 
-    /// The built-in language in use (English when the locale has no table).
+    /// The strings for a page in `locale`: the merchant's `overrides` over the built-in table
+    /// of the locale's language.
+    pub fn builtin(locale: &str, overrides: &Overrides) -> Strings {
+        let table = Overrides::builtin(Lang::match_locale(locale));
+        Strings::new(locale, &[overrides, &table])
+    }
+
+    /// The language of the locale's built-in table (English when there is none).
     pub fn lang(&self) -> Lang {
         self.lang
     }
@@ -762,14 +861,9 @@ impl Strings {
 
     /// The template for `key`.
     pub fn get(&self, key: Key) -> &str {
-        if let Some((_, text)) = self.texts.iter().find(|(k, _)| *k == key) {
-            return text;
-        }
-        let own = self.lang.table()[key as usize];
-        if own.is_empty() {
-            key.english()
-        } else {
-            own
+        match self.texts.iter().find(|(k, _)| *k == key) {
+            Some((_, text)) => text,
+            None => key.english(),
         }
     }
 
@@ -816,7 +910,7 @@ mod tests {
                 }
             }
         };
-        let s = Strings::new(locale, &overrides);
+        let s = Strings::builtin(locale, &overrides);
         let got = match key {
             "@dir" => s.dir().to_owned(),
             "@lang" => s.lang().code().to_owned(),
@@ -1018,11 +1112,11 @@ mod tests {
             ("ja", "1日3時間", "4分9秒"),
             ("ar", "1 ي 3 س", "4 د 9 ث"),
         ] {
-            let s = Strings::new(locale, &Overrides::default());
+            let s = Strings::builtin(locale, &Overrides::default());
             assert_eq!(s.duration(&parts, &digits), a, "{locale}");
             assert_eq!(s.duration(&last, &digits), b, "{locale}");
         }
-        let s = Strings::new("en", &Overrides::default());
+        let s = Strings::builtin("en", &Overrides::default());
         let time = s.duration(&parts, &digits);
         assert_eq!(
             s.text(Key::OfferEndsIn, &[("time", &time)]),
@@ -1031,18 +1125,42 @@ mod tests {
     }
 
     #[test]
+    fn language_packs_carry_the_tables_and_the_merchant_still_wins() {
+        for lang in Lang::ALL {
+            let pack = Overrides::parse(&Overrides::builtin(lang).to_json()).expect("pack");
+            assert_eq!(pack, Overrides::builtin(lang), "{}", lang.code());
+        }
+        let fr = Overrides::parse(&Overrides::builtin(Lang::Fr).to_json()).expect("pack");
+        assert!(fr
+            .to_json()
+            .starts_with(r#"{"fr":{"heading":"Souvent achetés ensemble","#));
+        let merchant = Overrides::parse(r#"{"*": {"heading": "Complétez le look"}}"#).expect("ok");
+        let page = Strings::new("fr-CA", &[&merchant, &fr]);
+        assert_eq!(page.get(Key::Heading), "Complétez le look");
+        assert_eq!(page.get(Key::AddToCart), "Ajouter au panier");
+        // Without the pack (not loaded), English; never a key name.
+        let bare = Strings::new("fr-CA", &[&merchant]);
+        assert_eq!(bare.get(Key::AddToCart), "Add to cart");
+        // A pack with a key missing: that key in English.
+        let partial = Overrides::parse(r#"{"fr": {"heading": "Souvent achetés ensemble"}}"#)
+            .expect("partial pack");
+        assert_eq!(
+            Strings::new("fr", &[&partial]).get(Key::Added),
+            "Added to cart"
+        );
+    }
+
+    #[test]
     fn every_table_is_complete_and_keeps_the_placeholders() {
-        for lang in [
-            Lang::En,
-            Lang::Fr,
-            Lang::De,
-            Lang::Es,
-            Lang::Nl,
-            Lang::Ja,
-            Lang::Ar,
-        ] {
+        for lang in Lang::ALL {
+            assert_eq!(
+                lang.table().split('\u{1f}').count(),
+                KEY_COUNT + 1,
+                "{} has one text per key",
+                lang.code()
+            );
             for key in Key::ALL {
-                let text = lang.table()[key as usize];
+                let text = entry(lang.table(), key as usize);
                 let name = key.name();
                 let code = lang.code();
                 assert!(!text.trim().is_empty(), "{code} {name} is empty");

@@ -422,74 +422,66 @@ pub fn bundle_quote(
     ticked: &[bool],
     offer: Option<&Offer>,
 ) -> BundleQuote {
-    let is_ticked = |i: usize| ticked.get(i).copied().unwrap_or(true);
-    let chosen: Vec<usize> = (0..items.len()).filter(|&i| is_ticked(i)).collect();
-    let prices: Vec<i64> = chosen
-        .iter()
-        .map(|&i| catalog.products[items[i]].price)
-        .collect();
-    let subtotal: i64 = prices.iter().sum();
-    let mut off = vec![0i64; chosen.len()];
+    // The ticked items at their regular prices, with what the offer takes off each.
+    let mut lines = Vec::new();
+    let mut off = Vec::new();
+    let mut weights = Vec::new();
+    let (mut subtotal, mut covered, mut shown_covered) = (0, 0, 0);
+    for (i, &p) in items.iter().enumerate() {
+        let product = &catalog.products[p];
+        let covers = offer.is_some_and(|o| o.covers(p, product));
+        shown_covered += usize::from(covers);
+        if ticked.get(i) == Some(&false) {
+            continue;
+        }
+        let price = product.price;
+        subtotal += price;
+        covered += usize::from(covers);
+        weights.push(if covers { price } else { 0 });
+        off.push(match offer {
+            Some(o) if covers => match o.kind {
+                OfferKind::Percent(_) | OfferKind::Amount(_) => item_discount(o, price),
+                OfferKind::BundlePercent { percent, .. } => percent_of(price, percent),
+                OfferKind::BundlePrice(_) => 0,
+            },
+            _ => 0,
+        });
+        lines.push(BundleLine {
+            product: p,
+            price,
+            was: product.was_price(),
+        });
+    }
     if let Some(o) = offer {
-        let covered: Vec<bool> = chosen
-            .iter()
-            .map(|&i| o.covers(items[i], &catalog.products[items[i]]))
-            .collect();
-        let n_covered = covered.iter().filter(|&&c| c).count();
         match o.kind {
-            OfferKind::Percent(_) | OfferKind::Amount(_) => {
-                for (k, &c) in covered.iter().enumerate() {
-                    if c {
-                        off[k] = item_discount(o, prices[k]);
-                    }
-                }
-            }
-            OfferKind::BundlePercent { percent, min_items } => {
-                if n_covered >= min_items as usize {
-                    for (k, &c) in covered.iter().enumerate() {
-                        if c {
-                            off[k] = percent_of(prices[k], percent);
-                        }
-                    }
-                }
+            OfferKind::BundlePercent { min_items, .. } if covered < min_items as usize => {
+                off.fill(0)
             }
             OfferKind::BundlePrice(bundle) => {
-                let shown_covered = items
-                    .iter()
-                    .filter(|&&p| o.covers(p, &catalog.products[p]))
-                    .count();
-                let weights: Vec<i64> = (0..chosen.len())
-                    .map(|k| if covered[k] { prices[k] } else { 0 })
-                    .collect();
-                let covered_sum: i64 = weights.iter().sum();
-                if n_covered >= 2 && n_covered == shown_covered && covered_sum > bundle {
-                    off = distribute(covered_sum - bundle, &weights);
+                // "All of them for £15": every covered item shown must be ticked.
+                let sum: i64 = weights.iter().sum();
+                if covered >= 2 && covered == shown_covered && sum > bundle {
+                    off = distribute(sum - bundle, &weights);
                 }
             }
+            _ => {}
         }
         if o.kind.is_bundle() {
             // The bundle total, not each item, is what must stay at or above min_price.
             let floor = o.min_price.min(subtotal);
-            let discount: i64 = off.iter().sum();
-            if subtotal - discount < floor {
+            if subtotal - off.iter().sum::<i64>() < floor {
                 off = distribute(subtotal - floor, &off);
             }
         }
     }
-    let lines = chosen
-        .iter()
-        .enumerate()
-        .map(|(k, &i)| BundleLine {
-            product: items[i],
-            price: prices[k] - off[k],
-            was: if off[k] > 0 {
-                Some(prices[k])
-            } else {
-                catalog.products[items[i]].was_price()
-            },
-        })
-        .collect();
-    let saving: i64 = off.iter().sum();
+    let mut saving = 0;
+    for (line, &o) in lines.iter_mut().zip(&off) {
+        if o > 0 {
+            line.was = Some(line.price);
+            line.price -= o;
+            saving += o;
+        }
+    }
     BundleQuote {
         lines,
         subtotal,
@@ -510,10 +502,11 @@ fn item_discount(o: &Offer, price: i64) -> i64 {
 }
 
 /// `percent`% of `amount` minor units, rounded half up to a whole minor unit: 20% of ¥1,299
-/// is ¥260; 15% of 1.995 KWD (1995 fils) is 299 fils.
+/// is ¥260; 15% of 1.995 KWD (1995 fils) is 299 fils. `percent` is at most 100, so nothing
+/// overflows: hundreds and the rest are taken separately.
 pub fn percent_of(amount: i64, percent: u32) -> i64 {
-    let n = i128::from(amount.max(0)) * i128::from(percent);
-    ((n + 50) / 100) as i64
+    let (amount, p) = (amount.max(0), i64::from(percent.min(100)));
+    amount / 100 * p + (amount % 100 * p + 50) / 100
 }
 
 /// Whole percent `now` is below `was`, rounded down so a badge never overstates the saving.
@@ -521,24 +514,42 @@ pub fn percent_off(was: i64, now: i64) -> u32 {
     if was <= 0 || now >= was {
         return 0;
     }
-    (i128::from(was - now.max(0)) * 100 / i128::from(was)) as u32
+    mul_div(was.abs_diff(now.max(0)), 100, was as u64).0 as u32
+}
+
+/// `(a × b / c, a × b % c)` exactly, for `c > 0` and a quotient below 2^64: long division
+/// bit by bit, so the wasm build needs no 128-bit division helper (about 1 KB).
+fn mul_div(a: u64, b: u64, c: u64) -> (u64, u64) {
+    let n = u128::from(a) * u128::from(b);
+    let c = u128::from(c);
+    let (mut q, mut r) = (0u64, 0u128);
+    for bit in (0..128).rev() {
+        r = r << 1 | (n >> bit & 1);
+        q <<= 1;
+        if r >= c {
+            r -= c;
+            q |= 1;
+        }
+    }
+    (q, r as u64)
 }
 
 /// Splits `total` minor units in proportion to `weights` (largest remainder; ties to the
 /// earlier item), so the shares add up exactly and none exceeds its weight when
 /// `total ≤ Σ weights`.
 fn distribute(total: i64, weights: &[i64]) -> Vec<i64> {
-    let sum: i128 = weights.iter().map(|&w| i128::from(w.max(0))).sum();
+    let sum = weights
+        .iter()
+        .fold(0u64, |s, &w| s.saturating_add(w.max(0) as u64));
     if sum == 0 || total <= 0 {
         return vec![0; weights.len()];
     }
-    let t = i128::from(total);
     let mut shares = Vec::with_capacity(weights.len());
     let mut rests = Vec::with_capacity(weights.len());
     for (i, &w) in weights.iter().enumerate() {
-        let n = t * i128::from(w.max(0));
-        shares.push((n / sum) as i64);
-        rests.push((n % sum, i));
+        let (share, rest) = mul_div(total as u64, w.max(0) as u64, sum);
+        shares.push(share as i64);
+        rests.push((rest, i));
     }
     let mut left = total - shares.iter().sum::<i64>();
     super::sort::sort_by(&mut rests, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -830,6 +841,21 @@ mod tests {
             r#""kind":"percent","percent":15"#,
             "",
             "a 1696<1995 -15% | b 1691<1990 -15% | bundle 3387<3985 save 598: a 1696, b 1691",
+        );
+        // The largest prices a snapshot can hold do not overflow.
+        prices_in(
+            "GBP",
+            "9000000000000000000 1",
+            r#""kind":"percent","percent":15"#,
+            "",
+            "a 7650000000000000000<9000000000000000000 -15% | b 1 | bundle 7650000000000000001<9000000000000000001 save 1350000000000000000: a 7650000000000000000, b 1",
+        );
+        prices_in(
+            "GBP",
+            "4000000000000000000 4000000000000000001",
+            r#""kind":"bundle_price","bundle_price":1000000000000000000"#,
+            "",
+            "a 4000000000000000000 | b 4000000000000000001 | bundle 1000000000000000000<8000000000000000001 save 7000000000000000001: a 500000000000000000, b 500000000000000000",
         );
         // 100% is free, never negative.
         prices_in(

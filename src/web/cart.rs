@@ -1,12 +1,14 @@
 //! Adding to the shop's cart: the one module that knows how platforms differ.
 //!
 //! - Shopify's Ajax Cart API, the default: `POST {root}cart/add.js` with
-//!   `{"items":[{"id":variant,"quantity":1}]}`.
+//!   `{"items":[{"id":variant,"quantity":1},…]}`, one request for the bundle's items; an
+//!   offer's code is then applied with `GET {root}discount/{CODE}?redirect={root}cart.js`.
 //! - `options.cart = "permalink"`, for pages that cannot add to a cart (a thank-you page after
-//!   the purchase): the cards link to the cart permalink `{root}cart/{variant}:1`.
-//! - `options.cart = (variantId, productId) => Promise<Response>`: the page adds. The loader
-//!   passes one for WooCommerce's Store API and BigCommerce's storefront carts API; a headless
-//!   storefront passes its own.
+//!   the purchase): the cards link to the cart permalink `{root}cart/{variant}:1`, the bundle
+//!   to `{root}cart/{variant}:1,{variant}:1`, with `?discount={code}` while an offer is on.
+//! - `options.cart = (variantId, productId) => Promise<Response>`: the page adds, one item per
+//!   call. The loader passes one for WooCommerce's Store API and BigCommerce's storefront carts
+//!   API; a headless storefront passes its own.
 //!
 //! Every add that the shop accepts is announced with a `crossbuy:cart-changed` event on the
 //! document, so the theme (and crossbuy itself, on a cart page) can re-read the cart.
@@ -16,8 +18,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Event, RequestInit, Response};
 
-use super::error::js_message;
+use super::error::{js_message, report};
 use crate::engine::json::{self, escape_into, Value};
+use crate::engine::offer::discount_url;
 
 /// How the widget adds to the cart.
 pub(crate) enum Cart {
@@ -60,15 +63,20 @@ impl Cart {
         }
     }
 
-    /// Where "Add to cart" links to, for a cart that is a link: `{root}cart/{variant}:1`,
+    /// Where "Add to cart" links to, for a cart that is a link: `{root}cart/{variant}:1,…`,
     /// with `?discount={code}` when an offer's code applies.
-    pub(crate) fn link(&self, variant: &str, code: Option<&str>) -> Option<String> {
+    pub(crate) fn link(&self, variants: &[&str], code: Option<&str>) -> Option<String> {
         let Cart::Permalink(root) = self else {
             return None;
         };
         let mut url = root.to_owned() + "cart/";
-        url.push_str(&String::from(js_sys::encode_uri_component(variant)));
-        url.push_str(":1");
+        for (i, variant) in variants.iter().enumerate() {
+            if i > 0 {
+                url.push(',');
+            }
+            url.push_str(&String::from(js_sys::encode_uri_component(variant)));
+            url.push_str(":1");
+        }
         if let Some(code) = code {
             url.push_str("?discount=");
             url.push_str(&String::from(js_sys::encode_uri_component(code)));
@@ -84,8 +92,45 @@ impl Cart {
         }
     }
 
-    /// Adds one unit of `variant` (of `product`).
-    pub(crate) async fn add(&self, variant: &str, product: &str) -> Added {
+    /// Adds one unit of each `(variant, product)`: in one request to Shopify, one call at a
+    /// time to the page's function (stopping at the first that fails).
+    pub(crate) async fn add(&self, items: &[(&str, &str)]) -> Added {
+        for (variant, product) in items {
+            let added = self.send(items, variant, product).await;
+            if added != Added::Yes || matches!(self, Cart::Ajax(_)) {
+                return added;
+            }
+        }
+        Added::Yes
+    }
+
+    /// Applies an offer's `code` where the shop takes it by link: Shopify's
+    /// `{root}discount/{CODE}`, which sets the code's cookie. Whether it did; a failure is
+    /// reported on the console.
+    pub(crate) async fn apply(&self, code: &str) -> bool {
+        let Cart::Ajax(url) = self else {
+            // Permalinks carry the code; the page's own cart applies its own.
+            return false;
+        };
+        let root = &url[..url.len() - "cart/add.js".len()];
+        let link = discount_url(root, code, &(root.to_owned() + "cart.js"));
+        let answer = match web_sys::window() {
+            Some(w) => JsFuture::from(w.fetch_with_str_and_init(&link, &RequestInit::new())).await,
+            None => Err(JsValue::UNDEFINED),
+        };
+        let why = match answer {
+            Ok(r) => match r.unchecked_into::<Response>().status() {
+                200..=299 => return true,
+                status => "answered HTTP ".to_owned() + &status.to_string(),
+            },
+            Err(e) => "failed: ".to_owned() + &js_message(&e),
+        };
+        report(&("GET ".to_owned() + &link + " " + &why), false);
+        false
+    }
+
+    /// One add: all of `items` to Shopify, or `variant` of `product` to the page's function.
+    async fn send(&self, items: &[(&str, &str)], variant: &str, product: &str) -> Added {
         let sent = match self {
             Cart::Ajax(url) => {
                 let Some(window) = web_sys::window() else {
@@ -98,7 +143,7 @@ impl Cart {
                 let init = RequestInit::new();
                 init.set_method("POST");
                 init.set_headers(&headers);
-                init.set_body(&JsValue::from_str(&request_body(variant)));
+                init.set_body(&JsValue::from_str(&request_body(items)));
                 window.fetch_with_str_and_init(url, &init)
             }
             Cart::Function(f) => match f.call2(&JsValue::NULL, &variant.into(), &product.into()) {
@@ -134,21 +179,28 @@ impl Cart {
     }
 }
 
-/// `{"items":[{"id":123,"quantity":1}]}`: a numeric variant id goes as a JSON number, as
+/// `{"items":[{"id":123,"quantity":1},…]}`: a numeric variant id goes as a JSON number, as
 /// Shopify's own themes send it; any other id as a string.
-fn request_body(variant: &str) -> String {
-    let mut out = String::from(r#"{"items":[{"id":"#);
-    let numeric = !variant.is_empty()
-        && variant.bytes().all(|b| b.is_ascii_digit())
-        && (variant == "0" || !variant.starts_with('0'));
-    if numeric {
-        out.push_str(variant);
-    } else {
-        out.push('"');
-        escape_into(&mut out, variant);
-        out.push('"');
+fn request_body(items: &[(&str, &str)]) -> String {
+    let mut out = String::from(r#"{"items":["#);
+    for (i, (variant, _)) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(r#"{"id":"#);
+        let numeric = !variant.is_empty()
+            && variant.bytes().all(|b| b.is_ascii_digit())
+            && (*variant == "0" || !variant.starts_with('0'));
+        if numeric {
+            out.push_str(variant);
+        } else {
+            out.push('"');
+            escape_into(&mut out, variant);
+            out.push('"');
+        }
+        out.push_str(r#","quantity":1}"#);
     }
-    out.push_str(r#","quantity":1}]}"#);
+    out.push_str("]}");
     out
 }
 

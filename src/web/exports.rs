@@ -31,6 +31,14 @@ export interface MountOptions {
   root?: string;
   /** Where the catalog came from (its url), named in error messages. */
   source?: string;
+  /** The merchant's texts, by language tag ("*" for all) and key (docs/theming.md, "Texts"),
+   * such as `{"*": {"heading": "Complete the look"}}` (JSON text or object). */
+  strings?: string | object;
+  /** The page language's texts: the language pack `pkg/i18n/<language>.json` (fr, de, es,
+   * nl, ja, ar), which the loader fetches; without it the widget speaks English. */
+  texts?: string | object;
+  /** Where the widget reads the time (unix milliseconds); default `Date.now`. */
+  now?: () => number;
   /** How "Add to cart" adds: "shopify" (default: `POST {root}cart/add.js`), "permalink" (the
    * cards link to `{root}cart/{variant}:1`, for pages that cannot add), or a function that
    * adds and resolves to the shop's `Response` (2xx: added; otherwise its JSON `description`,

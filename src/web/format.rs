@@ -22,10 +22,11 @@ extern "C" {
     fn format(this: &NumberFormat, value: &str) -> String;
 }
 
-/// Formats amounts of one currency for one locale.
+/// Formats amounts of one currency, and plain numbers, for one locale.
 pub(crate) struct MoneyFormat {
     currency: Currency,
     intl: Option<NumberFormat>,
+    numbers: Option<NumberFormat>,
 }
 
 impl MoneyFormat {
@@ -36,13 +37,28 @@ impl MoneyFormat {
         // Setting a property on a fresh plain object cannot fail.
         let _ = js_sys::Reflect::set(&options, &"style".into(), &"currency".into());
         let _ = js_sys::Reflect::set(&options, &"currency".into(), &currency.code().into());
-        let intl = locales
-            .iter()
-            .flatten()
-            .map(|&l| JsValue::from_str(l))
-            .chain(std::iter::once(JsValue::UNDEFINED))
-            .find_map(|locale| NumberFormat::new(&locale, &options).ok());
-        MoneyFormat { currency, intl }
+        let intl = |options: &JsValue| {
+            locales
+                .iter()
+                .flatten()
+                .map(|&l| JsValue::from_str(l))
+                .chain(std::iter::once(JsValue::UNDEFINED))
+                .find_map(|locale| NumberFormat::new(&locale, options).ok())
+        };
+        MoneyFormat {
+            currency,
+            intl: intl(&options),
+            numbers: intl(&JsValue::UNDEFINED),
+        }
+    }
+
+    /// A decimal number such as `"1203"` or `"4.8"` in the locale's digits and separators:
+    /// `"1,203"`, `"4,8"`, `"٤٫٨"`.
+    pub(crate) fn number(&self, decimal: &str) -> String {
+        match &self.numbers {
+            Some(intl) => intl.format(decimal),
+            None => decimal.to_owned(),
+        }
     }
 
     /// `1299` → `"£12.99"` (en-GB, GBP), `"12,99 €"` (de-DE, EUR).

@@ -1,7 +1,7 @@
 //! What the page says: the mount options, the page context and the page locale.
 
 use js_sys::{Reflect, JSON};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Document;
 
 use super::error::{Result, WebError};
@@ -23,12 +23,20 @@ pub(crate) struct Options {
     pub(crate) root: Option<String>,
     /// Where the catalog came from, for error messages.
     pub(crate) source: Option<String>,
+    /// The merchant's strings (`data-strings`): JSON text of `i18n::Overrides`.
+    pub(crate) strings: Option<String>,
+    /// The page language's built-in texts, a language pack (`pkg/i18n/fr.json`), in the
+    /// same format.
+    pub(crate) texts: Option<String>,
+    /// Where "now" comes from, instead of `Date.now()`.
+    pub(crate) now: Option<js_sys::Function>,
     /// How to add to the cart (`cart`): see [`Cart::new`](super::cart::Cart::new).
     pub(crate) cart: JsValue,
 }
 
 impl Options {
-    /// Reads `{ limit, context, root, source, cart }`; `undefined` or `null` gives the defaults.
+    /// Reads `{ limit, context, root, source, strings, texts, now, cart }`; `undefined` or
+    /// `null` gives the defaults.
     pub(crate) fn read(options: &JsValue) -> Result<Options> {
         let mut out = Options {
             limit: DEFAULT_CARDS,
@@ -56,10 +64,22 @@ impl Options {
                 }
             }
         }
-        if let Some(v) = field("context") {
-            out.context = Some(json_text(&v).ok_or(WebError::Option {
-                name: "context",
-                message: "expected a JSON string or an object".to_owned(),
+        for (name, slot) in [
+            ("context", &mut out.context),
+            ("strings", &mut out.strings),
+            ("texts", &mut out.texts),
+        ] {
+            if let Some(v) = field(name) {
+                *slot = Some(json_text(&v).ok_or(WebError::Option {
+                    name,
+                    message: "expected a JSON string or an object".to_owned(),
+                })?);
+            }
+        }
+        if let Some(v) = field("now") {
+            out.now = Some(v.dyn_into().map_err(|_| WebError::Option {
+                name: "now",
+                message: "expected a function that returns unix milliseconds".to_owned(),
             })?);
         }
         if let Some(v) = field("root") {

@@ -1,103 +1,238 @@
 //! The view model into DOM, inside an open shadow root on the target. Catalog text goes in
 //! with `textContent` only; the styles are a constructable stylesheet, so a page whose
 //! Content-Security-Policy forbids inline style still shows the widget styled.
+//!
+//! Elements are made from short specs (see [`build`]) rather than one DOM call per element
+//! and attribute in the code: the specs are text, which costs the wasm build far less.
 
 use wasm_bindgen::JsValue;
 use web_sys::{CssStyleSheet, Document, Element, Node, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-use super::cart::Cart;
-use super::view::WidgetView;
+use super::view::CardView;
+use crate::engine::i18n::{Key, Strings};
 
 /// The widget's styles: sizes in `rem` and fixed boxes, so its height is known before it
-/// renders (`www/crossbuy.js` reserves the same `--crossbuy-reserve` height on the target).
+/// renders (`www/crossbuy.js` reserves the same height on the target).
 const CSS: &str = include_str!("widget.css");
 
-/// What the widget keeps of its DOM.
+/// What the widget keeps of its frame, which lives as long as the widget.
 pub(crate) struct Rendered {
     /// The target's shadow root.
     pub(crate) root: ShadowRoot,
-    /// The card list, which receives the clicks of every card's button.
-    pub(crate) list: Element,
-    /// The `[role=status]` area.
+    /// `section.cb`: receives every click and change inside.
+    pub(crate) section: Element,
+    /// The `[role=status]` area: cart messages, and the offer's end, announced once.
     pub(crate) status: Element,
 }
 
-/// Renders `view` into `target`'s open shadow root (attached, or reused from an earlier mount).
-/// When `cart` is a link (a cart permalink), "Add to cart" is a link to it, else a button.
+/// The part of the widget that is drawn again when the offer ends.
+pub(crate) struct Body {
+    /// `div.cb-body`.
+    pub(crate) el: Element,
+    /// The bundle total.
+    pub(crate) total: Element,
+    /// "You save …", empty without a saving.
+    pub(crate) save: Element,
+    /// "Add selected to cart".
+    pub(crate) add_all: Element,
+    /// The countdown (`role=timer`) and "Give me more time", while an offer is on.
+    pub(crate) timer: Option<(Element, Element)>,
+}
+
+/// Renders the frame into `target`'s open shadow root (attached, or reused from an earlier
+/// mount): the heading, `body` and the status area.
 pub(crate) fn render(
     document: &Document,
     target: &Element,
-    view: &WidgetView,
-    cart: &Cart,
+    strings: &Strings,
+    body: &Body,
 ) -> Result<Rendered, JsValue> {
     let root = match target.shadow_root() {
         Some(root) => root,
         None => target.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
     };
     root.set_text_content(None);
-    let section = document.create_element("section")?;
-    section.set_class_name("cb");
-    section.set_attribute("aria-labelledby", "cb-h")?;
-    let heading = child(document, &section, "h2", "")?;
-    heading.set_id("cb-h");
-    heading.set_text_content(Some(view.text.heading));
-    let list = child(document, &section, "ul", "cb-cards")?;
-    for (i, card) in view.cards.iter().enumerate() {
-        let title_id = "cb-t".to_owned() + &i.to_string();
-        let li = child(document, &list, "li", "cb-card")?;
-        li.set_attribute("data-product-id", &card.product_id)?;
+    match CssStyleSheet::new() {
+        Ok(sheet) => {
+            sheet.replace_sync(CSS)?;
+            root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+        }
+        // Constructable stylesheets are missing before Safari 16.4.
+        Err(_) => drop(build(document, &root, "style #", &[CSS])?),
+    }
+    let made = build(
+        document,
+        &root,
+        "section.cb aria-labelledby=cb-h dir=* ( h2 id=cb-h # )",
+        &[strings.dir(), strings.get(Key::Heading)],
+    )?;
+    let section = made[0].clone();
+    section.append_child(&body.el)?;
+    let status = build(document, &section, "p.cb-status role=status", &[])?.remove(0);
+    Ok(Rendered {
+        root,
+        section,
+        status,
+    })
+}
+
+/// The cards, the bundle row and, while `offer_on`, the countdown bar. `ticked` says which
+/// bundle boxes are ticked; with `links` (a permalink cart) "Add selected" is a link.
+pub(crate) fn body(
+    document: &Document,
+    strings: &Strings,
+    cards: &[CardView],
+    ticked: &[bool],
+    offer_on: bool,
+    links: bool,
+) -> Result<Body, JsValue> {
+    let el = document.create_element("div")?;
+    el.set_class_name("cb-body");
+    let mut spec = String::from(
+        "ul.cb-cards div.cb-bundle ( p.cb-total aria-live=polite ( span span.cb-save )",
+    );
+    spec.push_str(if links {
+        " a.cb-all # ) div.cb-offer"
+    } else {
+        " button.cb-all type=button # ) div.cb-offer"
+    });
+    if offer_on {
+        spec.push_str(
+            " ( span.cb-time role=timer aria-live=off button.cb-hide type=button # \
+             button.cb-more type=button hidden= # )",
+        );
+    }
+    let labels = [Key::AddSelected, Key::HideTimer, Key::MoreTime].map(|k| strings.get(k));
+    let mut made = build(document, &el, &spec, &labels)?.into_iter();
+    let mut next = || made.next().ok_or(JsValue::NULL);
+    let (list, _, _, total, save, add_all, _) = (
+        next()?,
+        next()?,
+        next()?,
+        next()?,
+        next()?,
+        next()?,
+        next()?,
+    );
+    let timer = if offer_on {
+        let (time, _, more) = (next()?, next()?, next()?);
+        Some((time, more))
+    } else {
+        None
+    };
+    let [sale, original, add] =
+        [Key::SalePrice, Key::OriginalPrice, Key::AddToCart].map(|k| strings.get(k));
+    for (i, card) in cards.iter().enumerate() {
+        let index = i.to_string();
+        let title_id = "cb-t".to_owned() + &index;
+        let mut spec = String::from(
+            "li.cb-card data-product-id=* ( input.cb-pick type=checkbox data-index=* aria-label=*",
+        );
+        let mut texts: Vec<&str> = vec![&card.product_id, &index, &card.pick];
+        if ticked.get(i) != Some(&false) {
+            spec.push_str(" checked=");
+        }
         match &card.image {
+            // `loading` before `src`: an image starts fetching as soon as it has a src.
             Some(src) => {
-                let img = child(document, &li, "img", "cb-img")?;
-                // `loading` before `src`: an image element starts fetching as soon as it has
-                // a src, even before it is in the document.
-                for (name, value) in [
-                    ("loading", "lazy"),
-                    ("decoding", "async"),
-                    ("width", "160"),
-                    ("height", "160"),
-                    ("alt", ""),
-                    ("src", src),
-                ] {
-                    img.set_attribute(name, value)?;
-                }
+                spec.push_str(
+                    " img.cb-img loading=lazy decoding=async width=160 height=160 alt= src=*",
+                );
+                texts.push(src);
             }
-            None => child(document, &li, "span", "cb-img")?.set_attribute("aria-hidden", "true")?,
+            None => spec.push_str(" span.cb-img aria-hidden=true"),
         }
-        let title = child(document, &li, "a", "cb-title")?;
-        title.set_id(&title_id);
-        title.set_attribute("href", &card.url)?;
-        title.set_text_content(Some(&card.title));
-        let price = child(document, &li, "p", "cb-price")?;
-        child(document, &price, "span", "cb-now")?.set_text_content(Some(&card.now));
-        if let Some(was) = &card.was {
-            child(document, &price, "s", "cb-was")?.set_text_content(Some(was));
-        }
-        if let Some(badge) = &card.badge {
-            child(document, &price, "span", "cb-badge")?.set_text_content(Some(badge));
-        }
-        let button = match cart.link(&card.variant, None) {
-            Some(href) => {
-                let a = child(document, &li, "a", "cb-add")?;
-                a.set_attribute("href", &href)?;
-                a
+        spec.push_str(" a.cb-title id=* href=* # p.cb-price (");
+        texts.extend([&*title_id, &card.url, &card.title]);
+        // Most screen readers do not announce a strikethrough: both prices are named.
+        match &card.was {
+            Some(was) => {
+                spec.push_str(" span.cb-sr # span.cb-now # span.cb-sr # s.cb-was #");
+                texts.extend([sale, &card.now, original, was]);
             }
             None => {
-                let b = child(document, &li, "button", "cb-add")?;
-                b.set_attribute("type", "button")?;
-                b.set_attribute("data-index", &i.to_string())?;
-                b
+                spec.push_str(" span.cb-now #");
+                texts.push(&card.now);
             }
-        };
+        }
+        if let Some(badge) = &card.badge {
+            spec.push_str(" span.cb-badge #");
+            texts.push(badge);
+        }
+        spec.push_str(" )");
+        if let Some(rating) = &card.rating {
+            spec.push_str(" p.cb-note ( span aria-hidden=true # span # )");
+            texts.extend(["★ ", rating]);
+        }
+        if let Some(pairs) = &card.pairs {
+            spec.push_str(" p.cb-note #");
+            texts.push(pairs);
+        }
         // Every card says "Add to cart"; the title tells a screen reader which one.
-        button.set_attribute("aria-describedby", &title_id)?;
-        button.set_text_content(Some(view.text.add));
+        match &card.link {
+            Some(href) => {
+                spec.push_str(" a.cb-add href=* aria-describedby=* # )");
+                texts.extend([&**href, &title_id, add]);
+            }
+            None => {
+                spec.push_str(" button.cb-add type=button data-index=* aria-describedby=* # )");
+                texts.extend([&*index, &title_id, add]);
+            }
+        }
+        build(document, &list, &spec, &texts)?;
     }
-    let status = child(document, &section, "p", "cb-status")?;
-    status.set_attribute("role", "status")?;
-    style(document, &root)?;
-    root.append_child(&section)?;
-    Ok(Rendered { root, list, status })
+    Ok(Body {
+        el,
+        total,
+        save,
+        add_all,
+        timer,
+    })
+}
+
+/// Appends the elements `spec` describes to `parent` and returns them in document order.
+///
+/// `spec` is words separated by single spaces: `tag` or `tag.class` makes an element in the
+/// current parent; `(` makes the last element the parent until the matching `)`;
+/// `name=value` sets an attribute on the last element, `name=*` to the next of `texts`;
+/// `#` sets its text (`textContent`, never HTML) to the next of `texts`.
+fn build(
+    document: &Document,
+    parent: &Node,
+    spec: &str,
+    texts: &[&str],
+) -> Result<Vec<Element>, JsValue> {
+    let mut parents: Vec<Node> = vec![parent.clone()];
+    let mut made: Vec<Element> = Vec::new();
+    let mut texts = texts.iter().copied();
+    for word in spec.split(' ') {
+        let last = made.last().cloned().ok_or(JsValue::NULL);
+        match word {
+            "(" => parents.push(last?.into()),
+            ")" => drop(parents.pop()),
+            "#" => last?.set_text_content(texts.next()),
+            _ => match word.split_once('=') {
+                Some((name, value)) => {
+                    let value = if value == "*" {
+                        texts.next()
+                    } else {
+                        Some(value)
+                    };
+                    last?.set_attribute(name, value.unwrap_or_default())?;
+                }
+                None => {
+                    let (tag, class) = word.split_once('.').unwrap_or((word, ""));
+                    let el = document.create_element(tag)?;
+                    if !class.is_empty() {
+                        el.set_class_name(class);
+                    }
+                    parents.last().ok_or(JsValue::NULL)?.append_child(&el)?;
+                    made.push(el);
+                }
+            },
+        }
+    }
+    Ok(made)
 }
 
 /// Empties the shadow root and drops its styles.
@@ -106,25 +241,11 @@ pub(crate) fn clear(root: &ShadowRoot) {
     root.set_adopted_style_sheets(&js_sys::Array::new());
 }
 
-/// A new `<tag class=…>` appended to `parent`.
-fn child(document: &Document, parent: &Node, tag: &str, class: &str) -> Result<Element, JsValue> {
-    let el = document.create_element(tag)?;
-    if !class.is_empty() {
-        el.set_class_name(class);
-    }
-    parent.append_child(&el)?;
-    Ok(el)
-}
-
-/// Adopts the stylesheet; where constructable stylesheets are missing (Safari before 16.4),
-/// falls back to a `<style>` element.
-fn style(document: &Document, root: &ShadowRoot) -> Result<(), JsValue> {
-    match CssStyleSheet::new() {
-        Ok(sheet) => {
-            sheet.replace_sync(CSS)?;
-            root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
-        }
-        Err(_) => child(document, root, "style", "")?.set_text_content(Some(CSS)),
-    }
-    Ok(())
+/// Sets or removes a boolean attribute such as `hidden` or `disabled`.
+pub(crate) fn flag(el: &Element, name: &str, on: bool) {
+    let _ = if on {
+        el.set_attribute(name, "")
+    } else {
+        el.remove_attribute(name)
+    };
 }

@@ -1,38 +1,13 @@
 //! The view model: plain data between the engine and the DOM. Everything here is ready to
-//! show (formatted prices, badge text); `render` only places it.
+//! show (formatted prices, translated text); `render` only places it.
 
+use super::cart::Cart;
 use super::format::MoneyFormat;
-use crate::engine::offer::{card_price, Badge};
+use crate::engine::i18n::{Key, Strings};
+use crate::engine::money::to_decimal;
+use crate::engine::offer::{bundle_quote, card_price, Badge, Offer};
 use crate::engine::read::is_safe_url;
-use crate::engine::score::MIN_CARDS;
 use crate::engine::{Catalog, Recommendation};
-
-/// Every string the widget shows. One table today (English); translations replace it whole.
-#[derive(Debug)]
-pub(crate) struct Text {
-    /// The heading.
-    pub(crate) heading: &'static str,
-    /// The card button.
-    pub(crate) add: &'static str,
-    /// Status while a request is in flight.
-    pub(crate) adding: &'static str,
-    /// Status after the shop accepted the item.
-    pub(crate) added: &'static str,
-    /// Status when the shop refused without saying why.
-    pub(crate) refused: &'static str,
-    /// Status when the shop could not be reached.
-    pub(crate) unreachable: &'static str,
-}
-
-/// English.
-pub(crate) const ENGLISH: Text = Text {
-    heading: "Frequently bought together",
-    add: "Add to cart",
-    adding: "Adding to cart…",
-    added: "Added to cart",
-    refused: "This item could not be added to your cart.",
-    unreachable: "The shop could not be reached. Please try again.",
-};
 
 /// One card.
 #[derive(Debug)]
@@ -45,56 +20,95 @@ pub(crate) struct CardView {
     pub(crate) url: String,
     /// Image, http(s) or shop-relative; `None` shows a neutral tile.
     pub(crate) image: Option<String>,
-    /// The variant "Add to cart" adds.
-    pub(crate) variant: String,
+    /// The bundle checkbox's name: "Include Tea".
+    pub(crate) pick: String,
     /// The price, formatted.
     pub(crate) now: String,
     /// The struck-through price, formatted, only when it is higher than the price.
     pub(crate) was: Option<String>,
     /// `-20%` (whole percent, never rounded up) or `Save £5`.
     pub(crate) badge: Option<String>,
+    /// `4.8 (1,203 reviews)`, when the snapshot has a rating.
+    pub(crate) rating: Option<String>,
+    /// `Pairs with your Mug`: the context item that brought it.
+    pub(crate) pairs: Option<String>,
+    /// Where "Add to cart" links to, when the cart is a permalink.
+    pub(crate) link: Option<String>,
 }
 
-/// The whole widget.
-#[derive(Debug)]
-pub(crate) struct WidgetView {
-    /// Strings.
-    pub(crate) text: &'static Text,
-    /// Cards, best first; at least [`MIN_CARDS`].
-    pub(crate) cards: Vec<CardView>,
-}
-
-/// The widget for these recommendations, or `None` when fewer than [`MIN_CARDS`] can be shown.
-pub(crate) fn build(
+/// The cards for these recommendations under `offer` (pass it only while it is on).
+pub(crate) fn cards(
     catalog: &Catalog,
     recs: &[Recommendation],
+    offer: Option<&Offer>,
     money: &MoneyFormat,
-) -> Option<WidgetView> {
-    let cards: Vec<CardView> = recs
-        .iter()
-        .filter_map(|r| Some((r.product, catalog.products.get(r.product)?)))
-        // The snapshot parser already refuses other urls; checked again where they are used.
-        .filter(|(_, p)| is_safe_url(&p.url))
-        .map(|(i, p)| {
-            // v1 shows no merchant offer on the cards: only a real compare-at saving.
-            let price = card_price(catalog, i, None);
+    strings: &Strings,
+    cart: &Cart,
+) -> Vec<CardView> {
+    let code = offer.and_then(|o| o.code.as_deref());
+    recs.iter()
+        .map(|r| {
+            let p = &catalog.products[r.product];
+            let price = card_price(catalog, r.product, offer);
+            let title = [("title", p.title.as_str())];
             CardView {
                 product_id: p.id.clone(),
                 title: p.title.clone(),
                 url: p.url.clone(),
                 image: p.image.clone().filter(|u| is_safe_url(u)),
-                variant: p.default_variant().to_owned(),
+                pick: strings.text(Key::SelectItem, &title),
                 now: money.format(price.price),
                 was: price.was.map(|w| money.format(w)),
                 badge: price.badge.map(|b| match b {
-                    Badge::PercentOff(pct) => "-".to_owned() + &pct.to_string() + "%",
-                    Badge::Save(amount) => "Save ".to_owned() + &money.format(amount),
+                    Badge::PercentOff(pct) => strings.text(
+                        Key::PercentOff,
+                        &[("percent", &money.number(&pct.to_string()))],
+                    ),
+                    Badge::Save(amount) => {
+                        strings.text(Key::Save, &[("amount", &money.format(amount))])
+                    }
                 }),
+                rating: p.rating.zip(p.review_count).map(|(rating, count)| {
+                    // Tenths as an exact decimal: no float is ever printed. Ratings are 0 to 5.
+                    let tenths = to_decimal((rating * 10.0 + 0.5) as i64, 1);
+                    strings.text(
+                        Key::rating_for(count),
+                        &[
+                            ("rating", &money.number(&tenths)),
+                            ("count", &money.number(&count.to_string())),
+                        ],
+                    )
+                }),
+                pairs: r.because.first().map(|&b| {
+                    strings.text(
+                        Key::PairsWith,
+                        &[("title", catalog.products[b].title.as_str())],
+                    )
+                }),
+                link: cart.link(&[p.default_variant()], code),
             }
         })
-        .collect();
-    (cards.len() >= MIN_CARDS).then_some(WidgetView {
-        text: &ENGLISH,
-        cards,
-    })
+        .collect()
+}
+
+/// The bundle row's total and " · You save …" ("" without a saving) for the ticked cards.
+pub(crate) fn bundle(
+    catalog: &Catalog,
+    recs: &[Recommendation],
+    ticked: &[bool],
+    offer: Option<&Offer>,
+    money: &MoneyFormat,
+    strings: &Strings,
+) -> (String, String) {
+    let items: Vec<usize> = recs.iter().map(|r| r.product).collect();
+    let quote = bundle_quote(catalog, &items, ticked, offer);
+    let amount = |key, minor| strings.text(key, &[("amount", &money.format(minor))]);
+    (
+        amount(Key::BundleTotal, quote.total),
+        if quote.saving > 0 {
+            " · ".to_owned() + &amount(Key::YouSave, quote.saving)
+        } else {
+            String::new()
+        },
+    )
 }

@@ -1,8 +1,17 @@
-//! A mounted widget: the catalog in wasm memory, the rendered DOM and its one click listener.
+//! A mounted widget: the catalog in wasm memory, the rendered DOM, its listeners and the
+//! offer's countdown.
+//!
+//! Every listener and timer is a handle (gloo `EventListener`, `Timeout`) owned by the shown
+//! widget: unmounting, or showing it again for a new context, drops them and so removes them.
+//! The countdown ticks when its text changes (at most once a second), not while the tab is
+//! hidden, and reads the clock again on return, so it is exact after any pause.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
+use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Document, Element, Event};
@@ -10,21 +19,66 @@ use web_sys::{Document, Element, Event};
 use super::cart::{Added, Cart};
 use super::error::{js_message, report, Result, WebError};
 use super::format::MoneyFormat;
+use super::offer::{Clock, LiveOffer};
 use super::page::{self, json_text, Options};
-use super::render::{self, Rendered};
-use super::view::{self, Text};
-use crate::engine::{context_products, recommend, Catalog, PageContext};
+use super::render::{self, Body, Rendered};
+use super::view;
+use crate::engine::i18n::{Key, Overrides, Strings};
+use crate::engine::offer::Offer;
+use crate::engine::read::is_safe_url;
+use crate::engine::score::MIN_CARDS;
+use crate::engine::time::countdown;
+use crate::engine::{context_products, recommend, Catalog, PageContext, Recommendation};
 
-/// A widget on the page. Dropping it removes the click listener; [`Mounted::unmount`] also
-/// empties the shadow root.
+/// A widget on the page. Dropping it removes its listeners and timer; [`Mounted::unmount`]
+/// also empties the shadow root.
 pub(crate) struct Mounted {
     /// Parsed once, kept for re-scoring when the context changes.
-    catalog: Catalog,
+    catalog: Rc<Catalog>,
     document: Document,
     target: Element,
     limit: usize,
     cart: Rc<Cart>,
-    shown: Option<(Rendered, EventListener)>,
+    /// The merchant's texts, then the language pack.
+    texts: [Overrides; 2],
+    clock: Rc<Clock>,
+    shown: Option<Shown>,
+}
+
+/// The widget as shown, and what listens to it.
+struct Shown {
+    live: Rc<Live>,
+    _listeners: [EventListener; 3],
+}
+
+/// Everything the listeners and the countdown work with.
+struct Live {
+    catalog: Rc<Catalog>,
+    document: Document,
+    cart: Rc<Cart>,
+    clock: Rc<Clock>,
+    strings: Strings,
+    money: MoneyFormat,
+    /// The cards, in order.
+    recs: Vec<Recommendation>,
+    /// The page's offer, on or ended.
+    offer: Option<LiveOffer>,
+    /// Which bundle boxes are ticked, by card.
+    ticked: RefCell<Vec<bool>>,
+    frame: Rendered,
+    body: RefCell<Body>,
+    /// The next countdown update; dropping it cancels it.
+    tick: RefCell<Option<Timeout>>,
+}
+
+impl Live {
+    /// The offer while it is on.
+    fn on(&self) -> Option<&Offer> {
+        self.offer
+            .as_ref()
+            .filter(|o| !o.deadline().expired)
+            .map(|o| o.offer(&self.catalog))
+    }
 }
 
 impl Mounted {
@@ -52,13 +106,34 @@ impl Mounted {
             return Err(WebError::Target("an element without a document".to_owned()));
         };
         let context = page::context(&document, &options)?;
+        // The merchant's strings and the language pack are checked once; a mistake is
+        // reported, and the widget shows the texts underneath.
+        let texts = [(&options.strings, "strings"), (&options.texts, "texts")].map(
+            |(text, name)| match text.as_deref().map(Overrides::parse) {
+                Some(Err(e)) => {
+                    report(&(e.to_string() + " (in options." + name + ")"), false);
+                    Overrides::default()
+                }
+                parsed => parsed.and_then(|o| o.ok()).unwrap_or_default(),
+            },
+        );
+        if context.currency.is_some_and(|c| c != catalog.shop.currency) {
+            report(
+                &("prices are in the snapshot's currency, ".to_owned()
+                    + catalog.shop.currency.code()
+                    + ", not the page's: build a snapshot for each currency"),
+                true,
+            );
+        }
         let root = options.root.as_deref().unwrap_or(&catalog.shop.root);
         let mut mounted = Mounted {
             cart: Rc::new(Cart::new(options.cart, root)),
-            catalog,
+            catalog: Rc::new(catalog),
             document,
             target,
             limit: options.limit,
+            texts,
+            clock: Rc::new(Clock(options.now)),
             shown: None,
         };
         mounted.show(&context)?;
@@ -80,111 +155,304 @@ impl Mounted {
         Ok(self.shown.is_some())
     }
 
-    /// Empties the shadow root and stops listening.
+    /// Empties the shadow root, stops listening and stops the countdown.
     pub(crate) fn unmount(&mut self) {
-        if let Some((rendered, _listener)) = self.shown.take() {
-            render::clear(&rendered.root);
+        if let Some(shown) = self.shown.take() {
+            shown.live.tick.take();
+            render::clear(&shown.live.frame.root);
         }
     }
 
     fn show(&mut self, context: &PageContext) -> Result<()> {
-        let items = context_products(&self.catalog, context);
-        let recs = recommend(&self.catalog, &items, self.limit);
-        let lang = page::document_lang(&self.document);
-        let money = MoneyFormat::new(
-            self.catalog.shop.currency,
-            &[
-                context.locale.as_deref(),
-                self.catalog.shop.locale.as_deref(),
-                lang.as_deref(),
-            ],
-        );
-        let Some(view) = view::build(&self.catalog, &recs, &money) else {
+        let catalog = Rc::clone(&self.catalog);
+        let items = context_products(&catalog, context);
+        let mut recs = recommend(&catalog, &items, self.limit);
+        // The snapshot parser already refuses other urls; checked again where they are used.
+        recs.retain(|r| is_safe_url(&catalog.products[r.product].url));
+        if recs.len() < MIN_CARDS {
             self.unmount();
             return Ok(());
-        };
-        let rendered =
-            render::render(&self.document, &self.target, &view, &self.cart).map_err(|e| {
-                WebError::Render {
-                    target: describe(&self.target),
-                    message: js_message(&e),
-                }
-            })?;
-        let clicks = Rc::new(Clicks {
+        }
+        // The page's locale: the context's, else the document's, else the shop's.
+        let lang = page::document_lang(&self.document);
+        let locales = [
+            context.locale.as_deref(),
+            lang.as_deref(),
+            catalog.shop.locale.as_deref(),
+        ];
+        let [merchant, pack] = &self.texts;
+        let locale = locales.iter().flatten().next().unwrap_or(&"");
+        let strings = Strings::new(locale, &[merchant, pack]);
+        let money = MoneyFormat::new(catalog.shop.currency, &locales);
+        let shown: Vec<usize> = recs.iter().map(|r| r.product).collect();
+        let offer = LiveOffer::start(&catalog, context, &shown, self.clock.now());
+        let on = offer
+            .as_ref()
+            .filter(|o| !o.deadline().expired)
+            .map(|o| o.offer(&catalog));
+        let ticked = vec![true; recs.len()];
+        let cards = view::cards(&catalog, &recs, on, &money, &strings, &self.cart);
+        let links = matches!(*self.cart, Cart::Permalink(_));
+        let drawn = render::body(
+            &self.document,
+            &strings,
+            &cards,
+            &ticked,
+            on.is_some(),
+            links,
+        )
+        .and_then(|body| {
+            let frame = render::render(&self.document, &self.target, &strings, &body)?;
+            Ok((body, frame))
+        });
+        let (body, frame) = drawn.map_err(|e| WebError::Render {
+            target: describe(&self.target),
+            message: js_message(&e),
+        })?;
+        // The previous widget's timer and listeners go before the new ones start.
+        self.shown = None;
+        let live = Rc::new(Live {
+            catalog,
+            document: self.document.clone(),
             cart: Rc::clone(&self.cart),
-            items: view
-                .cards
-                .into_iter()
-                .map(|c| (c.variant, c.product_id))
-                .collect(),
-            status: rendered.status.clone(),
-            text: view.text,
+            clock: Rc::clone(&self.clock),
+            strings,
+            money,
+            recs,
+            offer,
+            ticked: RefCell::new(ticked),
+            frame,
+            body: RefCell::new(body),
+            tick: RefCell::new(None),
         });
-        let listener = EventListener::new(&rendered.list, "click", move |event| {
-            on_click(&clicks, event)
+        let listen = |on: &web_sys::EventTarget, kind: &'static str, f: fn(&Rc<Live>, &Event)| {
+            let live = Rc::clone(&live);
+            EventListener::new(on, kind, move |event| f(&live, event))
+        };
+        let listeners = [
+            listen(&live.frame.section, "click", on_click),
+            listen(&live.frame.section, "change", on_change),
+            listen(&self.document, "visibilitychange", on_visibility),
+        ];
+        update_bundle(&live);
+        tick(&live);
+        self.shown = Some(Shown {
+            live,
+            _listeners: listeners,
         });
-        self.shown = Some((rendered, listener));
         Ok(())
     }
 }
 
-/// What a click on "Add to cart" needs.
-struct Clicks {
-    cart: Rc<Cart>,
-    /// Variant and product by card index (`data-index`).
-    items: Vec<(String, String)>,
-    status: Element,
-    text: &'static Text,
+/// Updates the countdown and schedules the next update; at zero, ends the offer. Returns the
+/// time left as shown ("1 d 3 h"), while the offer is on.
+fn tick(live: &Rc<Live>) -> Option<String> {
+    let offer = live.offer.as_ref()?;
+    let body = live.body.borrow();
+    let (time, more) = body.timer.as_ref()?;
+    let now = live.clock.now();
+    let Some(left) = countdown(offer.observe(now)) else {
+        drop(body);
+        end(live);
+        return None;
+    };
+    let number = |n: u64| live.money.number(&n.to_string());
+    let shown = live.strings.duration(&left.parts, &number);
+    time.set_text_content(Some(
+        &live.strings.text(Key::OfferEndsIn, &[("time", &shown)]),
+    ));
+    let window = offer.offer(&live.catalog).window;
+    render::flag(more, "hidden", !offer.deadline().can_extend(window, now));
+    let weak = Rc::downgrade(live);
+    let next = Timeout::new(left.next_tick_ms as u32, move || {
+        if let Some(live) = weak.upgrade() {
+            tick(&live);
+        }
+    });
+    live.tick.replace(Some(next));
+    Some(shown)
 }
 
-fn on_click(clicks: &Rc<Clicks>, event: &Event) {
+/// The offer's end: prices revert, badges, the bundle price and the countdown go, and the
+/// status area says so, once.
+fn end(live: &Live) {
+    live.tick.take();
+    let cards = view::cards(
+        &live.catalog,
+        &live.recs,
+        None,
+        &live.money,
+        &live.strings,
+        &live.cart,
+    );
+    let ticked = live.ticked.borrow().clone();
+    let links = matches!(*live.cart, Cart::Permalink(_));
+    if let Ok(body) = render::body(&live.document, &live.strings, &cards, &ticked, false, links) {
+        let old = live.body.replace(body);
+        let _ = live
+            .frame
+            .section
+            .replace_child(&live.body.borrow().el, &old.el);
+        update_bundle(live);
+    }
+    say(live, live.strings.get(Key::OfferEnded));
+}
+
+/// The bundle row's total and saving for the ticked cards; "Add selected" needs one.
+fn update_bundle(live: &Live) {
+    let ticked = live.ticked.borrow();
+    let (total, save) = view::bundle(
+        &live.catalog,
+        &live.recs,
+        &ticked,
+        live.on(),
+        &live.money,
+        &live.strings,
+    );
+    let body = live.body.borrow();
+    body.total.set_text_content(Some(&total));
+    body.save.set_text_content(Some(&save));
+    render::flag(&body.add_all, "disabled", !ticked.contains(&true));
+    let picked = picks(live, &ticked);
+    let variants: Vec<&str> = picked.iter().map(|(v, _)| *v).collect();
+    let code = live.on().and_then(|o| o.code.as_deref());
+    if let Some(href) = live.cart.link(&variants, code) {
+        let _ = body.add_all.set_attribute("href", &href);
+    }
+}
+
+/// The (variant, product) of each ticked card.
+fn picks<'a>(live: &'a Live, ticked: &[bool]) -> Vec<(&'a str, &'a str)> {
+    live.recs
+        .iter()
+        .zip(ticked)
+        .filter(|(_, &on)| on)
+        .map(|(r, _)| {
+            let p = &live.catalog.products[r.product];
+            (p.default_variant(), p.id.as_str())
+        })
+        .collect()
+}
+
+fn on_change(live: &Rc<Live>, event: &Event) {
+    let Some(input) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+        return;
+    };
+    if let Some(slot) = live
+        .ticked
+        .borrow_mut()
+        .get_mut(index(&input).unwrap_or(usize::MAX))
+    {
+        *slot = property(&input, "checked");
+    }
+    update_bundle(live);
+}
+
+/// A boolean property of a DOM object, read without a binding of its own.
+fn property(object: &JsValue, name: &str) -> bool {
+    Reflect::get(object, &JsValue::from_str(name)).is_ok_and(|v| v.is_truthy())
+}
+
+fn on_visibility(live: &Rc<Live>, _: &Event) {
+    if property(&live.document, "hidden") {
+        live.tick.take();
+    } else {
+        tick(live);
+    }
+}
+
+fn on_click(live: &Rc<Live>, event: &Event) {
     let Some(button) = event
         .target()
         .and_then(|t| t.dyn_into::<Element>().ok())
-        .and_then(|el| el.closest("button.cb-add").ok().flatten())
+        .and_then(|el| el.closest("button").ok().flatten())
     else {
         return;
     };
-    let Some((variant, product)) = button
-        .get_attribute("data-index")
-        .and_then(|i| i.parse::<usize>().ok())
-        .and_then(|i| clicks.items.get(i))
-        .cloned()
-    else {
-        return;
+    let chosen: Vec<bool> = match button.class_name().as_str() {
+        "cb-add" => {
+            let i = index(&button);
+            (0..live.recs.len()).map(|k| Some(k) == i).collect()
+        }
+        "cb-all" => live.ticked.borrow().clone(),
+        "cb-hide" => {
+            if let Some((time, _)) = &live.body.borrow().timer {
+                let hide = !time.has_attribute("hidden");
+                render::flag(time, "hidden", hide);
+                let key = if hide { Key::ShowTimer } else { Key::HideTimer };
+                button.set_text_content(Some(live.strings.get(key)));
+            }
+            return;
+        }
+        "cb-more" => {
+            let now = live.clock.now();
+            let extended = live
+                .offer
+                .as_ref()
+                .is_some_and(|o| o.extend(&live.catalog, now));
+            if let Some(left) = extended.then(|| tick(live)).flatten() {
+                say(
+                    live,
+                    &live.strings.text(Key::TimeExtended, &[("time", &left)]),
+                );
+            }
+            return;
+        }
+        _ => return,
     };
-    if button.has_attribute("disabled") {
+    if !chosen.contains(&true) || button.has_attribute("disabled") {
         return;
     }
-    let _ = button.set_attribute("disabled", "");
-    clicks.status.set_text_content(Some(clicks.text.adding));
-    let clicks = Rc::clone(clicks);
+    render::flag(&button, "disabled", true);
+    say(live, live.strings.get(Key::Adding));
+    // The code is applied only while the offer is on.
+    let code = live.on().and_then(|o| o.code.clone());
+    let live = Rc::clone(live);
     spawn_local(async move {
-        let outcome = clicks.cart.add(&variant, &product).await;
-        let message = match outcome {
-            Added::Yes => clicks.text.added.to_owned(),
-            // A 4xx with the shop's words (sold out, limit reached) is the shop's answer to
-            // the shopper, not a fault to report.
+        let items = picks(&live, &chosen);
+        let outcome = live.cart.add(&items).await;
+        let strings = &live.strings;
+        let mut text = match &outcome {
+            Added::Yes => strings.get(Key::Added).to_owned(),
             Added::Refused {
-                status,
-                message: Some(message),
-                ..
-            } if (400..500).contains(&status) => message,
-            Added::Refused { status, message } => {
-                report(
-                    &(clicks.cart.name() + " answered HTTP " + &status.to_string()),
-                    false,
-                );
-                message.unwrap_or_else(|| clicks.text.refused.to_owned())
-            }
-            Added::Unreachable(why) => {
-                report(&(clicks.cart.name() + " failed: " + &why), false);
-                clicks.text.unreachable.to_owned()
-            }
+                message: Some(m), ..
+            } => strings.text(Key::ErrorAdd, &[("message", m)]),
+            _ => strings.get(Key::ErrorNetwork).to_owned(),
         };
-        clicks.status.set_text_content(Some(&message));
-        let _ = button.remove_attribute("disabled");
+        // A 4xx with the shop's words (sold out, limit reached) is the shop's answer to the
+        // shopper; anything else is a fault to report.
+        let fault = match outcome {
+            Added::Yes => {
+                if let Some(code) = code {
+                    if live.cart.apply(&code).await {
+                        text.push_str(" · ");
+                        text.push_str(&strings.text(Key::DiscountCode, &[("code", &code)]));
+                    }
+                }
+                None
+            }
+            Added::Refused { status, message } => (message.is_none()
+                || !(400..500).contains(&status))
+            .then(|| "answered HTTP ".to_owned() + &status.to_string()),
+            Added::Unreachable(why) => Some("failed: ".to_owned() + &why),
+        };
+        if let Some(why) = fault {
+            report(&(live.cart.name() + " " + &why), false);
+        }
+        say(&live, &text);
+        render::flag(&button, "disabled", false);
     });
+}
+
+/// Writes to the status area (a polite live region).
+fn say(live: &Live, text: &str) {
+    live.frame.status.set_text_content(Some(text));
+}
+
+/// The card index of an element's `data-index` (one digit: there are at most four cards).
+fn index(el: &Element) -> Option<usize> {
+    let digit = el.get_attribute("data-index")?.bytes().next()?;
+    Some(usize::from(digit.wrapping_sub(b'0')))
 }
 
 /// `div#crossbuy.cart` for an element; the type of anything else.

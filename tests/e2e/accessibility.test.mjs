@@ -8,10 +8,13 @@ let env;
 before(async () => { env = await openShop(); });
 after(async () => { await env?.close(); });
 
-for (const path of ["thank-you.html", "checkout.html"]) {
+// The demo's offers run on these pages (demo/offers.json): the bundle row and the countdown are
+// checked too, in English, French and Arabic (right to left).
+for (const path of ["thank-you.html", "checkout.html", "merci.html", "shukran.html"]) {
   test(`axe-core finds no violations in the widget on ${path}`, async () => {
     const { page, context } = await visit(env, path);
     await cards(page).first().waitFor({ timeout: WIDGET_TIMEOUT });
+    await page.locator("#crossbuy [role=timer]").waitFor({ timeout: WIDGET_TIMEOUT });
     const results = await new AxeBuilder({ page }).include("#crossbuy").analyze();
     const found = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
     assert.deepEqual(found, []);
