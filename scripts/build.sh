@@ -32,6 +32,13 @@ wasm_pack pkg crossbuy || die "wasm-pack build failed (see above)"
 for f in crossbuy.js crossbuy_bg.wasm; do
   [ -f "pkg/$f" ] || die "wasm-pack did not write pkg/$f"
 done
+# The opt-in signals module (the `signals` feature: src/web/signals.rs): the loader fetches it
+# only once a shopper opts in, so what every shopper downloads does not carry it. It ships
+# beside the widget, in the npm package too.
+step "wasm-pack build --features signals -> pkg/crossbuy_signals*"
+wasm_pack pkg-signals crossbuy_signals --features signals \
+  || die "wasm-pack build of the signals module failed (see above)"
+cp pkg-signals/crossbuy_signals.js pkg-signals/crossbuy_signals_bg.wasm pkg-signals/crossbuy_signals.d.ts pkg/
 # The npm package also ships <crossbuy-widget> (www/crossbuy-element.js, importing the glue
 # beside it) with its types, listed in package.json's files and sideEffects (it defines the
 # element when imported).
@@ -41,14 +48,15 @@ node -e '
   const fs = require("fs");
   const pkg = JSON.parse(fs.readFileSync("pkg/package.json", "utf8"));
   const add = (list, ...names) => [...new Set([...(list || []), ...names])];
-  pkg.files = add(pkg.files, "crossbuy-element.js", "crossbuy-element.d.ts", "i18n");
+  pkg.files = add(pkg.files, "crossbuy-element.js", "crossbuy-element.d.ts", "i18n",
+    "crossbuy_signals.js", "crossbuy_signals_bg.wasm", "crossbuy_signals.d.ts");
   pkg.sideEffects = add(pkg.sideEffects, "./crossbuy-element.js");
   fs.writeFileSync("pkg/package.json", JSON.stringify(pkg, null, 2) + "\n");
 ' || die "could not add crossbuy-element.js to pkg/package.json"
 step "language packs -> pkg/i18n (the widget's texts other than English, from src/engine/i18n.rs)"
 cargo run --release --quiet --example i18n_packs -- pkg/i18n || die "cargo run --example i18n_packs failed"
 mkdir -p www/pkg/i18n
-cp pkg/crossbuy.js pkg/crossbuy_bg.wasm www/pkg/
+cp pkg/crossbuy.js pkg/crossbuy_bg.wasm pkg/crossbuy_signals.js pkg/crossbuy_signals_bg.wasm www/pkg/
 cp pkg/i18n/*.json www/pkg/i18n/
 
 # Shopify's customer-events pixel loads the engine from its own module (the `pixel` feature:

@@ -21,6 +21,8 @@
 // (`shop.orderTime`, five minutes before it started, or `start({ orderTime })`), so the
 // thank-you pages' offers run from a recent order, and stay put across reloads.
 // Variants come from the catalog snapshot (`demo/catalog.json` under the root by default).
+// Opt-in signals go to the receiver of scripts/receiver.mjs (`shop.signals`): Klaviyo's client
+// API under /klaviyo/ and a webhook at /webhook; GET /signals shows what arrived.
 // scripts/platforms.mjs adds the WooCommerce and BigCommerce stand-ins and the rest of Shopify's
 // cart for the fixture pages under www/platforms/ (`shop.platforms` is their state).
 
@@ -29,6 +31,7 @@ import { randomBytes } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { receiver } from "./receiver.mjs";
 import { platforms } from "./platforms.mjs";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
@@ -52,7 +55,7 @@ const MAX_BODY = 64 * 1024;
 
 /**
  * Starts the demo shop. Resolves to
- * `{ url, port, requests, carts, soldOut, platforms, orderTime, close() }` once listening.
+ * `{ url, port, requests, carts, soldOut, platforms, orderTime, signals, close() }` once listening.
  * @param {{ port?: number, root?: string, catalog?: string, host?: string, orderTime?: string }} [options]
  */
 export async function start({
@@ -68,6 +71,7 @@ export async function start({
   const carts = new Map();
   const soldOut = new Set();
   const variants = variantIndex(catalogPath);
+  const signals = receiver();
   const platform = platforms({
     rootDir,
     soldOut,
@@ -81,6 +85,7 @@ export async function start({
       if (url.pathname !== "/__requests") {
         requests.push({ method: req.method, path: url.pathname, query: url.search, headers: req.headers, body });
       }
+      if (signals.handle(req, res, url, body)) return;
       if (!(await platform.route({ req, res, url, body }))) {
         await route({ req, res, url, body, rootDir, requests, carts, soldOut, variants, orderTime });
       }
@@ -105,6 +110,7 @@ export async function start({
     soldOut,
     platforms: platform.state,
     orderTime,
+    signals,
     close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(() => ok()); }),
   };
 }
@@ -328,7 +334,7 @@ function readBody(req) {
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const port = Number(process.env.PORT ?? 8080);
   const shop = await start({ port });
-  console.log(`crossbuy demo shop: ${shop.url} (thank-you page: ${shop.url}thank-you.html)`);
+  console.log(`crossbuy demo shop: ${shop.url} (thank-you page: ${shop.url}thank-you.html, signals received: ${shop.url}signals)`);
   const stop = async () => { await shop.close(); process.exit(0); };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

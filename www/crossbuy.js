@@ -1,7 +1,8 @@
 /*! crossbuy loader, MIT. Paste on a page that has a context and a target:
  * <script src=".../crossbuy.js" data-catalog=".../catalog.json" data-target="#crossbuy" async></script>
  * Optional: data-limit="2".."4", data-root="/fr/" (the shop's cart root), data-cart (docs/install),
- * data-strings='{"*":{"heading":"Complete the look"}}' (your texts, docs/theming.md).
+ * data-strings='{"*":{"heading":"Complete the look"}}' (your texts, docs/theming.md),
+ * data-signals="klaviyo|webhook" and friends (opt-in email signals, docs/signals.md).
  * Without data-catalog the snapshot is read from <script type="application/json" id="crossbuy-catalog">.
  * Whatever fails, the page keeps working: nothing is thrown, one console message says why. */
 (() => {
@@ -9,6 +10,8 @@
   // The widget's height (src/web/widget.css, :host min-height), reserved before it loads so
   // the page does not shift when it appears.
   const RESERVE = "34.25rem";
+  // With data-signals, the consent box under the cards (.cb-optin: .75rem + 7.5rem).
+  const RESERVE_SIGNALS = "42.5rem";
   // Languages whose texts come as a pack beside the widget (pkg/i18n/fr.json); English is built in.
   const PACKS = ["fr", "de", "es", "nl", "ja", "ar"];
   const script =
@@ -104,7 +107,7 @@
     }
     const style = target.style;
     if (["auto", "0px"].includes(getComputedStyle(target).minHeight)) {
-      style.minHeight = RESERVE;
+      style.minHeight = data.signals ? RESERVE_SIGNALS : RESERVE;
       release = () => (style.minHeight = "");
     }
 
@@ -142,9 +145,37 @@
     }
     // mount() logs its own failure and returns undefined; it never throws.
     const adapter = carts[data.cart] && carts[data.cart](data);
+    const source = catalogUrl || "#crossbuy-catalog";
+    // Opt-in signals (docs/signals.md): the widget reports what the shopper does; the signals
+    // module is fetched only once they opt in (with what the widget showed), or at once when an
+    // earlier page left signals to send. Before opt-in nothing is kept or sent.
+    let signal, started, shown;
+    if (data.signals) {
+      const start = () =>
+        (started ||= import(new URL("pkg/crossbuy_signals.js", script.src).href)
+          .then(async (m) => {
+            await m.default({ module_or_path: new URL("pkg/crossbuy_signals_bg.wasm", script.src) });
+            return m.signals(catalog, { ...data, source });
+          })
+          .catch((e) => console.error(`crossbuy: cannot load the signals module: ${e.message}`)));
+      const send = (e) => start().then((s) => s && s.event(e));
+      signal = (e) => {
+        const kind = JSON.parse(e).kind;
+        if (started) send(e);
+        else if (kind == "shown") shown = e;
+        else if (kind == "opt_in") [shown, e].forEach((x) => x && send(x));
+      };
+      try {
+        // The stored outbox is [version, counts, sent keys, entries] (src/engine/outbox.rs).
+        const pending = (k) => k.startsWith("crossbuy:outbox:") && JSON.parse(localStorage[k])[3].length;
+        if (Object.keys(localStorage).some(pending)) start();
+      } catch {}
+    }
     let queue = Promise.resolve();
     const widget = glue.mount(target, catalog, {
-      source: catalogUrl || "#crossbuy-catalog",
+      source,
+      signal,
+      consentText: data.consentText,
       limit: data.limit ? Number(data.limit) : undefined,
       root: data.root,
       strings: data.strings,

@@ -57,8 +57,9 @@ impl Default for Config {
 pub struct Request {
     /// Absolute url.
     pub url: String,
-    /// Header names and values, in order.
-    pub headers: Vec<(String, String)>,
+    /// The headers as a JSON object, names to values in order (`{"content-type":"…"}`): what
+    /// the shell hands to `fetch` after `JSON.parse`, and stored as it is.
+    pub headers: String,
     /// The JSON body.
     pub body: String,
 }
@@ -120,13 +121,15 @@ pub enum Enqueued {
 
 /// The result of one send, as the shell saw it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome<'a> {
-    /// An HTTP answer, with its `Retry-After` header when present.
+pub enum Outcome {
+    /// An HTTP answer.
     Status {
         /// HTTP status code.
         code: u16,
-        /// The `Retry-After` header value.
-        retry_after: Option<&'a str>,
+        /// Until when the answer's `Retry-After` header asks to wait (unix ms), when it has a
+        /// readable one: [`parse_retry_after`] reads it (the browser shell reads dates with the
+        /// browser's own `Date.parse`).
+        retry_at: Option<i64>,
     },
     /// `fetch` rejected: offline, DNS, CORS, connection reset, timeout.
     NetworkError,
@@ -159,7 +162,7 @@ pub struct Outbox {
 }
 
 /// Version of the stored JSON.
-const STORED_VERSION: &str = "1";
+const STORED_VERSION: i64 = 2;
 
 impl Outbox {
     /// An empty outbox.
@@ -292,7 +295,7 @@ impl Outbox {
     /// (`crypto.getRandomValues` or `Math.random() * 2^32`), spreading retries of many
     /// shoppers over time: a backoff delay `d` becomes `d/2 + (d/2) * jitter / (2^32 - 1)`,
     /// between half and all of `d` ("equal jitter").
-    pub fn finish(&mut self, key: &str, outcome: Outcome<'_>, now: i64, jitter: u32) -> Finished {
+    pub fn finish(&mut self, key: &str, outcome: Outcome, now: i64, jitter: u32) -> Finished {
         let Some(i) = self.entries.iter().position(|e| e.message.key == key) else {
             return Finished::Unknown;
         };
@@ -307,8 +310,8 @@ impl Outbox {
             }
             Outcome::Status {
                 code: 429 | 503,
-                retry_after,
-            } => match retry_after.and_then(|h| parse_retry_after(h, now)) {
+                retry_at,
+            } => match retry_at {
                 Some(at) => at.clamp(now, now + self.config.max_wait_ms),
                 None => self.backoff(i, now, jitter),
             },
@@ -366,48 +369,32 @@ impl Outbox {
     }
 
     /// Serialises everything (entries with their state, remembered keys, counters) for
-    /// `localStorage`.
+    /// `localStorage`: `[version, [sent, dropped, expired, rejected, corrupt], [remembered
+    /// keys], [[key, consent, created, attempts, in flight, at, url, headers, body], …]]`.
     pub fn to_json(&self) -> String {
-        let mut w = Json(String::from("{\"version\":"));
-        w.raw(STORED_VERSION).key("entries").open('[');
-        for e in &self.entries {
-            let (state, at) = match e.state {
-                State::Waiting { not_before } => ("waiting", not_before),
-                State::InFlight { since } => ("in_flight", since),
-            };
-            w.open('{');
-            w.key("key").str(&e.message.key);
-            w.key("consent")
-                .raw(if e.message.consent { "true" } else { "false" });
-            w.key("created").int(e.created);
-            w.key("attempts").int(i64::from(e.attempts));
-            w.key("state").str(state);
-            w.key("at").int(at);
-            w.key("url").str(&e.message.request.url);
-            w.key("headers").open('[');
-            for (k, v) in &e.message.request.headers {
-                w.open('[').str(k).str(v).close(']');
-            }
-            w.close(']');
-            w.key("body").str(&e.message.request.body);
-            w.close('}');
+        let mut w = Json(String::new());
+        let s = self.stats;
+        w.open('[').int(STORED_VERSION).open('[');
+        for n in [s.sent, s.dropped, s.expired, s.rejected, s.corrupt] {
+            w.int(i64::from(n));
         }
-        w.close(']').key("done").open('[');
+        w.close(']').open('[');
         for k in &self.done {
             w.str(k);
         }
-        w.close(']');
-        let s = self.stats;
-        for (name, n) in [
-            ("sent", s.sent),
-            ("dropped", s.dropped),
-            ("expired", s.expired),
-            ("rejected", s.rejected),
-            ("corrupt", s.corrupt),
-        ] {
-            w.key(name).int(i64::from(n));
+        w.close(']').open('[');
+        for e in &self.entries {
+            let (in_flight, at) = match e.state {
+                State::Waiting { not_before } => (false, not_before),
+                State::InFlight { since } => (true, since),
+            };
+            let m = &e.message;
+            w.open('[').str(&m.key).bool(m.consent).int(e.created);
+            w.int(i64::from(e.attempts)).bool(in_flight).int(at);
+            let r = &m.request;
+            w.str(&r.url).str(&r.headers).str(&r.body).close(']');
         }
-        w.close('}');
+        w.close(']').close(']');
         w.0
     }
 
@@ -417,36 +404,38 @@ impl Outbox {
     /// are sent again, so a reload right after a send does not send twice at once.
     pub fn from_json(text: &str, config: Config) -> Outbox {
         let mut out = Outbox::new(config);
-        let root = match json::parse(text) {
-            Ok(v) if v.get("version") == Some(&Value::Number(STORED_VERSION.into())) => v,
+        let parsed = json::parse(text);
+        let (stats, done, entries) = match parsed.as_ref().map(|v| items(Some(v))) {
+            Ok([version, stats, done, entries]) if int(Some(version)) == Some(STORED_VERSION) => {
+                (stats, done, entries)
+            }
             _ => {
                 out.stats.corrupt = 1;
                 return out;
             }
         };
-        let count = |key: &str| number(root.get(key)).map_or(0, |n| n.clamp(0, 1 << 31) as u32);
+        let mut n = items(Some(stats))
+            .iter()
+            .map(|v| int(Some(v)).map_or(0, |n| n.clamp(0, i64::from(u32::MAX)) as u32));
+        let mut next = || n.next().unwrap_or(0);
         out.stats = Stats {
-            sent: count("sent"),
-            dropped: count("dropped"),
-            expired: count("expired"),
-            rejected: count("rejected"),
-            corrupt: count("corrupt"),
+            sent: next(),
+            dropped: next(),
+            expired: next(),
+            rejected: next(),
+            corrupt: next(),
         };
-        if let Some(Value::Array(keys)) = root.get("done") {
-            for k in keys {
-                if let Some(k) = k.as_str() {
-                    out.remember(k.to_owned());
-                }
+        for k in items(Some(done)) {
+            if let Some(k) = k.as_str() {
+                out.remember(k.to_owned());
             }
         }
-        if let Some(Value::Array(entries)) = root.get("entries") {
-            for v in entries {
-                match read_entry(v) {
-                    Some(e) if !out.entries.iter().any(|x| x.message.key == e.message.key) => {
-                        out.entries.push(e)
-                    }
-                    _ => out.stats.corrupt = out.stats.corrupt.saturating_add(1),
+        for v in items(Some(entries)) {
+            match read_entry(v) {
+                Some(e) if !out.entries.iter().any(|x| x.message.key == e.message.key) => {
+                    out.entries.push(e)
                 }
+                _ => out.stats.corrupt = out.stats.corrupt.saturating_add(1),
             }
         }
         let excess = out.entries.len().saturating_sub(out.config.capacity.max(1));
@@ -456,7 +445,16 @@ impl Outbox {
     }
 }
 
-fn number(v: Option<&Value>) -> Option<i64> {
+/// The items of an array value; none for anything else.
+pub(crate) fn items(v: Option<&Value>) -> &[Value] {
+    match v {
+        Some(Value::Array(items)) => items,
+        _ => &[],
+    }
+}
+
+/// An integer value.
+pub(crate) fn int(v: Option<&Value>) -> Option<i64> {
     match v {
         Some(Value::Number(n)) => n.parse().ok(),
         _ => None,
@@ -464,110 +462,77 @@ fn number(v: Option<&Value>) -> Option<i64> {
 }
 
 fn read_entry(v: &Value) -> Option<Entry> {
-    let text = |key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
-    let at = number(v.get("at"))?;
-    let state = match v.get("state")?.as_str()? {
-        "waiting" => State::Waiting { not_before: at },
-        "in_flight" => State::InFlight { since: at },
-        _ => return None,
-    };
-    let mut headers = Vec::new();
-    let Value::Array(list) = v.get("headers")? else {
+    let [key, consent, created, attempts, in_flight, at, url, headers, body] = items(Some(v))
+    else {
         return None;
     };
-    for h in list {
-        match h {
-            Value::Array(pair) if pair.len() == 2 => {
-                headers.push((pair[0].as_str()?.to_owned(), pair[1].as_str()?.to_owned()))
-            }
-            _ => return None,
-        }
-    }
+    let text = |v: &Value| v.as_str().map(str::to_owned);
+    let at = int(Some(at))?;
     Some(Entry {
         message: Message {
-            key: text("key").filter(|k| !k.is_empty())?,
-            consent: v.get("consent") == Some(&Value::Bool(true)),
+            key: text(key).filter(|k| !k.is_empty())?,
+            consent: *consent == Value::Bool(true),
             request: Request {
-                url: text("url")?,
-                headers,
-                body: text("body")?,
+                url: text(url)?,
+                headers: text(headers)?,
+                body: text(body)?,
             },
         },
-        created: number(v.get("created"))?,
-        attempts: u32::try_from(number(v.get("attempts"))?).ok()?,
-        state,
+        created: int(Some(created))?,
+        attempts: u32::try_from(int(Some(attempts))?).ok()?,
+        state: match in_flight {
+            Value::Bool(true) => State::InFlight { since: at },
+            Value::Bool(false) => State::Waiting { not_before: at },
+            _ => return None,
+        },
     })
 }
 
-/// Reads a `Retry-After` value (RFC 9110 §10.2.3): a number of seconds, or an HTTP-date in any
-/// of its three forms (`Sun, 06 Nov 1994 08:49:37 GMT`, the obsolete `Sunday, 06-Nov-94
-/// 08:49:37 GMT` and `Sun Nov  6 08:49:37 1994`). Returns the unix ms to wait until.
+/// Reads a `Retry-After` value (RFC 9110 §10.2.3): a number of seconds, or an HTTP-date in
+/// the form servers send (IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`). The two obsolete
+/// date forms are not read (the outbox then backs off as without the header). Returns the
+/// unix ms to wait until.
 pub fn parse_retry_after(value: &str, now: i64) -> Option<i64> {
-    let v = value.trim();
-    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-        let secs = v.bytes().fold(0i64, |n, b| {
+    let v = value.trim().as_bytes();
+    if !v.is_empty() && v.iter().all(u8::is_ascii_digit) {
+        let secs = v.iter().fold(0i64, |n, b| {
             n.saturating_mul(10).saturating_add(i64::from(b - b'0'))
         });
         return Some(now.saturating_add(secs.saturating_mul(1000)));
     }
-    parse_http_date(v, now)
+    // `Sun, 06 Nov 1994 08:49:37 GMT`: fixed positions.
+    let at = |i: usize, n: usize| digits(v.get(i..i + n)?);
+    if v.len() != 29 || v.get(3..5) != Some(b", ") || !v.ends_with(b" GMT") {
+        return None;
+    }
+    let month = v.get(8..11).and_then(|m| {
+        let i = b"JanFebMarAprMayJunJulAugSepOctNovDec"
+            .chunks(3)
+            .position(|c| c == m)?;
+        Some(i as u32 + 1)
+    })?;
+    let (day, year, h, m, s) = (at(5, 2)?, at(12, 4)?, at(17, 2)?, at(20, 2)?, at(23, 2)?);
+    let punctuation = [(7, b' '), (11, b' '), (16, b' '), (19, b':'), (22, b':')];
+    if punctuation.iter().any(|&(i, c)| v[i] != c)
+        || day == 0
+        || day > i64::from(time::days_in_month(year, month))
+        || h > 23
+        || m > 59
+        || s > 60
+    {
+        return None;
+    }
+    let days = time::days_from_civil(year, month, day as u32);
+    Some((((days * 24 + h) * 60 + m) * 60 + s.min(59)) * 1000)
 }
 
-/// Parses the three HTTP-date forms; `now` resolves the two-digit years of the obsolete
-/// RFC 850 form (a year more than 50 years ahead is the previous century, RFC 9110 §5.6.7).
-fn parse_http_date(v: &str, now: i64) -> Option<i64> {
-    let mut tokens: Vec<&str> = v.split([' ', ',', '-']).filter(|t| !t.is_empty()).collect();
-    if tokens.last() == Some(&"GMT") {
-        tokens.pop();
-    }
-    // The weekday is informative only.
-    if tokens.len() == 5 && month(tokens[0]).is_none() {
-        tokens.remove(0);
-    }
-    let [a, b, c, d] = tokens[..] else {
-        return None;
-    };
-    // `06 Nov 1994 08:49:37` (IMF-fixdate, RFC 850) or `Nov 6 08:49:37 1994` (asctime).
-    let (day, mon, year, clock) = match month(a) {
-        Some(m) => (b, m, d, c),
-        None => (a, month(b)?, c, d),
-    };
-    let day = digits(day, 1, 2)?;
-    let mut year = i64::from(digits(year, 2, 4)?);
-    if year < 100 {
-        let (this_year, _, _) = time::civil_from_days(now.div_euclid(time::DAY_MS));
-        year += this_year - this_year.rem_euclid(100);
-        if year > this_year + 50 {
-            year -= 100;
-        }
-    }
-    let mut hms = clock.split(':');
-    let (Some(h), Some(m), Some(s), None) = (hms.next(), hms.next(), hms.next(), hms.next()) else {
-        return None;
-    };
-    let (h, m, s) = (digits(h, 2, 2)?, digits(m, 2, 2)?, digits(s, 2, 2)?);
-    if day == 0 || day > time::days_in_month(year, mon) || h > 23 || m > 59 || s > 60 {
-        return None;
-    }
-    let days = time::days_from_civil(year, mon, day);
-    let secs = ((days * 24 + i64::from(h)) * 60 + i64::from(m)) * 60 + i64::from(s.min(59));
-    Some(secs * 1000)
-}
-
-/// An ASCII number of `min..=max` digits (at most 4).
-fn digits(s: &str, min: usize, max: usize) -> Option<u32> {
-    if (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
-        Some(s.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0')))
+/// A short ASCII number (all digits).
+fn digits(s: &[u8]) -> Option<i64> {
+    if s.iter().all(u8::is_ascii_digit) {
+        Some(s.iter().fold(0, |n, b| n * 10 + i64::from(b - b'0')))
     } else {
         None
     }
-}
-
-fn month(s: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    MONTHS.iter().position(|&m| m == s).map(|i| i as u32 + 1)
 }
 
 #[cfg(test)]
@@ -592,7 +557,7 @@ mod tests {
             consent,
             request: Request {
                 url: "https://hooks.example/crossbuy".to_owned(),
-                headers: vec![("Idempotency-Key".to_owned(), key.to_owned())],
+                headers: ["{\"Idempotency-Key\":\"", key, "\"}"].concat(),
                 body: ["{\"id\":\"", key, "\"}"].concat(),
             },
         }
@@ -649,7 +614,7 @@ mod tests {
                         "net" => Outcome::NetworkError,
                         code => Outcome::Status {
                             code: code.parse().expect("status"),
-                            retry_after,
+                            retry_at: retry_after.and_then(|h| parse_retry_after(h, now)),
                         },
                     };
                     match outbox.finish(key, outcome, now, jitter) {
@@ -782,9 +747,10 @@ mod tests {
 
     #[test]
     fn retry_after_is_honoured_on_429_and_503() {
-        // Seconds and the three HTTP-date forms; a time in the past is now; a wait beyond
-        // `max_wait_ms` (an hour here) is cut to it; an unreadable value falls back to the
-        // backoff (after seven failures, capped: 4 to 8 s).
+        // Seconds and IMF-fixdate; a time in the past is now; a wait beyond `max_wait_ms` (an
+        // hour here) is cut to it. The obsolete RFC 850 and asctime forms, a malformed date and
+        // anything else fall back to the backoff (capped from the fourth failure: 4 to 8 s),
+        // as without the header.
         check(
             "1000 add a
              1000 start
@@ -794,20 +760,28 @@ mod tests {
              121000 fin a 503 | Thu, 01 Jan 1970 00:05:00 GMT
              300000 start
              300000 fin a 503 | Thursday, 01-Jan-70 00:06:40 GMT
-             400000 start
-             400000 fin a 429 | Thu Jan  1 00:08:20 1970
-             500000 start
-             500000 fin a 429 | 0
-             500000 start
-             500000 fin a 503 | Wed, 31 Dec 1969 23:00:00 GMT
-             500000 start
-             500000 fin a 429 | 999999999999999999999
-             4100000 start
-             4100000 fin a 503 | soon
-             4104000 start
-             4104000 fin a 429 | Thu, 01 Jan 1970 25:00:00 GMT
-             4108000 start
-             4108000 fin a 503",
+             302000 start
+             302000 fin a 429 | Thu Jan  1 00:08:20 1970
+             306000 start
+             306000 fin a 429 | 0
+             306000 start
+             306000 fin a 503 | Wed, 31 Dec 1969 23:00:00 GMT
+             306000 start
+             306000 fin a 429 | 999999999999999999999
+             3906000 start
+             3906000 fin a 503 | soon
+             3910000 start
+             3910000 fin a 429 | Thu, 01 Jan 1970 25:00:00 GMT
+             3914000 start
+             3914000 fin a 429 | Mon, 30 Feb 1970 00:00:00 GMT
+             3918000 start
+             3918000 fin a 503 | Thu, 01 jan 1970 00:00:00 GMT
+             3922000 start
+             3922000 fin a 503 | Thu,  1 Jan 1970 02:00:00 GMT
+             3926000 start
+             3926000 fin a 503 | Thu, 01 Jan 1970 02:00:00 GMT
+             7200000 start
+             7200000 fin a 503",
             "added
              a
              retry at 121000
@@ -815,33 +789,36 @@ mod tests {
              a
              retry at 300000
              a
-             retry at 400000
+             retry at 302000
              a
-             retry at 500000
+             retry at 306000
              a
-             retry at 500000
+             retry at 306000
              a
-             retry at 500000
+             retry at 306000
              a
-             retry at 4100000
+             retry at 3906000
              a
-             retry at 4104000
+             retry at 3910000
              a
-             retry at 4108000
+             retry at 3914000
              a
-             retry at 4112000",
+             retry at 3918000
+             a
+             retry at 3922000
+             a
+             retry at 3926000
+             a
+             retry at 7200000
+             a
+             retry at 7204000",
         );
-        // Two-digit years of the obsolete form: within 50 years ahead this century, else the
-        // previous one (now is 2026-11-20).
+        // A real date: 2026-11-20 10:30 UTC, half an hour after now.
         check(
             "1795168800000 add a
              1795168800000 start
-             1795168800000 fin a 503 | Friday, 20-Nov-26 10:30:00 GMT
-             1795170600000 start
-             1795170600000 fin a 503 | Sunday, 20-Nov-77 10:00:00 GMT",
+             1795168800000 fin a 503 | Fri, 20 Nov 2026 10:30:00 GMT",
             "added
-             a
-             retry at 1795170600000
              a
              retry at 1795170600000",
         );
@@ -1052,23 +1029,23 @@ mod tests {
     #[test]
     fn a_corrupted_stored_value_starts_empty_and_is_counted() {
         check(
-            "0 load {\"version\":1,\"entries\":[
+            r#"0 load [2,[0,0,0,0,0],[],[
              0 stats
              0 load null
-             0 load {\"version\":2,\"entries\":[]}
-             0 load {\"version\":1,\"entries\":[{\"key\":\"a\"},7,{\"key\":\"b\",\"consent\":true,\"created\":0,\"attempts\":1,\"state\":\"waiting\",\"at\":5,\"url\":\"https://x.example/\",\"headers\":[[\"a\",\"b\"]],\"body\":\"{}\"},{\"key\":\"b\",\"created\":0,\"attempts\":1,\"state\":\"waiting\",\"at\":5,\"url\":\"u\",\"headers\":[],\"body\":\"\"}],\"corrupt\":4}
+             0 load [1,[0,0,0,0,0],[],[]]
+             0 load [2,[0,0,0,0,4],[],[["a"],7,["b",true,0,1,false,5,"https://x.example/","{}","{}"],["c",true,0,1,"no",5,"u","{}",""],["b",false,0,1,false,5,"u","{}",""]]]
              5 due
              5 stats
-             5 load {\"version\":1}
+             5 load [2]
              5 add a
-             5 due",
+             5 due"#,
             "0 entries
              sent 0 dropped 0 expired 0 rejected 0 corrupt 1
              0 entries
              0 entries
              1 entries
              b
-             sent 0 dropped 0 expired 0 rejected 0 corrupt 7
+             sent 0 dropped 0 expired 0 rejected 0 corrupt 8
              0 entries
              added
              a",

@@ -7,11 +7,11 @@
 //! messages with [`Signal::requests`], and enqueue those. `docs/signals.md` documents every
 //! body, with full examples that the tests below compare against.
 
-use super::context::PageContext;
-use super::json::{self, Value};
+use super::context::{PageContext, Segment};
+use super::json;
 use super::money::{self, Money};
 use super::offer::{bundle_quote, card_price, Offer, OfferKind};
-use super::outbox::{Message, Request};
+use super::outbox::{int, items, Message, Request};
 use super::plan::Plan;
 use super::snapshot::Catalog;
 use super::time;
@@ -19,6 +19,10 @@ use super::time;
 /// The Klaviyo API revision the bodies follow (sent as the `revision` header). Revisions are
 /// supported for two years; 2026-07-15 is stable until 2027-07-15.
 pub const KLAVIYO_REVISION: &str = "2026-07-15";
+
+/// The headers of every Klaviyo request, as [`Request::headers`] holds them.
+const KLAVIYO_HEADERS: &str =
+    r#"{"revision":"2026-07-15","content-type":"application/vnd.api+json"}"#;
 
 /// Where Klaviyo's client API lives; the shell may point it elsewhere for tests.
 pub const KLAVIYO_BASE: &str = "https://a.klaviyo.com";
@@ -103,15 +107,6 @@ pub enum ConsentSource {
     Checkout,
 }
 
-/// The shopper's segment, when the adapter knows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Segment {
-    /// First order.
-    New,
-    /// Has ordered before.
-    Repeat,
-}
-
 /// The offer on the page, as signals report it.
 #[derive(Debug, Clone, Copy)]
 pub struct ShownOffer<'a> {
@@ -183,7 +178,7 @@ pub struct Signal {
 
 /// A compact JSON writer. Every value writer puts the comma that separates it from a
 /// previous member or item, so the builders below read like the bodies they write; it costs
-/// far less wasm than building a [`Value`] tree field by field.
+/// far less wasm than building a `json::Value` tree field by field.
 pub(crate) struct Json(pub(crate) String);
 
 impl Json {
@@ -221,6 +216,10 @@ impl Json {
         self.raw(&v.to_string())
     }
 
+    pub(crate) fn bool(&mut self, v: bool) -> &mut Json {
+        self.raw(if v { "true" } else { "false" })
+    }
+
     /// `{` or `[`.
     pub(crate) fn open(&mut self, bracket: char) -> &mut Json {
         self.sep();
@@ -241,9 +240,12 @@ impl Json {
     }
 }
 
-/// FNV-1a, 64 bits, over the parts with a separator byte that cannot occur in UTF-8.
-fn fnv(parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+/// FNV-1a's 64-bit offset basis.
+const FNV_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a, 64 bits, continuing from `h` over the parts, each followed by a separator byte
+/// that cannot occur in UTF-8.
+fn fnv(mut h: u64, parts: &[&str]) -> u64 {
     for part in parts {
         for &b in part.as_bytes().iter().chain(&[0xff]) {
             h ^= u64::from(b);
@@ -253,11 +255,15 @@ fn fnv(parts: &[&str]) -> u64 {
     h
 }
 
+/// `h` as 16 lower-case hex digits.
 fn hex(h: u64) -> String {
-    (0..16)
-        .rev()
-        .map(|i| char::from(b"0123456789abcdef"[(h >> (i * 4)) as usize & 15]))
-        .collect()
+    let mut out = String::with_capacity(16);
+    for i in (0..16).rev() {
+        out.push(char::from(
+            b"0123456789abcdef"[(h >> (i * 4)) as usize & 15],
+        ));
+    }
+    out
 }
 
 impl Envelope<'_> {
@@ -277,11 +283,10 @@ impl Envelope<'_> {
         let email = self.email.trim().to_ascii_lowercase();
         let order = self.context.order_id.as_deref().unwrap_or("");
         let shop = self.catalog.shop.name.as_str();
-        let mut parts = vec![shop, kind.as_str(), order, email.as_str()];
-        parts.extend_from_slice(identity);
+        let h = fnv(FNV_BASIS, &[shop, kind.as_str(), order, &email]);
         Signal {
             kind,
-            key: ["cb_", &hex(fnv(&parts))].concat(),
+            key: ["cb_", &hex(fnv(h, identity))].concat(),
             occurred_at: self.at,
             shop: shop.to_owned(),
             email,
@@ -422,10 +427,7 @@ pub fn opted_in(env: &Envelope<'_>, opt: &OptIn<'_>) -> Signal {
     });
     w.close('}');
     if let Some(s) = opt.segment {
-        w.key("segment").str(match s {
-            Segment::New => "new",
-            Segment::Repeat => "repeat",
-        });
+        w.key("segment").str(s.as_str());
     }
     if let Some(l) = &env.context.locale {
         w.key("locale").str(l);
@@ -540,7 +542,7 @@ pub fn bundle_added(
 /// `feedback`: the answer to "Was this helpful?".
 pub fn feedback(env: &Envelope<'_>, helpful: bool) -> Signal {
     let mut w = env.begin();
-    w.key("helpful").raw(if helpful { "true" } else { "false" });
+    w.key("helpful").bool(helpful);
     let at = env.at.to_string();
     env.signal(Kind::Feedback, &[&at], w)
 }
@@ -551,17 +553,10 @@ impl Signal {
     /// otherwise the event. Webhook: one post.
     pub fn requests(&self, dest: &Destination) -> Vec<Message> {
         let consent = self.kind == Kind::OptedIn;
-        let message = |key: String, url: String, headers: &[(&str, &str)], body: String| Message {
+        let message = |key: String, url: String, headers: String, body: String| Message {
             key,
             consent,
-            request: Request {
-                url,
-                headers: headers
-                    .iter()
-                    .map(|&(k, v)| (k.to_owned(), v.to_owned()))
-                    .collect(),
-                body,
-            },
+            request: Request { url, headers, body },
         };
         match dest {
             Destination::Klaviyo {
@@ -576,23 +571,19 @@ impl Signal {
                     encode_component(&mut u, public_key);
                     u
                 };
-                let headers = [
-                    ("revision", KLAVIYO_REVISION),
-                    ("content-type", "application/vnd.api+json"),
-                ];
                 let mut out = Vec::new();
                 if let (true, Some(list)) = (consent, list_id) {
                     out.push(message(
                         [self.key.as_str(), "_sub"].concat(),
                         url("/client/subscriptions/"),
-                        &headers,
+                        KLAVIYO_HEADERS.to_owned(),
                         self.klaviyo_subscription(list),
                     ));
                 }
                 out.push(message(
                     self.key.clone(),
                     url("/client/events/"),
-                    &headers,
+                    KLAVIYO_HEADERS.to_owned(),
                     self.klaviyo_event(),
                 ));
                 out
@@ -600,10 +591,12 @@ impl Signal {
             Destination::Webhook { url } => vec![message(
                 self.key.clone(),
                 url.clone(),
-                &[
-                    ("content-type", "application/json"),
-                    ("Idempotency-Key", &self.key),
-                ],
+                [
+                    r#"{"content-type":"application/json","Idempotency-Key":""#,
+                    &self.key,
+                    "\"}",
+                ]
+                .concat(),
                 self.webhook_body(),
             )],
         }
@@ -804,7 +797,7 @@ impl Gate {
         match signal.kind {
             Kind::OptedIn => {
                 let order = signal.order_id.as_deref().unwrap_or("");
-                let h = fnv(&[&signal.shop, order, &signal.email]);
+                let h = fnv(FNV_BASIS, &[&signal.shop, order, &signal.email]);
                 if self.opted.contains(&h) {
                     return Err(Refusal::AlreadyOptedIn);
                 }
@@ -815,7 +808,7 @@ impl Gate {
             }
             Kind::OfferViewed => {
                 let day = signal.occurred_at.div_euclid(time::DAY_MS);
-                let who = fnv(&[&signal.shop, &signal.email]);
+                let who = fnv(FNV_BASIS, &[&signal.shop, &signal.email]);
                 self.views.retain(|&(_, d, _)| d == day);
                 match self.views.iter_mut().find(|(w, _, _)| *w == who) {
                     Some((_, _, n)) if *n >= self.daily_impressions => {
@@ -831,21 +824,22 @@ impl Gate {
         Ok(())
     }
 
-    /// Serialises the gate for `localStorage`.
+    /// Serialises the gate for `localStorage`: `[1, [opt-in hashes], [[shopper hash, UTC
+    /// day, impressions], …]]`, hashes as signed 64-bit integers.
     pub fn to_json(&self) -> String {
-        let mut w = Json(String::from("{\"version\":1,\"opted\":["));
+        let mut w = Json(String::from("[1,["));
         for &h in &self.opted {
-            w.str(&hex(h));
+            w.int(h as i64);
         }
-        w.close(']').key("views").open('[');
+        w.close(']').open('[');
         for &(who, day, n) in &self.views {
             w.open('[')
-                .str(&hex(who))
+                .int(who as i64)
                 .int(day)
                 .int(i64::from(n))
                 .close(']');
         }
-        w.close(']').close('}');
+        w.close(']').close(']');
         w.0
     }
 
@@ -853,33 +847,30 @@ impl Gate {
     /// or without the unreadable items), never an error.
     pub fn from_json(text: &str, daily_impressions: u32) -> Gate {
         let mut gate = Gate::new(daily_impressions);
-        let Ok(root) = json::parse(text) else {
+        let parsed = json::parse(text);
+        let Ok([version, opted, views]) = parsed.as_ref().map(|v| items(Some(v))) else {
             return gate;
         };
-        if root.get("version") != Some(&Value::Number("1".into())) {
+        if int(Some(version)) != Some(1) {
             return gate;
         }
-        let unhex = |v: &Value| v.as_str().and_then(|s| u64::from_str_radix(s, 16).ok());
-        let int = |v: &Value| match v {
-            Value::Number(n) => n.parse::<i64>().ok(),
-            _ => None,
-        };
-        if let Some(Value::Array(list)) = root.get("opted") {
-            gate.opted = list.iter().filter_map(unhex).collect();
-            let excess = gate.opted.len().saturating_sub(REMEMBERED_OPT_INS);
-            gate.opted.drain(..excess);
-        }
-        if let Some(Value::Array(list)) = root.get("views") {
-            gate.views = list
-                .iter()
-                .filter_map(|v| match v {
-                    Value::Array(t) if t.len() == 3 => {
-                        Some((unhex(&t[0])?, int(&t[1])?, u32::try_from(int(&t[2])?).ok()?))
-                    }
-                    _ => None,
-                })
-                .collect();
-        }
+        gate.opted = items(Some(opted))
+            .iter()
+            .filter_map(|v| Some(int(Some(v))? as u64))
+            .collect();
+        let excess = gate.opted.len().saturating_sub(REMEMBERED_OPT_INS);
+        gate.opted.drain(..excess);
+        gate.views = items(Some(views))
+            .iter()
+            .filter_map(|v| match items(Some(v)) {
+                [who, day, n] => Some((
+                    int(Some(who))? as u64,
+                    int(Some(day))?,
+                    u32::try_from(int(Some(n))?).ok()?,
+                )),
+                _ => None,
+            })
+            .collect();
         gate
     }
 }
@@ -887,6 +878,7 @@ impl Gate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::json::Value;
     use crate::engine::offer::choose_offer;
     use crate::engine::plan::{follow_up, PlanConfig};
     use crate::engine::time::Deadline;
@@ -1087,9 +1079,13 @@ mod tests {
                     panic!("{input}: only {} requests", requests.len());
                 };
                 let mut text = ["POST ", &m.request.url].concat();
-                for (k, v) in &m.request.headers {
+                let headers = json::parse(&m.request.headers).expect("headers are JSON");
+                let Value::Object(headers) = headers else {
+                    panic!("headers are not an object: {}", m.request.headers);
+                };
+                for (k, v) in &headers {
                     text.push('\n');
-                    text.push_str(&[k.as_str(), ": ", v].concat());
+                    text.push_str(&[k.as_str(), ": ", v.as_str().expect("text")].concat());
                 }
                 text.push_str("\n\n");
                 text.push_str(&m.request.body);
@@ -1437,12 +1433,12 @@ mod tests {
     fn a_corrupted_stored_gate_is_forgotten_without_error() {
         check(
             r#"gate
-             load {"version":1,"opted":["0a","ff"],"views":[["ab",0,2]]}
+             load [1,[10,-1],[[171,0,2]]]
              load
-             load {
+             load [
              load null
-             load {"version":2,"opted":["ff"]}
-             load {"version":1,"opted":[7,"zz","01"],"views":[["ab",1],[1,2,3],["ab",0,-1]]}"#,
+             load [2,[-1],[]]
+             load [1,[7.5,"zz",1],[[171,1],[1,2,"3"],[171,0,-1]]]"#,
             "2 opt-ins, 1 shoppers seen today
              0 opt-ins, 0 shoppers seen today
              0 opt-ins, 0 shoppers seen today

@@ -15,8 +15,10 @@
 use wasm_bindgen::prelude::*;
 
 use super::error::report;
+#[cfg(not(feature = "signals"))]
 use super::widget::Mounted;
 
+#[cfg(not(feature = "signals"))]
 #[wasm_bindgen(typescript_custom_section)]
 const MOUNT_OPTIONS: &str = r#"
 /** Options of `mount`; all optional. */
@@ -45,15 +47,26 @@ export interface MountOptions {
    * `message` or `title` is shown). After a 2xx the document gets a `crossbuy:cart-changed`
    * event. */
   cart?: "shopify" | "permalink" | ((variantId: string, productId: string) => Promise<Response>);
+  /** Called with each thing the shopper does that opt-in signals report, as JSON text (the
+   * "Widget events" of docs/signals.md): `shown`, `opt_in`, `opt_out`, `click`, `add`,
+   * `bundle`, `feedback`. With it the widget shows the consent box (unless
+   * `window.Shopify.customerPrivacy` forbids marketing); hand the events to the `signals`
+   * module's `Signals.event`. The loader does both when the script tag has `data-signals`. */
+  signal?: (event: string) => void;
+  /** The consent box's wording; default "Email me tips and offers for my order" in the
+   * page's language. */
+  consentText?: string;
 }
 "#;
 
 /// A widget on the page. The catalog stays in wasm memory until `free()`.
+#[cfg(not(feature = "signals"))]
 #[wasm_bindgen]
 pub struct Widget {
     mounted: Mounted,
 }
 
+#[cfg(not(feature = "signals"))]
 #[wasm_bindgen]
 impl Widget {
     /// Re-scores for a new page context (JSON text or object), for example after the cart
@@ -84,6 +97,7 @@ impl Widget {
 /// Returns `undefined` when there is nothing to show (fewer than two recommendations) or on
 /// failure, which logs one console message prefixed `crossbuy:` naming what and where (a
 /// warning when the page has no context). Never throws.
+#[cfg(not(feature = "signals"))]
 #[wasm_bindgen]
 pub fn mount(
     #[wasm_bindgen(unchecked_param_type = "Element")] target: JsValue,
@@ -117,6 +131,72 @@ pub fn opted_in(
         Ok(json) => Some(json),
         Err(e) => {
             report(&e.to_string(), false);
+            None
+        }
+    }
+}
+
+#[cfg(feature = "signals")]
+#[wasm_bindgen(typescript_custom_section)]
+const SIGNALS_OPTIONS: &str = r#"
+/** Options of `signals` (the script tag's `data-*` attributes, camel-cased). */
+export interface SignalsOptions {
+  /** Where signals go. */
+  signals: "klaviyo" | "webhook";
+  /** The shop's public Klaviyo key (site id), for `signals: "klaviyo"`. */
+  klaviyoKey?: string;
+  /** The Klaviyo list an opt-in subscribes the shopper to. */
+  klaviyoList?: string;
+  /** Klaviyo's base url (default https://a.klaviyo.com) or the webhook's url. */
+  signalsUrl?: string;
+  /** The shop's delivery estimate in days, for the follow-up plan; default 4. */
+  deliveryDays?: number | string;
+  /** Offer impressions per shopper per day; default 3. */
+  impressionsPerDay?: number | string;
+  /** The page context, as for `mount`; default the page's. */
+  context?: string | object;
+  /** Where the catalog came from, named in error messages. */
+  source?: string;
+  /** The clock (unix ms), for tests; default `Date.now`. */
+  now?: () => number;
+}
+"#;
+
+/// The opt-in signals of a page (built with the `signals` feature into its own module,
+/// `crossbuy_signals.js`, which the loader fetches only once a shopper opts in or an earlier
+/// page left signals to send).
+#[cfg(feature = "signals")]
+#[wasm_bindgen]
+pub struct Signals {
+    tracker: super::signals::Tracker,
+}
+
+#[cfg(feature = "signals")]
+#[wasm_bindgen]
+impl Signals {
+    /// One event of the widget (the JSON text its `signal` option received). Nothing is sent
+    /// before an `opt_in`. An event that cannot be read logs one console error. Never throws.
+    pub fn event(&self, event: &str) {
+        if let Err(e) = self.tracker.event(event) {
+            report(&e.to_string(), false);
+        }
+    }
+}
+
+/// Starts the page's opt-in signals for the shop of `catalog` (its JSON text or object):
+/// whatever earlier pages of the shop left in the outbox is sent, and `Signals.event` takes
+/// the widget's events. `undefined` when `options.signals` is not set or on failure (one
+/// console error). Never throws.
+#[cfg(feature = "signals")]
+#[wasm_bindgen]
+pub fn signals(
+    #[wasm_bindgen(unchecked_param_type = "string | object")] catalog: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SignalsOptions")] options: JsValue,
+) -> Option<Signals> {
+    match super::signals::Tracker::new(&catalog, &options) {
+        Ok(tracker) => tracker.map(|tracker| Signals { tracker }),
+        Err(e) => {
+            report(&e.to_string(), e.is_warning());
             None
         }
     }

@@ -6,16 +6,30 @@
 //! the shopper asks for. `exports` is the only module JavaScript sees, and the only place an
 //! error becomes a console message.
 
+// The `signals` feature builds the opt-in signals module (`crossbuy_signals`), which the
+// loader fetches only when needed; it leaves the widget out.
+#[cfg(not(feature = "signals"))]
 mod cart;
+#[cfg(not(feature = "signals"))]
+mod consent;
+#[cfg_attr(feature = "signals", allow(dead_code))]
 mod error;
 pub mod exports;
+#[cfg(not(feature = "signals"))]
 mod format;
+#[cfg_attr(feature = "signals", allow(dead_code))]
 mod offer;
+#[cfg_attr(feature = "signals", allow(dead_code))]
 mod page;
 #[cfg(feature = "pixel")]
 mod pixel;
+#[cfg(not(feature = "signals"))]
 mod render;
+#[cfg(feature = "signals")]
+mod signals;
+#[cfg(not(feature = "signals"))]
 mod view;
+#[cfg(not(feature = "signals"))]
 mod widget;
 
 /// Talc instead of std's dlmalloc: same job, about 2.8 KB less gzipped wasm (measured with

@@ -1,6 +1,6 @@
 //! What the page says: the mount options, the page context and the page locale.
 
-use js_sys::{Reflect, JSON};
+use js_sys::{Function, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Document;
 
@@ -32,6 +32,11 @@ pub(crate) struct Options {
     pub(crate) now: Option<js_sys::Function>,
     /// How to add to the cart (`cart`): see [`Cart::new`](super::cart::Cart::new).
     pub(crate) cart: JsValue,
+    /// Where the widget reports what the shopper does (opt-in signals), when the page wants
+    /// that; with it the widget shows the consent box.
+    pub(crate) signal: Option<Function>,
+    /// The consent box's wording, the merchant's.
+    pub(crate) consent_text: Option<String>,
 }
 
 impl Options {
@@ -103,6 +108,10 @@ impl Options {
         }
         out.source = field("source").and_then(|v| v.as_string());
         out.cart = field("cart").unwrap_or_default();
+        out.signal = field("signal").and_then(|v| v.dyn_into().ok());
+        out.consent_text = field("consentText")
+            .and_then(|v| v.as_string())
+            .filter(|s| !s.trim().is_empty());
         Ok(out)
     }
 }
@@ -155,4 +164,18 @@ pub(crate) fn json_text(value: &JsValue) -> Option<String> {
         None if value.is_object() => JSON::stringify(value).ok().and_then(|s| s.as_string()),
         None => None,
     }
+}
+
+/// What `window.Shopify.customerPrivacy` says about marketing: `None` without the API;
+/// `marketingAllowed()` (or the older `userCanBeTracked()`) otherwise. An API that cannot
+/// answer counts as "not allowed".
+pub(crate) fn marketing_allowed() -> Option<bool> {
+    let get = |o: &JsValue, k: &str| Reflect::get(o, &JsValue::from_str(k)).ok();
+    let shopify = get(&js_sys::global(), "Shopify")?;
+    let privacy = get(&shopify, "customerPrivacy").filter(JsValue::is_object)?;
+    let answer = ["marketingAllowed", "userCanBeTracked"]
+        .iter()
+        .find_map(|name| get(&privacy, name)?.dyn_into::<Function>().ok())
+        .and_then(|f| f.call0(&privacy).ok());
+    Some(answer.and_then(|a| a.as_bool()) == Some(true))
 }

@@ -15,7 +15,7 @@ use crate::engine::offer::{choose_offer, order_time};
 use crate::engine::plan::{follow_up, PlanConfig};
 use crate::engine::signals::{self, ConsentSource, Destination, Envelope, OptIn, ShownOffer};
 use crate::engine::time::Deadline;
-use crate::engine::{context_products, recommend, Catalog, PageContext, Segment};
+use crate::engine::{context_products, recommend, Catalog, PageContext};
 
 /// The requests that deliver the `opted_in` signal of the order in `context` to the
 /// destination in `settings` (`{ destination, origin, at, limit, deliveryDays }`), as JSON:
@@ -83,10 +83,7 @@ pub(crate) fn opted_in(
         &OptIn {
             text: "",
             source: ConsentSource::Checkout,
-            segment: context.segment.map(|s| match s {
-                Segment::New => signals::Segment::New,
-                Segment::Repeat => signals::Segment::Repeat,
-            }),
+            segment: context.segment,
             recommended: &recommended,
             offer,
             plan: &plan,
@@ -98,11 +95,8 @@ pub(crate) fn opted_in(
         let request = message.request;
         w.open('{');
         w.key("url").str(&request.url);
-        w.key("headers").open('{');
-        for (name, value) in &request.headers {
-            w.key(name).str(value);
-        }
-        w.close('}');
+        // Already a JSON object.
+        w.key("headers").raw(&request.headers);
         w.key("body").str(&request.body);
         w.close('}');
     }

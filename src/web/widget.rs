@@ -17,6 +17,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{Document, Element, Event};
 
 use super::cart::{Added, Cart};
+use super::consent::{self, Field, Signal};
 use super::error::{js_message, report, Result, WebError};
 use super::format::MoneyFormat;
 use super::offer::{Clock, LiveOffer};
@@ -42,6 +43,10 @@ pub(crate) struct Mounted {
     /// The merchant's texts, then the language pack.
     texts: [Overrides; 2],
     clock: Rc<Clock>,
+    /// Where opt-in events go, when the page asked for them.
+    signal: Option<Rc<Signal>>,
+    /// True until the first render, where checkout consent is taken once.
+    first: bool,
     shown: Option<Shown>,
 }
 
@@ -69,6 +74,7 @@ struct Live {
     body: RefCell<Body>,
     /// The next countdown update; dropping it cancels it.
     tick: RefCell<Option<Timeout>>,
+    signal: Option<Rc<Signal>>,
 }
 
 impl Live {
@@ -134,6 +140,10 @@ impl Mounted {
             limit: options.limit,
             texts,
             clock: Rc::new(Clock(options.now)),
+            signal: options
+                .signal
+                .map(|f| Rc::new(Signal::new(f, options.consent_text))),
+            first: true,
             shown: None,
         };
         mounted.show(&context)?;
@@ -224,6 +234,7 @@ impl Mounted {
             frame,
             body: RefCell::new(body),
             tick: RefCell::new(None),
+            signal: self.signal.clone(),
         });
         let listen = |on: &web_sys::EventTarget, kind: &'static str, f: fn(&Rc<Live>, &Event)| {
             let live = Rc::clone(&live);
@@ -234,6 +245,40 @@ impl Mounted {
             listen(&live.frame.section, "change", on_change),
             listen(&self.document, "visibilitychange", on_visibility),
         ];
+        if let Some(signal) = &live.signal {
+            // Checkout consent counts once, at the first render; unticking after it sticks.
+            let email = context.email.as_deref().unwrap_or_default();
+            let checkout =
+                self.first && context.accepts_marketing == Some(true) && !email.is_empty();
+            consent::render(&self.document, &live.frame.status, signal, email, checkout).map_err(
+                |e| WebError::Render {
+                    target: describe(&self.target),
+                    message: js_message(&e),
+                },
+            )?;
+            let ids: Vec<&str> = live
+                .recs
+                .iter()
+                .map(|r| live.catalog.products[r.product].id.as_str())
+                .collect();
+            let offer = live.on().map(|o| o.id.as_str()).unwrap_or_default();
+            let ends = live
+                .offer
+                .as_ref()
+                .map(|o| o.deadline().deadline_ms.to_string());
+            signal.emit(
+                "shown",
+                &[
+                    ("products", Field::List(&ids)),
+                    ("offer", Field::Str(offer)),
+                    ("ends_at", Field::Raw(ends.as_deref().unwrap_or("null"))),
+                ],
+            );
+            if checkout {
+                signal.opted_in_at_checkout(email);
+            }
+        }
+        self.first = false;
         update_bundle(&live);
         tick(&live);
         self.shown = Some(Shown {
@@ -362,14 +407,31 @@ fn on_visibility(live: &Rc<Live>, _: &Event) {
 }
 
 fn on_click(live: &Rc<Live>, event: &Event) {
-    let Some(button) = event
-        .target()
-        .and_then(|t| t.dyn_into::<Element>().ok())
-        .and_then(|el| el.closest("button").ok().flatten())
-    else {
+    let Some(el) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
         return;
     };
-    let chosen: Vec<bool> = match button.class_name().as_str() {
+    if let Some(signal) = &live.signal {
+        if consent::on_click(signal, &el) {
+            return;
+        }
+        // A product's link was followed (its title or image).
+        if let Some(card) = el
+            .closest("a.cb-title")
+            .ok()
+            .flatten()
+            .and_then(|a| a.closest("li").ok().flatten())
+        {
+            let id = card.get_attribute("data-product-id").unwrap_or_default();
+            signal.emit("click", &[("product", Field::Str(&id))]);
+            return;
+        }
+    }
+    let Some(button) = el.closest("button").ok().flatten() else {
+        return;
+    };
+    let class = button.class_name();
+    let bundle = class == "cb-all";
+    let chosen: Vec<bool> = match class.as_str() {
         "cb-add" => {
             let i = index(&button);
             (0..live.recs.len()).map(|k| Some(k) == i).collect()
@@ -423,6 +485,9 @@ fn on_click(live: &Rc<Live>, event: &Event) {
         // shopper; anything else is a fault to report.
         let fault = match outcome {
             Added::Yes => {
+                if let Some(signal) = &live.signal {
+                    added(signal, &items, &chosen, bundle);
+                }
                 if let Some(code) = code {
                     if live.cart.apply(&code).await {
                         text.push_str(" · ");
@@ -442,6 +507,33 @@ fn on_click(live: &Rc<Live>, event: &Event) {
         say(&live, &text);
         render::flag(&button, "disabled", false);
     });
+}
+
+/// Reports what was added: one card (`add`, with its variant) or the bundle row's ticked
+/// cards (`bundle`).
+fn added(signal: &Signal, items: &[(&str, &str)], chosen: &[bool], bundle: bool) {
+    match (bundle, items) {
+        (false, [(variant, product)]) => signal.emit(
+            "add",
+            &[
+                ("product", Field::Str(product)),
+                ("variant", Field::Str(variant)),
+            ],
+        ),
+        _ => {
+            let ticked: Vec<&str> = chosen
+                .iter()
+                .map(|&t| if t { "true" } else { "false" })
+                .collect();
+            signal.emit(
+                "bundle",
+                &[(
+                    "ticked",
+                    Field::Raw(&("[".to_owned() + &ticked.join(",") + "]")),
+                )],
+            );
+        }
+    }
 }
 
 /// Writes to the status area (a polite live region).
