@@ -103,6 +103,8 @@ test("nothing reaches the receiver before opt-in; ticking the box delivers opted
   await page.evaluate(() => fetch("/cart.js"));
   assert.deepEqual(env.shop.signals.attempts, [], "no request to the receiver");
   assert.deepEqual(env.shop.requests.filter((r) => /^\/(klaviyo|webhook)/.test(r.path)), []);
+  const signalsModule = () => env.shop.requests.filter((r) => /\/pkg\/crossbuy_signals/.test(r.path)).map((r) => r.path);
+  assert.deepEqual(signalsModule(), [], "a shopper who does not opt in never downloads the signals module");
 
   await box.locator(".cb-check").check();
   await until("opted_in and the view arrived", () => env.shop.signals.received().length === 3);
@@ -117,6 +119,13 @@ test("nothing reaches the receiver before opt-in; ticking the box delivers opted
   assert.equal(opted.properties.consent.source, "widget");
   assert.equal(opted.value, 10.85, "the order's subtotal");
   assert.equal(opted.value_currency, "GBP");
+  // The offer the widget shows, with the deadline its countdown runs to.
+  assert.equal(opted.properties.offer.code, "THANKS15");
+  const countdown = await page.evaluate(() =>
+    Object.entries(localStorage).find(([k]) => k.startsWith("crossbuy:deadline:"))?.[1]);
+  assert.ok(countdown, "the widget stored its deadline");
+  assert.equal(Date.parse(opted.properties.offer.ends_at), JSON.parse(countdown).deadline, "the email's offer ends when the widget's countdown does");
+  assert.deepEqual(signalsModule().sort(), ["/pkg/crossbuy_signals.js", "/pkg/crossbuy_signals_bg.wasm"], "fetched once, after the opt-in");
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
