@@ -30,6 +30,8 @@ step "cargo test"
 cargo test --quiet
 step "wasm-pack test --headless --chrome"
 wasm-pack --log-level warn test --headless --chrome
+step "wasm-pack test --headless --chrome -- --features signals"
+wasm-pack --log-level warn test --headless --chrome -- --features signals
 step "WooCommerce plugin (php -l, PHP tests)"
 bash tests/php/run.sh
 step "size budget"

@@ -4,6 +4,8 @@
 //!
 //! Run with `wasm-pack test --headless --chrome` (`webdriver.json` holds Chrome's flags).
 #![cfg(target_arch = "wasm32")]
+// The `signals` feature builds the signals module, which has no `mount`.
+#![cfg(not(feature = "signals"))]
 
 use std::cell::RefCell;
 use std::rc::Rc;

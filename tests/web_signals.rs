@@ -1,28 +1,35 @@
-//! Opt-in signals in a real browser, as the shopper and the shop's endpoint see them: the
-//! consent box, that nothing reaches the network (or even the outbox) before opt-in or when the
-//! page's privacy API says no, what is sent after opt-in, and the outbox in `localStorage`:
-//! kept across pages, resumed, and in memory when storage is disabled or full.
+//! The signals module in a real browser, as the shop's endpoint sees it: it is handed the
+//! widget's events (`Signals.event`, the JSON text the widget's `signal` option receives, see
+//! `tests/web_consent.rs`) and sends nothing (and queues nothing) before an opt-in or when the
+//! page's privacy API says no; what it sends after opt-in, one request at a time; and the
+//! outbox in `localStorage`: kept across pages, resumed, and in memory when storage is
+//! disabled or full.
 //!
 //! Every test uses its own shop name, so its own stored outbox and page sender, and its own
-//! endpoint url, so a retry of another test's signal never counts. `Date.now` is pinned where
-//! a time is checked.
+//! endpoint url, so a retry of another test's signal never counts. The signals' time is the
+//! `now` option.
 //!
-//! Run with `wasm-pack test --headless --chrome`.
+//! Run with `wasm-pack test --headless --chrome -- --features signals`.
 #![cfg(target_arch = "wasm32")]
+// Without the feature the crate builds the widget, which has no `signals`.
+#![cfg(feature = "signals")]
 
 use crossbuy::engine::json::{self, Value};
 use crossbuy::engine::outbox::{Config, Message, Outbox, Request};
-use crossbuy::web::exports::{mount, Widget};
+use crossbuy::web::exports::{signals, Signals};
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, ShadowRoot, Storage};
+use web_sys::Storage;
+
+mod common;
+use common::PRIVACY_APIS;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// A small shop: `mug` is bought with the others.
+/// A small shop with an offer: `mug` is bought with tea and spoons.
 const SHOP: &str = r#"{
   "version": 1,
   "shop": { "name": "NAME", "currency": "GBP", "locale": "en-GB" },
@@ -33,15 +40,39 @@ const SHOP: &str = r#"{
     { "id": "tea", "variant_ids": ["tea-1"], "url": "/products/tea", "title": "Tea", "price": 800,
       "compare_at_price": 1000 },
     { "id": "spoon", "variant_ids": ["spoon-1"], "url": "/products/spoon", "title": "Spoon", "price": 350 }
-  ]
+  ],
+  "offers": [{ "id": "thanks", "kind": "percent", "percent": 20, "code": "THANKS20", "pages": ["thank_you"] }]
 }"#;
 
-/// An order of one mug, placed at 2026-11-20T10:00:00Z (1795168800000).
+/// An order of one mug, placed at 2026-11-20T10:00:00Z (1795168800000), by a buyer who did
+/// not accept email marketing at checkout.
 const ORDER: &str = r#"{"page":"thank_you","order_id":"1001","created_at":"2026-11-20T10:00:00Z",
   "email":"ada@example.com","accepts_marketing":false,"items":[{"product_id":"mug","quantity":1,"price":899}]}"#;
 
 /// 2026-11-20T10:05:00Z.
 const FIVE_PAST: f64 = 1_795_169_100_000.0;
+
+/// The widget's events (`docs/signals.md`, "Widget events"): the cards shown without an
+/// offer, and with the thank-you offer until 2026-11-22T10:00:00Z.
+const SHOWN: &str = r#"{"kind":"shown","products":["tea","spoon"],"offer":"","ends_at":null}"#;
+const SHOWN_OFFER: &str =
+    r#"{"kind":"shown","products":["tea","spoon"],"offer":"thanks","ends_at":1795341600000}"#;
+const CLICK: &str = r#"{"kind":"click","product":"tea"}"#;
+const ADD: &str = r#"{"kind":"add","product":"tea","variant":"tea-1"}"#;
+const BUNDLE: &str = r#"{"kind":"bundle","ticked":[true,false]}"#;
+const HELPFUL: &str = r#"{"kind":"feedback","helpful":true}"#;
+const OPT_OUT: &str = r#"{"kind":"opt_out"}"#;
+const CONSENT_TEXT: &str = "Email me tips and offers for my order";
+
+/// The widget's `opt_in` event.
+fn opt_in(email: &str, source: &str, text: &str) -> String {
+    format!(r#"{{"kind":"opt_in","email":"{email}","source":"{source}","text":"{text}"}}"#)
+}
+
+/// The opt-in the widget reports for checkout consent.
+fn checkout_opt_in() -> String {
+    opt_in("ada@example.com", "checkout", "")
+}
 
 fn global() -> JsValue {
     js_sys::global().into()
@@ -64,71 +95,32 @@ fn storage() -> Storage {
     web_sys::window().unwrap().local_storage().unwrap().unwrap()
 }
 
-/// A fresh `<div>` in the page whose product links do not navigate away; removed when dropped.
-struct Target(Element);
-
-impl Target {
-    fn new() -> Target {
-        let document = web_sys::window().unwrap().document().unwrap();
-        let el = document.create_element("div").unwrap();
-        document.body().unwrap().append_child(&el).unwrap();
-        let stop = js(
-            "e",
-            "const t = e.composedPath()[0]; if (t.closest && t.closest('a')) e.preventDefault()",
-        );
-        el.add_event_listener_with_callback("click", &stop).unwrap();
-        Target(el)
-    }
-
-    fn shadow(&self) -> ShadowRoot {
-        self.0.shadow_root().expect("the widget's shadow root")
-    }
-
-    fn find(&self, selector: &str) -> Option<HtmlElement> {
-        let found = self.shadow().query_selector(selector).unwrap();
-        found.map(|e| e.unchecked_into())
-    }
-
-    fn click(&self, selector: &str) {
-        self.find(selector)
-            .unwrap_or_else(|| panic!("no {selector}"))
-            .click();
-    }
-
-    fn text(&self, selector: &str) -> String {
-        self.find(selector)
-            .map_or("-".into(), |e| e.text_content().unwrap_or_default())
-    }
-}
-
-impl Drop for Target {
-    fn drop(&mut self) {
-        self.0.remove();
-    }
-}
-
-/// Mounts the shop named `shop` for `context` with these (string) options.
-fn mount_shop(
-    target: &Target,
-    shop: &str,
-    context: &str,
-    extra: &[(&str, &str)],
-) -> Option<Widget> {
+/// Starts the signals of shop `shop` for the page `context`, with the clock at [`FIVE_PAST`]
+/// and these (string) options.
+fn start(shop: &str, context: &str, extra: &[(&str, &str)]) -> Option<Signals> {
     let options = Object::new();
     set(&options, "context", &context.into());
+    set(
+        &options,
+        "now",
+        &js("", &["return ", &FIVE_PAST.to_string()].concat()),
+    );
     for (k, v) in extra {
         set(&options, k, &(*v).into());
     }
-    mount(
-        target.0.clone().into(),
-        SHOP.replace("NAME", shop).into(),
-        options.into(),
-    )
+    signals(SHOP.replace("NAME", shop).into(), options.into())
 }
 
 /// The webhook options for `url`.
 fn webhook(url: &str) -> [(&str, &str); 2] {
     [("signals", "webhook"), ("signalsUrl", url)]
+}
+
+/// Hands `events` to `signals`, as the loader does with the widget's.
+fn events(signals: &Signals, events: &[&str]) {
+    for e in events {
+        signals.event(e);
+    }
 }
 
 /// One request the stub endpoint received.
@@ -154,7 +146,7 @@ impl Sent {
 }
 
 /// Replaces `window.fetch`: requests to urls under `endpoint` are recorded and answered as
-/// `answer` says (`status`, `retryAfter`, `down`); `/cart/add.js` is answered 200; anything
+/// the state says (`status`, `down`, `hold`: answered only on [`Network::release`]); anything
 /// else goes to the real fetch. Restored on drop.
 struct Network {
     state: Object,
@@ -166,20 +158,19 @@ impl Network {
         let state = Object::new();
         set(&state, "status", &202.into());
         set(&state, "requests", &Array::new());
+        set(&state, "held", &Array::new());
         let saved = get(&global(), "fetch");
         let make = js(
             "state, endpoint, original",
             r#"return function (url, init) {
                 url = String(url);
-                if (url.endsWith("/cart/add.js")) {
-                    return Promise.resolve(new Response('{"items":[]}', { status: 200 }));
-                }
                 if (!url.startsWith(endpoint)) return original(url, init);
                 state.requests.push({ url, headers: JSON.stringify(init.headers), body: init.body,
                                       keepalive: init.keepalive === true });
                 if (state.down) return Promise.reject(new TypeError("Failed to fetch"));
-                const headers = state.retryAfter ? { "retry-after": state.retryAfter } : {};
-                return Promise.resolve(new Response(null, { status: state.status, headers }));
+                const answer = () => new Response(null, { status: state.status });
+                if (state.hold) return new Promise((resolve) => state.held.push(() => resolve(answer())));
+                return Promise.resolve(answer());
             }"#,
         );
         let stub = make
@@ -195,6 +186,23 @@ impl Network {
 
     fn down(&self, down: bool) {
         set(&self.state, "down", &down.into());
+    }
+
+    /// Holds the answers until [`Network::release`].
+    fn hold(&self) {
+        set(&self.state, "hold", &true.into());
+    }
+
+    /// Answers the held requests, and the next ones at once.
+    fn release(&self) {
+        set(&self.state, "hold", &false.into());
+        let held: Array = get(&self.state, "held").unchecked_into();
+        for answer in held.iter() {
+            answer
+                .unchecked_into::<Function>()
+                .call0(&JsValue::NULL)
+                .unwrap();
+        }
     }
 
     fn sent(&self) -> Vec<Sent> {
@@ -221,28 +229,6 @@ impl Network {
 impl Drop for Network {
     fn drop(&mut self) {
         set(&global(), "fetch", &self.saved);
-    }
-}
-
-/// Pins `Date.now()` (the clock crossbuy gives the engine); restored on drop.
-struct Clock(JsValue);
-
-impl Clock {
-    fn at(ms: f64) -> Clock {
-        let date = get(&global(), "Date");
-        let saved = get(&date, "now");
-        set(
-            &date,
-            "now",
-            &js("", &["return ", &ms.to_string()].concat()),
-        );
-        Clock(saved)
-    }
-}
-
-impl Drop for Clock {
-    fn drop(&mut self) {
-        set(&get(&global(), "Date"), "now", &self.0);
     }
 }
 
@@ -317,6 +303,13 @@ async fn tick() {
     JsFuture::from(next).await.unwrap();
 }
 
+/// A few turns of the event loop, for what must not happen.
+async fn settle() {
+    for _ in 0..10 {
+        tick().await;
+    }
+}
+
 /// The stored outbox of `shop`: its entries' keys, and its delivered keys.
 fn stored(shop: &str) -> (Vec<String>, Vec<String>) {
     let Some(text) = storage()
@@ -342,62 +335,59 @@ fn stored(shop: &str) -> (Vec<String>, Vec<String>) {
     (strings(&parts[3]), strings(&parts[2]))
 }
 
+/// Whether the consent gate of `shop` was stored (it is, once it admitted a signal).
+fn gate_stored(shop: &str) -> bool {
+    let key = ["crossbuy:gate:", shop].concat();
+    storage().get_item(&key).unwrap().is_some()
+}
+
+/// An outbox as an earlier page left it: one `opted_in` for `endpoint` under `key`.
+fn left_behind(shop: &str, endpoint: &str, key: &str) {
+    let mut outbox = Outbox::new(Config::default());
+    outbox.enqueue(
+        Message {
+            key: key.into(),
+            consent: true,
+            request: Request {
+                url: endpoint.into(),
+                headers: format!(
+                    r#"{{"content-type":"application/json","Idempotency-Key":"{key}"}}"#
+                ),
+                body: format!(r#"{{"type":"opted_in","id":"{key}"}}"#),
+            },
+        },
+        js_sys::Date::now() as i64,
+    );
+    storage()
+        .set_item(&["crossbuy:outbox:", shop].concat(), &outbox.to_json())
+        .unwrap();
+}
+
 #[wasm_bindgen_test]
 async fn nothing_is_queued_or_sent_before_the_shopper_opts_in() {
     let shop = "Consent shop";
     let endpoint = "https://hooks.test/consent";
     let net = Network::install(endpoint);
-    let _clock = Clock::at(FIVE_PAST);
-    let target = Target::new();
-    let _widget = mount_shop(&target, shop, ORDER, &webhook(endpoint)).unwrap();
+    let console = Console::spy();
+    let signals = start(shop, ORDER, &webhook(endpoint)).expect("signals");
 
-    // The box: unticked, the default wording, the context's email, no feedback question yet.
-    let check: web_sys::HtmlInputElement = target.find(".cb-check").unwrap().unchecked_into();
-    assert!(!check.checked());
-    assert_eq!(
-        target.text("label.cb-consent"),
-        "Email me tips and offers for my order"
+    // Shopping without opting in: shown, a followed link, adds, feedback. Nothing queued.
+    events(
+        &signals,
+        &[SHOWN_OFFER, CLICK, ADD, BUNDLE, HELPFUL, OPT_OUT],
     );
-    let email: web_sys::HtmlInputElement = target.find("#cb-email").unwrap().unchecked_into();
-    assert_eq!(email.value(), "ada@example.com");
-    assert_eq!(email.get_attribute("aria-describedby").unwrap(), "cb-note");
-    assert!(target.find(".cb-fb").unwrap().hidden());
-
-    // Shopping without opting in: a followed link, an item added. Nothing queued, nothing sent.
-    target.click("a.cb-title");
-    target.click("button.cb-add");
-    until("the cart answered", || {
-        target.text("[role=status]") == "Added to cart"
-    })
-    .await;
-    for _ in 0..5 {
-        tick().await;
-    }
+    settle().await;
     assert_eq!(net.types(), Vec::<String>::new());
     assert_eq!(stored(shop).0, Vec::<String>::new());
+    assert!(!gate_stored(shop), "the gate admitted nothing");
 
-    // An address that cannot receive mail: the box stays unticked and says why.
-    email.set_value("ada@example");
-    check.click();
-    assert!(!check.checked());
-    assert_eq!(email.get_attribute("aria-invalid").as_deref(), Some("true"));
-    assert_eq!(
-        target.text("#cb-note"),
-        "Enter a valid email address, like name@example.com."
-    );
-    assert_eq!(stored(shop).0, Vec::<String>::new());
-
-    // Opting in: `opted_in` and the view, one request at a time, with the wording and time.
-    email.set_value(" Ada@Example.com ");
-    check.click();
-    assert!(check.checked());
-    assert_eq!(email.get_attribute("aria-invalid"), None);
-    assert!(!target.find(".cb-fb").unwrap().hidden());
-    assert!(target.find(".cb-mail").unwrap().hidden());
-    assert_eq!(
-        target.text("#cb-note"),
-        "Untick to opt out. Every email has an unsubscribe link."
-    );
+    // Opting in: `opted_in`, then the view, one request at a time.
+    net.hold();
+    signals.event(&opt_in(" Ada@Example.com ", "widget", CONSENT_TEXT));
+    until("the opt-in was sent", || !net.sent().is_empty()).await;
+    settle().await;
+    assert_eq!(net.types(), ["opted_in"], "the view waits for the opt-in");
+    net.release();
     until("two signals arrived", || net.sent().len() == 2).await;
     assert_eq!(net.types(), ["opted_in", "offer_viewed"]);
     let opted = &net.sent()[0];
@@ -411,7 +401,13 @@ async fn nothing_is_queued_or_sent_before_the_shopper_opts_in() {
     assert_eq!(opted.field(&["occurred_at"]), "2026-11-20T10:05:00Z");
     assert_eq!(
         opted.field(&["data", "consent"]),
-        r#"{"text":"Email me tips and offers for my order","at":"2026-11-20T10:05:00Z","source":"widget"}"#
+        format!(r#"{{"text":"{CONSENT_TEXT}","at":"2026-11-20T10:05:00Z","source":"widget"}}"#)
+    );
+    // The offer the widget showed, ending with its countdown.
+    assert_eq!(opted.field(&["data", "offer", "id"]), "thanks");
+    assert_eq!(
+        opted.field(&["data", "offer", "ends_at"]),
+        "2026-11-22T10:00:00Z"
     );
     // The plan counts from the order time, not from now: delivery 4 days after.
     assert_eq!(
@@ -425,15 +421,9 @@ async fn nothing_is_queued_or_sent_before_the_shopper_opts_in() {
     until("the outbox emptied", || stored(shop).0.is_empty()).await;
     assert_eq!(stored(shop).1.len(), 2, "both keys remembered as delivered");
 
-    // After opt-in: a click, an add, the feedback.
-    target.click("a.cb-title");
-    target.click("button.cb-add");
-    until("the cart answered", || {
-        target.text("[role=status]") == "Added to cart"
-    })
-    .await;
-    target.click(".cb-yes");
-    until("five signals", || net.sent().len() == 5).await;
+    // After opt-in: a click, an add, the bundle, the feedback.
+    events(&signals, &[CLICK, ADD, BUNDLE, HELPFUL]);
+    until("six signals", || net.sent().len() == 6).await;
     assert_eq!(
         net.types(),
         [
@@ -441,16 +431,23 @@ async fn nothing_is_queued_or_sent_before_the_shopper_opts_in() {
             "offer_viewed",
             "item_clicked",
             "item_added",
+            "bundle_added",
             "feedback"
         ]
     );
+    let sent = net.sent();
+    assert_eq!(sent[3].field(&["data", "item", "variant_id"]), "tea-1");
     assert_eq!(
-        net.sent()[3].field(&["data", "item", "variant_id"]),
-        "tea-1"
+        sent[4]
+            .field(&["data", "items"])
+            .matches("\"product_id\"")
+            .count(),
+        1,
+        "only the ticked tea: {}",
+        sent[4].field(&["data", "items"])
     );
-    assert_eq!(net.sent()[4].field(&["data", "helpful"]), "true");
-    assert_eq!(target.text("#cb-note"), "Thanks for your feedback.");
-    assert!(target.find(".cb-yes").unwrap().has_attribute("disabled"));
+    assert_eq!(sent[5].field(&["data", "helpful"]), "true");
+    assert_eq!(console.messages(), Vec::<String>::new());
 }
 
 #[wasm_bindgen_test]
@@ -458,102 +455,60 @@ async fn checkout_consent_counts_and_unticking_opts_out() {
     let shop = "Checkout shop";
     let endpoint = "https://hooks.test/checkout";
     let net = Network::install(endpoint);
-    let target = Target::new();
-    let hostile = "<b>Yes</b>, email me & more";
-    let context = ORDER.replace(
-        r#""accepts_marketing":false"#,
-        r#""accepts_marketing":true"#,
-    );
-    let mut options = webhook(endpoint).to_vec();
-    options.push(("consentText", hostile));
-    let _widget = mount_shop(&target, shop, &context, &options).unwrap();
-
-    // The merchant's wording as text; ticked from checkout, saying how to opt out.
-    let label = target.find("label.cb-consent").unwrap();
-    assert_eq!(label.text_content().unwrap(), hostile);
-    assert!(label.query_selector("b").unwrap().is_none());
-    let check: web_sys::HtmlInputElement = target.find(".cb-check").unwrap().unchecked_into();
-    assert!(check.checked());
-    assert_eq!(
-        target.text("#cb-note"),
-        "Agreed at checkout. Untick to opt out; emails have an unsubscribe link."
-    );
+    let signals = start(shop, ORDER, &webhook(endpoint)).expect("signals");
+    events(&signals, &[SHOWN, &checkout_opt_in()]);
     until("two signals arrived", || net.sent().len() == 2).await;
     assert_eq!(net.types(), ["opted_in", "offer_viewed"]);
     // Consent from checkout records no wording of crossbuy's.
-    assert_eq!(
-        net.sent()[0].field(&["data", "consent", "source"]),
-        "checkout"
-    );
-    assert_eq!(net.sent()[0].field(&["data", "consent", "text"]), "null");
+    let sent = net.sent();
+    assert_eq!(sent[0].field(&["data", "consent", "source"]), "checkout");
+    assert_eq!(sent[0].field(&["data", "consent", "text"]), "null");
+    until("the outbox emptied", || stored(shop).0.is_empty()).await;
 
     // Unticked: nothing more from this page.
-    check.click();
-    assert!(!check.checked());
-    target.click("a.cb-title");
-    target.click("button.cb-add");
-    until("the cart answered", || {
-        target.text("[role=status]") == "Added to cart"
-    })
-    .await;
-    for _ in 0..5 {
-        tick().await;
-    }
+    events(&signals, &[OPT_OUT, CLICK, ADD, HELPFUL]);
+    settle().await;
     assert_eq!(net.sent().len(), 2);
+    assert_eq!(stored(shop).0, Vec::<String>::new());
 }
 
 #[wasm_bindgen_test]
 async fn when_the_privacy_api_says_no_nothing_is_sent_at_all() {
     let endpoint = "https://hooks.test/privacy";
     let net = Network::install(endpoint);
-    let context = ORDER.replace(
-        r#""accepts_marketing":false"#,
-        r#""accepts_marketing":true"#,
-    );
-    // Not allowed, an API that cannot answer, and allowed (the old method name too).
-    for (i, (api, sends)) in [
-        (
-            "{ customerPrivacy: { marketingAllowed: () => false } }",
-            false,
-        ),
-        ("{ customerPrivacy: {} }", false),
-        (
-            "{ customerPrivacy: { marketingAllowed() { throw new Error('x') } } }",
-            false,
-        ),
-        (
-            "{ customerPrivacy: { userCanBeTracked: () => true } }",
-            true,
-        ),
-        (
-            "{ customerPrivacy: { marketingAllowed: () => true } }",
-            true,
-        ),
-    ]
-    .into_iter()
-    .enumerate()
-    {
+    for (i, (api, allowed)) in PRIVACY_APIS.into_iter().enumerate() {
         shopify(api);
         let shop = ["Privacy shop ", &i.to_string()].concat();
         let before = net.sent().len();
-        let target = Target::new();
-        let _widget = mount_shop(&target, &shop, &context, &webhook(endpoint)).unwrap();
-        for _ in 0..5 {
-            tick().await;
-        }
+        let signals = start(&shop, ORDER, &webhook(endpoint)).expect("signals");
+        events(&signals, &[SHOWN, &checkout_opt_in(), CLICK]);
+        settle().await;
         shopify("undefined");
-        assert_eq!(target.find(".cb-optin").is_some(), sends, "{api}: the box");
-        assert_eq!(
-            net.sent().len() - before,
-            if sends { 2 } else { 0 },
-            "{api}"
-        );
+        let sent = net.types()[before..].to_vec();
+        let expected: &[&str] = match allowed {
+            true => &["opted_in", "offer_viewed", "item_clicked"],
+            false => &[],
+        };
+        assert_eq!(sent, expected, "{api}");
+        assert_eq!(gate_stored(&shop), allowed, "{api}: the gate");
         assert_eq!(
             stored(&shop).0,
             Vec::<String>::new(),
-            "{api}: nothing queued"
+            "{api}: nothing left queued"
         );
     }
+
+    // What an earlier page left waits while the privacy API says no.
+    let shop = "Privacy shop with a past";
+    left_behind(shop, endpoint, "cb_waiting");
+    shopify("{ customerPrivacy: { marketingAllowed: () => false } }");
+    let before = net.sent().len();
+    let signals = start(shop, ORDER, &webhook(endpoint));
+    settle().await;
+    shopify("undefined");
+    assert!(signals.is_some());
+    assert_eq!(net.sent().len(), before, "nothing sent");
+    assert_eq!(stored(shop).0, ["cb_waiting"], "kept for later");
 }
 
 #[wasm_bindgen_test]
@@ -563,16 +518,14 @@ async fn the_outbox_is_kept_in_local_storage_and_resumed() {
     let endpoint = "https://hooks.test/offline";
     let net = Network::install(endpoint);
     net.down(true);
-    let target = Target::new();
-    let context = ORDER.replace(
-        r#""accepts_marketing":false"#,
-        r#""accepts_marketing":true"#,
-    );
-    let _widget = mount_shop(&target, shop, &context, &webhook(endpoint)).unwrap();
+    let signals = start(shop, ORDER, &webhook(endpoint)).expect("signals");
+    events(&signals, &[SHOWN, &checkout_opt_in()]);
     until("both tried", || net.sent().len() >= 2).await;
     let (queued, delivered) = stored(shop);
     assert_eq!(queued.len(), 2);
     assert_eq!(delivered, Vec::<String>::new());
+    let sent: Vec<String> = net.sent().iter().map(|s| s.field(&["id"])).collect();
+    assert_eq!(queued, sent[..2], "the two signals tried are kept");
     // Forgotten, so this page's retries of them stop here.
     storage()
         .remove_item(&["crossbuy:outbox:", shop].concat())
@@ -580,31 +533,12 @@ async fn the_outbox_is_kept_in_local_storage_and_resumed() {
     drop(net);
 
     // The next page of another shop finds what an earlier page left, and sends it, even
-    // without signals configured and without cards to show.
+    // without signals configured (the loader starts the module for that alone).
     let shop = "Resumed shop";
     let endpoint = "https://hooks.test/resumed";
     let net = Network::install(endpoint);
-    let mut outbox = Outbox::new(Config::default());
-    outbox.enqueue(
-        Message {
-            key: "cb_left_behind".into(),
-            consent: true,
-            request: Request {
-                url: endpoint.into(),
-                headers:
-                    r#"{"content-type":"application/json","Idempotency-Key":"cb_left_behind"}"#
-                        .into(),
-                body: r#"{"type":"opted_in","id":"cb_left_behind"}"#.into(),
-            },
-        },
-        js_sys::Date::now() as i64,
-    );
-    storage()
-        .set_item(&["crossbuy:outbox:", shop].concat(), &outbox.to_json())
-        .unwrap();
-    let target = Target::new();
-    let nothing_to_show = r#"{"page":"cart","items":[{"product_id":"spoon"}]}"#;
-    assert!(mount_shop(&target, shop, nothing_to_show, &[]).is_none());
+    left_behind(shop, endpoint, "cb_left_behind");
+    assert!(start(shop, ORDER, &[]).is_none());
     until("the stored signal was sent", || net.sent().len() == 1).await;
     assert_eq!(net.sent()[0].field(&["id"]), "cb_left_behind");
     until("the outbox emptied", || stored(shop).0.is_empty()).await;
@@ -648,20 +582,20 @@ async fn disabled_or_full_storage_keeps_signals_in_memory_with_one_warning() {
             );
             set(&prototype, "setItem", &full);
         }
-        let target = Target::new();
-        let context = ORDER.replace(
-            r#""accepts_marketing":false"#,
-            r#""accepts_marketing":true"#,
-        );
-        let widget = mount_shop(&target, &shop, &context, &webhook(&endpoint));
+        let signals = start(&shop, ORDER, &webhook(&endpoint));
+        if let Some(s) = &signals {
+            events(s, &[SHOWN, &checkout_opt_in()]);
+        }
         until("both sent", || net.sent().len() == 2).await;
-        target.click(".cb-no");
+        if let Some(s) = &signals {
+            s.event(r#"{"kind":"feedback","helpful":false}"#);
+        }
         until("the feedback sent", || net.sent().len() == 3).await;
         define
             .call3(&object, &window, &"localStorage".into(), &descriptor)
             .unwrap();
         set(&prototype, "setItem", &set_item);
-        assert!(widget.is_some(), "{broken}: the widget shows");
+        assert!(signals.is_some(), "{broken}: signals start");
         assert_eq!(net.types(), ["opted_in", "offer_viewed", "feedback"]);
         assert_eq!(
             console.messages(),
@@ -678,16 +612,10 @@ async fn a_request_the_endpoint_refuses_is_given_up_with_one_console_error() {
     let net = Network::install(endpoint);
     net.answer(400);
     let console = Console::spy();
-    let target = Target::new();
-    let context = ORDER.replace(
-        r#""accepts_marketing":false"#,
-        r#""accepts_marketing":true"#,
-    );
-    let _widget = mount_shop(&target, shop, &context, &webhook(endpoint)).unwrap();
+    let signals = start(shop, ORDER, &webhook(endpoint)).expect("signals");
+    events(&signals, &[SHOWN, &checkout_opt_in()]);
     until("both given up", || console.messages().len() == 2).await;
-    for _ in 0..10 {
-        tick().await;
-    }
+    settle().await;
     let sent = net.sent();
     assert_eq!(sent.len(), 2, "not retried");
     let expected: Vec<String> = sent
@@ -708,7 +636,7 @@ async fn a_request_the_endpoint_refuses_is_given_up_with_one_console_error() {
 }
 
 #[wasm_bindgen_test]
-fn a_signals_misconfiguration_is_reported_and_the_widget_still_shows() {
+fn a_signals_misconfiguration_is_reported() {
     let console = Console::spy();
     for (options, message) in [
         (
@@ -731,50 +659,34 @@ fn a_signals_misconfiguration_is_reported_and_the_widget_still_shows() {
             "error: crossbuy: options.signals: expected \"klaviyo\" or \"webhook\"",
         ),
     ] {
-        let target = Target::new();
-        assert!(mount_shop(&target, "Misconfigured shop", ORDER, &options).is_some());
-        assert!(target.find(".cb-card").is_some());
-        assert!(
-            target.find(".cb-optin").is_none(),
-            "{message}: no consent box"
-        );
+        assert!(start("Misconfigured shop", ORDER, &options).is_none());
         assert_eq!(console.messages().pop().as_deref(), Some(message));
     }
     assert_eq!(console.messages().len(), 4);
-}
 
-/// The space `www/crossbuy.js` reserves on the target when signals are on.
-fn reserved_height() -> &'static str {
-    let loader = include_str!("../www/crossbuy.js");
-    let marker = "const RESERVE_SIGNALS = \"";
-    let start = loader.find(marker).expect("RESERVE_SIGNALS in the loader") + marker.len();
-    loader[start..].split('"').next().unwrap()
-}
-
-#[wasm_bindgen_test]
-fn with_the_consent_box_the_widget_still_fills_the_reserved_space() {
-    for width in ["18rem", "40rem", "80rem"] {
-        let target = Target::new();
-        let el: &HtmlElement = target.0.unchecked_ref();
-        el.style().set_property("width", width).unwrap();
-        el.style()
-            .set_property("min-height", reserved_height())
-            .unwrap();
-        let before = el.offset_height();
-        mount_shop(
-            &target,
-            "Layout shop",
-            ORDER,
-            &webhook("https://hooks.test/layout"),
-        )
-        .unwrap();
-        assert!(target.find(".cb-optin").is_some());
-        let section = target.find("section.cb").unwrap();
-        assert_eq!(el.offset_height(), before, "at {width}");
-        assert_eq!(
-            section.offset_height(),
-            before,
-            "the widget fills its space at {width}"
-        );
-    }
+    // An event it cannot read (not the widget's) is named, and nothing else happens.
+    let signals = start(
+        "Misconfigured shop",
+        ORDER,
+        &webhook("https://hooks.test/misconfigured"),
+    )
+    .expect("signals");
+    events(
+        &signals,
+        &[r#"{"kind":"wave"}"#, r#"{"kind":"opt_in","email":" "}"#],
+    );
+    assert_eq!(
+        console.messages()[4..],
+        [
+            r#"error: crossbuy: options.signal: unknown kind in {"kind":"wave"}"#,
+            r#"error: crossbuy: options.signal: no email in {"kind":"opt_in","email":" "}"#,
+        ]
+    );
+    signals.event("{");
+    assert_eq!(console.messages().len(), 7);
+    assert!(
+        console.messages()[6].ends_with(" in {"),
+        "{:?}",
+        console.messages()[6]
+    );
 }

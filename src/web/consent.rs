@@ -95,8 +95,12 @@ fn quoted(out: &mut String, s: &str) {
 }
 
 impl Signal {
-    /// The buyer accepted email marketing at checkout: that is the opt-in, reported once.
+    /// The buyer accepted email marketing at checkout: that is the opt-in, reported once;
+    /// not when the page's privacy API forbids marketing (the box is not shown either).
     pub(crate) fn opted_in_at_checkout(&self, email: &str) {
+        if marketing_allowed() == Some(false) {
+            return;
+        }
         self.opted_in.set(true);
         self.emit(
             "opt_in",
