@@ -13,7 +13,6 @@ use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::spawn_local;
 use web_sys::{Document, Element, Event};
 
 use super::cart::{Added, Cart};
@@ -407,41 +406,63 @@ fn on_click(live: &Rc<Live>, event: &Event) {
     say(live, live.strings.get(Key::Adding));
     // The code is applied only while the offer is on.
     let code = live.on().and_then(|o| o.code.clone());
+    let items: Rc<[(String, String)]> = picks(live, &chosen)
+        .into_iter()
+        .map(|(v, p)| (v.to_owned(), p.to_owned()))
+        .collect();
     let live = Rc::clone(live);
-    spawn_local(async move {
-        let items = picks(&live, &chosen);
-        let outcome = live.cart.add(&items).await;
-        let strings = &live.strings;
-        let mut text = match &outcome {
-            Added::Yes => strings.get(Key::Added).to_owned(),
-            Added::Refused {
-                message: Some(m), ..
-            } => strings.text(Key::ErrorAdd, &[("message", m)]),
-            _ => strings.get(Key::ErrorNetwork).to_owned(),
-        };
-        // A 4xx with the shop's words (sold out, limit reached) is the shop's answer to the
-        // shopper; anything else is a fault to report.
-        let fault = match outcome {
-            Added::Yes => {
-                if let Some(code) = code {
-                    if live.cart.apply(&code).await {
-                        text.push_str(" · ");
-                        text.push_str(&strings.text(Key::DiscountCode, &[("code", &code)]));
-                    }
-                }
-                None
+    Rc::clone(&live.cart).add(
+        items,
+        0,
+        Box::new(move |outcome| added(live, button, code, outcome)),
+    );
+}
+
+/// Shows how an add went (after applying the offer's code), and reports a fault.
+fn added(live: Rc<Live>, button: Element, code: Option<String>, outcome: Added) {
+    let strings = &live.strings;
+    let text = match &outcome {
+        Added::Yes => strings.get(Key::Added).to_owned(),
+        Added::Refused {
+            message: Some(m), ..
+        } => strings.text(Key::ErrorAdd, &[("message", m)]),
+        _ => strings.get(Key::ErrorNetwork).to_owned(),
+    };
+    // A 4xx with the shop's words (sold out, limit reached) is the shop's answer to the
+    // shopper; anything else is a fault to report.
+    let fault = match outcome {
+        Added::Yes => {
+            if let Some(code) = code {
+                let cart = Rc::clone(&live.cart);
+                return cart.apply(
+                    &code.clone(),
+                    Box::new(move |applied| {
+                        let mut text = text;
+                        if applied {
+                            text.push_str(" · ");
+                            let code = [("code", code.as_str())];
+                            text.push_str(&live.strings.text(Key::DiscountCode, &code));
+                        }
+                        done(&live, &button, &text)
+                    }),
+                );
             }
-            Added::Refused { status, message } => (message.is_none()
-                || !(400..500).contains(&status))
-            .then(|| "answered HTTP ".to_owned() + &status.to_string()),
-            Added::Unreachable(why) => Some("failed: ".to_owned() + &why),
-        };
-        if let Some(why) = fault {
-            report(&(live.cart.name() + " " + &why), false);
+            None
         }
-        say(&live, &text);
-        render::flag(&button, "disabled", false);
-    });
+        Added::Refused { status, message } => (message.is_none() || !(400..500).contains(&status))
+            .then(|| "answered HTTP ".to_owned() + &status.to_string()),
+        Added::Unreachable(why) => Some("failed: ".to_owned() + &why),
+    };
+    if let Some(why) = fault {
+        report(&(live.cart.name() + " " + &why), false);
+    }
+    done(&live, &button, &text);
+}
+
+/// The end of an add: the status says how it went, and the button works again.
+fn done(live: &Live, button: &Element, text: &str) {
+    say(live, text);
+    render::flag(button, "disabled", false);
 }
 
 /// Writes to the status area (a polite live region).
