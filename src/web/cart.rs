@@ -15,14 +15,15 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Array, Function, Object};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Event, Response};
+use web_sys::{Event, EventTarget, Response};
 
 use super::error::{js_message, report};
+use super::js::{fetch, get, global, set};
 use crate::engine::json::{self, escape_into, Value};
-use crate::engine::offer::discount_url;
+use crate::engine::offer::{discount_url, encode_uri_component};
 
 /// How the widget adds to the cart.
 pub(crate) enum Cart {
@@ -76,12 +77,12 @@ impl Cart {
             if i > 0 {
                 url.push(',');
             }
-            url.push_str(&String::from(js_sys::encode_uri_component(variant)));
+            encode_uri_component(&mut url, variant);
             url.push_str(":1");
         }
         if let Some(code) = code {
             url.push_str("?discount=");
-            url.push_str(&String::from(js_sys::encode_uri_component(code)));
+            encode_uri_component(&mut url, code);
         }
         Some(url)
     }
@@ -105,9 +106,6 @@ impl Cart {
     ) {
         let sent: JsValue = match &*self {
             Cart::Ajax(url) => {
-                let Some(window) = web_sys::window() else {
-                    return done(Added::Unreachable("no window".to_owned()));
-                };
                 let headers = Object::new();
                 set(&headers, "Content-Type", &"application/json".into());
                 set(&headers, "Accept", &"application/json".into());
@@ -115,9 +113,7 @@ impl Cart {
                 set(&init, "method", &"POST".into());
                 set(&init, "headers", &headers);
                 set(&init, "body", &request_body(&items).into());
-                window
-                    .fetch_with_str_and_init(url, init.unchecked_ref())
-                    .into()
+                fetch(url, &init)
             }
             Cart::Function(f) => {
                 let (variant, product) = &items[next];
@@ -157,12 +153,7 @@ impl Cart {
         };
         let root = &url[..url.len() - "cart/add.js".len()];
         let link = discount_url(root, code, &(root.to_owned() + "cart.js"));
-        let sent: JsValue = match web_sys::window() {
-            Some(w) => w
-                .fetch_with_str_and_init(&link, Object::new().unchecked_ref())
-                .into(),
-            None => js_sys::Promise::reject(&JsValue::UNDEFINED).into(),
-        };
+        let sent = fetch(&link, &Object::new());
         settle(
             &sent,
             Box::new(move |answer| {
@@ -195,7 +186,7 @@ fn answered(answer: Result<JsValue, JsValue>, done: Then<Added>) {
     };
     let status = response.status();
     if (200..300).contains(&status) {
-        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        if let Some(document) = global::<EventTarget>("document") {
             if let Ok(event) = Event::new("crossbuy:cart-changed") {
                 let _ = document.dispatch_event(&event);
             }
@@ -249,16 +240,6 @@ fn settle(value: &JsValue, done: Then<Result<JsValue, JsValue>>) {
         })
     });
     all_settled(&Array::of1(value)).then(&f);
-}
-
-/// A property of a JavaScript object (`undefined` when missing).
-fn get(object: &JsValue, key: &str) -> JsValue {
-    Reflect::get(object, &JsValue::from_str(key)).unwrap_or_default()
-}
-
-/// Sets a property on a fresh plain object, which cannot fail.
-fn set(object: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(object, &JsValue::from_str(key), value);
 }
 
 /// `{"items":[{"id":123,"quantity":1},…]}`: a numeric variant id goes as a JSON number, as

@@ -5,8 +5,8 @@
 //! Elements are made from short specs (see [`build`]) rather than one DOM call per element
 //! and attribute in the code: the specs are text, which costs the wasm build far less.
 
-use wasm_bindgen::JsValue;
-use web_sys::{CssStyleSheet, Document, Element, Node, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CssStyleSheet, Document, Element, Node, ShadowRoot};
 
 use super::view::CardView;
 use crate::engine::i18n::{Key, Strings};
@@ -49,7 +49,11 @@ pub(crate) fn render(
 ) -> Result<Rendered, JsValue> {
     let root = match target.shadow_root() {
         Some(root) => root,
-        None => target.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
+        None => {
+            let init = js_sys::Object::new();
+            super::js::set(&init, "mode", &"open".into());
+            target.attach_shadow(init.unchecked_ref())?
+        }
     };
     root.set_text_content(None);
     match CssStyleSheet::new() {
@@ -76,18 +80,27 @@ pub(crate) fn render(
     })
 }
 
-/// The cards, the bundle row and, while `offer_on`, the countdown bar. `ticked` says which
-/// bundle boxes are ticked; with `links` (a permalink cart) "Add selected" is a link.
+/// The cards, the bundle row and, while `offer_on`, the countdown bar, drawn into `el` (a new
+/// `div.cb-body` without it; emptied first). `ticked` says which bundle boxes are ticked; with
+/// `links` (a permalink cart) "Add selected" is a link.
 pub(crate) fn body(
     document: &Document,
+    el: Option<Element>,
     strings: &Strings,
     cards: &[CardView],
     ticked: &[bool],
     offer_on: bool,
     links: bool,
 ) -> Result<Body, JsValue> {
-    let el = document.create_element("div")?;
-    el.set_class_name("cb-body");
+    let el = match el {
+        Some(el) => el,
+        None => {
+            let el = document.create_element("div")?;
+            el.set_attribute("class", "cb-body")?;
+            el
+        }
+    };
+    el.set_text_content(None);
     let mut spec = String::from(
         "ul.cb-cards div.cb-bundle ( p.cb-total aria-live=polite ( span span.cb-save )",
     );
@@ -224,7 +237,7 @@ fn build(
                     let (tag, class) = word.split_once('.').unwrap_or((word, ""));
                     let el = document.create_element(tag)?;
                     if !class.is_empty() {
-                        el.set_class_name(class);
+                        el.set_attribute("class", class)?;
                     }
                     parents.last().ok_or(JsValue::NULL)?.append_child(&el)?;
                     made.push(el);

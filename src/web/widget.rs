@@ -1,7 +1,7 @@
 //! A mounted widget: the catalog in wasm memory, the rendered DOM, its listeners and the
 //! offer's countdown.
 //!
-//! Every listener and timer is a handle (gloo `EventListener`, `Timeout`) owned by the shown
+//! Every listener and timer is a handle ([`Listener`], gloo's `Timeout`) owned by the shown
 //! widget: unmounting, or showing it again for a new context, drops them and so removes them.
 //! The countdown ticks when its text changes (at most once a second), not while the tab is
 //! hidden, and reads the clock again on return, so it is exact after any pause.
@@ -9,7 +9,6 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
@@ -18,6 +17,7 @@ use web_sys::{Document, Element, Event};
 use super::cart::{Added, Cart};
 use super::error::{js_message, report, Result, WebError};
 use super::format::MoneyFormat;
+use super::js::Listener;
 use super::offer::{Clock, LiveOffer};
 use super::page::{self, json_text, Options};
 use super::render::{self, Body, Rendered};
@@ -47,7 +47,7 @@ pub(crate) struct Mounted {
 /// The widget as shown, and what listens to it.
 struct Shown {
     live: Rc<Live>,
-    _listeners: [EventListener; 3],
+    _listeners: [Listener; 3],
 }
 
 /// Everything the listeners and the countdown work with.
@@ -194,6 +194,7 @@ impl Mounted {
         let links = matches!(*self.cart, Cart::Permalink(_));
         let drawn = render::body(
             &self.document,
+            None,
             &strings,
             &cards,
             &ticked,
@@ -226,7 +227,7 @@ impl Mounted {
         });
         let listen = |on: &web_sys::EventTarget, kind: &'static str, f: fn(&Rc<Live>, &Event)| {
             let live = Rc::clone(&live);
-            EventListener::new(on, kind, move |event| f(&live, event))
+            Listener::new(on, kind, Box::new(move |event| f(&live, &event)))
         };
         let listeners = [
             listen(&live.frame.section, "click", on_click),
@@ -286,12 +287,19 @@ fn end(live: &Live) {
     );
     let ticked = live.ticked.borrow().clone();
     let links = matches!(*live.cart, Cart::Permalink(_));
-    if let Ok(body) = render::body(&live.document, &live.strings, &cards, &ticked, false, links) {
-        let old = live.body.replace(body);
-        let _ = live
-            .frame
-            .section
-            .replace_child(&live.body.borrow().el, &old.el);
+    // Drawn again in the same `div.cb-body`, in place.
+    let el = live.body.borrow().el.clone();
+    let body = render::body(
+        &live.document,
+        Some(el),
+        &live.strings,
+        &cards,
+        &ticked,
+        false,
+        links,
+    );
+    if let Ok(body) = body {
+        live.body.replace(body);
         update_bundle(live);
     }
     say(live, live.strings.get(Key::OfferEnded));
@@ -364,11 +372,12 @@ fn on_click(live: &Rc<Live>, event: &Event) {
     let Some(button) = event
         .target()
         .and_then(|t| t.dyn_into::<Element>().ok())
-        .and_then(|el| el.closest("button").ok().flatten())
+        // Buttons hold only text, so a click on one targets the button itself.
+        .filter(|el| el.tag_name() == "BUTTON")
     else {
         return;
     };
-    let chosen: Vec<bool> = match button.class_name().as_str() {
+    let chosen: Vec<bool> = match button.get_attribute("class").unwrap_or_default().as_str() {
         "cb-add" => {
             let i = index(&button);
             (0..live.recs.len()).map(|k| Some(k) == i).collect()
@@ -376,7 +385,7 @@ fn on_click(live: &Rc<Live>, event: &Event) {
         "cb-all" => live.ticked.borrow().clone(),
         "cb-hide" => {
             if let Some((time, _)) = &live.body.borrow().timer {
-                let hide = !time.has_attribute("hidden");
+                let hide = time.get_attribute("hidden").is_none();
                 render::flag(time, "hidden", hide);
                 let key = if hide { Key::ShowTimer } else { Key::HideTimer };
                 button.set_text_content(Some(live.strings.get(key)));
@@ -399,7 +408,7 @@ fn on_click(live: &Rc<Live>, event: &Event) {
         }
         _ => return,
     };
-    if !chosen.contains(&true) || button.has_attribute("disabled") {
+    if !chosen.contains(&true) || button.get_attribute("disabled").is_some() {
         return;
     }
     render::flag(&button, "disabled", true);
@@ -481,7 +490,7 @@ fn describe(value: &JsValue) -> String {
     match value.dyn_ref::<Element>() {
         Some(el) => {
             let mut out = el.tag_name().to_ascii_lowercase();
-            let id = el.id();
+            let id = el.get_attribute("id").unwrap_or_default();
             if !id.is_empty() {
                 out.push('#');
                 out.push_str(&id);

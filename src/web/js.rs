@@ -1,0 +1,67 @@
+//! Small JavaScript helpers shared by the shell. Each distinct browser method the wasm imports
+//! costs a shim in the glue and an import in the module, so plain properties are read and set
+//! through `Reflect` and the globals through `globalThis`, rather than through a binding each.
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Event, EventTarget};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch`, as `window.fetch`.
+    #[wasm_bindgen(js_name = fetch)]
+    pub(crate) fn fetch(url: &str, init: &Object) -> JsValue;
+}
+
+/// A property of a JavaScript value (`undefined` when missing or when reading it throws).
+pub(crate) fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(key)).unwrap_or_default()
+}
+
+/// Sets a property on a plain object (which cannot fail, so the result is not looked at).
+pub(crate) fn set(object: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(object, &JsValue::from_str(key), value);
+}
+
+/// A global such as `document` or `localStorage`, when it is an object (reading
+/// `localStorage` throws where storage is disabled: then `None`).
+pub(crate) fn global<T: JsCast>(name: &str) -> Option<T> {
+    Some(get(&js_sys::global(), name))
+        .filter(JsValue::is_object)
+        .map(JsCast::unchecked_into)
+}
+
+/// An event listener that is removed when dropped, like gloo's `EventListener` without the
+/// options it passes (and their imports).
+pub(crate) struct Listener {
+    target: EventTarget,
+    kind: &'static str,
+    callback: Closure<dyn FnMut(Event)>,
+}
+
+impl Listener {
+    /// Starts listening to `kind` events on `target`.
+    pub(crate) fn new(
+        target: &EventTarget,
+        kind: &'static str,
+        callback: Box<dyn FnMut(Event)>,
+    ) -> Listener {
+        let callback = Closure::wrap(callback);
+        let _ = target.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref());
+        Listener {
+            target: target.clone(),
+            kind,
+            callback,
+        }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let f = self.callback.as_ref().unchecked_ref();
+        let _ = self
+            .target
+            .remove_event_listener_with_callback(self.kind, f);
+    }
+}
