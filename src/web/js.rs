@@ -1,18 +1,29 @@
 //! Small JavaScript helpers shared by the shell. Each distinct browser method the wasm imports
 //! costs a shim in the glue and an import in the module, so plain properties are read and set
 //! through `Reflect` and the globals through `globalThis`, rather than through a binding each.
+//! Every callback JavaScript calls is a `FnMut(JsValue)`: each other closure signature would
+//! add its own invoke shim to the glue and the module.
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Event, EventTarget};
+use web_sys::EventTarget;
 
 #[wasm_bindgen]
 extern "C" {
     /// The global `fetch`, as `window.fetch`.
     #[wasm_bindgen(js_name = fetch)]
     pub(crate) fn fetch(url: &str, init: &Object) -> JsValue;
+
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(callback: &JsValue, ms: u32) -> JsValue;
+
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
 }
+
+/// A callback JavaScript may call (with one argument, or none).
+pub(crate) type Callback = Closure<dyn FnMut(JsValue)>;
 
 /// A property of a JavaScript value (`undefined` when missing or when reading it throws).
 pub(crate) fn get(object: &JsValue, key: &str) -> JsValue {
@@ -37,7 +48,7 @@ pub(crate) fn global<T: JsCast>(name: &str) -> Option<T> {
 pub(crate) struct Listener {
     target: EventTarget,
     kind: &'static str,
-    callback: Closure<dyn FnMut(Event)>,
+    callback: Callback,
 }
 
 impl Listener {
@@ -45,7 +56,7 @@ impl Listener {
     pub(crate) fn new(
         target: &EventTarget,
         kind: &'static str,
-        callback: Box<dyn FnMut(Event)>,
+        callback: Box<dyn FnMut(JsValue)>,
     ) -> Listener {
         let callback = Closure::wrap(callback);
         let _ = target.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref());
@@ -63,5 +74,28 @@ impl Drop for Listener {
         let _ = self
             .target
             .remove_event_listener_with_callback(self.kind, f);
+    }
+}
+
+/// A `setTimeout` that is cleared when dropped, like gloo's `Timeout`.
+pub(crate) struct Timeout {
+    id: JsValue,
+    _callback: Callback,
+}
+
+impl Timeout {
+    /// Calls `callback` in `ms` milliseconds.
+    pub(crate) fn new(ms: u32, callback: Box<dyn FnMut(JsValue)>) -> Timeout {
+        let callback = Closure::wrap(callback);
+        Timeout {
+            id: set_timeout(callback.as_ref(), ms),
+            _callback: callback,
+        }
+    }
+}
+
+impl Drop for Timeout {
+    fn drop(&mut self) {
+        clear_timeout(&self.id);
     }
 }

@@ -1,7 +1,7 @@
 //! A mounted widget: the catalog in wasm memory, the rendered DOM, its listeners and the
 //! offer's countdown.
 //!
-//! Every listener and timer is a handle ([`Listener`], gloo's `Timeout`) owned by the shown
+//! Every listener and timer is a handle ([`Listener`], [`Timeout`]) owned by the shown
 //! widget: unmounting, or showing it again for a new context, drops them and so removes them.
 //! The countdown ticks when its text changes (at most once a second), not while the tab is
 //! hidden, and reads the clock again on return, so it is exact after any pause.
@@ -9,7 +9,6 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_timers::callback::Timeout;
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, Event};
@@ -17,7 +16,7 @@ use web_sys::{Document, Element, Event};
 use super::cart::{Added, Cart};
 use super::error::{js_message, report, Result, WebError};
 use super::format::MoneyFormat;
-use super::js::Listener;
+use super::js::{Listener, Timeout};
 use super::offer::{Clock, LiveOffer};
 use super::page::{self, json_text, Options};
 use super::render::{self, Body, Rendered};
@@ -227,7 +226,7 @@ impl Mounted {
         });
         let listen = |on: &web_sys::EventTarget, kind: &'static str, f: fn(&Rc<Live>, &Event)| {
             let live = Rc::clone(&live);
-            Listener::new(on, kind, Box::new(move |event| f(&live, &event)))
+            Listener::new(on, kind, Box::new(move |e| f(&live, e.unchecked_ref())))
         };
         let listeners = [
             listen(&live.frame.section, "click", on_click),
@@ -264,11 +263,14 @@ fn tick(live: &Rc<Live>) -> Option<String> {
     let window = offer.offer(&live.catalog).window;
     render::flag(more, "hidden", !offer.deadline().can_extend(window, now));
     let weak = Rc::downgrade(live);
-    let next = Timeout::new(left.next_tick_ms as u32, move || {
-        if let Some(live) = weak.upgrade() {
-            tick(&live);
-        }
-    });
+    let next = Timeout::new(
+        left.next_tick_ms as u32,
+        Box::new(move |_| {
+            if let Some(live) = weak.upgrade() {
+                tick(&live);
+            }
+        }),
+    );
     live.tick.replace(Some(next));
     Some(shown)
 }
