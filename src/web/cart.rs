@@ -158,7 +158,7 @@ impl Cart {
             &sent,
             Box::new(move |answer| {
                 let why = match answer {
-                    Ok(r) => match r.unchecked_into::<Response>().status() {
+                    Ok(r) => match get(&r, "status").as_f64().unwrap_or_default() as u16 {
                         200..=299 => return done(true),
                         status => "answered HTTP ".to_owned() + &status.to_string(),
                     },
@@ -184,7 +184,7 @@ fn answered(answer: Result<JsValue, JsValue>, done: Then<Added>) {
     let Ok(response) = response.dyn_into::<Response>() else {
         return done(Added::Unreachable("expected a Response".to_owned()));
     };
-    let status = response.status();
+    let status = get(&response, "status").as_f64().unwrap_or_default() as u16;
     if (200..300).contains(&status) {
         if let Some(document) = global::<EventTarget>("document") {
             if let Ok(event) = Event::new("crossbuy:cart-changed") {

@@ -35,12 +35,24 @@ pub(crate) fn set(object: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(object, &JsValue::from_str(key), value);
 }
 
+/// A property that holds an object (`None` for `null`, `undefined` or a primitive), such as
+/// an element's `shadowRoot` or `ownerDocument`.
+pub(crate) fn object<T: JsCast>(of: &JsValue, key: &str) -> Option<T> {
+    Some(get(of, key))
+        .filter(JsValue::is_object)
+        .map(JsCast::unchecked_into)
+}
+
 /// A global such as `document` or `localStorage`, when it is an object (reading
 /// `localStorage` throws where storage is disabled: then `None`).
 pub(crate) fn global<T: JsCast>(name: &str) -> Option<T> {
-    Some(get(&js_sys::global(), name))
-        .filter(JsValue::is_object)
-        .map(JsCast::unchecked_into)
+    object(&js_sys::global(), name)
+}
+
+/// A string property, such as an element's `tagName` or `textContent` (`""` when it is not
+/// a string).
+pub(crate) fn text(of: &JsValue, key: &str) -> String {
+    get(of, key).as_string().unwrap_or_default()
 }
 
 /// An event listener that is removed when dropped, like gloo's `EventListener` without the

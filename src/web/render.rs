@@ -47,7 +47,7 @@ pub(crate) fn render(
     strings: &Strings,
     body: &Body,
 ) -> Result<Rendered, JsValue> {
-    let root = match target.shadow_root() {
+    let root = match super::js::object(target, "shadowRoot") {
         Some(root) => root,
         None => {
             let init = js_sys::Object::new();
@@ -59,7 +59,7 @@ pub(crate) fn render(
     match CssStyleSheet::new() {
         Ok(sheet) => {
             sheet.replace_sync(CSS)?;
-            root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+            super::js::set(&root, "adoptedStyleSheets", &js_sys::Array::of1(&sheet));
         }
         // Constructable stylesheets are missing before Safari 16.4.
         Err(_) => drop(build(document, &root, "style #", &[CSS])?),
@@ -251,14 +251,10 @@ fn build(
 /// Empties the shadow root and drops its styles.
 pub(crate) fn clear(root: &ShadowRoot) {
     root.set_text_content(None);
-    root.set_adopted_style_sheets(&js_sys::Array::new());
+    super::js::set(root, "adoptedStyleSheets", &js_sys::Array::new());
 }
 
 /// Sets or removes a boolean attribute such as `hidden` or `disabled`.
 pub(crate) fn flag(el: &Element, name: &str, on: bool) {
-    let _ = if on {
-        el.set_attribute(name, "")
-    } else {
-        el.remove_attribute(name)
-    };
+    let _ = el.toggle_attribute_with_force(name, on);
 }

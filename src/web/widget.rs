@@ -16,7 +16,7 @@ use web_sys::{Document, Element, Event};
 use super::cart::{Added, Cart};
 use super::error::{js_message, report, Result, WebError};
 use super::format::MoneyFormat;
-use super::js::{Listener, Timeout};
+use super::js::{get, object, text, Listener, Timeout};
 use super::offer::{Clock, LiveOffer};
 use super::page::{self, json_text, Options};
 use super::render::{self, Body, Rendered};
@@ -100,7 +100,7 @@ impl Mounted {
                 .clone()
                 .unwrap_or_else(|| "the catalog given to mount()".to_owned()),
         })?;
-        let Some(document) = target.owner_document() else {
+        let Some(document) = object::<Document>(&target, "ownerDocument") else {
             return Err(WebError::Target("an element without a document".to_owned()));
         };
         let context = page::context(&document, &options)?;
@@ -344,7 +344,7 @@ fn picks<'a>(live: &'a Live, ticked: &[bool]) -> Vec<(&'a str, &'a str)> {
 }
 
 fn on_change(live: &Rc<Live>, event: &Event) {
-    let Some(input) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+    let Some(input) = get(event, "target").dyn_into::<Element>().ok() else {
         return;
     };
     if let Some(slot) = live
@@ -371,11 +371,11 @@ fn on_visibility(live: &Rc<Live>, _: &Event) {
 }
 
 fn on_click(live: &Rc<Live>, event: &Event) {
-    let Some(button) = event
-        .target()
-        .and_then(|t| t.dyn_into::<Element>().ok())
+    let Some(button) = get(event, "target")
+        .dyn_into::<Element>()
+        .ok()
         // Buttons hold only text, so a click on one targets the button itself.
-        .filter(|el| el.tag_name() == "BUTTON")
+        .filter(|el| text(el, "tagName") == "BUTTON")
     else {
         return;
     };
@@ -491,7 +491,7 @@ fn index(el: &Element) -> Option<usize> {
 fn describe(value: &JsValue) -> String {
     match value.dyn_ref::<Element>() {
         Some(el) => {
-            let mut out = el.tag_name().to_ascii_lowercase();
+            let mut out = text(el, "tagName").to_ascii_lowercase();
             let id = el.get_attribute("id").unwrap_or_default();
             if !id.is_empty() {
                 out.push('#');
