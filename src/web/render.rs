@@ -115,7 +115,12 @@ pub(crate) fn body(
              button.cb-more type=button hidden= # )",
         );
     }
-    let labels = [Key::AddSelected, Key::HideTimer, Key::MoreTime].map(|k| strings.get(k));
+    let get = |k| strings.get(k);
+    let labels = [
+        get(Key::AddSelected),
+        get(Key::HideTimer),
+        get(Key::MoreTime),
+    ];
     let mut made = build(document, &el, &spec, &labels)?.into_iter();
     let mut next = || made.next().ok_or(JsValue::NULL);
     let (list, _, _, total, save, add_all, _) = (
@@ -133,8 +138,11 @@ pub(crate) fn body(
     } else {
         None
     };
-    let [sale, original, add] =
-        [Key::SalePrice, Key::OriginalPrice, Key::AddToCart].map(|k| strings.get(k));
+    let (sale, original, add) = (
+        get(Key::SalePrice),
+        get(Key::OriginalPrice),
+        get(Key::AddToCart),
+    );
     for (i, card) in cards.iter().enumerate() {
         let index = i.to_string();
         let title_id = "cb-t".to_owned() + &index;
@@ -156,12 +164,12 @@ pub(crate) fn body(
             None => spec.push_str(" span.cb-img aria-hidden=true"),
         }
         spec.push_str(" a.cb-title id=* href=* # p.cb-price (");
-        texts.extend([&*title_id, &card.url, &card.title]);
+        texts.extend_from_slice(&[&*title_id, &card.url, &card.title]);
         // Most screen readers do not announce a strikethrough: both prices are named.
         match &card.was {
             Some(was) => {
                 spec.push_str(" span.cb-sr # span.cb-now # span.cb-sr # s.cb-was #");
-                texts.extend([sale, &card.now, original, was]);
+                texts.extend_from_slice(&[sale, &card.now, original, was]);
             }
             None => {
                 spec.push_str(" span.cb-now #");
@@ -175,7 +183,7 @@ pub(crate) fn body(
         spec.push_str(" )");
         if let Some(rating) = &card.rating {
             spec.push_str(" p.cb-note ( span aria-hidden=true # span # )");
-            texts.extend(["★ ", rating]);
+            texts.extend_from_slice(&["★ ", rating]);
         }
         if let Some(pairs) = &card.pairs {
             spec.push_str(" p.cb-note #");
@@ -185,11 +193,11 @@ pub(crate) fn body(
         match &card.link {
             Some(href) => {
                 spec.push_str(" a.cb-add href=* aria-describedby=* # )");
-                texts.extend([&**href, &title_id, add]);
+                texts.extend_from_slice(&[&**href, &title_id, add]);
             }
             None => {
                 spec.push_str(" button.cb-add type=button data-index=* aria-describedby=* # )");
-                texts.extend([&*index, &title_id, add]);
+                texts.extend_from_slice(&[&*index, &title_id, add]);
             }
         }
         build(document, &list, &spec, &texts)?;

@@ -106,15 +106,10 @@ impl Mounted {
         let context = page::context(&document, &options)?;
         // The merchant's strings and the language pack are checked once; a mistake is
         // reported, and the widget shows the texts underneath.
-        let texts = [(&options.strings, "strings"), (&options.texts, "texts")].map(
-            |(text, name)| match text.as_deref().map(Overrides::parse) {
-                Some(Err(e)) => {
-                    report(&(e.to_string() + " (in options." + name + ")"), false);
-                    Overrides::default()
-                }
-                parsed => parsed.and_then(|o| o.ok()).unwrap_or_default(),
-            },
-        );
+        let texts = [
+            overrides(&options.strings, "strings"),
+            overrides(&options.texts, "texts"),
+        ];
         if context.currency.is_some_and(|c| c != catalog.shop.currency) {
             report(
                 &("prices are in the snapshot's currency, ".to_owned()
@@ -485,6 +480,17 @@ fn say(live: &Live, text: &str) {
 fn index(el: &Element) -> Option<usize> {
     let digit = el.get_attribute("data-index")?.bytes().next()?;
     Some(usize::from(digit.wrapping_sub(b'0')))
+}
+
+/// The overrides in option `name` (its JSON text), or none; a mistake is reported.
+fn overrides(text: &Option<String>, name: &str) -> Overrides {
+    match text.as_deref().map(Overrides::parse) {
+        Some(Err(e)) => {
+            report(&(e.to_string() + " (in options." + name + ")"), false);
+            Overrides::default()
+        }
+        parsed => parsed.and_then(|o| o.ok()).unwrap_or_default(),
+    }
 }
 
 /// `div#crossbuy.cart` for an element; the type of anything else.
