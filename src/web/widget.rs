@@ -177,7 +177,7 @@ impl Mounted {
         let locale = locales.iter().flatten().next().unwrap_or(&"");
         let strings = Strings::new(locale, &[merchant, pack]);
         let money = MoneyFormat::new(catalog.shop.currency, &locales);
-        let shown: Vec<usize> = recs.iter().map(|r| r.product).collect();
+        let shown = view::products(&recs);
         let offer = LiveOffer::start(&catalog, context, &shown, self.clock.now());
         let on = offer
             .as_ref()
@@ -414,10 +414,11 @@ fn on_click(live: &Rc<Live>, event: &Event) {
     say(live, live.strings.get(Key::Adding));
     // The code is applied only while the offer is on.
     let code = live.on().and_then(|o| o.code.clone());
-    let items: Rc<[(String, String)]> = picks(live, &chosen)
-        .into_iter()
-        .map(|(v, p)| (v.to_owned(), p.to_owned()))
-        .collect();
+    let mut items = Vec::new();
+    for (variant, product) in picks(live, &chosen) {
+        items.push((variant.to_owned(), product.to_owned()));
+    }
+    let items: Rc<[(String, String)]> = items.into();
     let live = Rc::clone(live);
     Rc::clone(&live.cart).add(
         items,
