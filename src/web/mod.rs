@@ -10,6 +10,7 @@ mod cart;
 mod error;
 pub mod exports;
 mod format;
+mod js;
 mod offer;
 mod page;
 #[cfg(feature = "pixel")]

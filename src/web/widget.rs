@@ -1,7 +1,7 @@
 //! A mounted widget: the catalog in wasm memory, the rendered DOM, its listeners and the
 //! offer's countdown.
 //!
-//! Every listener and timer is a handle (gloo `EventListener`, `Timeout`) owned by the shown
+//! Every listener and timer is a handle ([`Listener`], [`Timeout`]) owned by the shown
 //! widget: unmounting, or showing it again for a new context, drops them and so removes them.
 //! The countdown ticks when its text changes (at most once a second), not while the tab is
 //! hidden, and reads the clock again on return, so it is exact after any pause.
@@ -9,16 +9,14 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_events::EventListener;
-use gloo_timers::callback::Timeout;
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::spawn_local;
 use web_sys::{Document, Element, Event};
 
 use super::cart::{Added, Cart};
 use super::error::{js_message, report, Result, WebError};
 use super::format::MoneyFormat;
+use super::js::{get, object, text, Listener, Timeout};
 use super::offer::{Clock, LiveOffer};
 use super::page::{self, json_text, Options};
 use super::render::{self, Body, Rendered};
@@ -48,7 +46,7 @@ pub(crate) struct Mounted {
 /// The widget as shown, and what listens to it.
 struct Shown {
     live: Rc<Live>,
-    _listeners: [EventListener; 3],
+    _listeners: [Listener; 3],
 }
 
 /// Everything the listeners and the countdown work with.
@@ -102,21 +100,16 @@ impl Mounted {
                 .clone()
                 .unwrap_or_else(|| "the catalog given to mount()".to_owned()),
         })?;
-        let Some(document) = target.owner_document() else {
+        let Some(document) = object::<Document>(&target, "ownerDocument") else {
             return Err(WebError::Target("an element without a document".to_owned()));
         };
         let context = page::context(&document, &options)?;
         // The merchant's strings and the language pack are checked once; a mistake is
         // reported, and the widget shows the texts underneath.
-        let texts = [(&options.strings, "strings"), (&options.texts, "texts")].map(
-            |(text, name)| match text.as_deref().map(Overrides::parse) {
-                Some(Err(e)) => {
-                    report(&(e.to_string() + " (in options." + name + ")"), false);
-                    Overrides::default()
-                }
-                parsed => parsed.and_then(|o| o.ok()).unwrap_or_default(),
-            },
-        );
+        let texts = [
+            overrides(&options.strings, "strings"),
+            overrides(&options.texts, "texts"),
+        ];
         if context.currency.is_some_and(|c| c != catalog.shop.currency) {
             report(
                 &("prices are in the snapshot's currency, ".to_owned()
@@ -184,7 +177,7 @@ impl Mounted {
         let locale = locales.iter().flatten().next().unwrap_or(&"");
         let strings = Strings::new(locale, &[merchant, pack]);
         let money = MoneyFormat::new(catalog.shop.currency, &locales);
-        let shown: Vec<usize> = recs.iter().map(|r| r.product).collect();
+        let shown = view::products(&recs);
         let offer = LiveOffer::start(&catalog, context, &shown, self.clock.now());
         let on = offer
             .as_ref()
@@ -195,6 +188,7 @@ impl Mounted {
         let links = matches!(*self.cart, Cart::Permalink(_));
         let drawn = render::body(
             &self.document,
+            None,
             &strings,
             &cards,
             &ticked,
@@ -227,7 +221,7 @@ impl Mounted {
         });
         let listen = |on: &web_sys::EventTarget, kind: &'static str, f: fn(&Rc<Live>, &Event)| {
             let live = Rc::clone(&live);
-            EventListener::new(on, kind, move |event| f(&live, event))
+            Listener::new(on, kind, Box::new(move |e| f(&live, e.unchecked_ref())))
         };
         let listeners = [
             listen(&live.frame.section, "click", on_click),
@@ -264,11 +258,14 @@ fn tick(live: &Rc<Live>) -> Option<String> {
     let window = offer.offer(&live.catalog).window;
     render::flag(more, "hidden", !offer.deadline().can_extend(window, now));
     let weak = Rc::downgrade(live);
-    let next = Timeout::new(left.next_tick_ms as u32, move || {
-        if let Some(live) = weak.upgrade() {
-            tick(&live);
-        }
-    });
+    let next = Timeout::new(
+        left.next_tick_ms as u32,
+        Box::new(move |_| {
+            if let Some(live) = weak.upgrade() {
+                tick(&live);
+            }
+        }),
+    );
     live.tick.replace(Some(next));
     Some(shown)
 }
@@ -287,12 +284,19 @@ fn end(live: &Live) {
     );
     let ticked = live.ticked.borrow().clone();
     let links = matches!(*live.cart, Cart::Permalink(_));
-    if let Ok(body) = render::body(&live.document, &live.strings, &cards, &ticked, false, links) {
-        let old = live.body.replace(body);
-        let _ = live
-            .frame
-            .section
-            .replace_child(&live.body.borrow().el, &old.el);
+    // Drawn again in the same `div.cb-body`, in place.
+    let el = live.body.borrow().el.clone();
+    let body = render::body(
+        &live.document,
+        Some(el),
+        &live.strings,
+        &cards,
+        &ticked,
+        false,
+        links,
+    );
+    if let Ok(body) = body {
+        live.body.replace(body);
         update_bundle(live);
     }
     say(live, live.strings.get(Key::OfferEnded));
@@ -313,8 +317,10 @@ fn update_bundle(live: &Live) {
     body.total.set_text_content(Some(&total));
     body.save.set_text_content(Some(&save));
     render::flag(&body.add_all, "disabled", !ticked.contains(&true));
-    let picked = picks(live, &ticked);
-    let variants: Vec<&str> = picked.iter().map(|(v, _)| *v).collect();
+    let mut variants = Vec::new();
+    for (variant, _) in picks(live, &ticked) {
+        variants.push(variant);
+    }
     let code = live.on().and_then(|o| o.code.as_deref());
     if let Some(href) = live.cart.link(&variants, code) {
         let _ = body.add_all.set_attribute("href", &href);
@@ -323,19 +329,19 @@ fn update_bundle(live: &Live) {
 
 /// The (variant, product) of each ticked card.
 fn picks<'a>(live: &'a Live, ticked: &[bool]) -> Vec<(&'a str, &'a str)> {
-    live.recs
-        .iter()
-        .zip(ticked)
-        .filter(|(_, &on)| on)
-        .map(|(r, _)| {
+    // A loop rather than an iterator chain: one function less in the wasm build.
+    let mut picked = Vec::new();
+    for (r, &on) in live.recs.iter().zip(ticked) {
+        if on {
             let p = &live.catalog.products[r.product];
-            (p.default_variant(), p.id.as_str())
-        })
-        .collect()
+            picked.push((p.default_variant(), p.id.as_str()));
+        }
+    }
+    picked
 }
 
 fn on_change(live: &Rc<Live>, event: &Event) {
-    let Some(input) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+    let Some(input) = get(event, "target").dyn_into::<Element>().ok() else {
         return;
     };
     if let Some(slot) = live
@@ -362,14 +368,15 @@ fn on_visibility(live: &Rc<Live>, _: &Event) {
 }
 
 fn on_click(live: &Rc<Live>, event: &Event) {
-    let Some(button) = event
-        .target()
-        .and_then(|t| t.dyn_into::<Element>().ok())
-        .and_then(|el| el.closest("button").ok().flatten())
+    let Some(button) = get(event, "target")
+        .dyn_into::<Element>()
+        .ok()
+        // Buttons hold only text, so a click on one targets the button itself.
+        .filter(|el| text(el, "tagName") == "BUTTON")
     else {
         return;
     };
-    let chosen: Vec<bool> = match button.class_name().as_str() {
+    let chosen: Vec<bool> = match button.get_attribute("class").unwrap_or_default().as_str() {
         "cb-add" => {
             let i = index(&button);
             (0..live.recs.len()).map(|k| Some(k) == i).collect()
@@ -377,7 +384,7 @@ fn on_click(live: &Rc<Live>, event: &Event) {
         "cb-all" => live.ticked.borrow().clone(),
         "cb-hide" => {
             if let Some((time, _)) = &live.body.borrow().timer {
-                let hide = !time.has_attribute("hidden");
+                let hide = time.get_attribute("hidden").is_none();
                 render::flag(time, "hidden", hide);
                 let key = if hide { Key::ShowTimer } else { Key::HideTimer };
                 button.set_text_content(Some(live.strings.get(key)));
@@ -400,48 +407,71 @@ fn on_click(live: &Rc<Live>, event: &Event) {
         }
         _ => return,
     };
-    if !chosen.contains(&true) || button.has_attribute("disabled") {
+    if !chosen.contains(&true) || button.get_attribute("disabled").is_some() {
         return;
     }
     render::flag(&button, "disabled", true);
     say(live, live.strings.get(Key::Adding));
     // The code is applied only while the offer is on.
     let code = live.on().and_then(|o| o.code.clone());
+    let mut items = Vec::new();
+    for (variant, product) in picks(live, &chosen) {
+        items.push((variant.to_owned(), product.to_owned()));
+    }
+    let items: Rc<[(String, String)]> = items.into();
     let live = Rc::clone(live);
-    spawn_local(async move {
-        let items = picks(&live, &chosen);
-        let outcome = live.cart.add(&items).await;
-        let strings = &live.strings;
-        let mut text = match &outcome {
-            Added::Yes => strings.get(Key::Added).to_owned(),
-            Added::Refused {
-                message: Some(m), ..
-            } => strings.text(Key::ErrorAdd, &[("message", m)]),
-            _ => strings.get(Key::ErrorNetwork).to_owned(),
-        };
-        // A 4xx with the shop's words (sold out, limit reached) is the shop's answer to the
-        // shopper; anything else is a fault to report.
-        let fault = match outcome {
-            Added::Yes => {
-                if let Some(code) = code {
-                    if live.cart.apply(&code).await {
-                        text.push_str(" · ");
-                        text.push_str(&strings.text(Key::DiscountCode, &[("code", &code)]));
-                    }
-                }
-                None
+    Rc::clone(&live.cart).add(
+        items,
+        0,
+        Box::new(move |outcome| added(live, button, code, outcome)),
+    );
+}
+
+/// Shows how an add went (after applying the offer's code), and reports a fault.
+fn added(live: Rc<Live>, button: Element, code: Option<String>, outcome: Added) {
+    let strings = &live.strings;
+    let text = match &outcome {
+        Added::Yes => strings.get(Key::Added).to_owned(),
+        Added::Refused {
+            message: Some(m), ..
+        } => strings.text(Key::ErrorAdd, &[("message", m)]),
+        _ => strings.get(Key::ErrorNetwork).to_owned(),
+    };
+    // A 4xx with the shop's words (sold out, limit reached) is the shop's answer to the
+    // shopper; anything else is a fault to report.
+    let fault = match outcome {
+        Added::Yes => {
+            if let Some(code) = code {
+                let cart = Rc::clone(&live.cart);
+                return cart.apply(
+                    &code.clone(),
+                    Box::new(move |applied| {
+                        let mut text = text;
+                        if applied {
+                            text.push_str(" · ");
+                            let code = [("code", code.as_str())];
+                            text.push_str(&live.strings.text(Key::DiscountCode, &code));
+                        }
+                        done(&live, &button, &text)
+                    }),
+                );
             }
-            Added::Refused { status, message } => (message.is_none()
-                || !(400..500).contains(&status))
-            .then(|| "answered HTTP ".to_owned() + &status.to_string()),
-            Added::Unreachable(why) => Some("failed: ".to_owned() + &why),
-        };
-        if let Some(why) = fault {
-            report(&(live.cart.name() + " " + &why), false);
+            None
         }
-        say(&live, &text);
-        render::flag(&button, "disabled", false);
-    });
+        Added::Refused { status, message } => (message.is_none() || !(400..500).contains(&status))
+            .then(|| "answered HTTP ".to_owned() + &status.to_string()),
+        Added::Unreachable(why) => Some("failed: ".to_owned() + &why),
+    };
+    if let Some(why) = fault {
+        report(&(live.cart.name() + " " + &why), false);
+    }
+    done(&live, &button, &text);
+}
+
+/// The end of an add: the status says how it went, and the button works again.
+fn done(live: &Live, button: &Element, text: &str) {
+    say(live, text);
+    render::flag(button, "disabled", false);
 }
 
 /// Writes to the status area (a polite live region).
@@ -455,12 +485,23 @@ fn index(el: &Element) -> Option<usize> {
     Some(usize::from(digit.wrapping_sub(b'0')))
 }
 
+/// The overrides in option `name` (its JSON text), or none; a mistake is reported.
+fn overrides(text: &Option<String>, name: &str) -> Overrides {
+    match text.as_deref().map(Overrides::parse) {
+        Some(Err(e)) => {
+            report(&(e.to_string() + " (in options." + name + ")"), false);
+            Overrides::default()
+        }
+        parsed => parsed.and_then(|o| o.ok()).unwrap_or_default(),
+    }
+}
+
 /// `div#crossbuy.cart` for an element; the type of anything else.
 fn describe(value: &JsValue) -> String {
     match value.dyn_ref::<Element>() {
         Some(el) => {
-            let mut out = el.tag_name().to_ascii_lowercase();
-            let id = el.id();
+            let mut out = text(el, "tagName").to_ascii_lowercase();
+            let id = el.get_attribute("id").unwrap_or_default();
             if !id.is_empty() {
                 out.push('#');
                 out.push_str(&id);
