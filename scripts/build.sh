@@ -29,7 +29,15 @@ wasm_pack() {
   # Short names between the module and its glue instead of wasm-bindgen's hashed ones:
   # about 3.6 KB gzipped less for the widget (scripts/minify-names.mjs).
   node scripts/minify-names.mjs "$out_dir/$out_name"
+  # The glue minified (esbuild, the same ES module and exports): about 1.9 KB gzipped less.
+  node_modules/.bin/esbuild "$out_dir/$out_name.js" --minify --format=esm --log-level=warning \
+    --outfile="$out_dir/$out_name.js" --allow-overwrite
 }
+# The loader a merchant pastes, minified from its commented source (about 1.3 KB gzipped less):
+# src/loader/crossbuy.js -> www/crossbuy.js, which the demo pages and every test load.
+step "esbuild --minify src/loader/crossbuy.js -> www/crossbuy.js"
+node_modules/.bin/esbuild src/loader/crossbuy.js --minify --log-level=warning --outfile=www/crossbuy.js \
+  || die "esbuild could not minify src/loader/crossbuy.js"
 step "wasm-pack build --target web --release (std rebuilt for size)"
 wasm_pack pkg crossbuy || die "wasm-pack build failed (see above)"
 for f in crossbuy.js crossbuy_bg.wasm; do

@@ -664,9 +664,9 @@ fn update_rescores_and_unmount_empties_the_widget() {
     );
 }
 
-/// The space `www/crossbuy.js` reserves on the target before the widget loads.
+/// The space the loader (`src/loader/crossbuy.js`) reserves on the target before the widget loads.
 fn reserved_height() -> &'static str {
-    let loader = include_str!("../www/crossbuy.js");
+    let loader = include_str!("../src/loader/crossbuy.js");
     let start = loader
         .find("const RESERVE = \"")
         .expect("RESERVE in the loader")

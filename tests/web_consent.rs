@@ -436,7 +436,7 @@ async fn a_broken_signal_option_leaves_the_widget_working() {
 
 /// The space `www/crossbuy.js` reserves on the target when signals are on.
 fn reserved_height() -> &'static str {
-    let loader = include_str!("../www/crossbuy.js");
+    let loader = include_str!("../src/loader/crossbuy.js");
     let marker = "const RESERVE_SIGNALS = \"";
     let start = loader.find(marker).expect("RESERVE_SIGNALS in the loader") + marker.len();
     loader[start..].split('"').next().unwrap()

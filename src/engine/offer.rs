@@ -586,6 +586,12 @@ pub fn discount_url(root: &str, code: &str, redirect: &str) -> String {
     url
 }
 
+/// Appends `s` percent-encoded as JavaScript's `encodeURIComponent` does (every byte but
+/// `A-Z a-z 0-9 - _ . ! ~ * ' ( )` as `%XX`), without a call into JavaScript.
+pub fn encode_uri_component(out: &mut String, s: &str) {
+    percent_encode(out, s, b"!*'()");
+}
+
 /// Appends `s` with every byte except RFC 3986 unreserved ones (and `keep`) as `%XX`.
 fn percent_encode(out: &mut String, s: &str, keep: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -1123,5 +1129,13 @@ mod tests {
         );
         let window = checkout.expect("trio").window;
         assert!(Deadline::start(None, None, window, T0).can_extend(window, T0));
+    }
+
+    #[test]
+    fn encode_uri_component_leaves_what_javascript_leaves() {
+        // encodeURIComponent("a b!*'()-_.~é/:,?#&=+%") in a browser.
+        let mut out = String::new();
+        encode_uri_component(&mut out, "a b!*'()-_.~é/:,?#&=+%");
+        assert_eq!(out, "a%20b!*'()-_.~%C3%A9%2F%3A%2C%3F%23%26%3D%2B%25");
     }
 }

@@ -13,14 +13,17 @@
 //! Every add that the shop accepts is announced with a `crossbuy:cart-changed` event on the
 //! document, so the theme (and crossbuy itself, on a cart page) can re-read the cart.
 
-use js_sys::{Function, Object, Promise, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Event, RequestInit, Response};
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Object};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Event, EventTarget, Response};
 
 use super::error::{js_message, report};
+use super::js::{fetch, get, global, set};
 use crate::engine::json::{self, escape_into, Value};
-use crate::engine::offer::discount_url;
+use crate::engine::offer::{discount_url, encode_uri_component};
 
 /// How the widget adds to the cart.
 pub(crate) enum Cart {
@@ -74,12 +77,12 @@ impl Cart {
             if i > 0 {
                 url.push(',');
             }
-            url.push_str(&String::from(js_sys::encode_uri_component(variant)));
+            encode_uri_component(&mut url, variant);
             url.push_str(":1");
         }
         if let Some(code) = code {
             url.push_str("?discount=");
-            url.push_str(&String::from(js_sys::encode_uri_component(code)));
+            encode_uri_component(&mut url, code);
         }
         Some(url)
     }
@@ -93,95 +96,155 @@ impl Cart {
     }
 
     /// Adds one unit of each `(variant, product)`: in one request to Shopify, one call at a
-    /// time to the page's function (stopping at the first that fails).
-    pub(crate) async fn add(&self, items: &[(&str, &str)]) -> Added {
-        for (variant, product) in items {
-            let added = self.send(items, variant, product).await;
-            if added != Added::Yes || matches!(self, Cart::Ajax(_)) {
-                return added;
+    /// time to the page's function (stopping at the first that fails); then `done` hears how
+    /// it went.
+    pub(crate) fn add(
+        self: Rc<Self>,
+        items: Rc<[(String, String)]>,
+        next: usize,
+        done: Then<Added>,
+    ) {
+        let sent: JsValue = match &*self {
+            Cart::Ajax(url) => {
+                let headers = Object::new();
+                set(&headers, "Content-Type", &"application/json".into());
+                set(&headers, "Accept", &"application/json".into());
+                let init = Object::new();
+                set(&init, "method", &"POST".into());
+                set(&init, "headers", &headers);
+                set(&init, "body", &request_body(&items).into());
+                fetch(url, &init)
             }
-        }
-        Added::Yes
+            Cart::Function(f) => {
+                let (variant, product) = &items[next];
+                match f.call2(&JsValue::NULL, &variant.into(), &product.into()) {
+                    Ok(v) => v,
+                    Err(e) => return done(Added::Unreachable(js_message(&e))),
+                }
+            }
+            // Its cards are links.
+            Cart::Permalink(_) => return done(Added::Yes),
+        };
+        settle(
+            &sent,
+            Box::new(move |answer| {
+                answered(
+                    answer,
+                    Box::new(move |added| {
+                        let more = next + 1 < items.len();
+                        if added == Added::Yes && more && matches!(*self, Cart::Function(_)) {
+                            self.add(items, next + 1, done);
+                        } else {
+                            done(added);
+                        }
+                    }),
+                )
+            }),
+        );
     }
 
     /// Applies an offer's `code` where the shop takes it by link: Shopify's
-    /// `{root}discount/{CODE}`, which sets the code's cookie. Whether it did; a failure is
-    /// reported on the console.
-    pub(crate) async fn apply(&self, code: &str) -> bool {
+    /// `{root}discount/{CODE}`, which sets the code's cookie; `done` hears whether it did. A
+    /// failure is reported on the console.
+    pub(crate) fn apply(&self, code: &str, done: Then<bool>) {
         let Cart::Ajax(url) = self else {
             // Permalinks carry the code; the page's own cart applies its own.
-            return false;
+            return done(false);
         };
         let root = &url[..url.len() - "cart/add.js".len()];
         let link = discount_url(root, code, &(root.to_owned() + "cart.js"));
-        let answer = match web_sys::window() {
-            Some(w) => JsFuture::from(w.fetch_with_str_and_init(&link, &RequestInit::new())).await,
-            None => Err(JsValue::UNDEFINED),
-        };
-        let why = match answer {
-            Ok(r) => match r.unchecked_into::<Response>().status() {
-                200..=299 => return true,
-                status => "answered HTTP ".to_owned() + &status.to_string(),
-            },
-            Err(e) => "failed: ".to_owned() + &js_message(&e),
-        };
-        report(&("GET ".to_owned() + &link + " " + &why), false);
-        false
-    }
-
-    /// One add: all of `items` to Shopify, or `variant` of `product` to the page's function.
-    async fn send(&self, items: &[(&str, &str)], variant: &str, product: &str) -> Added {
-        let sent = match self {
-            Cart::Ajax(url) => {
-                let Some(window) = web_sys::window() else {
-                    return Added::Unreachable("no window".to_owned());
+        let sent = fetch(&link, &Object::new());
+        settle(
+            &sent,
+            Box::new(move |answer| {
+                let why = match answer {
+                    Ok(r) => match get(&r, "status").as_f64().unwrap_or_default() as u16 {
+                        200..=299 => return done(true),
+                        status => "answered HTTP ".to_owned() + &status.to_string(),
+                    },
+                    Err(e) => "failed: ".to_owned() + &js_message(&e),
                 };
-                let headers = Object::new();
-                // Setting a property on a fresh plain object cannot fail.
-                let _ = Reflect::set(&headers, &"Content-Type".into(), &"application/json".into());
-                let _ = Reflect::set(&headers, &"Accept".into(), &"application/json".into());
-                let init = RequestInit::new();
-                init.set_method("POST");
-                init.set_headers(&headers);
-                init.set_body(&JsValue::from_str(&request_body(items)));
-                window.fetch_with_str_and_init(url, &init)
-            }
-            Cart::Function(f) => match f.call2(&JsValue::NULL, &variant.into(), &product.into()) {
-                Ok(v) => Promise::resolve(&v),
-                Err(e) => return Added::Unreachable(js_message(&e)),
-            },
-            // Its cards are links.
-            Cart::Permalink(_) => return Added::Yes,
-        };
-        let response = match JsFuture::from(sent).await {
-            Ok(r) => r,
-            Err(e) => return Added::Unreachable(js_message(&e)),
-        };
-        let Ok(response) = response.dyn_into::<Response>() else {
-            return Added::Unreachable("expected a Response".to_owned());
-        };
-        if response.ok() {
-            if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-                if let Ok(event) = Event::new("crossbuy:cart-changed") {
-                    let _ = document.dispatch_event(&event);
-                }
-            }
-            return Added::Yes;
-        }
-        let body = match response.text() {
-            Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
-            Err(_) => None,
-        };
-        Added::Refused {
-            status: response.status(),
-            message: body.as_deref().and_then(shop_message),
-        }
+                report(&("GET ".to_owned() + &link + " " + &why), false);
+                done(false)
+            }),
+        );
     }
+}
+
+/// What to do once an add or a code is settled.
+pub(crate) type Then<T> = Box<dyn FnOnce(T)>;
+
+/// How the shop's answer to one add reads: 2xx is added (and announced to the document);
+/// otherwise its status and words, once its body is read.
+fn answered(answer: Result<JsValue, JsValue>, done: Then<Added>) {
+    let response = match answer {
+        Ok(r) => r,
+        Err(e) => return done(Added::Unreachable(js_message(&e))),
+    };
+    let Ok(response) = response.dyn_into::<Response>() else {
+        return done(Added::Unreachable("expected a Response".to_owned()));
+    };
+    let status = get(&response, "status").as_f64().unwrap_or_default() as u16;
+    if (200..300).contains(&status) {
+        if let Some(document) = global::<EventTarget>("document") {
+            if let Ok(event) = Event::new("crossbuy:cart-changed") {
+                let _ = document.dispatch_event(&event);
+            }
+        }
+        return done(Added::Yes);
+    }
+    match response.text() {
+        Ok(body) => settle(
+            &body.into(),
+            Box::new(move |text| {
+                let text = text.ok().and_then(|t| t.as_string());
+                done(Added::Refused {
+                    status,
+                    message: text.as_deref().and_then(shop_message),
+                })
+            }),
+        ),
+        Err(_) => done(Added::Refused {
+            status,
+            message: None,
+        }),
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The promise of `Promise.allSettled`, which never rejects.
+    type Settling;
+
+    /// `Promise.allSettled`: its one callback always runs, once.
+    #[wasm_bindgen(js_namespace = Promise, js_name = allSettled)]
+    fn all_settled(values: &Array) -> Settling;
+
+    /// `then` with a plain function (a `Closure::once_into_js`, which frees itself when
+    /// called).
+    #[wasm_bindgen(method)]
+    fn then(this: &Settling, f: &JsValue);
+}
+
+/// Calls `done` once `value` (a promise, or any value) settles: `Ok` with what it resolved
+/// to, `Err` with why it was rejected. Callbacks rather than `async`: the futures runtime and
+/// the state machines cost the wasm build kilobytes.
+fn settle(value: &JsValue, done: Then<Result<JsValue, JsValue>>) {
+    let f = Closure::once_into_js(move |all: JsValue| {
+        let state = get(&all, "0");
+        let fulfilled = get(&state, "status").as_string().as_deref() == Some("fulfilled");
+        done(if fulfilled {
+            Ok(get(&state, "value"))
+        } else {
+            Err(get(&state, "reason"))
+        })
+    });
+    all_settled(&Array::of1(value)).then(&f);
 }
 
 /// `{"items":[{"id":123,"quantity":1},…]}`: a numeric variant id goes as a JSON number, as
 /// Shopify's own themes send it; any other id as a string.
-fn request_body(items: &[(&str, &str)]) -> String {
+fn request_body(items: &[(String, String)]) -> String {
     let mut out = String::from(r#"{"items":["#);
     for (i, (variant, _)) in items.iter().enumerate() {
         if i > 0 {

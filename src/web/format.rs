@@ -38,12 +38,12 @@ impl MoneyFormat {
         let _ = js_sys::Reflect::set(&options, &"style".into(), &"currency".into());
         let _ = js_sys::Reflect::set(&options, &"currency".into(), &currency.code().into());
         let intl = |options: &JsValue| {
-            locales
-                .iter()
-                .flatten()
-                .map(|&l| JsValue::from_str(l))
-                .chain(std::iter::once(JsValue::UNDEFINED))
-                .find_map(|locale| NumberFormat::new(&locale, options).ok())
+            for &locale in locales.iter().flatten() {
+                if let Ok(intl) = NumberFormat::new(&locale.into(), options) {
+                    return Some(intl);
+                }
+            }
+            NumberFormat::new(&JsValue::UNDEFINED, options).ok()
         };
         MoneyFormat {
             currency,

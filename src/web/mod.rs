@@ -18,6 +18,8 @@ pub mod exports;
 #[cfg(not(feature = "signals"))]
 mod format;
 #[cfg_attr(feature = "signals", allow(dead_code))]
+mod js;
+#[cfg_attr(feature = "signals", allow(dead_code))]
 mod offer;
 #[cfg_attr(feature = "signals", allow(dead_code))]
 mod page;

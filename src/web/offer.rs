@@ -103,7 +103,7 @@ thread_local! {
 }
 
 fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+    super::js::global("localStorage")
 }
 
 /// The record under `key`: memory first (it holds what storage refused), then storage.

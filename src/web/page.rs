@@ -126,7 +126,7 @@ pub(crate) fn context(document: &Document, options: &Options) -> Result<PageCont
         });
     }
     if let Some(el) = document.get_element_by_id(CONTEXT_ID) {
-        let text = el.text_content().unwrap_or_default();
+        let text = super::js::text(&el, "textContent");
         return PageContext::parse(&text).map_err(|error| WebError::Context {
             error,
             origin: "#crossbuy-context",
@@ -150,8 +150,7 @@ pub(crate) fn context(document: &Document, options: &Options) -> Result<PageCont
 
 /// The document's `lang`, when set.
 pub(crate) fn document_lang(document: &Document) -> Option<String> {
-    document
-        .document_element()
+    super::js::object::<web_sys::Element>(document, "documentElement")
         .and_then(|html| html.get_attribute("lang"))
         .filter(|l| !l.trim().is_empty())
 }

@@ -5,8 +5,8 @@
 //! Elements are made from short specs (see [`build`]) rather than one DOM call per element
 //! and attribute in the code: the specs are text, which costs the wasm build far less.
 
-use wasm_bindgen::JsValue;
-use web_sys::{CssStyleSheet, Document, Element, Node, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CssStyleSheet, Document, Element, Node, ShadowRoot};
 
 use super::view::CardView;
 use crate::engine::i18n::{Key, Strings};
@@ -14,6 +14,16 @@ use crate::engine::i18n::{Key, Strings};
 /// The widget's styles: sizes in `rem` and fixed boxes, so its height is known before it
 /// renders (`www/crossbuy.js` reserves the same height on the target).
 const CSS: &str = include_str!("widget.css");
+
+/// The consent box (`build`'s spec), with opt-in signals on. Its elements, in the order made,
+/// are indexed by `consent::{CHECK, MAIL, EMAIL, FB, YES, NO, SAYS}`; its texts are the wording,
+/// "Email", the email known, "Was this helpful?", "Yes" and "No". `cb-mail` shows before
+/// opt-in, `cb-fb` after; `#cb-note` says how to opt out, or what is wrong with the email.
+const CONSENT: &str = "div.cb-optin ( label.cb-consent ( input.cb-check type=checkbox \
+aria-describedby=cb-note span # ) p.cb-mail ( label for=cb-email # input.cb-email id=cb-email \
+type=email autocomplete=email aria-describedby=cb-note value=* ) p.cb-fb role=group \
+aria-labelledby=cb-fbq ( span id=cb-fbq # button.cb-yes type=button # button.cb-no type=button \
+# ) p.cb-says id=cb-note aria-live=polite )";
 
 /// What the widget keeps of its frame, which lives as long as the widget.
 pub(crate) struct Rendered {
@@ -23,6 +33,8 @@ pub(crate) struct Rendered {
     pub(crate) section: Element,
     /// The `[role=status]` area: cart messages, and the offer's end, announced once.
     pub(crate) status: Element,
+    /// The consent box's elements (see [`CONSENT`]), when it is shown.
+    pub(crate) consent: Vec<Element>,
 }
 
 /// The part of the widget that is drawn again when the offer ends.
@@ -40,22 +52,28 @@ pub(crate) struct Body {
 }
 
 /// Renders the frame into `target`'s open shadow root (attached, or reused from an earlier
-/// mount): the heading, `body` and the status area.
+/// mount): the heading, `body`, the consent box when `consent` gives its texts, and the status
+/// area.
 pub(crate) fn render(
     document: &Document,
     target: &Element,
     strings: &Strings,
     body: &Body,
+    consent: Option<&[&str]>,
 ) -> Result<Rendered, JsValue> {
-    let root = match target.shadow_root() {
+    let root = match super::js::object(target, "shadowRoot") {
         Some(root) => root,
-        None => target.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
+        None => {
+            let init = js_sys::Object::new();
+            super::js::set(&init, "mode", &"open".into());
+            target.attach_shadow(init.unchecked_ref())?
+        }
     };
     root.set_text_content(None);
     match CssStyleSheet::new() {
         Ok(sheet) => {
             sheet.replace_sync(CSS)?;
-            root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+            super::js::set(&root, "adoptedStyleSheets", &js_sys::Array::of1(&sheet));
         }
         // Constructable stylesheets are missing before Safari 16.4.
         Err(_) => drop(build(document, &root, "style #", &[CSS])?),
@@ -68,26 +86,40 @@ pub(crate) fn render(
     )?;
     let section = made[0].clone();
     section.append_child(&body.el)?;
+    let consent = match consent {
+        Some(texts) => build(document, &section, CONSENT, texts)?,
+        None => Vec::new(),
+    };
     let status = build(document, &section, "p.cb-status role=status", &[])?.remove(0);
     Ok(Rendered {
         root,
         section,
         status,
+        consent,
     })
 }
 
-/// The cards, the bundle row and, while `offer_on`, the countdown bar. `ticked` says which
-/// bundle boxes are ticked; with `links` (a permalink cart) "Add selected" is a link.
+/// The cards, the bundle row and, while `offer_on`, the countdown bar, drawn into `el` (a new
+/// `div.cb-body` without it; emptied first). `ticked` says which bundle boxes are ticked; with
+/// `links` (a permalink cart) "Add selected" is a link.
 pub(crate) fn body(
     document: &Document,
+    el: Option<Element>,
     strings: &Strings,
     cards: &[CardView],
     ticked: &[bool],
     offer_on: bool,
     links: bool,
 ) -> Result<Body, JsValue> {
-    let el = document.create_element("div")?;
-    el.set_class_name("cb-body");
+    let el = match el {
+        Some(el) => el,
+        None => {
+            let el = document.create_element("div")?;
+            el.set_attribute("class", "cb-body")?;
+            el
+        }
+    };
+    el.set_text_content(None);
     let mut spec = String::from(
         "ul.cb-cards div.cb-bundle ( p.cb-total aria-live=polite ( span span.cb-save )",
     );
@@ -102,7 +134,12 @@ pub(crate) fn body(
              button.cb-more type=button hidden= # )",
         );
     }
-    let labels = [Key::AddSelected, Key::HideTimer, Key::MoreTime].map(|k| strings.get(k));
+    let get = |k| strings.get(k);
+    let labels = [
+        get(Key::AddSelected),
+        get(Key::HideTimer),
+        get(Key::MoreTime),
+    ];
     let mut made = build(document, &el, &spec, &labels)?.into_iter();
     let mut next = || made.next().ok_or(JsValue::NULL);
     let (list, _, _, total, save, add_all, _) = (
@@ -120,8 +157,11 @@ pub(crate) fn body(
     } else {
         None
     };
-    let [sale, original, add] =
-        [Key::SalePrice, Key::OriginalPrice, Key::AddToCart].map(|k| strings.get(k));
+    let (sale, original, add) = (
+        get(Key::SalePrice),
+        get(Key::OriginalPrice),
+        get(Key::AddToCart),
+    );
     for (i, card) in cards.iter().enumerate() {
         let index = i.to_string();
         let title_id = "cb-t".to_owned() + &index;
@@ -143,12 +183,12 @@ pub(crate) fn body(
             None => spec.push_str(" span.cb-img aria-hidden=true"),
         }
         spec.push_str(" a.cb-title id=* href=* # p.cb-price (");
-        texts.extend([&*title_id, &card.url, &card.title]);
+        texts.extend_from_slice(&[&*title_id, &card.url, &card.title]);
         // Most screen readers do not announce a strikethrough: both prices are named.
         match &card.was {
             Some(was) => {
                 spec.push_str(" span.cb-sr # span.cb-now # span.cb-sr # s.cb-was #");
-                texts.extend([sale, &card.now, original, was]);
+                texts.extend_from_slice(&[sale, &card.now, original, was]);
             }
             None => {
                 spec.push_str(" span.cb-now #");
@@ -162,7 +202,7 @@ pub(crate) fn body(
         spec.push_str(" )");
         if let Some(rating) = &card.rating {
             spec.push_str(" p.cb-note ( span aria-hidden=true # span # )");
-            texts.extend(["★ ", rating]);
+            texts.extend_from_slice(&["★ ", rating]);
         }
         if let Some(pairs) = &card.pairs {
             spec.push_str(" p.cb-note #");
@@ -172,11 +212,11 @@ pub(crate) fn body(
         match &card.link {
             Some(href) => {
                 spec.push_str(" a.cb-add href=* aria-describedby=* # )");
-                texts.extend([&**href, &title_id, add]);
+                texts.extend_from_slice(&[&**href, &title_id, add]);
             }
             None => {
                 spec.push_str(" button.cb-add type=button data-index=* aria-describedby=* # )");
-                texts.extend([&*index, &title_id, add]);
+                texts.extend_from_slice(&[&*index, &title_id, add]);
             }
         }
         build(document, &list, &spec, &texts)?;
@@ -224,7 +264,7 @@ fn build(
                     let (tag, class) = word.split_once('.').unwrap_or((word, ""));
                     let el = document.create_element(tag)?;
                     if !class.is_empty() {
-                        el.set_class_name(class);
+                        el.set_attribute("class", class)?;
                     }
                     parents.last().ok_or(JsValue::NULL)?.append_child(&el)?;
                     made.push(el);
@@ -238,14 +278,10 @@ fn build(
 /// Empties the shadow root and drops its styles.
 pub(crate) fn clear(root: &ShadowRoot) {
     root.set_text_content(None);
-    root.set_adopted_style_sheets(&js_sys::Array::new());
+    super::js::set(root, "adoptedStyleSheets", &js_sys::Array::new());
 }
 
 /// Sets or removes a boolean attribute such as `hidden` or `disabled`.
 pub(crate) fn flag(el: &Element, name: &str, on: bool) {
-    let _ = if on {
-        el.set_attribute(name, "")
-    } else {
-        el.remove_attribute(name)
-    };
+    let _ = el.toggle_attribute_with_force(name, on);
 }

@@ -91,6 +91,15 @@ pub(crate) fn cards(
         .collect()
 }
 
+/// The products of `recs`, in order.
+pub(crate) fn products(recs: &[Recommendation]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(recs.len());
+    for r in recs {
+        out.push(r.product);
+    }
+    out
+}
+
 /// The bundle row's total and " · You save …" ("" without a saving) for the ticked cards.
 pub(crate) fn bundle(
     catalog: &Catalog,
@@ -100,7 +109,7 @@ pub(crate) fn bundle(
     money: &MoneyFormat,
     strings: &Strings,
 ) -> (String, String) {
-    let items: Vec<usize> = recs.iter().map(|r| r.product).collect();
+    let items = products(recs);
     let quote = bundle_quote(catalog, &items, ticked, offer);
     let amount = |key, minor| strings.text(key, &[("amount", &money.format(minor))]);
     (

@@ -1,7 +1,7 @@
 //! A mounted widget: the catalog in wasm memory, the rendered DOM, its listeners and the
 //! offer's countdown.
 //!
-//! Every listener and timer is a handle (gloo `EventListener`, `Timeout`) owned by the shown
+//! Every listener and timer is a handle ([`Listener`], [`Timeout`]) owned by the shown
 //! widget: unmounting, or showing it again for a new context, drops them and so removes them.
 //! The countdown ticks when its text changes (at most once a second), not while the tab is
 //! hidden, and reads the clock again on return, so it is exact after any pause.
@@ -9,17 +9,15 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_events::EventListener;
-use gloo_timers::callback::Timeout;
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::spawn_local;
 use web_sys::{Document, Element, Event};
 
 use super::cart::{Added, Cart};
 use super::consent::{self, Field, Signal};
 use super::error::{js_message, report, Result, WebError};
 use super::format::MoneyFormat;
+use super::js::{get, object, text, Listener, Timeout};
 use super::offer::{Clock, LiveOffer};
 use super::page::{self, json_text, Options};
 use super::render::{self, Body, Rendered};
@@ -53,7 +51,7 @@ pub(crate) struct Mounted {
 /// The widget as shown, and what listens to it.
 struct Shown {
     live: Rc<Live>,
-    _listeners: [EventListener; 3],
+    _listeners: [Listener; 3],
 }
 
 /// Everything the listeners and the countdown work with.
@@ -108,21 +106,16 @@ impl Mounted {
                 .clone()
                 .unwrap_or_else(|| "the catalog given to mount()".to_owned()),
         })?;
-        let Some(document) = target.owner_document() else {
+        let Some(document) = object::<Document>(&target, "ownerDocument") else {
             return Err(WebError::Target("an element without a document".to_owned()));
         };
         let context = page::context(&document, &options)?;
         // The merchant's strings and the language pack are checked once; a mistake is
         // reported, and the widget shows the texts underneath.
-        let texts = [(&options.strings, "strings"), (&options.texts, "texts")].map(
-            |(text, name)| match text.as_deref().map(Overrides::parse) {
-                Some(Err(e)) => {
-                    report(&(e.to_string() + " (in options." + name + ")"), false);
-                    Overrides::default()
-                }
-                parsed => parsed.and_then(|o| o.ok()).unwrap_or_default(),
-            },
-        );
+        let texts = [
+            overrides(&options.strings, "strings"),
+            overrides(&options.texts, "texts"),
+        ];
         if context.currency.is_some_and(|c| c != catalog.shop.currency) {
             report(
                 &("prices are in the snapshot's currency, ".to_owned()
@@ -194,7 +187,7 @@ impl Mounted {
         let locale = locales.iter().flatten().next().unwrap_or(&"");
         let strings = Strings::new(locale, &[merchant, pack]);
         let money = MoneyFormat::new(catalog.shop.currency, &locales);
-        let shown: Vec<usize> = recs.iter().map(|r| r.product).collect();
+        let shown = view::products(&recs);
         let offer = LiveOffer::start(&catalog, context, &shown, self.clock.now());
         let on = offer
             .as_ref()
@@ -203,8 +196,14 @@ impl Mounted {
         let ticked = vec![true; recs.len()];
         let cards = view::cards(&catalog, &recs, on, &money, &strings, &self.cart);
         let links = matches!(*self.cart, Cart::Permalink(_));
+        // With opt-in signals: the consent box. Checkout consent counts once, at the first
+        // render; unticking after it sticks.
+        let email = context.email.as_deref().unwrap_or_default();
+        let checkout = self.first && context.accepts_marketing == Some(true) && !email.is_empty();
+        let consent = self.signal.as_ref().and_then(|s| s.texts(&strings, email));
         let drawn = render::body(
             &self.document,
+            None,
             &strings,
             &cards,
             &ticked,
@@ -212,7 +211,8 @@ impl Mounted {
             links,
         )
         .and_then(|body| {
-            let frame = render::render(&self.document, &self.target, &strings, &body)?;
+            let texts = consent.as_ref().map(|t| &t[..]);
+            let frame = render::render(&self.document, &self.target, &strings, &body, texts)?;
             Ok((body, frame))
         });
         let (body, frame) = drawn.map_err(|e| WebError::Render {
@@ -238,7 +238,7 @@ impl Mounted {
         });
         let listen = |on: &web_sys::EventTarget, kind: &'static str, f: fn(&Rc<Live>, &Event)| {
             let live = Rc::clone(&live);
-            EventListener::new(on, kind, move |event| f(&live, event))
+            Listener::new(on, kind, Box::new(move |e| f(&live, e.unchecked_ref())))
         };
         let listeners = [
             listen(&live.frame.section, "click", on_click),
@@ -246,22 +246,11 @@ impl Mounted {
             listen(&self.document, "visibilitychange", on_visibility),
         ];
         if let Some(signal) = &live.signal {
-            // Checkout consent counts once, at the first render; unticking after it sticks.
-            let email = context.email.as_deref().unwrap_or_default();
-            let checkout =
-                self.first && context.accepts_marketing == Some(true) && !email.is_empty();
-            consent::render(&self.document, &live.frame.status, signal, email, checkout).map_err(
-                |e| WebError::Render {
-                    target: describe(&self.target),
-                    message: js_message(&e),
-                },
-            )?;
-            let ids: Vec<&str> = live
-                .recs
-                .iter()
-                .map(|r| live.catalog.products[r.product].id.as_str())
-                .collect();
-            let offer = live.on().map(|o| o.id.as_str()).unwrap_or_default();
+            let mut ids = Vec::new();
+            for r in &live.recs {
+                ids.push(live.catalog.products[r.product].id.as_str());
+            }
+            let offer = live.on().map_or("", |o| o.id.as_str());
             let ends = live
                 .offer
                 .as_ref()
@@ -274,9 +263,12 @@ impl Mounted {
                     ("ends_at", Field::Raw(ends.as_deref().unwrap_or("null"))),
                 ],
             );
+            // After `shown`, so the opt-in carries what the widget shows.
             if checkout {
                 signal.opted_in_at_checkout(email);
             }
+            let note = consent::note(signal, &live.strings, checkout);
+            consent::sync(&live.frame.consent, !note.is_empty(), note);
         }
         self.first = false;
         update_bundle(&live);
@@ -309,11 +301,14 @@ fn tick(live: &Rc<Live>) -> Option<String> {
     let window = offer.offer(&live.catalog).window;
     render::flag(more, "hidden", !offer.deadline().can_extend(window, now));
     let weak = Rc::downgrade(live);
-    let next = Timeout::new(left.next_tick_ms as u32, move || {
-        if let Some(live) = weak.upgrade() {
-            tick(&live);
-        }
-    });
+    let next = Timeout::new(
+        left.next_tick_ms as u32,
+        Box::new(move |_| {
+            if let Some(live) = weak.upgrade() {
+                tick(&live);
+            }
+        }),
+    );
     live.tick.replace(Some(next));
     Some(shown)
 }
@@ -332,12 +327,19 @@ fn end(live: &Live) {
     );
     let ticked = live.ticked.borrow().clone();
     let links = matches!(*live.cart, Cart::Permalink(_));
-    if let Ok(body) = render::body(&live.document, &live.strings, &cards, &ticked, false, links) {
-        let old = live.body.replace(body);
-        let _ = live
-            .frame
-            .section
-            .replace_child(&live.body.borrow().el, &old.el);
+    // Drawn again in the same `div.cb-body`, in place.
+    let el = live.body.borrow().el.clone();
+    let body = render::body(
+        &live.document,
+        Some(el),
+        &live.strings,
+        &cards,
+        &ticked,
+        false,
+        links,
+    );
+    if let Ok(body) = body {
+        live.body.replace(body);
         update_bundle(live);
     }
     say(live, live.strings.get(Key::OfferEnded));
@@ -358,8 +360,10 @@ fn update_bundle(live: &Live) {
     body.total.set_text_content(Some(&total));
     body.save.set_text_content(Some(&save));
     render::flag(&body.add_all, "disabled", !ticked.contains(&true));
-    let picked = picks(live, &ticked);
-    let variants: Vec<&str> = picked.iter().map(|(v, _)| *v).collect();
+    let mut variants = Vec::new();
+    for (variant, _) in picks(live, &ticked) {
+        variants.push(variant);
+    }
     let code = live.on().and_then(|o| o.code.as_deref());
     if let Some(href) = live.cart.link(&variants, code) {
         let _ = body.add_all.set_attribute("href", &href);
@@ -368,19 +372,19 @@ fn update_bundle(live: &Live) {
 
 /// The (variant, product) of each ticked card.
 fn picks<'a>(live: &'a Live, ticked: &[bool]) -> Vec<(&'a str, &'a str)> {
-    live.recs
-        .iter()
-        .zip(ticked)
-        .filter(|(_, &on)| on)
-        .map(|(r, _)| {
+    // A loop rather than an iterator chain: one function less in the wasm build.
+    let mut picked = Vec::new();
+    for (r, &on) in live.recs.iter().zip(ticked) {
+        if on {
             let p = &live.catalog.products[r.product];
-            (p.default_variant(), p.id.as_str())
-        })
-        .collect()
+            picked.push((p.default_variant(), p.id.as_str()));
+        }
+    }
+    picked
 }
 
 fn on_change(live: &Rc<Live>, event: &Event) {
-    let Some(input) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+    let Some(input) = get(event, "target").dyn_into::<Element>().ok() else {
         return;
     };
     if let Some(slot) = live
@@ -407,30 +411,27 @@ fn on_visibility(live: &Rc<Live>, _: &Event) {
 }
 
 fn on_click(live: &Rc<Live>, event: &Event) {
-    let Some(el) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+    let Ok(el) = get(event, "target").dyn_into::<Element>() else {
         return;
     };
+    let class = el.get_attribute("class").unwrap_or_default();
     if let Some(signal) = &live.signal {
-        if consent::on_click(signal, &el) {
+        if consent::on_click(signal, &live.strings, &live.frame.consent, &el, &class) {
             return;
         }
-        // A product's link was followed (its title or image).
-        if let Some(card) = el
-            .closest("a.cb-title")
-            .ok()
-            .flatten()
-            .and_then(|a| a.closest("li").ok().flatten())
-        {
-            let id = card.get_attribute("data-product-id").unwrap_or_default();
-            signal.emit("click", &[("product", Field::Str(&id))]);
+        // A product's link was followed (the title holds only text, so it is the target).
+        if class == "cb-title" {
+            let card = el.parent_element();
+            let id = card.and_then(|li| li.get_attribute("data-product-id"));
+            signal.emit("click", &[("product", Field::Str(&id.unwrap_or_default()))]);
             return;
         }
     }
-    let Some(button) = el.closest("button").ok().flatten() else {
+    // Buttons hold only text, so a click on one targets the button itself.
+    if text(&el, "tagName") != "BUTTON" {
         return;
-    };
-    let class = button.class_name();
-    let bundle = class == "cb-all";
+    }
+    let button = el;
     let chosen: Vec<bool> = match class.as_str() {
         "cb-add" => {
             let i = index(&button);
@@ -439,7 +440,7 @@ fn on_click(live: &Rc<Live>, event: &Event) {
         "cb-all" => live.ticked.borrow().clone(),
         "cb-hide" => {
             if let Some((time, _)) = &live.body.borrow().timer {
-                let hide = !time.has_attribute("hidden");
+                let hide = time.get_attribute("hidden").is_none();
                 render::flag(time, "hidden", hide);
                 let key = if hide { Key::ShowTimer } else { Key::HideTimer };
                 button.set_text_content(Some(live.strings.get(key)));
@@ -462,78 +463,99 @@ fn on_click(live: &Rc<Live>, event: &Event) {
         }
         _ => return,
     };
-    if !chosen.contains(&true) || button.has_attribute("disabled") {
+    if !chosen.contains(&true) || button.get_attribute("disabled").is_some() {
         return;
     }
     render::flag(&button, "disabled", true);
     say(live, live.strings.get(Key::Adding));
     // The code is applied only while the offer is on.
     let code = live.on().and_then(|o| o.code.clone());
-    let live = Rc::clone(live);
-    spawn_local(async move {
-        let items = picks(&live, &chosen);
-        let outcome = live.cart.add(&items).await;
-        let strings = &live.strings;
-        let mut text = match &outcome {
-            Added::Yes => strings.get(Key::Added).to_owned(),
-            Added::Refused {
-                message: Some(m), ..
-            } => strings.text(Key::ErrorAdd, &[("message", m)]),
-            _ => strings.get(Key::ErrorNetwork).to_owned(),
-        };
-        // A 4xx with the shop's words (sold out, limit reached) is the shop's answer to the
-        // shopper; anything else is a fault to report.
-        let fault = match outcome {
-            Added::Yes => {
-                if let Some(signal) = &live.signal {
-                    added(signal, &items, &chosen, bundle);
+    let mut items = Vec::new();
+    for (variant, product) in picks(live, &chosen) {
+        items.push((variant.to_owned(), product.to_owned()));
+    }
+    // What opt-in signals hear of it when it succeeds: one card with its variant, or the bundle
+    // row's ticked cards.
+    let heard = live.signal.as_ref().map(|signal| {
+        let event = match (class.as_str(), &items[..]) {
+            ("cb-add", [(variant, product)]) => signal.event(
+                "add",
+                &[
+                    ("product", Field::Str(product)),
+                    ("variant", Field::Str(variant)),
+                ],
+            ),
+            _ => {
+                let mut ticked = String::from("[");
+                for (i, &on) in chosen.iter().enumerate() {
+                    ticked.push_str(if i > 0 { "," } else { "" });
+                    ticked.push_str(if on { "true" } else { "false" });
                 }
-                if let Some(code) = code {
-                    if live.cart.apply(&code).await {
-                        text.push_str(" · ");
-                        text.push_str(&strings.text(Key::DiscountCode, &[("code", &code)]));
-                    }
-                }
-                None
+                ticked.push(']');
+                signal.event("bundle", &[("ticked", Field::Raw(&ticked))])
             }
-            Added::Refused { status, message } => (message.is_none()
-                || !(400..500).contains(&status))
-            .then(|| "answered HTTP ".to_owned() + &status.to_string()),
-            Added::Unreachable(why) => Some("failed: ".to_owned() + &why),
         };
-        if let Some(why) = fault {
-            report(&(live.cart.name() + " " + &why), false);
-        }
-        say(&live, &text);
-        render::flag(&button, "disabled", false);
+        (Rc::clone(signal), event)
     });
+    let items: Rc<[(String, String)]> = items.into();
+    let live = Rc::clone(live);
+    Rc::clone(&live.cart).add(
+        items,
+        0,
+        Box::new(move |outcome| {
+            if let (Added::Yes, Some((signal, event))) = (&outcome, &heard) {
+                signal.send(event);
+            }
+            added(live, button, code, outcome)
+        }),
+    );
 }
 
-/// Reports what was added: one card (`add`, with its variant) or the bundle row's ticked
-/// cards (`bundle`).
-fn added(signal: &Signal, items: &[(&str, &str)], chosen: &[bool], bundle: bool) {
-    match (bundle, items) {
-        (false, [(variant, product)]) => signal.emit(
-            "add",
-            &[
-                ("product", Field::Str(product)),
-                ("variant", Field::Str(variant)),
-            ],
-        ),
-        _ => {
-            let ticked: Vec<&str> = chosen
-                .iter()
-                .map(|&t| if t { "true" } else { "false" })
-                .collect();
-            signal.emit(
-                "bundle",
-                &[(
-                    "ticked",
-                    Field::Raw(&("[".to_owned() + &ticked.join(",") + "]")),
-                )],
-            );
+/// Shows how an add went (after applying the offer's code), and reports a fault.
+fn added(live: Rc<Live>, button: Element, code: Option<String>, outcome: Added) {
+    let strings = &live.strings;
+    let text = match &outcome {
+        Added::Yes => strings.get(Key::Added).to_owned(),
+        Added::Refused {
+            message: Some(m), ..
+        } => strings.text(Key::ErrorAdd, &[("message", m)]),
+        _ => strings.get(Key::ErrorNetwork).to_owned(),
+    };
+    // A 4xx with the shop's words (sold out, limit reached) is the shop's answer to the
+    // shopper; anything else is a fault to report.
+    let fault = match outcome {
+        Added::Yes => {
+            if let Some(code) = code {
+                let cart = Rc::clone(&live.cart);
+                return cart.apply(
+                    &code.clone(),
+                    Box::new(move |applied| {
+                        let mut text = text;
+                        if applied {
+                            text.push_str(" · ");
+                            let code = [("code", code.as_str())];
+                            text.push_str(&live.strings.text(Key::DiscountCode, &code));
+                        }
+                        done(&live, &button, &text)
+                    }),
+                );
+            }
+            None
         }
+        Added::Refused { status, message } => (message.is_none() || !(400..500).contains(&status))
+            .then(|| "answered HTTP ".to_owned() + &status.to_string()),
+        Added::Unreachable(why) => Some("failed: ".to_owned() + &why),
+    };
+    if let Some(why) = fault {
+        report(&(live.cart.name() + " " + &why), false);
     }
+    done(&live, &button, &text);
+}
+
+/// The end of an add: the status says how it went, and the button works again.
+fn done(live: &Live, button: &Element, text: &str) {
+    say(live, text);
+    render::flag(button, "disabled", false);
 }
 
 /// Writes to the status area (a polite live region).
@@ -547,12 +569,23 @@ fn index(el: &Element) -> Option<usize> {
     Some(usize::from(digit.wrapping_sub(b'0')))
 }
 
+/// The overrides in option `name` (its JSON text), or none; a mistake is reported.
+fn overrides(text: &Option<String>, name: &str) -> Overrides {
+    match text.as_deref().map(Overrides::parse) {
+        Some(Err(e)) => {
+            report(&(e.to_string() + " (in options." + name + ")"), false);
+            Overrides::default()
+        }
+        parsed => parsed.and_then(|o| o.ok()).unwrap_or_default(),
+    }
+}
+
 /// `div#crossbuy.cart` for an element; the type of anything else.
 fn describe(value: &JsValue) -> String {
     match value.dyn_ref::<Element>() {
         Some(el) => {
-            let mut out = el.tag_name().to_ascii_lowercase();
-            let id = el.id();
+            let mut out = text(el, "tagName").to_ascii_lowercase();
+            let id = el.get_attribute("id").unwrap_or_default();
             if !id.is_empty() {
                 out.push('#');
                 out.push_str(&id);

@@ -7,8 +7,7 @@
  * Whatever fails, the page keeps working: nothing is thrown, one console message says why. */
 (() => {
   "use strict";
-  // The widget's height (src/web/widget.css, :host min-height), reserved before it loads so
-  // the page does not shift when it appears.
+  // widget.css :host min-height, reserved so the page does not shift.
   const RESERVE = "34.25rem";
   // With data-signals, the consent box under the cards (.cb-optin: .75rem + 7.5rem).
   const RESERVE_SIGNALS = "42.5rem";
@@ -29,7 +28,7 @@
     return r;
   };
 
-  // data-cart: add a variant, resolve to the shop's Response.
+  // data-cart: add a variant, resolve to a Response.
   const post = (url, body, headers) =>
     fetch(url, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
   const carts = {
@@ -46,15 +45,13 @@
     },
   };
 
-  // The sharded form (docs/snapshot.md): the index names a shard per bucket of products; fetch
-  // only the context's shards and join them into one snapshot (the copy of a product that has
-  // neighbours wins; each shard's rules only name products it holds). The engine validates it.
+  // Sharded snapshot (docs/snapshot.md): fetch the context's shards only, join them.
   const context = () => {
     try {
       const el = document.getElementById("crossbuy-context");
       return (el ? JSON.parse(el.textContent).items : window.Shopify.checkout.line_items) || [];
     } catch {
-      return []; // the engine names what is wrong with the context
+      return [];
     }
   };
   const fnv = (s, h = 0x811c9dc5) => {
@@ -66,7 +63,7 @@
     try {
       index = JSON.parse(text);
     } catch {
-      return text; // the engine names the syntax error
+      return text;
     }
     const s = index && index.shards;
     if (!s) return text;
@@ -116,7 +113,6 @@
     if (!catalogUrl && !inline) {
       throw 'no catalog: set data-catalog=".../catalog.json" on the script tag or add <script type="application/json" id="crossbuy-catalog">';
     }
-    // The page's language as the widget reads it: the context's locale, else <html lang>.
     let locale = document.documentElement.lang;
     try {
       locale = JSON.parse(document.getElementById("crossbuy-context").textContent).locale || locale;
@@ -128,14 +124,12 @@
         throw `cannot load ${glueUrl}: ${e.message}`;
       }),
       load("the widget", wasmUrl).then((r) =>
-        // Streaming compilation needs the wasm MIME type; otherwise hand over the bytes, so
-        // wasm-bindgen does not warn about the server.
+        // Streaming needs the wasm MIME type.
         (r.headers.get("content-type") || "").startsWith("application/wasm") ? r : r.arrayBuffer()
       ),
       catalogUrl
         ? load("the catalog", catalogUrl).then((r) => r.text()).then((t) => sharded(t, catalogUrl))
         : inline.textContent,
-      // Without its pack the widget still shows, in English.
       packUrl && load("the texts", packUrl).then((r) => r.text()).catch((e) => console.error("crossbuy: " + e)),
     ]);
     try {
@@ -143,7 +137,7 @@
     } catch (e) {
       throw `cannot start ${wasmUrl}: ${e.message}`;
     }
-    // mount() logs its own failure and returns undefined; it never throws.
+    // mount() logs its failure and returns undefined.
     const adapter = carts[data.cart] && carts[data.cart](data);
     const source = catalogUrl || "#crossbuy-catalog";
     // Opt-in signals (docs/signals.md): the widget reports what the shopper does; the signals
@@ -180,12 +174,12 @@
       root: data.root,
       strings: data.strings,
       texts: texts || undefined,
-      // One add at a time (Store API nonces, BigCommerce carts).
+      // One add at a time.
       cart: adapter ? (...a) => (queue = queue.then(() => adapter(...a), () => adapter(...a))) : data.cart,
     });
     if (!widget) return release();
-    target.crossbuy = widget; // the handle: update(context), unmount()
-    // Shopify's cart page: re-read cart.js (prices in hundredths) when the cart changes.
+    target.crossbuy = widget;
+    // Shopify's cart page: follow cart.js.
     const context = JSON.parse(document.getElementById("crossbuy-context")?.textContent || "{}");
     if (context.page != "cart" || (data.cart || "shopify") != "shopify") return;
     const cartUrl = (data.root || "/") + "cart.js";
