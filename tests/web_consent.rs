@@ -289,7 +289,7 @@ fn the_consent_box_shows_the_wording_as_text_and_asks_for_a_valid_email() {
     assert_eq!(email.get_attribute("aria-invalid").as_deref(), Some("true"));
     assert_eq!(
         page.consent(),
-        "unticked / .cb-mail / Enter a valid email address, like name@example.com."
+        "unticked / .cb-mail / Enter a valid email address"
     );
     assert_eq!(page.take(), Vec::<String>::new());
 
@@ -299,7 +299,7 @@ fn the_consent_box_shows_the_wording_as_text_and_asks_for_a_valid_email() {
     assert_eq!(email.get_attribute("aria-invalid"), None);
     assert_eq!(
         page.consent(),
-        "ticked / .cb-fb / Untick to opt out. Every email has an unsubscribe link."
+        "ticked / .cb-fb / Thanks! We'll email you tips and offers for your order."
     );
     let events = page.take();
     assert_eq!(events.len(), 1, "{events:?}");
@@ -319,7 +319,7 @@ fn the_consent_box_shows_the_wording_as_text_and_asks_for_a_valid_email() {
     assert_eq!(page.take(), [r#"{"kind":"feedback","helpful":false}"#]);
     assert_eq!(
         page.consent(),
-        "ticked / .cb-fb / Thanks for your feedback."
+        "ticked / .cb-fb / Thanks for your feedback"
     );
     assert!(page.get(".cb-yes").has_attribute("disabled"));
     page.click(".cb-yes");
@@ -362,7 +362,7 @@ fn checkout_consent_counts_once_and_unticking_opts_out() {
     );
     assert_eq!(
         page.consent(),
-        "ticked / .cb-fb / Agreed at checkout. Untick to opt out; emails have an unsubscribe link."
+        "ticked / .cb-fb / You agreed to marketing emails at checkout. Untick the box to opt out."
     );
 
     page.click(".cb-check");

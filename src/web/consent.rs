@@ -191,7 +191,11 @@ pub(crate) fn on_click(
             };
             let email = field(input, "value");
             let email = email.trim();
-            flag(input, "aria-invalid", !valid_email(email));
+            // `aria-invalid` must say "true": an empty value means false.
+            let _ = match valid_email(email) {
+                true => input.remove_attribute("aria-invalid"),
+                false => input.set_attribute("aria-invalid", "true"),
+            };
             if valid_email(email) {
                 signal.opted_in.set(true);
                 let wording = signal.shown.borrow().clone();

@@ -218,6 +218,9 @@ test("the French page: its texts, prices in euros from the EUR snapshot", async 
   assert.equal((await cards(page).first().locator(".cb-badge").textContent()).trim(), "-15\u202f%");
   assert.equal(await timer(page), "L’offre se termine dans 1 j 23 h");
   assert.equal(await text(page, "button.cb-all"), "Ajouter la sélection au panier");
+  // The consent box speaks French too.
+  assert.equal(await text(page, "label.cb-consent"), "Envoyez-moi des conseils et des offres pour ma commande");
+  assert.equal(await text(page, "label[for=cb-email]"), "E-mail");
   const paths = env.shop.requests.slice(before).map((r) => r.path);
   assert.ok(paths.includes("/pkg/i18n/fr.json"), "the French texts were loaded");
   assert.ok(!paths.some((p) => /\/pkg\/i18n\/(?!fr)/.test(p)), "and no other language");

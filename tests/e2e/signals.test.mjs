@@ -308,7 +308,7 @@ test("axe-core finds no violations in the consent box before opt-in, with an err
   await box.locator("#cb-email").fill("alex@");
   await box.locator(".cb-check").click();
   assert.equal(await box.locator("#cb-email").getAttribute("aria-invalid"), "true");
-  assert.equal(await box.locator("#cb-note").textContent(), "Enter a valid email address, like name@example.com.");
+  assert.equal(await box.locator("#cb-note").textContent(), "Enter a valid email address");
   found.push(...(await violations("invalid email")));
   await box.locator("#cb-email").fill("alex@example.com");
   await box.locator(".cb-check").check();
