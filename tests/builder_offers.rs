@@ -443,3 +443,30 @@ fn tags_and_types_no_product_has_are_noted() {
         ]
     );
 }
+
+#[test]
+fn the_docs_example_builds_on_the_demo_shop() {
+    let docs = std::fs::read_to_string("docs/config.md").expect("docs/config.md");
+    let example = docs
+        .split("```toml\n")
+        .map(|block| block.split("```").next().unwrap_or_default())
+        .find(|block| block.contains("[[offers]]"))
+        .expect("an [[offers]] example in docs/config.md");
+    let built = build(
+        &BuildInput {
+            products: Some("demo/products_export.csv".to_owned()),
+            orders: Some("demo/orders_export.csv".to_owned()),
+            config: Config::parse("crossbuy.toml", example).expect("the example parses"),
+            ..BuildInput::default()
+        },
+        Some(0),
+    )
+    .expect("the example builds");
+    check(
+        &built,
+        "
+        thanks-20 20% code THANKS20 48h from 2026-11-01T00:00:00Z to 2027-01-31T23:59:59Z min 100 on thank_you tags candle holders
+        trio all for 750 code TRIO 4h on checkout products green-regency-teacup-and-saucer,pink-regency-teacup-and-saucer,roses-regency-teacup-and-saucer
+        pair-10 10% on 2+ 48h on checkout,thank_you types lunch bags,kitchen",
+    );
+}
