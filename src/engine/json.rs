@@ -41,30 +41,37 @@ const MAX_DEPTH: usize = 64;
 
 /// Parses one JSON document (surrounding white space allowed).
 pub fn parse(text: &str) -> Result<Value, SyntaxError> {
-    let mut p = Parser {
-        src: text.as_bytes(),
-        pos: 0,
-    };
+    let mut p = Parser { text, pos: 0 };
     p.skip_ws();
     let v = p.value(0)?;
     p.skip_ws();
-    if p.pos != p.src.len() {
+    if p.pos != p.text.len() {
         return Err(p.error("unexpected text after the JSON value"));
     }
     Ok(v)
 }
 
 struct Parser<'a> {
-    src: &'a [u8],
+    /// The document; the parser only ever stops on ASCII bytes, so `pos` is always on a
+    /// character boundary and slices of `text` need no UTF-8 check.
+    text: &'a str,
     pos: usize,
 }
 
 impl Parser<'_> {
+    #[inline(never)]
     fn error(&self, message: &'static str) -> SyntaxError {
-        let upto = &self.src[..self.pos.min(self.src.len())];
-        let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = upto.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&upto[line_start..]).chars().count() + 1;
+        let mut line = 1;
+        let mut column = 1;
+        for &b in &self.text.as_bytes()[..self.pos.min(self.text.len())] {
+            if b == b'\n' {
+                line += 1;
+                column = 1;
+            } else if b & 0xC0 != 0x80 {
+                // Count characters, not bytes: UTF-8 continuation bytes are 0b10xx_xxxx.
+                column += 1;
+            }
+        }
         SyntaxError {
             line,
             column,
@@ -73,7 +80,7 @@ impl Parser<'_> {
     }
 
     fn peek(&self) -> Option<u8> {
-        self.src.get(self.pos).copied()
+        self.text.as_bytes().get(self.pos).copied()
     }
 
     fn skip_ws(&mut self) {
@@ -83,7 +90,7 @@ impl Parser<'_> {
     }
 
     fn eat(&mut self, lit: &[u8], message: &'static str) -> Result<(), SyntaxError> {
-        if self.src[self.pos..].starts_with(lit) {
+        if self.text.as_bytes()[self.pos..].starts_with(lit) {
             self.pos += lit.len();
             Ok(())
         } else {
@@ -203,9 +210,7 @@ impl Parser<'_> {
                 return Err(self.error("expected digits in exponent"));
             }
         }
-        // The scanned bytes are ASCII, so this cannot fail.
-        let text = std::str::from_utf8(&self.src[start..self.pos]).unwrap_or("0");
-        Ok(Value::Number(text.to_owned()))
+        Ok(Value::Number(self.text[start..self.pos].to_owned()))
     }
 
     fn hex4(&mut self) -> Result<u32, SyntaxError> {
@@ -234,8 +239,8 @@ impl Parser<'_> {
                 }
                 self.pos += 1;
             }
-            // Input came from a &str and we only stop on ASCII bytes, so this slice is UTF-8.
-            out.push_str(std::str::from_utf8(&self.src[start..self.pos]).unwrap_or(""));
+            // We only stop on ASCII bytes, so both ends are character boundaries.
+            out.push_str(&self.text[start..self.pos]);
             match self.peek() {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {
@@ -456,6 +461,15 @@ mod tests {
         check(
             &"[".repeat(100),
             "error: line 1, column 66: nested too deeply",
+        );
+        // Columns count characters, not bytes.
+        check(
+            "[\"é😀\", x]",
+            "error: line 1, column 8: expected a JSON value",
+        );
+        check(
+            "{\"é\":\n \"😀\" x}",
+            "error: line 2, column 6: expected ',' or '}' in object",
         );
     }
 }
