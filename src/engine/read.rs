@@ -2,6 +2,7 @@
 //! `products[12].price: expected integer minor units, got 12.99`.
 
 use super::json::Value;
+use super::money::Currency;
 
 /// A validation error: where (`products[12].price`) and what.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -18,10 +19,42 @@ pub type Result<T> = std::result::Result<T, FieldError>;
 
 /// Builds the error for `path`.
 pub fn fail<T>(path: &str, message: impl Into<String>) -> Result<T> {
-    Err(FieldError {
+    Err(error(path, message.into()))
+}
+
+/// The one place a [`FieldError`] is built from a path and a message. Not inlined: the many
+/// readers share it instead of each carrying its own copy.
+#[inline(never)]
+fn error(path: &str, message: String) -> FieldError {
+    FieldError {
         path: path.to_owned(),
-        message: message.into(),
-    })
+        message,
+    }
+}
+
+/// The error at `parent.key` (`parent` alone when `key` is empty), its message the `parts`
+/// joined. The path is only built here, on the error path.
+#[inline(never)]
+pub fn error_at(parent: &str, key: &str, parts: &[&str]) -> FieldError {
+    FieldError {
+        path: path_of(parent, key),
+        message: parts.concat(),
+    }
+}
+
+/// `parent.key`, or `parent` alone when `key` is empty.
+fn path_of(parent: &str, key: &str) -> String {
+    if key.is_empty() {
+        parent.to_owned()
+    } else {
+        join(parent, key)
+    }
+}
+
+/// `expected {what}, got {got}` at `parent.key`, describing the value found.
+#[inline(never)]
+pub fn expected_at(parent: &str, key: &str, what: &str, got: &Value) -> FieldError {
+    error_at(parent, key, &["expected ", what, ", got ", &got.describe()])
 }
 
 /// `parent.key`, or `key` at the root.
@@ -29,7 +62,7 @@ pub fn join(parent: &str, key: &str) -> String {
     if parent.is_empty() {
         key.to_owned()
     } else {
-        format!("{parent}.{key}")
+        [parent, ".", key].concat()
     }
 }
 
@@ -42,17 +75,14 @@ pub fn index(parent: &str, i: usize) -> String {
 pub fn object<'a>(v: &'a Value, path: &str) -> Result<&'a [(String, Value)]> {
     match v {
         Value::Object(f) => Ok(f),
-        other => fail(
-            path,
-            format!("expected an object, got {}", other.describe()),
-        ),
+        other => Err(expected_at(path, "", "an object", other)),
     }
 }
 
 /// A required field of an object (absent or null is "missing").
 pub fn required<'a>(obj: &'a Value, parent: &str, key: &str) -> Result<&'a Value> {
-    match obj.get(key) {
-        None | Some(Value::Null) => fail(&join(parent, key), "missing"),
+    match optional(obj, key) {
+        None => Err(error_at(parent, key, &["missing"])),
         Some(v) => Ok(v),
     }
 }
@@ -65,87 +95,157 @@ pub fn optional<'a>(obj: &'a Value, key: &str) -> Option<&'a Value> {
     }
 }
 
+/// A reader of the value at `parent.key` (`parent` when `key` is empty), such as
+/// [`string_at`]: the path is passed in two parts and only joined for an error.
+pub type Reader<T> = fn(&Value, &str, &str) -> Result<T>;
+
+/// The required field `key` of `obj`, read by `read`.
+pub fn req<T>(obj: &Value, parent: &str, key: &str, read: Reader<T>) -> Result<T> {
+    read(required(obj, parent, key)?, parent, key)
+}
+
+/// The optional field `key` of `obj` (absent or null: `None`), read by `read`.
+pub fn opt<T>(obj: &Value, parent: &str, key: &str, read: Reader<T>) -> Result<Option<T>> {
+    match optional(obj, key) {
+        Some(v) => read(v, parent, key).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The array at `parent.key`, each item read by `read` with its path `parent.key[i]`.
+pub fn list_at<T>(v: &Value, parent: &str, key: &str, read: Reader<T>) -> Result<Vec<T>> {
+    let items = array_at(v, parent, key)?;
+    let path = path_of(parent, key);
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        out.push(read(item, &index(&path, i), "")?);
+    }
+    Ok(out)
+}
+
 /// A string.
 pub fn string(v: &Value, path: &str) -> Result<String> {
+    string_at(v, path, "")
+}
+
+/// A string at `parent.key`.
+pub fn string_at(v: &Value, parent: &str, key: &str) -> Result<String> {
     match v {
         Value::Str(s) => Ok(s.clone()),
-        other => fail(path, format!("expected a string, got {}", other.describe())),
+        other => Err(expected_at(parent, key, "a string", other)),
     }
 }
 
 /// An id: a non-empty string, or an integer (platforms send both), kept as its decimal text.
 pub fn id(v: &Value, path: &str) -> Result<String> {
+    id_at(v, path, "")
+}
+
+/// An id at `parent.key`.
+pub fn id_at(v: &Value, parent: &str, key: &str) -> Result<String> {
     let s = match v {
-        Value::Str(s) => s.trim().to_owned(),
-        Value::Number(n) if n.bytes().all(|b| b.is_ascii_digit()) => n.clone(),
+        Value::Str(s) => s.trim(),
+        Value::Number(n) if n.bytes().all(|b| b.is_ascii_digit()) => n,
         other => {
-            return fail(
-                path,
-                format!(
-                    "expected an id (string or whole number), got {}",
-                    other.describe()
-                ),
-            )
+            return Err(expected_at(
+                parent,
+                key,
+                "an id (string or whole number)",
+                other,
+            ))
         }
     };
     if s.is_empty() {
-        return fail(path, "expected an id, got an empty string");
+        return Err(error_at(
+            parent,
+            key,
+            &["expected an id, got an empty string"],
+        ));
     }
-    Ok(s)
+    Ok(s.to_owned())
 }
 
 /// A boolean.
 pub fn boolean(v: &Value, path: &str) -> Result<bool> {
+    boolean_at(v, path, "")
+}
+
+/// A boolean at `parent.key`.
+pub fn boolean_at(v: &Value, parent: &str, key: &str) -> Result<bool> {
     match v {
         Value::Bool(b) => Ok(*b),
-        other => fail(
-            path,
-            format!("expected true or false, got {}", other.describe()),
-        ),
+        other => Err(expected_at(parent, key, "true or false", other)),
     }
 }
 
 /// A non-negative whole number that fits `u32` (counts, quantities, days).
 pub fn count(v: &Value, path: &str) -> Result<u32> {
-    match v {
-        Value::Number(n) => match n.parse::<u32>() {
-            Ok(c) => Ok(c),
-            Err(_) => fail(path, format!("expected a whole number ≥ 0, got {n}")),
-        },
-        other => fail(
-            path,
-            format!("expected a whole number ≥ 0, got {}", other.describe()),
-        ),
+    count_at(v, path, "")
+}
+
+/// A count at `parent.key`.
+pub fn count_at(v: &Value, parent: &str, key: &str) -> Result<u32> {
+    match whole(v) {
+        Some((false, n)) if n <= u64::from(u32::MAX) => Ok(n as u32),
+        _ => Err(expected_at(parent, key, "a whole number ≥ 0", v)),
     }
+}
+
+/// A JSON integer's sign (true: negative) and magnitude, if it is one that fits `u64`: the
+/// text is all ASCII digits after an optional `-` (JSON has no `+` and no empty numbers).
+fn whole(v: &Value) -> Option<(bool, u64)> {
+    let Value::Number(text) = v else {
+        return None;
+    };
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.as_str()),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    Some((negative, n))
 }
 
 /// Integer minor units, ≥ 0: `1299`, never `12.99` or `"12.99"`.
 pub fn minor_units(v: &Value, path: &str) -> Result<i64> {
-    match v {
-        Value::Number(n) => match n.parse::<i64>() {
-            Ok(a) if a >= 0 => Ok(a),
-            Ok(_) => fail(path, format!("expected integer minor units ≥ 0, got {n}")),
-            Err(_) => fail(path, format!("expected integer minor units, got {n}")),
-        },
-        other => fail(
-            path,
-            format!("expected integer minor units, got {}", other.describe()),
-        ),
-    }
+    minor_units_at(v, path, "")
+}
+
+/// Integer minor units at `parent.key`.
+pub fn minor_units_at(v: &Value, parent: &str, key: &str) -> Result<i64> {
+    let what = match whole(v) {
+        // `-0` is 0, as `str::parse` reads it.
+        Some((false, n)) | Some((true, n @ 0)) if n <= i64::MAX as u64 => return Ok(n as i64),
+        // A negative number that fits `i64`.
+        Some((true, n)) if n <= 1 << 63 => "integer minor units ≥ 0",
+        _ => "integer minor units",
+    };
+    Err(expected_at(parent, key, what, v))
 }
 
 /// A finite number ≥ 0.
 pub fn non_negative(v: &Value, path: &str) -> Result<f64> {
-    match v {
-        Value::Number(n) => match decimal_to_f64(n) {
-            Some(x) if x.is_finite() && x >= 0.0 => Ok(x),
-            _ => fail(path, format!("expected a number ≥ 0, got {n}")),
-        },
-        other => fail(
-            path,
-            format!("expected a number ≥ 0, got {}", other.describe()),
-        ),
+    non_negative_at(v, path, "")
+}
+
+/// A finite number ≥ 0 at `parent.key`.
+pub fn non_negative_at(v: &Value, parent: &str, key: &str) -> Result<f64> {
+    if let Value::Number(n) = v {
+        if let Some(x) = decimal_to_f64(n) {
+            if x.is_finite() && x >= 0.0 {
+                return Ok(x);
+            }
+        }
     }
+    Err(expected_at(parent, key, "a number ≥ 0", v))
 }
 
 /// Reads a JSON number's text as `f64` without the standard library's correctly rounded
@@ -193,38 +293,68 @@ pub fn decimal_to_f64(text: &str) -> Option<f64> {
     Some(if negative { -x } else { x })
 }
 
-/// An array's items with their paths.
+/// An array's items.
 pub fn array<'a>(v: &'a Value, path: &str) -> Result<&'a [Value]> {
+    array_at(v, path, "")
+}
+
+/// An array's items at `parent.key`.
+pub fn array_at<'a>(v: &'a Value, parent: &str, key: &str) -> Result<&'a [Value]> {
     match v {
         Value::Array(items) => Ok(items),
-        other => fail(path, format!("expected an array, got {}", other.describe())),
+        other => Err(expected_at(parent, key, "an array", other)),
     }
 }
 
 /// An array of strings.
 pub fn strings(v: &Value, path: &str) -> Result<Vec<String>> {
-    array(v, path)?
-        .iter()
-        .enumerate()
-        .map(|(i, item)| string(item, &index(path, i)))
-        .collect()
+    strings_at(v, path, "")
+}
+
+/// An array of strings at `parent.key`.
+pub fn strings_at(v: &Value, parent: &str, key: &str) -> Result<Vec<String>> {
+    list_at(v, parent, key, string_at)
+}
+
+/// An array of ids at `parent.key`.
+pub fn ids_at(v: &Value, parent: &str, key: &str) -> Result<Vec<String>> {
+    list_at(v, parent, key, id_at)
+}
+
+/// An ISO 4217 currency code at `parent.key`, in any case.
+pub fn currency_at(v: &Value, parent: &str, key: &str) -> Result<Currency> {
+    let code = string_at(v, parent, key)?;
+    Currency::parse(&code).ok_or_else(|| {
+        error_at(
+            parent,
+            key,
+            &[
+                "expected an ISO 4217 code such as \"GBP\", got \"",
+                &code,
+                "\"",
+            ],
+        )
+    })
 }
 
 /// A url the widget may put in `href`/`src`: `http:`/`https:`, protocol-relative `//host/…`
 /// excluded, or relative to the shop. Anything with another scheme (`javascript:`, `data:`) is
 /// refused.
 pub fn url(v: &Value, path: &str) -> Result<String> {
-    let s = string(v, path)?;
-    if is_safe_url(&s) {
-        Ok(s.trim().to_owned())
-    } else {
-        fail(
-            path,
-            format!(
-                "expected an http(s) or shop-relative url, got {}",
-                v.describe()
-            ),
-        )
+    url_at(v, path, "")
+}
+
+/// A url at `parent.key`.
+pub fn url_at(v: &Value, parent: &str, key: &str) -> Result<String> {
+    match v {
+        Value::Str(s) if is_safe_url(s) => Ok(s.trim().to_owned()),
+        Value::Str(_) => Err(expected_at(
+            parent,
+            key,
+            "an http(s) or shop-relative url",
+            v,
+        )),
+        other => Err(expected_at(parent, key, "a string", other)),
     }
 }
 
@@ -272,6 +402,46 @@ mod tests {
         }
         for bad in ["1.2.3", "1e", "0x10", "1-2"] {
             assert_eq!(decimal_to_f64(bad), None, "{bad}");
+        }
+    }
+
+    /// The integer readers agree with `str::parse`, which they replace to keep its code out of
+    /// the shipped module.
+    #[test]
+    fn integers_read_as_str_parse_reads_them() {
+        for text in [
+            "0",
+            "-0",
+            "7",
+            "-7",
+            "1299",
+            "4294967295",
+            "4294967296",
+            "-4294967295",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999999",
+            "-99999999999999999999999",
+            "1.5",
+            "1e3",
+            "-",
+            "",
+        ] {
+            let v = Value::Number(text.to_owned());
+            let want = match text.parse::<i64>() {
+                Ok(a) if a >= 0 => Ok(a),
+                Ok(_) => fail("p", format!("expected integer minor units ≥ 0, got {text}")),
+                Err(_) => fail("p", format!("expected integer minor units, got {text}")),
+            };
+            assert_eq!(minor_units(&v, "p"), want, "{text}");
+            let want = text
+                .parse::<u32>()
+                .map_err(|_| error("p", format!("expected a whole number ≥ 0, got {text}")));
+            assert_eq!(count(&v, "p"), want, "{text}");
         }
     }
 
