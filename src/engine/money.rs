@@ -48,16 +48,25 @@ impl Currency {
 
 /// Why a decimal money string could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message())]
 pub enum DecimalError {
     /// Not a plain decimal number.
-    #[error("expected a decimal amount such as \"12.99\"")]
     NotDecimal,
     /// More fraction digits than the currency has, with something other than zeros there.
-    #[error("more decimal places than the currency has")]
     TooPrecise,
     /// Does not fit.
-    #[error("amount out of range")]
     OutOfRange,
+}
+
+impl DecimalError {
+    /// The error's text, for building messages without the formatter.
+    pub fn message(&self) -> &'static str {
+        match self {
+            DecimalError::NotDecimal => "expected a decimal amount such as \"12.99\"",
+            DecimalError::TooPrecise => "more decimal places than the currency has",
+            DecimalError::OutOfRange => "amount out of range",
+        }
+    }
 }
 
 /// Reads a decimal string such as `"12.99"`, `"1,299.00"` or `"-3"` into minor units of a currency
