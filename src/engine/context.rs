@@ -113,7 +113,7 @@ impl Segment {
 impl PageContext {
     /// Reads the platform-neutral context JSON (see README, "Page context").
     pub fn parse(text: &str) -> Result<PageContext, ContextError> {
-        Ok(Self::from_value(&json::parse(text)?, false)?)
+        Ok(Self::from_value(&json::parse(text)?, false).map_err(FieldError::from)?)
     }
 
     /// Builds the context from Shopify's legacy order-status object `window.Shopify.checkout`
@@ -121,7 +121,7 @@ impl PageContext {
     /// `order_id`, `email`, `currency`, `created_at`, `buyer_accepts_marketing`. Its money is
     /// decimal strings ("12.99"), converted exactly with the currency's exponent.
     pub fn from_shopify_checkout(text: &str) -> Result<PageContext, ContextError> {
-        Ok(Self::from_value(&json::parse(text)?, true)?)
+        Ok(Self::from_value(&json::parse(text)?, true).map_err(FieldError::from)?)
     }
 
     /// Reads either form: the neutral context, or with `shopify` Shopify's checkout object,
@@ -130,9 +130,9 @@ impl PageContext {
     /// Fields are read in the same order as before the two shared this code, so the first bad
     /// field reported is the same; root-level fields other than the currency and
     /// `buyer_accepts_marketing` are named without the `Shopify.checkout` prefix.
-    fn from_value(v: &Value, shopify: bool) -> read::Result<PageContext> {
+    fn from_value(v: &Value, shopify: bool) -> read::Boxed<PageContext> {
         let root = if shopify { "Shopify.checkout" } else { "" };
-        read::object(v, if shopify { root } else { "(root)" })?;
+        read::object_at(v, if shopify { root } else { "(root)" }, "")?;
         let mut c = PageContext {
             page: PageKind::ThankYou,
             order_id: None,
@@ -168,15 +168,15 @@ impl PageContext {
         let exponent = c.currency.map_or(2, |c| c.exponent());
         let key = if shopify { "line_items" } else { "items" };
         let list = if shopify {
-            Some(read::required(v, root, key)?)
+            Some(read::required_at(v, root, key)?)
         } else {
             read::optional(v, key)
         };
         if let Some(list) = list {
             let lpath = join(root, key);
-            for (i, item) in read::array(list, &lpath)?.iter().enumerate() {
+            for (i, item) in read::array_at(list, &lpath, "")?.iter().enumerate() {
                 let path = index(&lpath, i);
-                read::object(item, &path)?;
+                read::object_at(item, &path, "")?;
                 let product_id = read::req(item, &path, "product_id", read::id_at)?;
                 let variant_id = read::opt(item, &path, "variant_id", read::id_at)?;
                 let quantity = read::opt(item, &path, "quantity", read::count_at)?.unwrap_or(1);
@@ -225,7 +225,7 @@ impl PageContext {
 
 /// A Shopify line item's price: a decimal string ("12.99") or number in major units, read
 /// exactly into minor units of a currency with `exponent` decimals.
-fn decimal_price(item: &Value, path: &str, exponent: u32) -> read::Result<Option<i64>> {
+fn decimal_price(item: &Value, path: &str, exponent: u32) -> read::Boxed<Option<i64>> {
     let (text, quote) = match read::optional(item, "price") {
         Some(Value::Str(s)) => (s, "\""),
         Some(Value::Number(n)) => (n, ""),

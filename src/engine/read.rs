@@ -17,6 +17,18 @@ pub struct FieldError {
 /// Result of a field read.
 pub type Result<T> = std::result::Result<T, FieldError>;
 
+/// Result of a field read with the error on the heap: one word to pass back through the many
+/// `?` of a reader, where a [`FieldError`] would be copied whole at each. The readers ending in
+/// `_at` return it; the ones taking a whole `path` return [`Result`].
+pub type Boxed<T> = std::result::Result<T, Box<FieldError>>;
+
+/// The error out of its box, for the readers that return [`Result`].
+impl From<Box<FieldError>> for FieldError {
+    fn from(e: Box<FieldError>) -> FieldError {
+        *e
+    }
+}
+
 /// Builds the error for `path`.
 pub fn fail<T>(path: &str, message: impl Into<String>) -> Result<T> {
     Err(error(path, message.into()))
@@ -35,11 +47,11 @@ fn error(path: &str, message: String) -> FieldError {
 /// The error at `parent.key` (`parent` alone when `key` is empty), its message the `parts`
 /// joined. The path is only built here, on the error path.
 #[inline(never)]
-pub fn error_at(parent: &str, key: &str, parts: &[&str]) -> FieldError {
-    FieldError {
+pub fn error_at(parent: &str, key: &str, parts: &[&str]) -> Box<FieldError> {
+    Box::new(FieldError {
         path: path_of(parent, key),
         message: parts.concat(),
-    }
+    })
 }
 
 /// `parent.key`, or `parent` alone when `key` is empty.
@@ -53,7 +65,7 @@ fn path_of(parent: &str, key: &str) -> String {
 
 /// `expected {what}, got {got}` at `parent.key`, describing the value found.
 #[inline(never)]
-pub fn expected_at(parent: &str, key: &str, what: &str, got: &Value) -> FieldError {
+pub fn expected_at(parent: &str, key: &str, what: &str, got: &Value) -> Box<FieldError> {
     error_at(parent, key, &["expected ", what, ", got ", &got.describe()])
 }
 
@@ -73,14 +85,24 @@ pub fn index(parent: &str, i: usize) -> String {
 
 /// The object's fields, or an error naming `path`.
 pub fn object<'a>(v: &'a Value, path: &str) -> Result<&'a [(String, Value)]> {
+    object_at(v, path, "").map_err(FieldError::from)
+}
+
+/// The fields of the object at `parent.key`.
+pub fn object_at<'a>(v: &'a Value, parent: &str, key: &str) -> Boxed<&'a [(String, Value)]> {
     match v {
         Value::Object(f) => Ok(f),
-        other => Err(expected_at(path, "", "an object", other)),
+        other => Err(expected_at(parent, key, "an object", other)),
     }
 }
 
 /// A required field of an object (absent or null is "missing").
 pub fn required<'a>(obj: &'a Value, parent: &str, key: &str) -> Result<&'a Value> {
+    required_at(obj, parent, key).map_err(FieldError::from)
+}
+
+/// A required field of an object, for the `_at` readers.
+pub fn required_at<'a>(obj: &'a Value, parent: &str, key: &str) -> Boxed<&'a Value> {
     match optional(obj, key) {
         None => Err(error_at(parent, key, &["missing"])),
         Some(v) => Ok(v),
@@ -97,15 +119,15 @@ pub fn optional<'a>(obj: &'a Value, key: &str) -> Option<&'a Value> {
 
 /// A reader of the value at `parent.key` (`parent` when `key` is empty), such as
 /// [`string_at`]: the path is passed in two parts and only joined for an error.
-pub type Reader<T> = fn(&Value, &str, &str) -> Result<T>;
+pub type Reader<T> = fn(&Value, &str, &str) -> Boxed<T>;
 
 /// The required field `key` of `obj`, read by `read`.
-pub fn req<T>(obj: &Value, parent: &str, key: &str, read: Reader<T>) -> Result<T> {
-    read(required(obj, parent, key)?, parent, key)
+pub fn req<T>(obj: &Value, parent: &str, key: &str, read: Reader<T>) -> Boxed<T> {
+    read(required_at(obj, parent, key)?, parent, key)
 }
 
 /// The optional field `key` of `obj` (absent or null: `None`), read by `read`.
-pub fn opt<T>(obj: &Value, parent: &str, key: &str, read: Reader<T>) -> Result<Option<T>> {
+pub fn opt<T>(obj: &Value, parent: &str, key: &str, read: Reader<T>) -> Boxed<Option<T>> {
     match optional(obj, key) {
         Some(v) => read(v, parent, key).map(Some),
         None => Ok(None),
@@ -113,7 +135,7 @@ pub fn opt<T>(obj: &Value, parent: &str, key: &str, read: Reader<T>) -> Result<O
 }
 
 /// The array at `parent.key`, each item read by `read` with its path `parent.key[i]`.
-pub fn list_at<T>(v: &Value, parent: &str, key: &str, read: Reader<T>) -> Result<Vec<T>> {
+pub fn list_at<T>(v: &Value, parent: &str, key: &str, read: Reader<T>) -> Boxed<Vec<T>> {
     let items = array_at(v, parent, key)?;
     let path = path_of(parent, key);
     let mut out = Vec::with_capacity(items.len());
@@ -125,11 +147,11 @@ pub fn list_at<T>(v: &Value, parent: &str, key: &str, read: Reader<T>) -> Result
 
 /// A string.
 pub fn string(v: &Value, path: &str) -> Result<String> {
-    string_at(v, path, "")
+    string_at(v, path, "").map_err(FieldError::from)
 }
 
 /// A string at `parent.key`.
-pub fn string_at(v: &Value, parent: &str, key: &str) -> Result<String> {
+pub fn string_at(v: &Value, parent: &str, key: &str) -> Boxed<String> {
     match v {
         Value::Str(s) => Ok(s.clone()),
         other => Err(expected_at(parent, key, "a string", other)),
@@ -138,11 +160,11 @@ pub fn string_at(v: &Value, parent: &str, key: &str) -> Result<String> {
 
 /// An id: a non-empty string, or an integer (platforms send both), kept as its decimal text.
 pub fn id(v: &Value, path: &str) -> Result<String> {
-    id_at(v, path, "")
+    id_at(v, path, "").map_err(FieldError::from)
 }
 
 /// An id at `parent.key`.
-pub fn id_at(v: &Value, parent: &str, key: &str) -> Result<String> {
+pub fn id_at(v: &Value, parent: &str, key: &str) -> Boxed<String> {
     let s = match v {
         Value::Str(s) => s.trim(),
         Value::Number(n) if n.bytes().all(|b| b.is_ascii_digit()) => n,
@@ -167,11 +189,11 @@ pub fn id_at(v: &Value, parent: &str, key: &str) -> Result<String> {
 
 /// A boolean.
 pub fn boolean(v: &Value, path: &str) -> Result<bool> {
-    boolean_at(v, path, "")
+    boolean_at(v, path, "").map_err(FieldError::from)
 }
 
 /// A boolean at `parent.key`.
-pub fn boolean_at(v: &Value, parent: &str, key: &str) -> Result<bool> {
+pub fn boolean_at(v: &Value, parent: &str, key: &str) -> Boxed<bool> {
     match v {
         Value::Bool(b) => Ok(*b),
         other => Err(expected_at(parent, key, "true or false", other)),
@@ -180,11 +202,11 @@ pub fn boolean_at(v: &Value, parent: &str, key: &str) -> Result<bool> {
 
 /// A non-negative whole number that fits `u32` (counts, quantities, days).
 pub fn count(v: &Value, path: &str) -> Result<u32> {
-    count_at(v, path, "")
+    count_at(v, path, "").map_err(FieldError::from)
 }
 
 /// A count at `parent.key`.
-pub fn count_at(v: &Value, parent: &str, key: &str) -> Result<u32> {
+pub fn count_at(v: &Value, parent: &str, key: &str) -> Boxed<u32> {
     match whole(v) {
         Some((false, n)) if n <= u64::from(u32::MAX) => Ok(n as u32),
         _ => Err(expected_at(parent, key, "a whole number ≥ 0", v)),
@@ -216,11 +238,11 @@ fn whole(v: &Value) -> Option<(bool, u64)> {
 
 /// Integer minor units, ≥ 0: `1299`, never `12.99` or `"12.99"`.
 pub fn minor_units(v: &Value, path: &str) -> Result<i64> {
-    minor_units_at(v, path, "")
+    minor_units_at(v, path, "").map_err(FieldError::from)
 }
 
 /// Integer minor units at `parent.key`.
-pub fn minor_units_at(v: &Value, parent: &str, key: &str) -> Result<i64> {
+pub fn minor_units_at(v: &Value, parent: &str, key: &str) -> Boxed<i64> {
     let what = match whole(v) {
         // `-0` is 0, as `str::parse` reads it.
         Some((false, n)) | Some((true, n @ 0)) if n <= i64::MAX as u64 => return Ok(n as i64),
@@ -233,11 +255,11 @@ pub fn minor_units_at(v: &Value, parent: &str, key: &str) -> Result<i64> {
 
 /// A finite number ≥ 0.
 pub fn non_negative(v: &Value, path: &str) -> Result<f64> {
-    non_negative_at(v, path, "")
+    non_negative_at(v, path, "").map_err(FieldError::from)
 }
 
 /// A finite number ≥ 0 at `parent.key`.
-pub fn non_negative_at(v: &Value, parent: &str, key: &str) -> Result<f64> {
+pub fn non_negative_at(v: &Value, parent: &str, key: &str) -> Boxed<f64> {
     if let Value::Number(n) = v {
         if let Some(x) = decimal_to_f64(n) {
             if x.is_finite() && x >= 0.0 {
@@ -295,11 +317,11 @@ pub fn decimal_to_f64(text: &str) -> Option<f64> {
 
 /// An array's items.
 pub fn array<'a>(v: &'a Value, path: &str) -> Result<&'a [Value]> {
-    array_at(v, path, "")
+    array_at(v, path, "").map_err(FieldError::from)
 }
 
 /// An array's items at `parent.key`.
-pub fn array_at<'a>(v: &'a Value, parent: &str, key: &str) -> Result<&'a [Value]> {
+pub fn array_at<'a>(v: &'a Value, parent: &str, key: &str) -> Boxed<&'a [Value]> {
     match v {
         Value::Array(items) => Ok(items),
         other => Err(expected_at(parent, key, "an array", other)),
@@ -308,21 +330,21 @@ pub fn array_at<'a>(v: &'a Value, parent: &str, key: &str) -> Result<&'a [Value]
 
 /// An array of strings.
 pub fn strings(v: &Value, path: &str) -> Result<Vec<String>> {
-    strings_at(v, path, "")
+    strings_at(v, path, "").map_err(FieldError::from)
 }
 
 /// An array of strings at `parent.key`.
-pub fn strings_at(v: &Value, parent: &str, key: &str) -> Result<Vec<String>> {
+pub fn strings_at(v: &Value, parent: &str, key: &str) -> Boxed<Vec<String>> {
     list_at(v, parent, key, string_at)
 }
 
 /// An array of ids at `parent.key`.
-pub fn ids_at(v: &Value, parent: &str, key: &str) -> Result<Vec<String>> {
+pub fn ids_at(v: &Value, parent: &str, key: &str) -> Boxed<Vec<String>> {
     list_at(v, parent, key, id_at)
 }
 
 /// An ISO 4217 currency code at `parent.key`, in any case.
-pub fn currency_at(v: &Value, parent: &str, key: &str) -> Result<Currency> {
+pub fn currency_at(v: &Value, parent: &str, key: &str) -> Boxed<Currency> {
     let code = string_at(v, parent, key)?;
     Currency::parse(&code).ok_or_else(|| {
         error_at(
@@ -341,11 +363,11 @@ pub fn currency_at(v: &Value, parent: &str, key: &str) -> Result<Currency> {
 /// excluded, or relative to the shop. Anything with another scheme (`javascript:`, `data:`) is
 /// refused.
 pub fn url(v: &Value, path: &str) -> Result<String> {
-    url_at(v, path, "")
+    url_at(v, path, "").map_err(FieldError::from)
 }
 
 /// A url at `parent.key`.
-pub fn url_at(v: &Value, parent: &str, key: &str) -> Result<String> {
+pub fn url_at(v: &Value, parent: &str, key: &str) -> Boxed<String> {
     match v {
         Value::Str(s) if is_safe_url(s) => Ok(s.trim().to_owned()),
         Value::Str(_) => Err(expected_at(

@@ -240,8 +240,12 @@ impl Catalog {
 
     /// Validates an already parsed snapshot.
     pub fn from_value(root: &Value) -> read::Result<Catalog> {
-        read::object(root, "(root)")?;
-        match read::required(root, "", "version")? {
+        Catalog::read(root).map_err(FieldError::from)
+    }
+
+    fn read(root: &Value) -> read::Boxed<Catalog> {
+        read::object_at(root, "(root)", "")?;
+        match read::required_at(root, "", "version")? {
             Value::Number(n) if n == VERSION_TEXT => {}
             Value::Number(n) => {
                 return Err(read::error_at(
@@ -258,14 +262,14 @@ impl Catalog {
             }
             other => return Err(read::expected_at("version", "", "the integer 1", other)),
         }
-        let shop = parse_shop(read::required(root, "", "shop")?)?;
+        let shop = parse_shop(read::required_at(root, "", "shop")?)?;
 
-        let items = read::array(read::required(root, "", "products")?, "products")?;
+        let items = read::array_at(read::required_at(root, "", "products")?, "products", "")?;
         // First pass: the products and their ids, so neighbours can point forward.
         let mut ids = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let path = index("products", i);
-            read::object(item, &path)?;
+            read::object_at(item, &path, "")?;
             ids.push((read::req(item, &path, "id", read::id_at)?, i));
         }
         let (by_id, repeat) = IdIndex::build(ids);
@@ -323,8 +327,8 @@ impl Catalog {
     }
 }
 
-fn parse_shop(v: &Value) -> read::Result<Shop> {
-    read::object(v, "shop")?;
+fn parse_shop(v: &Value) -> read::Boxed<Shop> {
+    read::object_at(v, "shop", "")?;
     let name = read::req(v, "shop", "name", read::string_at)?;
     let currency = read::req(v, "shop", "currency", read::currency_at)?;
     let locale = read::opt(v, "shop", "locale", read::string_at)?;
@@ -343,7 +347,7 @@ fn parse_shop(v: &Value) -> read::Result<Shop> {
 /// Reads one product. Fields are read in the order of `docs/snapshot.md` (the first bad one is
 /// reported) into a product built up in place, so an error drops one value instead of each
 /// field read so far.
-fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Result<Product> {
+fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Boxed<Product> {
     let mut p = Product {
         id: read::req(v, path, "id", read::id_at)?,
         variant_ids: read::req(v, path, "variant_ids", read::ids_at)?,
@@ -386,10 +390,10 @@ fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Result<Product
     p.repurchase_days = read::opt(v, path, "repurchase_days", read::count_at)?;
     if let Some(list) = read::optional(v, "neighbours") {
         let npath = join(path, "neighbours");
-        for (i, n) in read::array(list, &npath)?.iter().enumerate() {
+        for (i, n) in read::array_at(list, &npath, "")?.iter().enumerate() {
             let np = index(&npath, i);
-            read::object(n, &np)?;
-            let product = lookup(by_id, read::required(n, &np, "id")?, &np, "id")?;
+            read::object_at(n, &np, "")?;
+            let product = lookup(by_id, read::required_at(n, &np, "id")?, &np, "id")?;
             p.neighbours.push(Neighbour {
                 product,
                 score: read::req(n, &np, "score", read::non_negative_at)?,
@@ -402,7 +406,7 @@ fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Result<Product
 
 /// A rating from 0 to 5. The error quotes the number as written: formatting an f64 would pull
 /// Rust's float printer (about 10 KB gzipped) into the shipped module.
-fn rating(v: &Value, parent: &str, key: &str) -> read::Result<f64> {
+fn rating(v: &Value, parent: &str, key: &str) -> read::Boxed<f64> {
     match read::non_negative_at(v, parent, key)? {
         r if r <= 5.0 => Ok(r),
         _ => Err(read::expected_at(parent, key, "a rating from 0 to 5", v)),
@@ -410,7 +414,7 @@ fn rating(v: &Value, parent: &str, key: &str) -> read::Result<f64> {
 }
 
 /// The product index of the id at `parent.key`.
-fn lookup(by_id: &IdIndex, v: &Value, parent: &str, key: &str) -> read::Result<usize> {
+fn lookup(by_id: &IdIndex, v: &Value, parent: &str, key: &str) -> read::Boxed<usize> {
     let id = read::id_at(v, parent, key)?;
     by_id
         .get(&id)
@@ -418,8 +422,8 @@ fn lookup(by_id: &IdIndex, v: &Value, parent: &str, key: &str) -> read::Result<u
 }
 
 /// The product indices of an array of ids at `path`.
-fn lookups(by_id: &IdIndex, v: &Value, path: &str) -> read::Result<Vec<usize>> {
-    let items = read::array(v, path)?;
+fn lookups(by_id: &IdIndex, v: &Value, path: &str) -> read::Boxed<Vec<usize>> {
+    let items = read::array_at(v, path, "")?;
     let mut out = Vec::with_capacity(items.len());
     for (i, x) in items.iter().enumerate() {
         out.push(lookup(by_id, x, &index(path, i), "")?);
@@ -427,11 +431,11 @@ fn lookups(by_id: &IdIndex, v: &Value, path: &str) -> read::Result<Vec<usize>> {
     Ok(out)
 }
 
-fn parse_rules(v: &Value, by_id: &IdIndex) -> read::Result<Rules> {
-    read::object(v, "rules")?;
+fn parse_rules(v: &Value, by_id: &IdIndex) -> read::Boxed<Rules> {
+    read::object_at(v, "rules", "")?;
     let mut rules = Rules::default();
     if let Some(pin) = read::optional(v, "pin") {
-        for (key, list) in read::object(pin, "rules.pin")? {
+        for (key, list) in read::object_at(pin, "rules.pin", "")? {
             let path = ["rules.pin[\"", key, "\"]"].concat();
             let from = lookup(by_id, &Value::Str(key.clone()), &path, "")?;
             rules.pin.insert(from, lookups(by_id, list, &path)?);
@@ -441,12 +445,16 @@ fn parse_rules(v: &Value, by_id: &IdIndex) -> read::Result<Rules> {
         rules.exclude = lookups(by_id, ex, "rules.exclude")?;
     }
     if let Some(boost) = read::optional(v, "boost") {
-        for (key, factor) in read::object(boost, "rules.boost")? {
+        for (key, factor) in read::object_at(boost, "rules.boost", "")? {
             let path = ["rules.boost[\"", key, "\"]"].concat();
             let product = lookup(by_id, &Value::Str(key.clone()), &path, "")?;
-            let f = read::non_negative(factor, &path)?;
+            let f = read::non_negative_at(factor, &path, "")?;
             if f == 0.0 {
-                return read::fail(&path, "expected a factor > 0 (use rules.exclude to hide)");
+                return Err(read::error_at(
+                    &path,
+                    "",
+                    &["expected a factor > 0 (use rules.exclude to hide)"],
+                ));
             }
             rules.boost.insert(product, f);
         }
