@@ -30,8 +30,9 @@ impl Currency {
 
     /// The code, such as `"GBP"`.
     pub fn code(&self) -> &str {
-        // Only ASCII letters are ever stored.
-        std::str::from_utf8(&self.0).unwrap_or("XXX")
+        // Only ASCII letters are ever stored, so the first valid chunk is all three. Read through
+        // `utf8_chunks`, which the shipped module has anyway, not `str::from_utf8` (0.6 KB).
+        self.0.utf8_chunks().next().map_or("XXX", |c| c.valid())
     }
 
     /// Digits after the decimal point (ISO 4217): 0 for JPY, 3 for KWD, 2 for most.

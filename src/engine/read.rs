@@ -279,8 +279,8 @@ pub fn decimal_to_f64(text: &str) -> Option<f64> {
         Some(rest) => (true, rest),
         None => (false, text),
     };
-    let (mantissa, exponent) = match t.find(['e', 'E']) {
-        Some(i) => (&t[..i], t[i + 1..].parse::<i32>().ok()?),
+    let (mantissa, exponent) = match t.bytes().position(|b| b == b'e' || b == b'E') {
+        Some(i) => (&t[..i], exponent(&t[i + 1..])?),
         None => (t, 0),
     };
     let mut digits: u64 = 0;
@@ -313,6 +313,34 @@ pub fn decimal_to_f64(text: &str) -> Option<f64> {
         magnitude / 10f64.powi(-scale)
     };
     Some(if negative { -x } else { x })
+}
+
+/// An exponent's text as `str::parse::<i32>` reads it (an optional sign, then at least one
+/// digit, in range), without pulling that generic parser in for one use.
+fn exponent(text: &str) -> Option<i32> {
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut e: i32 = 0;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        let d = i32::from(b - b'0');
+        // Accumulate on the sign's side so that `i32::MIN` is reachable, as in `str::parse`.
+        e = e.checked_mul(10)?;
+        e = if negative {
+            e.checked_sub(d)?
+        } else {
+            e.checked_add(d)?
+        };
+    }
+    Some(e)
 }
 
 /// An array's items.
@@ -424,6 +452,32 @@ mod tests {
         }
         for bad in ["1.2.3", "1e", "0x10", "1-2"] {
             assert_eq!(decimal_to_f64(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn exponents_read_as_str_parse_reads_them() {
+        for text in [
+            "0",
+            "5",
+            "+5",
+            "-5",
+            "-0",
+            "007",
+            "2147483647",
+            "2147483648",
+            "-2147483648",
+            "-2147483649",
+            "99999999999",
+            "",
+            "+",
+            "-",
+            "+-1",
+            "1.5",
+            "1e2",
+            " 1",
+        ] {
+            assert_eq!(exponent(text), text.parse::<i32>().ok(), "{text}");
         }
     }
 
