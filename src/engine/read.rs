@@ -213,15 +213,22 @@ pub fn count_at(v: &Value, parent: &str, key: &str) -> Boxed<u32> {
     }
 }
 
-/// A JSON integer's sign (true: negative) and magnitude, if it is one that fits `u64`: the
-/// text is all ASCII digits after an optional `-` (JSON has no `+` and no empty numbers).
+/// A JSON integer's sign (true: negative) and magnitude, if it is one that fits `u64`.
 fn whole(v: &Value) -> Option<(bool, u64)> {
-    let Value::Number(text) = v else {
-        return None;
-    };
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.as_str()),
+    match v {
+        Value::Number(text) => signed_digits(text),
+        _ => None,
+    }
+}
+
+/// An optional sign then at least one ASCII digit, as `str::parse` reads integers: the sign
+/// (true: negative) and the magnitude, if it fits `u64`. One small reader in place of the
+/// standard library's generic parsers, one copy per integer type.
+fn signed_digits(text: &str) -> Option<(bool, u64)> {
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
     };
     if digits.is_empty() {
         return None;
@@ -315,32 +322,11 @@ pub fn decimal_to_f64(text: &str) -> Option<f64> {
     Some(if negative { -x } else { x })
 }
 
-/// An exponent's text as `str::parse::<i32>` reads it (an optional sign, then at least one
-/// digit, in range), without pulling that generic parser in for one use.
+/// An exponent's text as `str::parse::<i32>` reads it.
 fn exponent(text: &str) -> Option<i32> {
-    let (negative, digits) = match text.as_bytes().first() {
-        Some(b'-') => (true, &text[1..]),
-        Some(b'+') => (false, &text[1..]),
-        _ => (false, text),
-    };
-    if digits.is_empty() {
-        return None;
-    }
-    let mut e: i32 = 0;
-    for b in digits.bytes() {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        let d = i32::from(b - b'0');
-        // Accumulate on the sign's side so that `i32::MIN` is reachable, as in `str::parse`.
-        e = e.checked_mul(10)?;
-        e = if negative {
-            e.checked_sub(d)?
-        } else {
-            e.checked_add(d)?
-        };
-    }
-    Some(e)
+    let (negative, n) = signed_digits(text)?;
+    let e = i64::try_from(n).ok()?;
+    i32::try_from(if negative { -e } else { e }).ok()
 }
 
 /// An array's items.
@@ -488,6 +474,10 @@ mod tests {
         for text in [
             "0",
             "-0",
+            "+0",
+            "+7",
+            "+",
+            "+-1",
             "7",
             "-7",
             "1299",
