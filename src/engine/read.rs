@@ -519,6 +519,13 @@ mod tests {
             "/products/a",
             "img/a.svg",
             "?x=1",
+            "/caf\u{e9}/\u{a0}\u{100}",
+            "/\u{c2}\u{a2}",
+            "a?b:c",
+            "#x:y",
+            "x/y:z",
+            " http://a ",
+            "HTTPS://a",
         ] {
             assert!(is_safe_url(ok), "{ok}");
         }
@@ -531,6 +538,12 @@ mod tests {
             "",
             "java\nscript:x",
             "vbscript:x",
+            "/a\u{7f}b",
+            "/a\u{85}b",
+            "/a\u{9f}",
+            "\u{0}",
+            "hTtPs:x\u{1}",
+            "https:x",
         ] {
             assert!(!is_safe_url(bad), "{bad}");
         }
