@@ -5,8 +5,6 @@
 //! context validators need to name the place of an error. Numbers keep their source text so an
 //! integer is never taken through a float (money stays exact) and a decimal shows as written.
 
-use std::fmt::Write as _;
-
 /// A parsed JSON value. Objects keep their key order; duplicate keys keep the last value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -309,12 +307,15 @@ impl Value {
             Value::Bool(b) => b.to_string(),
             Value::Number(n) => n.clone(),
             Value::Str(s) => {
-                let mut short: String = s.chars().take(40).collect();
-                if short.len() < s.len() {
-                    short.push('…');
-                }
+                // At most 40 characters, then `…`.
                 let mut out = String::from("\"");
-                escape_into(&mut out, &short);
+                match s.char_indices().nth(40) {
+                    Some((end, _)) => {
+                        escape_into(&mut out, &s[..end]);
+                        out.push('…');
+                    }
+                    None => escape_into(&mut out, s),
+                }
                 out.push('"');
                 out
             }
@@ -401,11 +402,12 @@ pub fn escape_into(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' | '\0'..='\u{1f}' => {
+                // `\u` and four lower-case hex digits, written without the formatter.
+                out.push_str("\\u");
+                for shift in [12, 8, 4, 0] {
+                    out.push(char::from(b"0123456789abcdef"[(c as usize >> shift) & 15]));
+                }
             }
             c => out.push(c),
         }
@@ -433,8 +435,35 @@ mod tests {
         check(r#""\u00e9\ud83d\ude00\n""#, "\"é😀\\n\"");
         check(r#"{"a":1,"a":2}"#, r#"{"a":2}"#);
         check(r#""<script>""#, r#""\u003cscript\u003e""#);
+        check(
+            r#""a&b\u0001\u001f\u2028\u2029>""#,
+            r#""a\u0026b\u0001\u001f\u2028\u2029\u003e""#,
+        );
         check("[]", "[]");
         check("{}", "{}");
+    }
+
+    #[test]
+    fn describes_values_shortly() {
+        for (input, expected) in [
+            ("null", "null"),
+            ("true", "true"),
+            ("-1.50", "-1.50"),
+            ("[1]", "an array"),
+            ("{}", "an object"),
+            (r#""a\"b<""#, r#""a\"b\u003c""#),
+            (
+                r#""éééééééééééééééééééééééééééééééééééééééé""#,
+                r#""éééééééééééééééééééééééééééééééééééééééé""#,
+            ),
+            (
+                r#""ééééééééééééééééééééééééééééééééééééééé<x""#,
+                r#""ééééééééééééééééééééééééééééééééééééééé\u003c…""#,
+            ),
+        ] {
+            let v = parse(input).expect(input);
+            assert_eq!(v.describe(), expected, "{input}");
+        }
     }
 
     #[test]
