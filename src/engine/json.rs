@@ -251,15 +251,18 @@ impl Parser<'_> {
                         .peek()
                         .ok_or_else(|| self.error("unterminated string"))?;
                     self.pos += 1;
+                    // One push for all the one-letter escapes.
+                    let simple = match c {
+                        b'"' | b'\\' | b'/' => c,
+                        b'b' => 0x08,
+                        b'f' => 0x0C,
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        _ => 0,
+                    };
                     match c {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{8}'),
-                        b'f' => out.push('\u{c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
+                        _ if simple != 0 => out.push(char::from(simple)),
                         b'u' => {
                             let hi = self.hex4()?;
                             let code = if (0xD800..0xDC00).contains(&hi) {

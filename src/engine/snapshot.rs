@@ -549,6 +549,49 @@ mod tests {
             "snapshot rules.exclude[0]: unknown product \"X\"",
         );
         check(
+            &with(
+                "\"exclude\": [\"84406B\"]",
+                "\"pin\": {\" 85123A \": [\"Y\"]}",
+            ),
+            "snapshot rules.pin[\" 85123A \"][0]: unknown product \"Y\"",
+        );
+        check(
+            &with(
+                "\"pin\": { \"85123A\": [\"71053\"] }",
+                "\"pin\": {\" \": []}",
+            ),
+            "snapshot rules.pin[\" \"]: expected an id, got an empty string",
+        );
+        check(
+            &with(
+                "\"pin\": { \"85123A\": [\"71053\"] }",
+                "\"pin\": {\"Q\": []}",
+            ),
+            "snapshot rules.pin[\"Q\"]: unknown product \"Q\"",
+        );
+        check(
+            &with("\"pin\": { \"85123A\": [\"71053\"] }", "\"pin\": []"),
+            "snapshot rules.pin: expected an object, got an array",
+        );
+        check(
+            &with(
+                "\"boost\": { \"71053\": 1.5 }",
+                "\"boost\": {\"84406B\": 0}",
+            ),
+            "snapshot rules.boost[\"84406B\"]: expected a factor > 0 (use rules.exclude to hide)",
+        );
+        check(
+            &with(
+                "\"boost\": { \"71053\": 1.5 }",
+                "\"boost\": {\"84406B\": \"2\"}",
+            ),
+            "snapshot rules.boost[\"84406B\"]: expected a number ≥ 0, got \"2\"",
+        );
+        check(
+            &with("\"boost\": { \"71053\": 1.5 }", "\"boost\": 1"),
+            "snapshot rules.boost: expected an object, got 1",
+        );
+        check(
             &with("\"rating\": 4.7", "\"rating\": 7"),
             "snapshot products[0].rating: expected a rating from 0 to 5, got 7",
         );
