@@ -110,69 +110,63 @@ impl Parser<'_> {
                 .eat(b"false", "expected false")
                 .map(|_| Value::Bool(false)),
             Some(b'"') => self.string().map(Value::Str),
-            Some(b'[') => self.array(depth),
-            Some(b'{') => self.object(depth),
+            Some(b'[') => self.container(depth, false),
+            Some(b'{') => self.container(depth, true),
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(_) => Err(self.error("expected a JSON value")),
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, SyntaxError> {
+    /// An array, or with `object` an object: the same loop, objects reading a key first.
+    fn container(&mut self, depth: usize, object: bool) -> Result<Value, SyntaxError> {
         self.pos += 1;
-        let mut items = Vec::new();
-        self.skip_ws();
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-            return Ok(Value::Array(items));
-        }
-        loop {
-            self.skip_ws();
-            items.push(self.value(depth + 1)?);
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(Value::Array(items));
-                }
-                _ => return Err(self.error("expected ',' or ']' in array")),
-            }
-        }
-    }
-
-    fn object(&mut self, depth: usize) -> Result<Value, SyntaxError> {
-        self.pos += 1;
+        let close = if object { b'}' } else { b']' };
+        let mut items: Vec<Value> = Vec::new();
         let mut fields: Vec<(String, Value)> = Vec::new();
         self.skip_ws();
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            return Ok(Value::Object(fields));
-        }
-        loop {
-            self.skip_ws();
-            if self.peek() != Some(b'"') {
-                return Err(self.error("expected a quoted key in object"));
-            }
-            let key = self.string()?;
-            self.skip_ws();
-            self.eat(b":", "expected ':' after key")?;
-            self.skip_ws();
-            let v = self.value(depth + 1)?;
-            if let Some(slot) = fields.iter_mut().find(|(k, _)| *k == key) {
-                slot.1 = v;
-            } else {
-                fields.push((key, v));
-            }
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(Value::Object(fields));
+        if self.peek() != Some(close) {
+            loop {
+                self.skip_ws();
+                let key = if object {
+                    if self.peek() != Some(b'"') {
+                        return Err(self.error("expected a quoted key in object"));
+                    }
+                    let key = self.string()?;
+                    self.skip_ws();
+                    self.eat(b":", "expected ':' after key")?;
+                    self.skip_ws();
+                    Some(key)
+                } else {
+                    None
+                };
+                let v = self.value(depth + 1)?;
+                match key {
+                    None => items.push(v),
+                    Some(key) => match fields.iter_mut().find(|(k, _)| *k == key) {
+                        Some(slot) => slot.1 = v,
+                        None => fields.push((key, v)),
+                    },
                 }
-                _ => return Err(self.error("expected ',' or '}' in object")),
+                self.skip_ws();
+                match self.peek() {
+                    Some(b',') => self.pos += 1,
+                    Some(c) if c == close => break,
+                    _ => {
+                        return Err(self.error(if object {
+                            "expected ',' or '}' in object"
+                        } else {
+                            "expected ',' or ']' in array"
+                        }))
+                    }
+                }
             }
         }
+        self.pos += 1;
+        Ok(if object {
+            Value::Object(fields)
+        } else {
+            Value::Array(items)
+        })
     }
 
     fn number(&mut self) -> Result<Value, SyntaxError> {
