@@ -145,14 +145,14 @@ impl PageContext {
             segment: None,
         };
         if !shopify {
-            let page = read::req(v, "", "page", read::string_at)?;
-            c.page = PageKind::parse(&page).ok_or_else(|| {
+            let page = read::str_at(read::required_at(v, "", "page")?, "page", "")?;
+            c.page = PageKind::parse(page).ok_or_else(|| {
                 read::error_at(
                     "page",
                     "",
                     &[
                         "expected \"product\", \"cart\", \"checkout\" or \"thank_you\", got \"",
-                        &page,
+                        page,
                         "\"",
                     ],
                 )
@@ -206,7 +206,11 @@ impl PageContext {
         };
         c.accepts_marketing = read::opt(v, root, marketing, read::boolean_at)?;
         if !shopify {
-            c.segment = match read::opt(v, "", "segment", read::string_at)?.as_deref() {
+            let segment = read::optional(v, "segment");
+            c.segment = match segment
+                .map(|x| read::str_at(x, "segment", ""))
+                .transpose()?
+            {
                 None => None,
                 Some("new") => Some(Segment::New),
                 Some("repeat") => Some(Segment::Repeat),

@@ -152,8 +152,13 @@ pub fn string(v: &Value, path: &str) -> Result<String> {
 
 /// A string at `parent.key`.
 pub fn string_at(v: &Value, parent: &str, key: &str) -> Boxed<String> {
+    str_at(v, parent, key).map(str::to_owned)
+}
+
+/// A string at `parent.key`, borrowed: for text that is only looked at.
+pub fn str_at<'a>(v: &'a Value, parent: &str, key: &str) -> Boxed<&'a str> {
     match v {
-        Value::Str(s) => Ok(s.clone()),
+        Value::Str(s) => Ok(s),
         other => Err(expected_at(parent, key, "a string", other)),
     }
 }
@@ -359,14 +364,14 @@ pub fn ids_at(v: &Value, parent: &str, key: &str) -> Boxed<Vec<String>> {
 
 /// An ISO 4217 currency code at `parent.key`, in any case.
 pub fn currency_at(v: &Value, parent: &str, key: &str) -> Boxed<Currency> {
-    let code = string_at(v, parent, key)?;
-    Currency::parse(&code).ok_or_else(|| {
+    let code = str_at(v, parent, key)?;
+    Currency::parse(code).ok_or_else(|| {
         error_at(
             parent,
             key,
             &[
                 "expected an ISO 4217 code such as \"GBP\", got \"",
-                &code,
+                code,
                 "\"",
             ],
         )
