@@ -73,20 +73,22 @@ pub fn recommend(catalog: &Catalog, context_items: &[usize], limit: usize) -> Ve
         }
     }
 
-    // A few dozen candidates at most: a vector beats a hash map in size and speed here. Each
-    // candidate's (score, context item) contributions are kept in order as they come, strongest
-    // first and then by context item, so `because` needs no sort of its own.
-    let mut scored: Vec<Recommendation> = Vec::new();
+    // The scored candidates follow the pins in `out`: a few dozen at most, so a vector beats a
+    // hash map in size and speed here. Each candidate's (score, context item) contributions are
+    // kept in order as they come, strongest first and then by context item, so `because` needs
+    // no sort of its own.
+    let pinned = out.len();
     let mut contributions: Vec<Vec<(f64, usize)>> = Vec::new();
     for &c in context_items {
         for n in &catalog.products[c].neighbours {
-            if !eligible(n.product) || out.iter().any(|r| r.product == n.product) {
+            if !eligible(n.product) {
                 continue;
             }
-            let at = match scored.iter().position(|r| r.product == n.product) {
+            let at = match out.iter().position(|r| r.product == n.product) {
+                Some(at) if at < pinned => continue,
                 Some(at) => at,
                 None => {
-                    scored.push(Recommendation {
+                    out.push(Recommendation {
                         product: n.product,
                         score: 0.0,
                         because: Vec::new(),
@@ -94,13 +96,13 @@ pub fn recommend(catalog: &Catalog, context_items: &[usize], limit: usize) -> Ve
                         pinned: false,
                     });
                     contributions.push(Vec::new());
-                    scored.len() - 1
+                    out.len() - 1
                 }
             };
-            let r = &mut scored[at];
+            let r = &mut out[at];
             r.score += n.score;
             r.count = r.count.saturating_add(n.count);
-            let list = &mut contributions[at];
+            let list = &mut contributions[at - pinned];
             // After every contribution that sorts before or with this one (a stable insert).
             let place = list
                 .iter()
@@ -109,18 +111,18 @@ pub fn recommend(catalog: &Catalog, context_items: &[usize], limit: usize) -> Ve
             list.insert(place, (n.score, c));
         }
     }
+    let scored = &mut out[pinned..];
     for (r, list) in scored.iter_mut().zip(&contributions) {
         r.score *= catalog.rules.boost.get(&r.product).copied().unwrap_or(1.0);
         r.because = list.iter().map(|&(_, c)| c).collect();
     }
-    sort::sort_by(&mut scored, |a, b| {
+    sort::sort_by(scored, |a, b| {
         b.score.total_cmp(&a.score).then_with(|| {
             catalog.products[a.product]
                 .id
                 .cmp(&catalog.products[b.product].id)
         })
     });
-    out.extend(scored);
     out.truncate(limit);
     out
 }
