@@ -112,12 +112,20 @@ pub struct Rules {
 
 /// A map from product index to `V` for the merchant's handful of rules: a vector searched
 /// linearly, which costs a fraction of a hash map's WebAssembly and is as fast at this size.
+///
+/// Keys and values are kept apart so that the key search is one function for every `V`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SmallMap<V>(Vec<(usize, V)>);
+pub struct SmallMap<V> {
+    keys: Vec<usize>,
+    values: Vec<V>,
+}
 
 impl<V> Default for SmallMap<V> {
     fn default() -> Self {
-        SmallMap(Vec::new())
+        SmallMap {
+            keys: Vec::new(),
+            values: Vec::new(),
+        }
     }
 }
 
@@ -131,38 +139,46 @@ impl<V> FromIterator<(usize, V)> for SmallMap<V> {
     }
 }
 
+/// Where `key` is among `keys`.
+fn position(keys: &[usize], key: usize) -> Option<usize> {
+    keys.iter().position(|&k| k == key)
+}
+
 impl<V> SmallMap<V> {
     /// Sets `key` to `value`, replacing an earlier value.
     pub fn insert(&mut self, key: usize, value: V) {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = value,
-            None => self.0.push((key, value)),
+        match position(&self.keys, key) {
+            Some(at) => self.values[at] = value,
+            None => {
+                self.keys.push(key);
+                self.values.push(value);
+            }
         }
     }
 
     /// The value for `key`.
     pub fn get(&self, key: &usize) -> Option<&V> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        position(&self.keys, *key).map(|at| &self.values[at])
     }
 
     /// Entries in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&usize, &V)> {
-        self.0.iter().map(|(k, v)| (k, v))
+        self.keys.iter().zip(&self.values)
     }
 
     /// Keys in insertion order.
     pub fn keys(&self) -> impl Iterator<Item = &usize> {
-        self.0.iter().map(|(k, _)| k)
+        self.keys.iter()
     }
 
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.keys.len()
     }
 
     /// True when there are no entries.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.keys.is_empty()
     }
 }
 
