@@ -346,7 +346,11 @@ impl Catalog {
 fn parse_shop(v: &Value) -> read::Boxed<Shop> {
     read::object_at(v, "shop", "")?;
     let name = read::req(v, "shop", "name", read::string_at)?;
-    let currency = read::req(v, "shop", "currency", read::currency_at)?;
+    let currency = read::currency_at(
+        read::required_at(v, "shop", "currency")?,
+        "shop",
+        "currency",
+    )?;
     let locale = read::opt(v, "shop", "locale", read::string_at)?;
     let mut root = read::opt(v, "shop", "root", read::url_at)?.unwrap_or_default();
     if !root.ends_with('/') {
@@ -413,7 +417,7 @@ fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Boxed<Product>
             p.neighbours.push(Neighbour {
                 product,
                 score: read::req(n, &np, "score", read::non_negative_at)?,
-                count: read::req(n, &np, "count", read::count_at)?,
+                count: read::count_at(read::required_at(n, &np, "count")?, &np, "count")?,
             });
         }
     }
