@@ -405,7 +405,9 @@ fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Boxed<Product>
     p.product_type = read::opt(v, path, "type", read::string_at)?;
     p.vendor = read::opt(v, path, "vendor", read::string_at)?;
     p.tags = read::opt(v, path, "tags", read::strings_at)?.unwrap_or_default();
-    p.rating = read::opt(v, path, "rating", rating)?;
+    if let Some(x) = read::optional(v, "rating") {
+        p.rating = Some(rating(x, path, "rating")?);
+    }
     p.review_count = read::opt(v, path, "review_count", read::count_at)?;
     p.repurchase_days = read::opt(v, path, "repurchase_days", read::count_at)?;
     if let Some(list) = read::optional(v, "neighbours") {
