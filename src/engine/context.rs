@@ -204,7 +204,9 @@ impl PageContext {
         } else {
             "accepts_marketing"
         };
-        c.accepts_marketing = read::opt(v, root, marketing, read::boolean_at)?;
+        if let Some(x) = read::optional(v, marketing) {
+            c.accepts_marketing = Some(read::boolean_at(x, root, marketing)?);
+        }
         if !shopify {
             let segment = read::optional(v, "segment");
             c.segment = match segment

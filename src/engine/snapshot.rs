@@ -401,7 +401,9 @@ fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Boxed<Product>
     p.image = read::opt(v, path, "image", read::url_at)?;
     p.price = read::req(v, path, "price", read::minor_units_at)?;
     p.compare_at_price = read::opt(v, path, "compare_at_price", read::minor_units_at)?;
-    p.available = read::opt(v, path, "available", read::boolean_at)?.unwrap_or(true);
+    if let Some(x) = read::optional(v, "available") {
+        p.available = read::boolean_at(x, path, "available")?;
+    }
     p.product_type = read::opt(v, path, "type", read::string_at)?;
     p.vendor = read::opt(v, path, "vendor", read::string_at)?;
     p.tags = read::opt(v, path, "tags", read::strings_at)?.unwrap_or_default();
