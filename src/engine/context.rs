@@ -183,7 +183,10 @@ impl PageContext {
                 let price = if shopify {
                     decimal_price(item, &path, exponent)?
                 } else {
-                    read::opt(item, &path, "price", read::minor_units_at)?
+                    match read::optional(item, "price") {
+                        Some(x) => Some(read::minor_units_at(x, &path, "price")?),
+                        None => None,
+                    }
                 };
                 c.items.push(LineItem {
                     product_id,

@@ -400,7 +400,9 @@ fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Boxed<Product>
     p.title = read::req(v, path, "title", read::string_at)?;
     p.image = read::opt(v, path, "image", read::url_at)?;
     p.price = read::req(v, path, "price", read::minor_units_at)?;
-    p.compare_at_price = read::opt(v, path, "compare_at_price", read::minor_units_at)?;
+    if let Some(x) = read::optional(v, "compare_at_price") {
+        p.compare_at_price = Some(read::minor_units_at(x, path, "compare_at_price")?);
+    }
     if let Some(x) = read::optional(v, "available") {
         p.available = read::boolean_at(x, path, "available")?;
     }
