@@ -2,8 +2,9 @@
 # Builds what the demo shop serves: the wasm package (wasm-pack, release, wasm-opt with the
 # flags of Cargo.toml's wasm-pack profile) and its language packs (pkg/i18n/*.json), copied to
 # www/pkg/, and the demo catalog snapshots built by `crossbuy snapshot` from the committed
-# Shopify exports in demo/ (one in GBP, one in EUR for the French storefront), with the demo's
-# offers and ratings (demo/offers.json) added.
+# Shopify exports in demo/ (one in GBP, one in EUR for the French storefront) with the demo's
+# merchant configuration and offers (demo/crossbuy.toml), and the demo's invented review ratings
+# (demo/ratings.json) added.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # wasm-pack runs the first wasm-opt on PATH: npm's binaryen (see scripts/setup.sh), not an
@@ -82,16 +83,17 @@ step "crossbuy snapshot -> www/demo/catalog.json, www/demo/recommendations.json 
 cargo build --release --quiet --bin crossbuy || die "cargo build --release --bin crossbuy failed"
 mkdir -p www/demo
 target/release/crossbuy snapshot \
-  --products demo/products_export.csv --orders demo/orders_export.csv \
+  --products demo/products_export.csv --orders demo/orders_export.csv --config demo/crossbuy.toml \
   --shop-name "Hearth & Tin" --locale en-GB -o www/demo/catalog.json \
   --pixel-recommendations www/demo/recommendations.json --shards www/demo/shards \
   || die "crossbuy snapshot could not build the demo catalog from demo/*.csv"
 step "crossbuy snapshot (EUR price list, fr-FR) -> www/demo/catalog-eur.json"
 target/release/crossbuy snapshot --quiet \
-  --products demo/products_export.csv --orders demo/orders_export.csv \
+  --products demo/products_export.csv --orders demo/orders_export.csv --config demo/crossbuy.toml \
   --shop-name "Hearth & Tin" --currency EUR --locale fr-FR -o www/demo/catalog-eur.json \
   || die "crossbuy snapshot could not build the EUR demo catalog from demo/*.csv"
-step "demo offers and ratings (demo/offers.json) -> the demo snapshots"
-node scripts/demo-offers.mjs demo/offers.json www/demo/catalog.json www/demo/catalog-eur.json \
-  www/demo/shards/index.json \
-  || die "scripts/demo-offers.mjs could not add the demo offers"
+# The offers came from demo/crossbuy.toml; the UCI data has no reviews, so the demo's ratings
+# are added to the whole snapshots (the shards' index holds no products).
+step "demo ratings (demo/ratings.json) -> the demo snapshots"
+node scripts/demo-ratings.mjs demo/ratings.json www/demo/catalog.json www/demo/catalog-eur.json \
+  || die "scripts/demo-ratings.mjs could not add the demo ratings"

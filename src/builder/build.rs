@@ -12,6 +12,7 @@ use super::repurchase::repurchase_days;
 use super::score::{select, Method, Params};
 use super::stats::{PairStats, DEFAULT_MAX_BASKET};
 use super::storefront;
+use crate::engine::offer::Offer;
 use crate::engine::snapshot::{Neighbour, Rules, Shop};
 use crate::engine::{Currency, Product};
 
@@ -62,6 +63,8 @@ pub struct Built {
     pub products: Vec<Product>,
     /// Merchant rules (indices into `products`).
     pub rules: Rules,
+    /// The merchant's offers, in priority order (products as indices into `products`).
+    pub offers: Vec<Offer>,
     /// Unix seconds of the build, when known.
     pub generated_at: Option<i64>,
     /// What the run read, used and skipped.
@@ -543,6 +546,9 @@ pub fn assemble(
         locale: config.shop.locale.clone(),
         root: config.shop.root.clone().unwrap_or_else(|| "/".to_owned()),
     };
+    // After the rules: offers name products as the rules do, and SKUs too.
+    let offers = super::offers::resolve(&config.offers, &products, currency, &mut summary.notes)?;
+    super::offers::verify(&shop, &products, &offers)?;
     if config.shop.name.is_none() {
         summary.notes.push(format!(
             "shop.name not set: using \"{}\" (set it in crossbuy.toml or with --shop-name)",
@@ -553,6 +559,7 @@ pub fn assemble(
         shop,
         products,
         rules,
+        offers,
         generated_at,
         summary,
     })

@@ -20,6 +20,9 @@ pub struct Config {
     /// Merchant rules.
     #[serde(default)]
     pub rules: RulesConfig,
+    /// `[[offers]]`: the merchant's offers, in priority order.
+    #[serde(default)]
+    pub offers: Vec<OfferConfig>,
 }
 
 /// `[shop]`.
@@ -89,6 +92,48 @@ pub struct ExcludeConfig {
     /// By vendor (case-insensitive).
     #[serde(default)]
     pub vendors: Vec<String>,
+}
+
+/// One `[[offers]]` table, with the snapshot's field names (docs/snapshot.md, "Offers").
+/// Money and times stay TOML values here: a money field may be integer minor units or a decimal
+/// string, converted with the shop currency's exponent once the build knows it, and a time may be
+/// a string or a TOML date-time. [`super::offers`] checks and converts them.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OfferConfig {
+    /// Unique id, reported in signals.
+    pub id: String,
+    /// `percent`, `amount`, `bundle_price` or `bundle_percent`.
+    pub kind: String,
+    /// Whole percent off, 1 to 100 (`percent`, `bundle_percent`).
+    pub percent: Option<i64>,
+    /// Off each item (`amount`): minor units or a decimal string.
+    pub amount: Option<toml::Value>,
+    /// For all the covered items together (`bundle_price`): minor units or a decimal string.
+    pub bundle_price: Option<toml::Value>,
+    /// Ticked items needed (`bundle_percent`), ≥ 2.
+    pub min_items: Option<i64>,
+    /// The shop's discount code.
+    pub code: Option<String>,
+    /// How long the offer lasts for one shopper, ≥ 1.
+    pub window_hours: Option<i64>,
+    /// Campaign start: RFC 3339 text or a TOML date-time.
+    pub starts_at: Option<toml::Value>,
+    /// Campaign end.
+    pub ends_at: Option<toml::Value>,
+    /// No offer price below this: minor units or a decimal string.
+    pub min_price: Option<toml::Value>,
+    /// Pages it runs on.
+    pub pages: Option<Vec<String>>,
+    /// Limited to these products, by id, handle or SKU…
+    #[serde(default)]
+    pub products: Vec<String>,
+    /// …or to products with one of these tags…
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// …or of one of these types.
+    #[serde(default)]
+    pub types: Vec<String>,
 }
 
 impl Config {
@@ -168,7 +213,9 @@ impl Config {
                 );
             }
         }
-        Ok(())
+        // What can be checked before the exports are read; money and product references wait
+        // for the shop currency and the catalog (`build::assemble`).
+        super::offers::check(path, &self.offers)
     }
 
     /// K.
@@ -216,7 +263,7 @@ mod tests {
         );
         check(
             "[neighbours]\nk = 4\n[neighbors]\nk = 4\n",
-            "crossbuy.toml: line 3, column 2: unknown field `neighbors`, expected one of `shop`, `neighbours`, `rules`",
+            "crossbuy.toml: line 3, column 2: unknown field `neighbors`, expected one of `shop`, `neighbours`, `rules`, `offers`",
         );
         check(
             "[rules]\npin = { a = \"b\" }\n",

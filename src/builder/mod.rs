@@ -3,7 +3,8 @@
 //! The pipeline is: read products ([`products`]) and orders ([`orders`]) or plain baskets
 //! ([`baskets`]) into [`Baskets`] of interned `u32` items; count pair statistics
 //! ([`stats::PairStats`]); score and keep the top K neighbours per product ([`score`]); write the
-//! snapshot v1 JSON ([`write`]) or its sharded form ([`shards`]). [`eval`] measures the scores
+//! snapshot v1 JSON ([`write`]) or its sharded form ([`shards`]), with the merchant's
+//! [`offers`] from `crossbuy.toml`. [`eval`] measures the scores
 //! against baselines on held-out orders. Every importer reports unreadable rows as
 //! [`Problem`]s (`file:line: reason`) and goes on.
 
@@ -14,6 +15,7 @@ pub mod config;
 pub mod dates;
 pub mod ease;
 pub mod eval;
+pub mod offers;
 pub mod orders;
 pub mod pixel;
 pub mod products;

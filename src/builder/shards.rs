@@ -1,5 +1,5 @@
-//! Writes the sharded snapshot (docs/snapshot.md, "Sharded form"): `DIR/index.json` (shop and
-//! shard layout, no products) and `DIR/p/{bucket}.json`, each a valid snapshot v1 holding the
+//! Writes the sharded snapshot (docs/snapshot.md, "Sharded form"): `DIR/index.json` (shop,
+//! offers and shard layout, no products) and `DIR/p/{bucket}.json`, each a valid snapshot v1 holding the
 //! products of its bucket with their neighbours, plus the cards those neighbours and pins need.
 //! The page fetches the index and one shard per context product, so what it downloads does not
 //! grow with the catalog.
@@ -10,7 +10,7 @@ use std::path::Path;
 use super::build::Built;
 use super::dates::rfc3339;
 use super::report::{BuildError, Result};
-use super::write::{write_product, write_shop};
+use super::write::{write_offers, write_product, write_shop};
 use crate::engine::shards::{fnv1a32, HASH};
 use crate::engine::Product;
 
@@ -33,8 +33,12 @@ pub fn index_json(built: &Built, buckets: u32) -> String {
     }
     out.push_str(",\"shop\":");
     write_shop(&mut out, &built.shop);
+    out.push_str(",\"products\":[]");
+    // The offers travel in the index: the loader and `engine::shards::assemble` keep the index's
+    // fields, each offer's products cut to those the page fetched.
+    write_offers(&mut out, &built.offers, &built.products);
     out.push_str(&format!(
-        ",\"products\":[],\"shards\":{{\"hash\":\"{HASH}\",\"buckets\":{buckets},\"path\":\"{SHARD_PATH}\"}}}}\n"
+        ",\"shards\":{{\"hash\":\"{HASH}\",\"buckets\":{buckets},\"path\":\"{SHARD_PATH}\"}}}}\n"
     ));
     out
 }

@@ -5,7 +5,9 @@ use std::fmt::Write;
 use super::build::Built;
 use super::dates::rfc3339;
 use crate::engine::json::escape_into;
+use crate::engine::offer::{Offer, OfferKind};
 use crate::engine::snapshot::{Product, Rules, Shop};
+use crate::engine::time::{self, HOUR_MS};
 
 /// A non-negative score with 4 significant digits, as a JSON number (`0.6123`, `12.5`, `0`).
 pub fn number(x: f64) -> String {
@@ -210,6 +212,67 @@ pub fn write_rules(out: &mut String, rules: &Rules, all: &[Product]) {
     out.push('}');
 }
 
+/// The offers array (`,"offers":[…]`), or nothing when there are none (docs/snapshot.md,
+/// "Offers"). Products are written as their snapshot ids, times as UTC RFC 3339, and the
+/// defaults the engine would assume (`pages`, `window_hours`, `min_items`) spelled out.
+pub fn write_offers(out: &mut String, offers: &[Offer], all: &[Product]) {
+    if offers.is_empty() {
+        return;
+    }
+    out.push_str(",\"offers\":[");
+    for (i, o) in offers.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"id\":");
+        string(out, &o.id);
+        let _ = match o.kind {
+            OfferKind::Percent(p) => write!(out, ",\"kind\":\"percent\",\"percent\":{p}"),
+            OfferKind::Amount(a) => write!(out, ",\"kind\":\"amount\",\"amount\":{a}"),
+            OfferKind::BundlePrice(b) => {
+                write!(out, ",\"kind\":\"bundle_price\",\"bundle_price\":{b}")
+            }
+            OfferKind::BundlePercent { percent, min_items } => write!(
+                out,
+                ",\"kind\":\"bundle_percent\",\"percent\":{percent},\"min_items\":{min_items}"
+            ),
+        };
+        if let Some(c) = &o.code {
+            key(out, "code");
+            string(out, c);
+        }
+        let _ = write!(out, ",\"window_hours\":{}", o.window.length_ms / HOUR_MS);
+        for (name, at) in [
+            ("starts_at", o.starts_at_ms),
+            ("ends_at", o.window.ends_at_ms),
+        ] {
+            if let Some(ms) = at {
+                key(out, name);
+                string(out, &time::format(ms));
+            }
+        }
+        if o.min_price > 0 {
+            let _ = write!(out, ",\"min_price\":{}", o.min_price);
+        }
+        key(out, "pages");
+        let pages: Vec<String> = o.pages.iter().map(|p| p.as_str().to_owned()).collect();
+        strings(out, &pages);
+        if !o.products.is_empty() {
+            key(out, "products");
+            let ids: Vec<String> = o.products.iter().map(|&p| all[p].id.clone()).collect();
+            strings(out, &ids);
+        }
+        for (name, list) in [("tags", &o.tags), ("types", &o.types)] {
+            if !list.is_empty() {
+                key(out, name);
+                strings(out, list);
+            }
+        }
+        out.push('}');
+    }
+    out.push(']');
+}
+
 /// The whole snapshot as JSON text.
 pub fn to_json(built: &Built) -> String {
     let mut out = String::with_capacity(256 + built.products.len() * 400);
@@ -229,6 +292,7 @@ pub fn to_json(built: &Built) -> String {
     }
     out.push_str("\n]");
     write_rules(&mut out, &built.rules, &built.products);
+    write_offers(&mut out, &built.offers, &built.products);
     out.push_str("}\n");
     out
 }

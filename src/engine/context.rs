@@ -113,72 +113,7 @@ impl Segment {
 impl PageContext {
     /// Reads the platform-neutral context JSON (see README, "Page context").
     pub fn parse(text: &str) -> Result<PageContext, ContextError> {
-        let v = json::parse(text)?;
-        Ok(Self::from_value(&v)?)
-    }
-
-    fn from_value(v: &Value) -> read::Result<PageContext> {
-        read::object(v, "(root)")?;
-        let page_s = read::string(read::required(v, "", "page")?, "page")?;
-        let page = PageKind::parse(&page_s).ok_or_else(|| FieldError {
-            path: "page".into(),
-            message: format!(
-                "expected \"product\", \"cart\", \"checkout\" or \"thank_you\", got \"{page_s}\""
-            ),
-        })?;
-        let currency = read::optional(v, "currency")
-            .map(|c| currency(c, "currency"))
-            .transpose()?;
-        let mut items = Vec::new();
-        if let Some(list) = read::optional(v, "items") {
-            for (i, item) in read::array(list, "items")?.iter().enumerate() {
-                let path = index("items", i);
-                read::object(item, &path)?;
-                let product_id = read::id(
-                    read::required(item, &path, "product_id")?,
-                    &join(&path, "product_id"),
-                )?;
-                let variant_id = read::optional(item, "variant_id")
-                    .map(|x| read::id(x, &join(&path, "variant_id")))
-                    .transpose()?;
-                let quantity = read::optional(item, "quantity")
-                    .map(|x| read::count(x, &join(&path, "quantity")))
-                    .transpose()?
-                    .unwrap_or(1);
-                let price = read::optional(item, "price")
-                    .map(|x| read::minor_units(x, &join(&path, "price")))
-                    .transpose()?;
-                items.push(LineItem {
-                    product_id,
-                    variant_id,
-                    quantity,
-                    price,
-                });
-            }
-        }
-        Ok(PageContext {
-            page,
-            order_id: opt_id(v, "order_id")?,
-            created_at: opt_string(v, "created_at")?,
-            items,
-            currency,
-            locale: opt_string(v, "locale")?,
-            email: opt_string(v, "email")?.filter(|e| e.contains('@')),
-            accepts_marketing: read::optional(v, "accepts_marketing")
-                .map(|x| read::boolean(x, "accepts_marketing"))
-                .transpose()?,
-            segment: match opt_string(v, "segment")?.as_deref() {
-                None => None,
-                Some("new") => Some(Segment::New),
-                Some("repeat") => Some(Segment::Repeat),
-                Some(other) => {
-                    return read::fail(
-                        "segment",
-                        format!("expected \"new\" or \"repeat\", got \"{other}\""),
-                    )
-                }
-            },
-        })
+        Ok(Self::from_value(&json::parse(text)?, false).map_err(FieldError::from)?)
     }
 
     /// Builds the context from Shopify's legacy order-status object `window.Shopify.checkout`
@@ -186,97 +121,134 @@ impl PageContext {
     /// `order_id`, `email`, `currency`, `created_at`, `buyer_accepts_marketing`. Its money is
     /// decimal strings ("12.99"), converted exactly with the currency's exponent.
     pub fn from_shopify_checkout(text: &str) -> Result<PageContext, ContextError> {
-        let v = json::parse(text)?;
-        Ok(Self::from_shopify_value(&v)?)
+        Ok(Self::from_value(&json::parse(text)?, true).map_err(FieldError::from)?)
     }
 
-    fn from_shopify_value(v: &Value) -> read::Result<PageContext> {
-        let root = "Shopify.checkout";
-        read::object(v, root)?;
-        let currency = read::optional(v, "presentment_currency")
-            .or_else(|| read::optional(v, "currency"))
-            .map(|c| currency(c, &join(root, "currency")))
-            .transpose()?;
-        let exponent = currency.map_or(2, |c| c.exponent());
-        let lpath = join(root, "line_items");
-        let mut items = Vec::new();
-        for (i, item) in read::array(read::required(v, root, "line_items")?, &lpath)?
-            .iter()
-            .enumerate()
-        {
-            let path = index(&lpath, i);
-            read::object(item, &path)?;
-            let product_id = read::id(
-                read::required(item, &path, "product_id")?,
-                &join(&path, "product_id"),
-            )?;
-            let variant_id = read::optional(item, "variant_id")
-                .map(|x| read::id(x, &join(&path, "variant_id")))
-                .transpose()?;
-            let quantity = read::optional(item, "quantity")
-                .map(|x| read::count(x, &join(&path, "quantity")))
-                .transpose()?
-                .unwrap_or(1);
-            let price = match read::optional(item, "price") {
-                Some(Value::Str(s)) => {
-                    Some(money::parse_decimal(s, exponent).map_err(|e| FieldError {
-                        path: join(&path, "price"),
-                        message: format!("{e}, got \"{s}\""),
-                    })?)
-                }
-                Some(Value::Number(n)) => {
-                    Some(money::parse_decimal(n, exponent).map_err(|e| FieldError {
-                        path: join(&path, "price"),
-                        message: format!("{e}, got {n}"),
-                    })?)
-                }
-                Some(other) => {
-                    return read::fail(
-                        &join(&path, "price"),
-                        format!("expected a decimal amount, got {}", other.describe()),
-                    )
-                }
-                None => None,
-            };
-            items.push(LineItem {
-                product_id,
-                variant_id,
-                quantity,
-                price,
-            });
-        }
-        Ok(PageContext {
+    /// Reads either form: the neutral context, or with `shopify` Shopify's checkout object,
+    /// which always is a thank-you page, names its items `line_items` (required), prefers
+    /// `presentment_currency`, has decimal prices, and has no `page`, `locale` or `segment`.
+    /// Fields are read in the same order as before the two shared this code, so the first bad
+    /// field reported is the same; root-level fields other than the currency and
+    /// `buyer_accepts_marketing` are named without the `Shopify.checkout` prefix.
+    fn from_value(v: &Value, shopify: bool) -> read::Boxed<PageContext> {
+        let root = if shopify { "Shopify.checkout" } else { "" };
+        read::object_at(v, if shopify { root } else { "(root)" }, "")?;
+        let mut c = PageContext {
             page: PageKind::ThankYou,
-            order_id: opt_id(v, "order_id")?,
-            created_at: opt_string(v, "created_at")?,
-            items,
-            currency,
+            order_id: None,
+            created_at: None,
+            items: Vec::new(),
+            currency: None,
             locale: None,
-            email: opt_string(v, "email")?.filter(|e| e.contains('@')),
-            accepts_marketing: read::optional(v, "buyer_accepts_marketing")
-                .map(|x| read::boolean(x, &join(root, "buyer_accepts_marketing")))
-                .transpose()?,
+            email: None,
+            accepts_marketing: None,
             segment: None,
-        })
+        };
+        if !shopify {
+            let page = read::str_at(read::required_at(v, "", "page")?, "page", "")?;
+            c.page = PageKind::parse(page).ok_or_else(|| {
+                read::error_at(
+                    "page",
+                    "",
+                    &[
+                        "expected \"product\", \"cart\", \"checkout\" or \"thank_you\", got \"",
+                        page,
+                        "\"",
+                    ],
+                )
+            })?;
+        }
+        let currency = match read::optional(v, "presentment_currency") {
+            Some(c) if shopify => Some(c),
+            _ => read::optional(v, "currency"),
+        };
+        if let Some(x) = currency {
+            c.currency = Some(read::currency_at(x, root, "currency")?);
+        }
+        let exponent = c.currency.map_or(2, |c| c.exponent());
+        let key = if shopify { "line_items" } else { "items" };
+        let list = if shopify {
+            Some(read::required_at(v, root, key)?)
+        } else {
+            read::optional(v, key)
+        };
+        if let Some(list) = list {
+            let lpath = join(root, key);
+            for (i, item) in read::array_at(list, &lpath, "")?.iter().enumerate() {
+                let path = index(&lpath, i);
+                read::object_at(item, &path, "")?;
+                let product_id = read::req(item, &path, "product_id", read::id_at)?;
+                let variant_id = read::opt(item, &path, "variant_id", read::id_at)?;
+                let quantity = read::opt(item, &path, "quantity", read::count_at)?.unwrap_or(1);
+                let price = if shopify {
+                    decimal_price(item, &path, exponent)?
+                } else {
+                    match read::optional(item, "price") {
+                        Some(x) => Some(read::minor_units_at(x, &path, "price")?),
+                        None => None,
+                    }
+                };
+                c.items.push(LineItem {
+                    product_id,
+                    variant_id,
+                    quantity,
+                    price,
+                });
+            }
+        }
+        c.order_id = read::opt(v, "", "order_id", read::id_at)?;
+        c.created_at = read::opt(v, "", "created_at", read::string_at)?;
+        if !shopify {
+            c.locale = read::opt(v, "", "locale", read::string_at)?;
+        }
+        c.email = read::opt(v, "", "email", read::string_at)?.filter(|e| e.contains('@'));
+        let marketing = if shopify {
+            "buyer_accepts_marketing"
+        } else {
+            "accepts_marketing"
+        };
+        if let Some(x) = read::optional(v, marketing) {
+            c.accepts_marketing = Some(read::boolean_at(x, root, marketing)?);
+        }
+        if !shopify {
+            let segment = read::optional(v, "segment");
+            c.segment = match segment
+                .map(|x| read::str_at(x, "segment", ""))
+                .transpose()?
+            {
+                None => None,
+                Some("new") => Some(Segment::New),
+                Some("repeat") => Some(Segment::Repeat),
+                Some(other) => {
+                    return Err(read::error_at(
+                        "segment",
+                        "",
+                        &["expected \"new\" or \"repeat\", got \"", other, "\""],
+                    ))
+                }
+            };
+        }
+        Ok(c)
     }
 }
 
-fn currency(v: &Value, path: &str) -> read::Result<Currency> {
-    let code = read::string(v, path)?;
-    Currency::parse(&code).ok_or_else(|| FieldError {
-        path: path.into(),
-        message: format!("expected an ISO 4217 code such as \"GBP\", got \"{code}\""),
-    })
-}
-
-fn opt_string(v: &Value, key: &str) -> read::Result<Option<String>> {
-    read::optional(v, key)
-        .map(|x| read::string(x, key))
-        .transpose()
-}
-
-fn opt_id(v: &Value, key: &str) -> read::Result<Option<String>> {
-    read::optional(v, key).map(|x| read::id(x, key)).transpose()
+/// A Shopify line item's price: a decimal string ("12.99") or number in major units, read
+/// exactly into minor units of a currency with `exponent` decimals.
+fn decimal_price(item: &Value, path: &str, exponent: u32) -> read::Boxed<Option<i64>> {
+    let (text, quote) = match read::optional(item, "price") {
+        Some(Value::Str(s)) => (s, "\""),
+        Some(Value::Number(n)) => (n, ""),
+        Some(other) => return Err(read::expected_at(path, "price", "a decimal amount", other)),
+        None => return Ok(None),
+    };
+    match money::parse_decimal(text, exponent) {
+        Ok(amount) => Ok(Some(amount)),
+        Err(e) => Err(read::error_at(
+            path,
+            "price",
+            &[e.message(), ", got ", quote, text, quote],
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -371,5 +343,83 @@ mod tests {
             "page context Shopify.checkout.line_items[0].price: more decimal places than the currency has, got \"12.999\"",
         );
         check_shopify("{}", "page context Shopify.checkout.line_items: missing");
+    }
+
+    #[test]
+    fn shopify_fields_are_named_where_they_are() {
+        check_shopify(
+            r#"{"presentment_currency":"eur","currency":"USD","line_items":[{"product_id":1,"price":12.5}]}"#,
+            "thank_you order=- EUR - email=- [1/-x1@1250]",
+        );
+        check_shopify(
+            r#"{"line_items":[{"product_id":1,"price":true}]}"#,
+            "page context Shopify.checkout.line_items[0].price: expected a decimal amount, got true",
+        );
+        check_shopify(
+            r#"{"line_items":[{"product_id":1,"price":1.234}]}"#,
+            "page context Shopify.checkout.line_items[0].price: more decimal places than the currency has, got 1.234",
+        );
+        check_shopify(
+            r#"{"line_items":[{"product_id":1,"price":"1e3"}]}"#,
+            "page context Shopify.checkout.line_items[0].price: expected a decimal amount such as \"12.99\", got \"1e3\"",
+        );
+        check_shopify(
+            r#"{"line_items":[],"buyer_accepts_marketing":"yes"}"#,
+            "page context Shopify.checkout.buyer_accepts_marketing: expected true or false, got \"yes\"",
+        );
+        check_shopify(
+            r#"{"line_items":[],"order_id":true}"#,
+            "page context order_id: expected an id (string or whole number), got true",
+        );
+        check_shopify(
+            r#"{"line_items":[],"email":5}"#,
+            "page context email: expected a string, got 5",
+        );
+        check_shopify(
+            r#"{"currency":"dollars","line_items":[]}"#,
+            "page context Shopify.checkout.currency: expected an ISO 4217 code such as \"GBP\", got \"dollars\"",
+        );
+        check_shopify(
+            r#"{"line_items":{}}"#,
+            "page context Shopify.checkout.line_items: expected an array, got an object",
+        );
+        check_shopify(
+            "[]",
+            "page context Shopify.checkout: expected an object, got an array",
+        );
+        check_shopify(
+            r#"{"page":"cart","locale":7,"segment":"vip","line_items":[{"product_id":"a","quantity":-1}]}"#,
+            "page context Shopify.checkout.line_items[0].quantity: expected a whole number ≥ 0, got -1",
+        );
+    }
+
+    #[test]
+    fn neutral_fields_are_named_where_they_are() {
+        check(
+            r#"{"page":"cart","presentment_currency":"EUR","locale":"fr","accepts_marketing":true}"#,
+            "cart order=- - fr email=- []",
+        );
+        check(
+            r#"{"page":"cart","accepts_marketing":1}"#,
+            "page context accepts_marketing: expected true or false, got 1",
+        );
+        check(
+            r#"{"page":"cart","currency":"dollars"}"#,
+            "page context currency: expected an ISO 4217 code such as \"GBP\", got \"dollars\"",
+        );
+        check(
+            r#"{"page":"cart","currency":"EUR","items":[{"product_id":"a","price":-5}]}"#,
+            "page context items[0].price: expected integer minor units ≥ 0, got -5",
+        );
+        check(
+            r#"{"page":"cart","items":"a"}"#,
+            "page context items: expected an array, got \"a\"",
+        );
+        check(
+            r#"{"page":7}"#,
+            "page context page: expected a string, got 7",
+        );
+        check("{}", "page context page: missing");
+        check("1", "page context (root): expected an object, got 1");
     }
 }

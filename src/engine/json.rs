@@ -5,8 +5,6 @@
 //! context validators need to name the place of an error. Numbers keep their source text so an
 //! integer is never taken through a float (money stays exact) and a decimal shows as written.
 
-use std::fmt::Write as _;
-
 /// A parsed JSON value. Objects keep their key order; duplicate keys keep the last value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -41,30 +39,37 @@ const MAX_DEPTH: usize = 64;
 
 /// Parses one JSON document (surrounding white space allowed).
 pub fn parse(text: &str) -> Result<Value, SyntaxError> {
-    let mut p = Parser {
-        src: text.as_bytes(),
-        pos: 0,
-    };
+    let mut p = Parser { text, pos: 0 };
     p.skip_ws();
     let v = p.value(0)?;
     p.skip_ws();
-    if p.pos != p.src.len() {
+    if p.pos != p.text.len() {
         return Err(p.error("unexpected text after the JSON value"));
     }
     Ok(v)
 }
 
 struct Parser<'a> {
-    src: &'a [u8],
+    /// The document; the parser only ever stops on ASCII bytes, so `pos` is always on a
+    /// character boundary and slices of `text` need no UTF-8 check.
+    text: &'a str,
     pos: usize,
 }
 
 impl Parser<'_> {
+    #[inline(never)]
     fn error(&self, message: &'static str) -> SyntaxError {
-        let upto = &self.src[..self.pos.min(self.src.len())];
-        let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = upto.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&upto[line_start..]).chars().count() + 1;
+        let mut line = 1;
+        let mut column = 1;
+        for &b in &self.text.as_bytes()[..self.pos.min(self.text.len())] {
+            if b == b'\n' {
+                line += 1;
+                column = 1;
+            } else if b & 0xC0 != 0x80 {
+                // Count characters, not bytes: UTF-8 continuation bytes are 0b10xx_xxxx.
+                column += 1;
+            }
+        }
         SyntaxError {
             line,
             column,
@@ -73,7 +78,7 @@ impl Parser<'_> {
     }
 
     fn peek(&self) -> Option<u8> {
-        self.src.get(self.pos).copied()
+        self.text.as_bytes().get(self.pos).copied()
     }
 
     fn skip_ws(&mut self) {
@@ -83,7 +88,7 @@ impl Parser<'_> {
     }
 
     fn eat(&mut self, lit: &[u8], message: &'static str) -> Result<(), SyntaxError> {
-        if self.src[self.pos..].starts_with(lit) {
+        if self.text.as_bytes()[self.pos..].starts_with(lit) {
             self.pos += lit.len();
             Ok(())
         } else {
@@ -105,69 +110,63 @@ impl Parser<'_> {
                 .eat(b"false", "expected false")
                 .map(|_| Value::Bool(false)),
             Some(b'"') => self.string().map(Value::Str),
-            Some(b'[') => self.array(depth),
-            Some(b'{') => self.object(depth),
+            Some(b'[') => self.container(depth, false),
+            Some(b'{') => self.container(depth, true),
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(_) => Err(self.error("expected a JSON value")),
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, SyntaxError> {
+    /// An array, or with `object` an object: the same loop, objects reading a key first.
+    fn container(&mut self, depth: usize, object: bool) -> Result<Value, SyntaxError> {
         self.pos += 1;
-        let mut items = Vec::new();
-        self.skip_ws();
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-            return Ok(Value::Array(items));
-        }
-        loop {
-            self.skip_ws();
-            items.push(self.value(depth + 1)?);
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(Value::Array(items));
-                }
-                _ => return Err(self.error("expected ',' or ']' in array")),
-            }
-        }
-    }
-
-    fn object(&mut self, depth: usize) -> Result<Value, SyntaxError> {
-        self.pos += 1;
+        let close = if object { b'}' } else { b']' };
+        let mut items: Vec<Value> = Vec::new();
         let mut fields: Vec<(String, Value)> = Vec::new();
         self.skip_ws();
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            return Ok(Value::Object(fields));
-        }
-        loop {
-            self.skip_ws();
-            if self.peek() != Some(b'"') {
-                return Err(self.error("expected a quoted key in object"));
-            }
-            let key = self.string()?;
-            self.skip_ws();
-            self.eat(b":", "expected ':' after key")?;
-            self.skip_ws();
-            let v = self.value(depth + 1)?;
-            if let Some(slot) = fields.iter_mut().find(|(k, _)| *k == key) {
-                slot.1 = v;
-            } else {
-                fields.push((key, v));
-            }
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(Value::Object(fields));
+        if self.peek() != Some(close) {
+            loop {
+                self.skip_ws();
+                let key = if object {
+                    if self.peek() != Some(b'"') {
+                        return Err(self.error("expected a quoted key in object"));
+                    }
+                    let key = self.string()?;
+                    self.skip_ws();
+                    self.eat(b":", "expected ':' after key")?;
+                    self.skip_ws();
+                    Some(key)
+                } else {
+                    None
+                };
+                let v = self.value(depth + 1)?;
+                match key {
+                    None => items.push(v),
+                    Some(key) => match fields.iter_mut().find(|(k, _)| *k == key) {
+                        Some(slot) => slot.1 = v,
+                        None => fields.push((key, v)),
+                    },
                 }
-                _ => return Err(self.error("expected ',' or '}' in object")),
+                self.skip_ws();
+                match self.peek() {
+                    Some(b',') => self.pos += 1,
+                    Some(c) if c == close => break,
+                    _ => {
+                        return Err(self.error(if object {
+                            "expected ',' or '}' in object"
+                        } else {
+                            "expected ',' or ']' in array"
+                        }))
+                    }
+                }
             }
         }
+        self.pos += 1;
+        Ok(if object {
+            Value::Object(fields)
+        } else {
+            Value::Array(items)
+        })
     }
 
     fn number(&mut self) -> Result<Value, SyntaxError> {
@@ -203,9 +202,7 @@ impl Parser<'_> {
                 return Err(self.error("expected digits in exponent"));
             }
         }
-        // The scanned bytes are ASCII, so this cannot fail.
-        let text = std::str::from_utf8(&self.src[start..self.pos]).unwrap_or("0");
-        Ok(Value::Number(text.to_owned()))
+        Ok(Value::Number(self.text[start..self.pos].to_owned()))
     }
 
     fn hex4(&mut self) -> Result<u32, SyntaxError> {
@@ -234,8 +231,8 @@ impl Parser<'_> {
                 }
                 self.pos += 1;
             }
-            // Input came from a &str and we only stop on ASCII bytes, so this slice is UTF-8.
-            out.push_str(std::str::from_utf8(&self.src[start..self.pos]).unwrap_or(""));
+            // We only stop on ASCII bytes, so both ends are character boundaries.
+            out.push_str(&self.text[start..self.pos]);
             match self.peek() {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {
@@ -248,15 +245,18 @@ impl Parser<'_> {
                         .peek()
                         .ok_or_else(|| self.error("unterminated string"))?;
                     self.pos += 1;
+                    // One push for all the one-letter escapes.
+                    let simple = match c {
+                        b'"' | b'\\' | b'/' => c,
+                        b'b' => 0x08,
+                        b'f' => 0x0C,
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        _ => 0,
+                    };
                     match c {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{8}'),
-                        b'f' => out.push('\u{c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
+                        _ if simple != 0 => out.push(char::from(simple)),
                         b'u' => {
                             let hi = self.hex4()?;
                             let code = if (0xD800..0xDC00).contains(&hi) {
@@ -304,12 +304,15 @@ impl Value {
             Value::Bool(b) => b.to_string(),
             Value::Number(n) => n.clone(),
             Value::Str(s) => {
-                let mut short: String = s.chars().take(40).collect();
-                if short.len() < s.len() {
-                    short.push('…');
-                }
+                // At most 40 characters, then `…`.
                 let mut out = String::from("\"");
-                escape_into(&mut out, &short);
+                match s.char_indices().nth(40) {
+                    Some((end, _)) => {
+                        escape_into(&mut out, &s[..end]);
+                        out.push('…');
+                    }
+                    None => escape_into(&mut out, s),
+                }
                 out.push('"');
                 out
             }
@@ -396,11 +399,12 @@ pub fn escape_into(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' | '\0'..='\u{1f}' => {
+                // `\u` and four lower-case hex digits, written without the formatter.
+                out.push_str("\\u");
+                for shift in [12, 8, 4, 0] {
+                    out.push(char::from(b"0123456789abcdef"[(c as usize >> shift) & 15]));
+                }
             }
             c => out.push(c),
         }
@@ -428,8 +432,35 @@ mod tests {
         check(r#""\u00e9\ud83d\ude00\n""#, "\"é😀\\n\"");
         check(r#"{"a":1,"a":2}"#, r#"{"a":2}"#);
         check(r#""<script>""#, r#""\u003cscript\u003e""#);
+        check(
+            r#""a&b\u0001\u001f\u2028\u2029>""#,
+            r#""a\u0026b\u0001\u001f\u2028\u2029\u003e""#,
+        );
         check("[]", "[]");
         check("{}", "{}");
+    }
+
+    #[test]
+    fn describes_values_shortly() {
+        for (input, expected) in [
+            ("null", "null"),
+            ("true", "true"),
+            ("-1.50", "-1.50"),
+            ("[1]", "an array"),
+            ("{}", "an object"),
+            (r#""a\"b<""#, r#""a\"b\u003c""#),
+            (
+                r#""éééééééééééééééééééééééééééééééééééééééé""#,
+                r#""éééééééééééééééééééééééééééééééééééééééé""#,
+            ),
+            (
+                r#""ééééééééééééééééééééééééééééééééééééééé<x""#,
+                r#""ééééééééééééééééééééééééééééééééééééééé\u003c…""#,
+            ),
+        ] {
+            let v = parse(input).expect(input);
+            assert_eq!(v.describe(), expected, "{input}");
+        }
     }
 
     #[test]
@@ -456,6 +487,15 @@ mod tests {
         check(
             &"[".repeat(100),
             "error: line 1, column 66: nested too deeply",
+        );
+        // Columns count characters, not bytes.
+        check(
+            "[\"é😀\", x]",
+            "error: line 1, column 8: expected a JSON value",
+        );
+        check(
+            "{\"é\":\n \"😀\" x}",
+            "error: line 2, column 6: expected ',' or '}' in object",
         );
     }
 }

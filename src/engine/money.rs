@@ -30,34 +30,52 @@ impl Currency {
 
     /// The code, such as `"GBP"`.
     pub fn code(&self) -> &str {
-        // Only ASCII letters are ever stored.
-        std::str::from_utf8(&self.0).unwrap_or("XXX")
+        // Only ASCII letters are ever stored, so the first valid chunk is all three. Read through
+        // `utf8_chunks`, which the shipped module has anyway, not `str::from_utf8` (0.6 KB).
+        self.0.utf8_chunks().next().map_or("XXX", |c| c.valid())
     }
 
     /// Digits after the decimal point (ISO 4217): 0 for JPY, 3 for KWD, 2 for most.
     pub fn exponent(&self) -> u32 {
-        match self.code() {
-            "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF"
-            | "UGX" | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
-            "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
-            "CLF" | "UYW" => 4,
-            _ => 2,
+        // The codes of each exponent other than 2, three letters each: a byte search is a
+        // fraction of the WebAssembly of a `match` on strings.
+        const ZERO: &[u8] = b"BIFCLPDJFGNFISKJPYKMFKRWPYGRWFUGXUYIVNDVUVXAFXOFXPF";
+        const THREE: &[u8] = b"BHDIQDJODKWDLYDOMRTND";
+        const FOUR: &[u8] = b"CLFUYW";
+        let listed = |codes: &[u8]| codes.chunks(3).any(|c| c == self.0);
+        if listed(ZERO) {
+            0
+        } else if listed(THREE) {
+            3
+        } else if listed(FOUR) {
+            4
+        } else {
+            2
         }
     }
 }
 
 /// Why a decimal money string could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message())]
 pub enum DecimalError {
     /// Not a plain decimal number.
-    #[error("expected a decimal amount such as \"12.99\"")]
     NotDecimal,
     /// More fraction digits than the currency has, with something other than zeros there.
-    #[error("more decimal places than the currency has")]
     TooPrecise,
     /// Does not fit.
-    #[error("amount out of range")]
     OutOfRange,
+}
+
+impl DecimalError {
+    /// The error's text, for building messages without the formatter.
+    pub fn message(&self) -> &'static str {
+        match self {
+            DecimalError::NotDecimal => "expected a decimal amount such as \"12.99\"",
+            DecimalError::TooPrecise => "more decimal places than the currency has",
+            DecimalError::OutOfRange => "amount out of range",
+        }
+    }
 }
 
 /// Reads a decimal string such as `"12.99"`, `"1,299.00"` or `"-3"` into minor units of a currency
@@ -69,54 +87,73 @@ pub fn parse_decimal(text: &str, exponent: u32) -> Result<i64, DecimalError> {
         Some(rest) => (true, rest),
         None => (false, t),
     };
-    let (int_part, frac_part) = match t.split_once('.') {
-        Some((i, f)) => (i, f),
-        None => (t, ""),
+    let (int_part, frac_part) = t.split_once('.').unwrap_or((t, ""));
+    if int_part.is_empty() && frac_part.is_empty() {
+        return Err(DecimalError::NotDecimal);
+    }
+    // One pass: the digits accumulate (`None` once out of range) while the text is checked;
+    // "not a decimal" wins over "too precise", which wins over "out of range".
+    let mut amount = Some(0i64);
+    let push = |amount: Option<i64>, digit: u8| {
+        amount?
+            .checked_mul(10)?
+            .checked_add(i64::from(digit - b'0'))
     };
-    let int_digits: String = int_part.chars().filter(|&c| c != ',').collect();
-    if int_digits.is_empty() && frac_part.is_empty()
-        || !int_digits.bytes().all(|b| b.is_ascii_digit())
-        || !frac_part.bytes().all(|b| b.is_ascii_digit())
-        || int_part.split(',').skip(1).any(|group| group.len() != 3)
-        || int_part.starts_with(',')
-    {
+    // Digits since the last `,`: groups after the first have three.
+    let mut group: Option<u32> = None;
+    for (i, b) in int_part.bytes().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                amount = push(amount, b);
+                group = group.map(|g| g + 1);
+            }
+            b',' if i > 0 && group.map_or(true, |g| g == 3) => group = Some(0),
+            _ => return Err(DecimalError::NotDecimal),
+        }
+    }
+    if group.is_some_and(|g| g != 3) {
         return Err(DecimalError::NotDecimal);
     }
     let exp = exponent as usize;
-    let (kept, dropped) = frac_part.split_at(frac_part.len().min(exp));
-    if dropped.bytes().any(|b| b != b'0') {
+    let mut too_precise = false;
+    for (i, b) in frac_part.bytes().enumerate() {
+        if !b.is_ascii_digit() {
+            return Err(DecimalError::NotDecimal);
+        }
+        if i < exp {
+            amount = push(amount, b);
+        } else if b != b'0' {
+            too_precise = true;
+        }
+    }
+    if too_precise {
         return Err(DecimalError::TooPrecise);
     }
-    let mut amount: i64 = 0;
-    for b in int_digits.bytes().chain(kept.bytes()) {
-        amount = amount
-            .checked_mul(10)
-            .and_then(|a| a.checked_add(i64::from(b - b'0')))
-            .ok_or(DecimalError::OutOfRange)?;
+    for _ in frac_part.len()..exp {
+        amount = push(amount, b'0');
     }
-    for _ in kept.len()..exp {
-        amount = amount.checked_mul(10).ok_or(DecimalError::OutOfRange)?;
-    }
+    let amount = amount.ok_or(DecimalError::OutOfRange)?;
     Ok(if negative { -amount } else { amount })
 }
 
 /// Writes minor units as a plain decimal string with the currency's exponent: `1299` → `"12.99"`,
 /// `1200` JPY → `"1200"`. For machine-readable payloads; shoppers see `Intl.NumberFormat`.
 pub fn to_decimal(amount: i64, exponent: u32) -> String {
-    let digits = amount.unsigned_abs().to_string();
     let exp = exponent as usize;
-    let padded = if digits.len() <= exp {
-        format!("{}{}", "0".repeat(exp + 1 - digits.len()), digits)
-    } else {
-        digits
-    };
-    let (i, f) = padded.split_at(padded.len() - exp);
-    let sign = if amount < 0 { "-" } else { "" };
-    if exp == 0 {
-        format!("{sign}{i}")
-    } else {
-        format!("{sign}{i}.{f}")
+    let digits = amount.unsigned_abs().to_string();
+    let mut out = String::new();
+    if amount < 0 {
+        out.push('-');
     }
+    // At least one digit before the point: 5 cents is "0.05".
+    for _ in digits.len()..=exp {
+        out.push('0');
+    }
+    out.push_str(&digits);
+    if exp > 0 {
+        out.insert(out.len() - exp, '.');
+    }
+    out
 }
 
 #[cfg(test)]
@@ -176,6 +213,71 @@ mod tests {
             "error: expected a decimal amount such as \"12.99\"",
         );
         check("99999999999999999999", "GBP", "error: amount out of range");
+        check(
+            "99999999999999999999.999",
+            "GBP",
+            "error: more decimal places than the currency has",
+        );
+        check(
+            "99999999999999999999.9x",
+            "GBP",
+            "error: expected a decimal amount such as \"12.99\"",
+        );
+        check(
+            "92233720368547758.07",
+            "USD",
+            "9223372036854775807 = 92233720368547758.07",
+        );
+        check("92233720368547758.08", "USD", "error: amount out of range");
+        check(
+            "9223372036854775807",
+            "JPY",
+            "9223372036854775807 = 9223372036854775807",
+        );
+        check(
+            "-9223372036854775807",
+            "JPY",
+            "-9223372036854775807 = -9223372036854775807",
+        );
+        check(" 1,234,567.891 ", "KWD", "1234567891 = 1234567.891");
+        check("1234,567", "USD", "123456700 = 1234567.00");
+        check("-.5", "USD", "-50 = -0.50");
+        check("5.", "USD", "500 = 5.00");
+        check("-0", "USD", "0 = 0.00");
+        check("0.05", "USD", "5 = 0.05");
+        check("-0.05", "USD", "-5 = -0.05");
+        check(
+            "0.00005",
+            "CLF",
+            "error: more decimal places than the currency has",
+        );
+        check("0.0005", "CLF", "5 = 0.0005");
+        for bad in [
+            "-",
+            ".",
+            "-.",
+            "1,",
+            ",1",
+            "1,,234",
+            "1,23",
+            "1,2345",
+            "1.2.3",
+            "1.-2",
+            "--1",
+            "+1",
+            "1 000",
+            "1_000",
+            "١",
+            "1.5e2",
+            "0x10",
+            "1,234.5,6",
+        ] {
+            check(
+                bad,
+                "USD",
+                "error: expected a decimal amount such as \"12.99\"",
+            );
+        }
     }
 
     #[test]
@@ -186,5 +288,19 @@ mod tests {
         );
         assert_eq!(Currency::parse("GB"), None);
         assert_eq!(Currency::parse("G1P"), None);
+        for (codes, exponent) in [
+            (
+                "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF",
+                0,
+            ),
+            ("BHD IQD JOD KWD LYD OMR TND", 3),
+            ("CLF UYW", 4),
+            ("GBP USD EUR CHF AUD XXX AAA IFC FCL PDJ UYX", 2),
+        ] {
+            for code in codes.split(' ') {
+                let c = Currency::parse(code).expect("test currency");
+                assert_eq!(c.exponent(), exponent, "{code}");
+            }
+        }
     }
 }

@@ -30,9 +30,6 @@ pub struct Recommendation {
     pub pinned: bool,
 }
 
-/// A candidate's running total: summed score, summed count, and (score, context item) pairs.
-type Partial = (f64, u32, Vec<(f64, usize)>);
-
 /// The catalog products of a context's items, in context order, without repeats. Items are
 /// found by product id, else by variant id; unknown items are skipped.
 pub fn context_products(catalog: &Catalog, context: &PageContext) -> Vec<usize> {
@@ -76,48 +73,56 @@ pub fn recommend(catalog: &Catalog, context_items: &[usize], limit: usize) -> Ve
         }
     }
 
-    // A few dozen candidates at most: a vector beats a hash map in size and speed here.
-    let mut sums: Vec<(usize, Partial)> = Vec::new();
+    // The scored candidates follow the pins in `out`: a few dozen at most, so a vector beats a
+    // hash map in size and speed here. Each candidate's (score, context item) contributions are
+    // kept in order as they come, strongest first and then by context item, so `because` needs
+    // no sort of its own.
+    let pinned = out.len();
+    let mut contributions: Vec<Vec<(f64, usize)>> = Vec::new();
     for &c in context_items {
         for n in &catalog.products[c].neighbours {
-            if !eligible(n.product) || out.iter().any(|r| r.product == n.product) {
+            if !eligible(n.product) {
                 continue;
             }
-            let at = match sums.iter().position(|(p, _)| *p == n.product) {
+            let at = match out.iter().position(|r| r.product == n.product) {
+                Some(at) if at < pinned => continue,
                 Some(at) => at,
                 None => {
-                    sums.push((n.product, (0.0, 0, Vec::new())));
-                    sums.len() - 1
+                    out.push(Recommendation {
+                        product: n.product,
+                        score: 0.0,
+                        because: Vec::new(),
+                        count: 0,
+                        pinned: false,
+                    });
+                    contributions.push(Vec::new());
+                    out.len() - 1
                 }
             };
-            let e = &mut sums[at].1;
-            e.0 += n.score;
-            e.1 = e.1.saturating_add(n.count);
-            e.2.push((n.score, c));
+            let r = &mut out[at];
+            r.score += n.score;
+            r.count = r.count.saturating_add(n.count);
+            let list = &mut contributions[at - pinned];
+            // After every contribution that sorts before or with this one (a stable insert).
+            let place = list
+                .iter()
+                .position(|&(s, k)| n.score.total_cmp(&s).then(k.cmp(&c)).is_gt())
+                .unwrap_or(list.len());
+            list.insert(place, (n.score, c));
         }
     }
-    let mut scored: Vec<Recommendation> = sums
-        .into_iter()
-        .map(|(product, (score, count, mut contrib))| {
-            let boost = catalog.rules.boost.get(&product).copied().unwrap_or(1.0);
-            sort::sort_by(&mut contrib, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            Recommendation {
-                product,
-                score: score * boost,
-                because: contrib.into_iter().map(|(_, c)| c).collect(),
-                count,
-                pinned: false,
-            }
-        })
-        .collect();
-    sort::sort_by(&mut scored, |a, b| {
+    let scored = &mut out[pinned..];
+    for (r, list) in scored.iter_mut().zip(&contributions) {
+        r.score *= catalog.rules.boost.get(&r.product).copied().unwrap_or(1.0);
+        r.because = list.iter().map(|&(_, c)| c).collect();
+    }
+    sort::sort_by(scored, |a, b| {
         b.score.total_cmp(&a.score).then_with(|| {
             catalog.products[a.product]
                 .id
                 .cmp(&catalog.products[b.product].id)
         })
     });
-    out.extend(scored);
     out.truncate(limit);
     out
 }

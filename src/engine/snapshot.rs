@@ -8,6 +8,8 @@ use super::sort;
 
 /// The snapshot version this engine reads.
 pub const SNAPSHOT_VERSION: u32 = 1;
+/// [`SNAPSHOT_VERSION`] as written in JSON, for comparing and quoting without formatting.
+const VERSION_TEXT: &str = "1";
 
 /// Why a snapshot was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -110,12 +112,20 @@ pub struct Rules {
 
 /// A map from product index to `V` for the merchant's handful of rules: a vector searched
 /// linearly, which costs a fraction of a hash map's WebAssembly and is as fast at this size.
+///
+/// Keys and values are kept apart so that the key search is one function for every `V`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SmallMap<V>(Vec<(usize, V)>);
+pub struct SmallMap<V> {
+    keys: Vec<usize>,
+    values: Vec<V>,
+}
 
 impl<V> Default for SmallMap<V> {
     fn default() -> Self {
-        SmallMap(Vec::new())
+        SmallMap {
+            keys: Vec::new(),
+            values: Vec::new(),
+        }
     }
 }
 
@@ -129,38 +139,46 @@ impl<V> FromIterator<(usize, V)> for SmallMap<V> {
     }
 }
 
+/// Where `key` is among `keys`.
+fn position(keys: &[usize], key: usize) -> Option<usize> {
+    keys.iter().position(|&k| k == key)
+}
+
 impl<V> SmallMap<V> {
     /// Sets `key` to `value`, replacing an earlier value.
     pub fn insert(&mut self, key: usize, value: V) {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = value,
-            None => self.0.push((key, value)),
+        match position(&self.keys, key) {
+            Some(at) => self.values[at] = value,
+            None => {
+                self.keys.push(key);
+                self.values.push(value);
+            }
         }
     }
 
     /// The value for `key`.
     pub fn get(&self, key: &usize) -> Option<&V> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        position(&self.keys, *key).map(|at| &self.values[at])
     }
 
     /// Entries in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&usize, &V)> {
-        self.0.iter().map(|(k, v)| (k, v))
+        self.keys.iter().zip(&self.values)
     }
 
     /// Keys in insertion order.
     pub fn keys(&self) -> impl Iterator<Item = &usize> {
-        self.0.iter().map(|(k, _)| k)
+        self.keys.iter()
     }
 
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.keys.len()
     }
 
     /// True when there are no entries.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.keys.is_empty()
     }
 }
 
@@ -189,29 +207,34 @@ pub struct IdIndex(Vec<(String, usize)>);
 
 impl IdIndex {
     /// Indexes `(id, product)` pairs. When an id repeats, the first pair (lowest product index)
-    /// wins and the pair that repeated it is returned as `Err((id, first, repeat))`.
+    /// wins and the pair that repeated it is returned as `(id, first, repeat)`.
     fn build(mut pairs: Vec<(String, usize)>) -> (IdIndex, Option<(String, usize, usize)>) {
         sort::heap_sort_by(&mut pairs, |a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
         let mut repeat: Option<(String, usize, usize)> = None;
-        pairs.dedup_by(|later, earlier| {
-            let same = later.0 == earlier.0;
-            // Report the repeat that comes first in the snapshot.
-            if same && repeat.as_ref().map_or(true, |r| later.1 < r.2) {
-                repeat = Some((later.0.clone(), earlier.1, later.1));
+        let mut kept: Vec<(String, usize)> = Vec::with_capacity(pairs.len());
+        for pair in pairs {
+            match kept.last() {
+                Some(first) if first.0 == pair.0 => {
+                    // Report the repeat that comes first in the snapshot.
+                    if repeat.as_ref().map_or(true, |r| pair.1 < r.2) {
+                        repeat = Some((pair.0, first.1, pair.1));
+                    }
+                }
+                _ => kept.push(pair),
             }
-            same
-        });
-        (IdIndex(pairs), repeat)
+        }
+        (IdIndex(kept), repeat)
     }
 
     /// Indexes the ids each product lists (`ids_of`); an id under two products belongs to the
     /// first.
     fn of(products: &[Product], ids_of: fn(&Product) -> &[String]) -> IdIndex {
-        let pairs = products
-            .iter()
-            .enumerate()
-            .flat_map(|(i, p)| ids_of(p).iter().map(move |v| (v.clone(), i)))
-            .collect();
+        let mut pairs = Vec::new();
+        for (i, p) in products.iter().enumerate() {
+            for id in ids_of(p) {
+                pairs.push((id.clone(), i));
+            }
+        }
         IdIndex::build(pairs).0
     }
 
@@ -233,72 +256,78 @@ impl Catalog {
 
     /// Validates an already parsed snapshot.
     pub fn from_value(root: &Value) -> read::Result<Catalog> {
-        read::object(root, "(root)")?;
-        let version = read::required(root, "", "version")?;
-        match version {
-            Value::Number(n) if n == "1" => {}
-            Value::Number(n) => {
-                return read::fail(
-                    "version",
-                    format!(
-                        "this crossbuy understands snapshot version {SNAPSHOT_VERSION}, got {n}; update crossbuy.js"
-                    ),
-                )
-            }
-            other => {
-                return read::fail(
-                    "version",
-                    format!("expected the integer 1, got {}", other.describe()),
-                )
-            }
-        }
-        let shop = parse_shop(read::required(root, "", "shop")?)?;
+        Catalog::read(root).map_err(FieldError::from)
+    }
 
-        let items = read::array(read::required(root, "", "products")?, "products")?;
+    fn read(root: &Value) -> read::Boxed<Catalog> {
+        read::object_at(root, "(root)", "")?;
+        match read::required_at(root, "", "version")? {
+            Value::Number(n) if n == VERSION_TEXT => {}
+            Value::Number(n) => {
+                return Err(read::error_at(
+                    "version",
+                    "",
+                    &[
+                        "this crossbuy understands snapshot version ",
+                        VERSION_TEXT,
+                        ", got ",
+                        n,
+                        "; update crossbuy.js",
+                    ],
+                ))
+            }
+            other => return Err(read::expected_at("version", "", "the integer 1", other)),
+        }
+        let shop = parse_shop(read::required_at(root, "", "shop")?)?;
+
+        let items = read::array_at(read::required_at(root, "", "products")?, "products", "")?;
         // First pass: the products and their ids, so neighbours can point forward.
         let mut ids = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let path = index("products", i);
-            read::object(item, &path)?;
-            ids.push((
-                read::id(read::required(item, &path, "id")?, &join(&path, "id"))?,
-                i,
-            ));
+            read::object_at(item, &path, "")?;
+            ids.push((read::req(item, &path, "id", read::id_at)?, i));
         }
         let (by_id, repeat) = IdIndex::build(ids);
         if let Some((id, first, at)) = repeat {
-            return read::fail(
-                &join(&index("products", at), "id"),
-                format!("duplicate product id \"{id}\" (first at products[{first}])"),
-            );
+            return Err(read::error_at(
+                &index("products", at),
+                "id",
+                &[
+                    "duplicate product id \"",
+                    &id,
+                    "\" (first at ",
+                    &index("products", first),
+                    ")",
+                ],
+            ));
         }
-        let mut products = Vec::with_capacity(items.len());
+        let mut catalog = Catalog {
+            shop,
+            products: Vec::with_capacity(items.len()),
+            rules: Rules::default(),
+            offers: Vec::new(),
+            by_id,
+            by_variant: IdIndex::default(),
+            by_handle: IdIndex::default(),
+            by_sku: IdIndex::default(),
+        };
         for (i, item) in items.iter().enumerate() {
-            products.push(parse_product(item, &index("products", i), &by_id)?);
+            let product = parse_product(item, &index("products", i), &catalog.by_id)?;
+            catalog.products.push(product);
         }
         // An id listed under two products belongs to the first; that is not an error. Handles
         // and SKUs are aliases, looked up only when no product id or variant id matches.
-        let by_variant = IdIndex::of(&products, |p| &p.variant_ids);
-        let by_handle = IdIndex::of(&products, |p| p.handle.as_slice());
-        let by_sku = IdIndex::of(&products, |p| &p.skus);
-        let rules = match read::optional(root, "rules") {
-            Some(r) => parse_rules(r, &by_id)?,
-            None => Rules::default(),
-        };
-        let offers = match read::optional(root, "offers") {
-            Some(o) => offer::parse_offers(o, &by_id)?,
-            None => Vec::new(),
-        };
-        Ok(Catalog {
-            shop,
-            products,
-            rules,
-            offers,
-            by_id,
-            by_variant,
-            by_handle,
-            by_sku,
-        })
+        catalog.by_variant = IdIndex::of(&catalog.products, |p| &p.variant_ids);
+        catalog.by_handle = IdIndex::of(&catalog.products, |p| p.handle.as_slice());
+        catalog.by_sku = IdIndex::of(&catalog.products, |p| &p.skus);
+        if let Some(r) = read::optional(root, "rules") {
+            catalog.rules = parse_rules(r, &catalog.by_id)?;
+        }
+        if let Some(o) = read::optional(root, "offers") {
+            catalog.offers = offer::parse_offers(o, &catalog.by_id)?;
+        }
+        Ok(catalog)
     }
 
     /// The index of a product id, else of the product with that `handle`.
@@ -314,28 +343,19 @@ impl Catalog {
     }
 }
 
-fn parse_shop(v: &Value) -> read::Result<Shop> {
-    read::object(v, "shop")?;
-    let name = read::string(read::required(v, "shop", "name")?, "shop.name")?;
-    let code = read::string(read::required(v, "shop", "currency")?, "shop.currency")?;
-    let currency = Currency::parse(&code).ok_or_else(|| FieldError {
-        path: "shop.currency".into(),
-        message: format!("expected an ISO 4217 code such as \"GBP\", got \"{code}\""),
-    })?;
-    let locale = read::optional(v, "locale")
-        .map(|l| read::string(l, "shop.locale"))
-        .transpose()?;
-    let root = match read::optional(v, "root") {
-        Some(r) => {
-            let s = read::url(r, "shop.root")?;
-            if s.ends_with('/') {
-                s
-            } else {
-                format!("{s}/")
-            }
-        }
-        None => "/".to_owned(),
-    };
+fn parse_shop(v: &Value) -> read::Boxed<Shop> {
+    read::object_at(v, "shop", "")?;
+    let name = read::req(v, "shop", "name", read::string_at)?;
+    let currency = read::currency_at(
+        read::required_at(v, "shop", "currency")?,
+        "shop",
+        "currency",
+    )?;
+    let locale = read::opt(v, "shop", "locale", read::string_at)?;
+    let mut root = read::opt(v, "shop", "root", read::url_at)?.unwrap_or_default();
+    if !root.ends_with('/') {
+        root.push('/');
+    }
     Ok(Shop {
         name,
         currency,
@@ -344,153 +364,123 @@ fn parse_shop(v: &Value) -> read::Result<Shop> {
     })
 }
 
-fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Result<Product> {
-    let field = |key: &str| join(path, key);
-    let id = read::id(read::required(v, path, "id")?, &field("id"))?;
-    let variants_path = field("variant_ids");
-    let variant_ids = id_list(read::required(v, path, "variant_ids")?, &variants_path)?;
-    if variant_ids.is_empty() {
-        return read::fail(&variants_path, "expected at least one variant id");
+/// Reads one product. Fields are read in the order of `docs/snapshot.md` (the first bad one is
+/// reported) into a product built up in place, so an error drops one value instead of each
+/// field read so far.
+fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Boxed<Product> {
+    let mut p = Product {
+        id: read::req(v, path, "id", read::id_at)?,
+        variant_ids: read::req(v, path, "variant_ids", read::ids_at)?,
+        handle: None,
+        skus: Vec::new(),
+        url: String::new(),
+        title: String::new(),
+        image: None,
+        price: 0,
+        compare_at_price: None,
+        available: true,
+        product_type: None,
+        vendor: None,
+        tags: Vec::new(),
+        rating: None,
+        review_count: None,
+        repurchase_days: None,
+        neighbours: Vec::new(),
+    };
+    if p.variant_ids.is_empty() {
+        return Err(read::error_at(
+            path,
+            "variant_ids",
+            &["expected at least one variant id"],
+        ));
     }
-    let handle = read::optional(v, "handle")
-        .map(|x| read::id(x, &field("handle")))
-        .transpose()?;
-    let skus = read::optional(v, "skus")
-        .map(|x| id_list(x, &field("skus")))
-        .transpose()?
-        .unwrap_or_default();
-    let url = read::url(read::required(v, path, "url")?, &field("url"))?;
-    let title = read::string(read::required(v, path, "title")?, &field("title"))?;
-    let image = read::optional(v, "image")
-        .map(|x| read::url(x, &field("image")))
-        .transpose()?;
-    let price = read::minor_units(read::required(v, path, "price")?, &field("price"))?;
-    let compare_at_price = read::optional(v, "compare_at_price")
-        .map(|x| read::minor_units(x, &field("compare_at_price")))
-        .transpose()?;
-    let available = read::optional(v, "available")
-        .map(|x| read::boolean(x, &field("available")))
-        .transpose()?
-        .unwrap_or(true);
-    let opt_string = |key: &str| {
-        read::optional(v, key)
-            .map(|x| read::string(x, &field(key)))
-            .transpose()
-    };
-    let product_type = opt_string("type")?;
-    let vendor = opt_string("vendor")?;
-    let tags = read::optional(v, "tags")
-        .map(|x| read::strings(x, &field("tags")))
-        .transpose()?
-        .unwrap_or_default();
-    // The error quotes the number as written: formatting an f64 would pull Rust's float
-    // printer (about 10 KB gzipped) into the shipped module.
-    let rating = match read::optional(v, "rating") {
-        Some(x) => match read::non_negative(x, &field("rating"))? {
-            r if r <= 5.0 => Some(r),
-            _ => {
-                return read::fail(
-                    &field("rating"),
-                    format!("expected a rating from 0 to 5, got {}", x.describe()),
-                )
-            }
-        },
-        None => None,
-    };
-    let review_count = read::optional(v, "review_count")
-        .map(|x| read::count(x, &field("review_count")))
-        .transpose()?;
-    let repurchase_days = read::optional(v, "repurchase_days")
-        .map(|x| read::count(x, &field("repurchase_days")))
-        .transpose()?;
-    let mut neighbours = Vec::new();
+    p.handle = read::opt(v, path, "handle", read::id_at)?;
+    p.skus = read::opt(v, path, "skus", read::ids_at)?.unwrap_or_default();
+    p.url = read::req(v, path, "url", read::url_at)?;
+    p.title = read::req(v, path, "title", read::string_at)?;
+    p.image = read::opt(v, path, "image", read::url_at)?;
+    p.price = read::req(v, path, "price", read::minor_units_at)?;
+    if let Some(x) = read::optional(v, "compare_at_price") {
+        p.compare_at_price = Some(read::minor_units_at(x, path, "compare_at_price")?);
+    }
+    if let Some(x) = read::optional(v, "available") {
+        p.available = read::boolean_at(x, path, "available")?;
+    }
+    p.product_type = read::opt(v, path, "type", read::string_at)?;
+    p.vendor = read::opt(v, path, "vendor", read::string_at)?;
+    p.tags = read::opt(v, path, "tags", read::strings_at)?.unwrap_or_default();
+    if let Some(x) = read::optional(v, "rating") {
+        p.rating = Some(rating(x, path, "rating")?);
+    }
+    p.review_count = read::opt(v, path, "review_count", read::count_at)?;
+    p.repurchase_days = read::opt(v, path, "repurchase_days", read::count_at)?;
     if let Some(list) = read::optional(v, "neighbours") {
-        let npath = field("neighbours");
-        for (i, n) in read::array(list, &npath)?.iter().enumerate() {
-            let p = index(&npath, i);
-            read::object(n, &p)?;
-            let nid_path = join(&p, "id");
-            let nid = read::id(read::required(n, &p, "id")?, &nid_path)?;
-            let product = match by_id.get(&nid) {
-                Some(ix) => ix,
-                None => return read::fail(&nid_path, format!("unknown product \"{nid}\"")),
-            };
-            let score = read::non_negative(read::required(n, &p, "score")?, &join(&p, "score"))?;
-            let count = read::count(read::required(n, &p, "count")?, &join(&p, "count"))?;
-            neighbours.push(Neighbour {
+        let npath = join(path, "neighbours");
+        for (i, n) in read::array_at(list, &npath, "")?.iter().enumerate() {
+            let np = index(&npath, i);
+            read::object_at(n, &np, "")?;
+            let product = lookup(by_id, read::required_at(n, &np, "id")?, &np, "id")?;
+            p.neighbours.push(Neighbour {
                 product,
-                score,
-                count,
+                score: read::req(n, &np, "score", read::non_negative_at)?,
+                count: read::count_at(read::required_at(n, &np, "count")?, &np, "count")?,
             });
         }
     }
-    Ok(Product {
-        id,
-        variant_ids,
-        handle,
-        skus,
-        url,
-        title,
-        image,
-        price,
-        compare_at_price,
-        available,
-        product_type,
-        vendor,
-        tags,
-        rating,
-        review_count,
-        repurchase_days,
-        neighbours,
-    })
+    Ok(p)
 }
 
-/// An array of ids.
-fn id_list(v: &Value, path: &str) -> read::Result<Vec<String>> {
-    read::array(v, path)?
-        .iter()
-        .enumerate()
-        .map(|(i, x)| read::id(x, &index(path, i)))
-        .collect()
-}
-
-fn lookup(by_id: &IdIndex, v: &Value, path: &str) -> read::Result<usize> {
-    let id = read::id(v, path)?;
-    match by_id.get(&id) {
-        Some(i) => Ok(i),
-        None => read::fail(path, format!("unknown product \"{id}\"")),
+/// A rating from 0 to 5. The error quotes the number as written: formatting an f64 would pull
+/// Rust's float printer (about 10 KB gzipped) into the shipped module.
+fn rating(v: &Value, parent: &str, key: &str) -> read::Boxed<f64> {
+    match read::non_negative_at(v, parent, key)? {
+        r if r <= 5.0 => Ok(r),
+        _ => Err(read::expected_at(parent, key, "a rating from 0 to 5", v)),
     }
 }
 
-fn parse_rules(v: &Value, by_id: &IdIndex) -> read::Result<Rules> {
-    read::object(v, "rules")?;
+/// The product index of the id at `parent.key`.
+fn lookup(by_id: &IdIndex, v: &Value, parent: &str, key: &str) -> read::Boxed<usize> {
+    let id = read::id_at(v, parent, key)?;
+    by_id
+        .get(&id)
+        .ok_or_else(|| read::error_at(parent, key, &["unknown product \"", &id, "\""]))
+}
+
+/// The product indices of an array of ids at `path`.
+fn lookups(by_id: &IdIndex, v: &Value, path: &str) -> read::Boxed<Vec<usize>> {
+    let items = read::array_at(v, path, "")?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, x) in items.iter().enumerate() {
+        out.push(lookup(by_id, x, &index(path, i), "")?);
+    }
+    Ok(out)
+}
+
+fn parse_rules(v: &Value, by_id: &IdIndex) -> read::Boxed<Rules> {
+    read::object_at(v, "rules", "")?;
     let mut rules = Rules::default();
     if let Some(pin) = read::optional(v, "pin") {
-        for (key, list) in read::object(pin, "rules.pin")? {
-            let path = format!("rules.pin[\"{key}\"]");
-            let from = lookup(by_id, &Value::Str(key.clone()), &path)?;
-            let targets = read::array(list, &path)?
-                .iter()
-                .enumerate()
-                .map(|(i, x)| lookup(by_id, x, &index(&path, i)))
-                .collect::<read::Result<Vec<_>>>()?;
-            rules.pin.insert(from, targets);
+        for (key, list) in read::object_at(pin, "rules.pin", "")? {
+            let path = ["rules.pin[\"", key, "\"]"].concat();
+            let from = lookup(by_id, &Value::Str(key.clone()), &path, "")?;
+            rules.pin.insert(from, lookups(by_id, list, &path)?);
         }
     }
     if let Some(ex) = read::optional(v, "exclude") {
-        for (i, x) in read::array(ex, "rules.exclude")?.iter().enumerate() {
-            rules
-                .exclude
-                .push(lookup(by_id, x, &index("rules.exclude", i))?);
-        }
+        rules.exclude = lookups(by_id, ex, "rules.exclude")?;
     }
     if let Some(boost) = read::optional(v, "boost") {
-        for (key, factor) in read::object(boost, "rules.boost")? {
-            let path = format!("rules.boost[\"{key}\"]");
-            let product = lookup(by_id, &Value::Str(key.clone()), &path)?;
-            let f = read::non_negative(factor, &path)?;
+        for (key, factor) in read::object_at(boost, "rules.boost", "")? {
+            let path = ["rules.boost[\"", key, "\"]"].concat();
+            let product = lookup(by_id, &Value::Str(key.clone()), &path, "")?;
+            let f = read::non_negative_at(factor, &path, "")?;
             if f == 0.0 {
-                return read::fail(&path, "expected a factor > 0 (use rules.exclude to hide)");
+                return Err(read::error_at(
+                    &path,
+                    "",
+                    &["expected a factor > 0 (use rules.exclude to hide)"],
+                ));
             }
             rules.boost.insert(product, f);
         }
@@ -585,6 +575,49 @@ mod tests {
             "snapshot rules.exclude[0]: unknown product \"X\"",
         );
         check(
+            &with(
+                "\"exclude\": [\"84406B\"]",
+                "\"pin\": {\" 85123A \": [\"Y\"]}",
+            ),
+            "snapshot rules.pin[\" 85123A \"][0]: unknown product \"Y\"",
+        );
+        check(
+            &with(
+                "\"pin\": { \"85123A\": [\"71053\"] }",
+                "\"pin\": {\" \": []}",
+            ),
+            "snapshot rules.pin[\" \"]: expected an id, got an empty string",
+        );
+        check(
+            &with(
+                "\"pin\": { \"85123A\": [\"71053\"] }",
+                "\"pin\": {\"Q\": []}",
+            ),
+            "snapshot rules.pin[\"Q\"]: unknown product \"Q\"",
+        );
+        check(
+            &with("\"pin\": { \"85123A\": [\"71053\"] }", "\"pin\": []"),
+            "snapshot rules.pin: expected an object, got an array",
+        );
+        check(
+            &with(
+                "\"boost\": { \"71053\": 1.5 }",
+                "\"boost\": {\"84406B\": 0}",
+            ),
+            "snapshot rules.boost[\"84406B\"]: expected a factor > 0 (use rules.exclude to hide)",
+        );
+        check(
+            &with(
+                "\"boost\": { \"71053\": 1.5 }",
+                "\"boost\": {\"84406B\": \"2\"}",
+            ),
+            "snapshot rules.boost[\"84406B\"]: expected a number ≥ 0, got \"2\"",
+        );
+        check(
+            &with("\"boost\": { \"71053\": 1.5 }", "\"boost\": 1"),
+            "snapshot rules.boost: expected an object, got 1",
+        );
+        check(
             &with("\"rating\": 4.7", "\"rating\": 7"),
             "snapshot products[0].rating: expected a rating from 0 to 5, got 7",
         );
@@ -614,6 +647,11 @@ mod tests {
             ),
             "snapshot products[1].skus: expected an array, got \"L-1\"",
         );
+    }
+
+    #[test]
+    fn version_text_is_the_version() {
+        assert_eq!(SNAPSHOT_VERSION.to_string(), VERSION_TEXT);
     }
 
     #[test]

@@ -20,27 +20,32 @@ pub fn sort_by<T>(items: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
 /// Sorts `items` in place by `cmp` in O(n log n) (a heapsort; not stable). For long lists,
 /// such as a whole catalog's ids; still a few hundred bytes of WebAssembly.
 pub fn heap_sort_by<T>(items: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
-    let n = items.len();
-    let mut sift = |items: &mut [T], mut root: usize, end: usize| loop {
-        let mut child = 2 * root + 1;
-        if child >= end {
-            break;
+    // One loop, one sift: first the heap is built (`start` counts down to 0), then the largest
+    // item is moved to the end of the shrinking heap (`end` counts down to 1).
+    let mut start = items.len() / 2;
+    let mut end = items.len();
+    while end > 1 {
+        if start > 0 {
+            start -= 1;
+        } else {
+            end -= 1;
+            items.swap(0, end);
         }
-        if child + 1 < end && cmp(&items[child], &items[child + 1]) == Ordering::Less {
-            child += 1;
+        let mut root = start;
+        loop {
+            let mut child = 2 * root + 1;
+            if child >= end {
+                break;
+            }
+            if child + 1 < end && cmp(&items[child], &items[child + 1]) == Ordering::Less {
+                child += 1;
+            }
+            if cmp(&items[root], &items[child]) != Ordering::Less {
+                break;
+            }
+            items.swap(root, child);
+            root = child;
         }
-        if cmp(&items[root], &items[child]) != Ordering::Less {
-            break;
-        }
-        items.swap(root, child);
-        root = child;
-    };
-    for start in (0..n / 2).rev() {
-        sift(items, start, n);
-    }
-    for end in (1..n).rev() {
-        items.swap(0, end);
-        sift(items, 0, end);
     }
 }
 

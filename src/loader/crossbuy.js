@@ -78,8 +78,15 @@
       Object.assign(rules.boost, r.boost);
       rules.exclude.push(...(r.exclude || []).filter((id) => !rules.exclude.includes(id)));
     }
+    // An offer limited to products keeps those the shards hold; one left with none goes,
+    // unless tags or types still limit it (as engine::shards does).
+    const offers = (index.offers || []).flatMap(({ products: ids, ...offer }) => {
+      const kept = (ids || []).filter((id) => products.has(String(id)));
+      if (kept.length || !ids || !ids.length) return [ids ? { ...offer, products: ids.length ? kept : ids } : offer];
+      return offer.tags?.length || offer.types?.length ? [offer] : [];
+    });
     delete index.shards;
-    return JSON.stringify({ ...index, products: [...products.values()], rules });
+    return JSON.stringify({ ...index, products: [...products.values()], rules, offers });
   };
 
   const run = async () => {

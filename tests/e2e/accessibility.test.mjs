@@ -8,7 +8,7 @@ let env;
 before(async () => { env = await openShop(); });
 after(async () => { await env?.close(); });
 
-// The demo's offers run on these pages (demo/offers.json): the bundle row and the countdown are
+// The demo's offers run on these pages (demo/crossbuy.toml): the bundle row and the countdown are
 // checked too, in English, French and Arabic (right to left).
 for (const path of ["thank-you.html", "checkout.html", "merci.html", "shukran.html"]) {
   test(`axe-core finds no violations in the widget on ${path}`, async () => {

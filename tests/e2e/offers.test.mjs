@@ -1,4 +1,4 @@
-// The demo shop's offers (demo/offers.json) as a shopper meets them, with the browser's clock in
+// The demo shop's offers (demo/crossbuy.toml) as a shopper meets them, with the browser's clock in
 // the test's hands (Playwright's clock): badges and struck prices, the countdown across reloads,
 // tab switches and a clock set back, the end of the offer, the bundle's one request with the
 // code applied, and the shopper's language and currency. (accessibility.test.mjs runs axe-core

@@ -109,7 +109,7 @@ test("without WebAssembly: the precomputed table gives the same signal, less wha
   const { recommendations_source, purchased: fallbackPurchased, ...fallback } = body.data;
   assert.deepEqual({ ...body, data: fallback }, { ...engine, data: shared });
   assert.deepEqual(fallbackPurchased, purchased.map(({ title, url, ...rest }) => rest));
-  // The demo's thank-you offer (demo/offers.json): the engine reports it, the table cannot.
+  // The demo's thank-you offer (demo/crossbuy.toml): the engine reports it, the table cannot.
   assert.deepEqual([offer?.id, offer?.code], ["thanks-15", "THANKS15"]);
   assert.ok(plan);
 });

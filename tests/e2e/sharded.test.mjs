@@ -55,3 +55,34 @@ test("a missing shard is one console error naming it, and the page keeps working
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
+
+test("an offer limited to products keeps the shards' products; one limited to none of them goes", async () => {
+  const index = await shopCatalog(env.shop, "demo/shards/index.json");
+  const whole = await shopCatalog(env.shop, "demo/catalog.json");
+  const { page, context, pageErrors, console: messages } = await visit(env, "thank-you.html?snapshot=sharded");
+  await cards(page).first().waitFor({ timeout: WIDGET_TIMEOUT });
+  const shown = await cards(page).evaluateAll((els) => els.map((el) => el.dataset.productId));
+  // A product in no shard the page fetches (shards also carry copies of their neighbours).
+  const bucket = (id) => fnv1a32(String(id)) % index.shards.buckets;
+  const held = new Set();
+  for (const item of (await pageContext(page)).items) {
+    const shard = await shopCatalog(env.shop, "demo/shards/" + index.shards.path.replace("{bucket}", bucket(item.product_id)));
+    for (const p of shard.products) held.add(p.id);
+  }
+  const elsewhere = whole.products.find((p) => !held.has(p.id)).id;
+  // The merchant limits the thank-you offer to the first card and a product the page never
+  // fetches, and adds a first offer limited to that product alone (it must not run).
+  const [thanks] = index.offers;
+  const offers = [
+    { ...thanks, id: "elsewhere", code: "ELSEWHERE", products: [elsewhere] },
+    { ...thanks, products: [shown[0], elsewhere] },
+  ];
+  await page.route("**/demo/shards/index.json", (route) => route.fulfill({ json: { ...index, offers } }));
+  await page.reload();
+  await cards(page).first().waitFor({ timeout: WIDGET_TIMEOUT });
+  const badges = await cards(page).evaluateAll((els) => els.map((el) => !!el.querySelector(".cb-badge")));
+  assert.deepEqual(badges, shown.map((_, i) => i === 0), "the offer covers the first card only");
+  assert.deepEqual(crossbuyMessages(messages, "error"), []);
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});

@@ -31,7 +31,7 @@ test("the thank-you page shows the products bought with the order's items, best 
     const img = card.locator("img");
     assert.equal(await img.getAttribute("loading"), "lazy");
     assert.ok(Number(await img.getAttribute("width")) > 0 && Number(await img.getAttribute("height")) > 0);
-    // The demo's thank-you offer (demo/offers.json, a percentage off every item, from the
+    // The demo's thank-you offer (demo/crossbuy.toml, a percentage off every item, from the
     // order's time, which the demo server makes recent) strikes out every price; without it
     // only a real compare-at saving would show. tests/e2e/offers.test.mjs covers its end.
     const offer = (catalog.offers ?? []).find((o) => o.kind === "percent" && o.pages?.includes("thank_you"));
