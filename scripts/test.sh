@@ -26,6 +26,8 @@ step "cargo clippy (native, all targets)"
 cargo clippy --quiet --all-targets -- -D warnings
 step "cargo clippy (wasm32, lib and tests)"
 cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests --features pixel -- -D warnings
+step "cargo clippy (wasm32, the signals module, lib and tests)"
+cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests --features signals -- -D warnings
 step "cargo test"
 cargo test --quiet
 step "wasm-pack test --headless --chrome"

@@ -317,10 +317,7 @@ fn the_consent_box_shows_the_wording_as_text_and_asks_for_a_valid_email() {
     // "Was this helpful?", answered once.
     page.click(".cb-no");
     assert_eq!(page.take(), [r#"{"kind":"feedback","helpful":false}"#]);
-    assert_eq!(
-        page.consent(),
-        "ticked / .cb-fb / Thanks for your feedback"
-    );
+    assert_eq!(page.consent(), "ticked / .cb-fb / Thanks for your feedback");
     assert!(page.get(".cb-yes").has_attribute("disabled"));
     page.click(".cb-yes");
     assert_eq!(page.take(), Vec::<String>::new());
