@@ -418,7 +418,8 @@ async fn a_broken_signal_option_leaves_the_widget_working() {
         "shown, opt_in and add were all reported"
     );
 
-    // Not a function (the options of the old, all-in-one widget): the cards, without a box.
+    // Not a function (the options of the old, all-in-one widget): the cards, without a box,
+    // and the mistake said once.
     let old = Page::open(
         &shop("Broken shop", "[]"),
         &order("x1", false),
@@ -428,10 +429,13 @@ async fn a_broken_signal_option_leaves_the_widget_working() {
     assert!(old.find(".cb-optin").is_none());
     let log = spy.log();
     spy.restore();
-    assert_eq!(log, Vec::<String>::new());
+    assert_eq!(
+        log,
+        ["error: crossbuy: options.signal: expected a function; no consent box"]
+    );
 }
 
-/// The space `www/crossbuy.js` reserves on the target when signals are on.
+/// The space the loader (`src/loader/crossbuy.js`) reserves on the target when signals are on.
 fn reserved_height() -> &'static str {
     let loader = include_str!("../src/loader/crossbuy.js");
     let marker = "const RESERVE_SIGNALS = \"";

@@ -151,7 +151,13 @@
     // module is fetched only once they opt in (with what the widget showed), or at once when an
     // earlier page left signals to send. Before opt-in nothing is kept or sent.
     let signal, started, shown;
-    if (data.signals) {
+    // A destination that cannot work is said at once, and no consent is asked for.
+    const misconfigured =
+      data.signals == "klaviyo" ? !data.klaviyoKey && "data-klaviyo-key is missing"
+      : data.signals == "webhook" ? !data.signalsUrl && "data-signals-url is missing"
+      : data.signals && `data-signals="${data.signals}": expected "klaviyo" or "webhook"`;
+    if (misconfigured) console.error(`crossbuy: ${misconfigured}; no consent box shown`);
+    else if (data.signals) {
       const start = () =>
         (started ||= import(new URL("pkg/crossbuy_signals.js", script.src).href)
           .then(async (m) => {

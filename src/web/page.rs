@@ -108,7 +108,15 @@ impl Options {
         }
         out.source = field("source").and_then(|v| v.as_string());
         out.cart = field("cart").unwrap_or_default();
-        out.signal = field("signal").and_then(|v| v.dyn_into().ok());
+        out.signal = match field("signal").map(JsCast::dyn_into::<Function>) {
+            Some(Ok(f)) => Some(f),
+            // The page's mistake: said once; the widget shows, without the consent box.
+            Some(Err(_)) => {
+                super::error::report("options.signal: expected a function; no consent box", false);
+                None
+            }
+            None => None,
+        };
         out.consent_text = field("consentText")
             .and_then(|v| v.as_string())
             .filter(|s| !s.trim().is_empty());

@@ -346,3 +346,16 @@ test("the receiver checks what Klaviyo and a webhook would check, and answers CO
   assert.equal(preflight.headers.get("access-control-allow-origin"), "*");
   assert.match(preflight.headers.get("access-control-allow-headers"), /idempotency-key/);
 });
+
+test("a destination that cannot work asks for no consent and says why once", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const messages = [];
+  page.on("console", (m) => messages.push({ type: m.type(), text: m.text() }));
+  await thankYou(page, (html) => html.replace(' data-klaviyo-key="DEMO01"', ""));
+  await page.goto(new URL("thank-you.html", env.shop.url).href);
+  const box = await widget(page);
+  assert.equal(await box.locator(".cb-optin").count(), 0, "no consent box");
+  assert.deepEqual(crossbuyMessages(messages, "error").map((m) => m.text), ["crossbuy: data-klaviyo-key is missing; no consent box shown"]);
+  await context.close();
+});
