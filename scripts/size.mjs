@@ -15,19 +15,25 @@ const BUDGET = 65536;
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
 const FILES = ["www/crossbuy.js", "pkg/crossbuy.js", "pkg/crossbuy_bg.wasm"];
 
-let total = 0;
-for (const file of FILES) {
-  let bytes;
-  try {
-    bytes = readFileSync(resolve(ROOT, file));
-  } catch {
-    console.error(`size: error: ${file} is missing; run scripts/build.sh first`);
-    process.exit(1);
+/** Prints each file's raw and gzipped size (with `note`) and returns their gzipped total. */
+function measure(files, note = "") {
+  let sum = 0;
+  for (const file of files) {
+    let bytes;
+    try {
+      bytes = readFileSync(resolve(ROOT, file));
+    } catch {
+      console.error(`size: error: ${file} is missing; run scripts/build.sh first`);
+      process.exit(1);
+    }
+    const gzipped = gzipSync(bytes, { level: 9 }).length;
+    sum += gzipped;
+    console.log(`size: ${file.padEnd(30)} ${String(bytes.length).padStart(8)} B raw ${String(gzipped).padStart(7)} B gzipped${note}`);
   }
-  const gzipped = gzipSync(bytes, { level: 9 }).length;
-  total += gzipped;
-  console.log(`size: ${file.padEnd(22)} ${String(bytes.length).padStart(8)} B raw ${String(gzipped).padStart(7)} B gzipped`);
+  return sum;
 }
+
+let total = measure(FILES);
 let packs = [];
 try {
   packs = readdirSync(resolve(ROOT, "pkg/i18n")).filter((f) => f.endsWith(".json"));
@@ -38,24 +44,12 @@ if (packs.length === 0) {
 }
 const gz = (f) => gzipSync(readFileSync(resolve(ROOT, "pkg/i18n", f)), { level: 9 }).length;
 const [largest, largestSize] = packs.map((f) => [f, gz(f)]).sort((a, b) => b[1] - a[1])[0];
-console.log(`size: pkg/i18n/${largest.padEnd(13)} ${"".padStart(8)}       ${String(largestSize).padStart(7)} B gzipped (the largest of ${packs.length} language packs)`);
+console.log(`size: pkg/i18n/${largest.padEnd(21)} ${"".padStart(8)}       ${String(largestSize).padStart(7)} B gzipped (the largest of ${packs.length} language packs)`);
 total += largestSize;
 const verdict = total <= BUDGET ? "within" : "OVER";
 console.log(`size: total ${total} B gzipped (${(total / 1024).toFixed(1)} KB), ${verdict} the budget of ${BUDGET} B`);
 
-let signals = 0;
-for (const file of ["pkg/crossbuy_signals.js", "pkg/crossbuy_signals_bg.wasm"]) {
-  let bytes;
-  try {
-    bytes = readFileSync(resolve(ROOT, file));
-  } catch {
-    console.error(`size: error: ${file} is missing; run scripts/build.sh first`);
-    process.exit(1);
-  }
-  const gzipped = gzipSync(bytes, { level: 9 }).length;
-  signals += gzipped;
-  console.log(`size: ${file.padEnd(30)} ${String(bytes.length).padStart(8)} B raw ${String(gzipped).padStart(7)} B gzipped (after an opt-in only)`);
-}
+const signals = measure(["pkg/crossbuy_signals.js", "pkg/crossbuy_signals_bg.wasm"], " (after an opt-in only)");
 const signalsVerdict = signals <= BUDGET ? "within" : "OVER";
 console.log(`size: signals module ${signals} B gzipped (${(signals / 1024).toFixed(1)} KB), ${signalsVerdict} its budget of ${BUDGET} B`);
 if (total > BUDGET || signals > BUDGET) process.exit(1);
