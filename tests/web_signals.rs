@@ -690,3 +690,41 @@ fn a_signals_misconfiguration_is_reported() {
         console.messages()[6]
     );
 }
+
+#[wasm_bindgen_test]
+async fn after_the_cart_changed_later_signals_describe_the_new_context() {
+    let shop = "Cart shop";
+    let endpoint = "https://hooks.test/cart";
+    let net = Network::install(endpoint);
+    let console = Console::spy();
+    let signals = start(shop, ORDER, &webhook(endpoint)).expect("signals");
+    events(
+        &signals,
+        &[SHOWN, &opt_in("ada@example.com", "widget", CONSENT_TEXT)],
+    );
+    until("opted_in and the view arrived", || net.sent().len() == 2).await;
+    assert_eq!(net.sent()[0].field(&["data", "order_id"]), "1001");
+
+    // The shop's cart page re-read its cart: the next signal is about that page, not the order.
+    signals.update(JsValue::from_str(
+        r#"{"page":"cart","items":[{"product_id":"mug","quantity":2,"price":899}]}"#,
+    ));
+    events(&signals, &[CLICK]);
+    until("the click arrived", || net.sent().len() == 3).await;
+    let click = &net.sent()[2];
+    assert_eq!(net.types()[2], "item_clicked");
+    assert_eq!(click.field(&["data", "page"]), "cart");
+    assert_eq!(click.field(&["data", "order_id"]), "null");
+
+    // A broken context is said once and the last good one stays.
+    signals.update(JsValue::from_str(r#"{"page":"basket"}"#));
+    events(&signals, &[HELPFUL]);
+    until("the feedback arrived", || net.sent().len() == 4).await;
+    assert_eq!(net.sent()[3].field(&["data", "page"]), "cart");
+    let log = console.messages();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert!(
+        log[0].starts_with("error: crossbuy: page context page: expected"),
+        "{log:?}"
+    );
+}

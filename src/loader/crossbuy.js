@@ -208,6 +208,8 @@
             price: Math.round((l.final_price * 10 ** (data.currencyDigits || 2)) / 100),
           }));
           widget.update(context);
+          // The signals module, once started, describes the new cart too.
+          started?.then((s) => s && s.update(context));
         })
         .catch(fail);
     for (const name of ["cart:updated", "cart:refresh", "cart:change", "crossbuy:cart-changed"]) {

@@ -181,6 +181,18 @@ impl Signals {
             report(&e.to_string(), false);
         }
     }
+
+    /// A new page context (JSON text or object), as given to the widget's `update` after the
+    /// cart changed; later signals describe it. A broken context logs one console error and
+    /// the previous one stays. Never throws.
+    pub fn update(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | object")] context: JsValue,
+    ) {
+        if let Err(e) = self.tracker.update(&context) {
+            report(&e.to_string(), false);
+        }
+    }
 }
 
 /// Starts the page's opt-in signals for the shop of `catalog` (its JSON text or object):

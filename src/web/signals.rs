@@ -332,7 +332,8 @@ pub(crate) struct Tracker {
     setup: Setup,
     sender: Rc<Sender>,
     catalog: Catalog,
-    context: PageContext,
+    /// The page context: what was bought or is in the cart (a cart page updates it).
+    context: RefCell<PageContext>,
     origin: String,
     clock: Clock,
     state: RefCell<State>,
@@ -378,11 +379,23 @@ impl Tracker {
             setup,
             sender,
             catalog,
-            context,
+            context: RefCell::new(context),
             origin,
             clock: Clock(read.now),
             state: RefCell::new(State::default()),
         }))
+    }
+
+    /// A new page context (JSON text or object), as the widget's `update` gets after the cart
+    /// changed: later signals describe that cart.
+    pub(crate) fn update(&self, context: &JsValue) -> Result<()> {
+        let text = json_text(context).unwrap_or_default();
+        let context = PageContext::parse(&text).map_err(|error| WebError::Context {
+            error,
+            origin: "Signals.update()",
+        })?;
+        *self.context.borrow_mut() = context;
+        Ok(())
     }
 
     /// One event of the widget (its JSON text). An event that cannot be read is an error
@@ -463,9 +476,11 @@ impl Tracker {
         let Some(source) = state.consent else {
             return;
         };
+        let context = self.context.borrow();
+        let context = &*context;
         let env = Envelope {
             catalog: &self.catalog,
-            context: &self.context,
+            context,
             email: &state.email,
             origin: &self.origin,
             at: self.clock.now(),
@@ -483,11 +498,11 @@ impl Tracker {
         let signal = match event {
             Event::OptedIn => {
                 // `Date.parse` reads RFC 3339; the opt-in time stands in for a missing one.
-                let ordered_at = self.context.created_at.as_deref().map(js_sys::Date::parse);
+                let ordered_at = context.created_at.as_deref().map(js_sys::Date::parse);
                 let ordered_at = ordered_at
                     .filter(|t| t.is_finite())
                     .map_or(env.at, |t| t as i64);
-                let bought = context_products(&self.catalog, &self.context);
+                let bought = context_products(&self.catalog, context);
                 let config = PlanConfig {
                     delivery_days: self.setup.delivery_days,
                 };
@@ -495,7 +510,7 @@ impl Tracker {
                 let opt = OptIn {
                     text: &state.text,
                     source,
-                    segment: self.context.segment,
+                    segment: context.segment,
                     recommended: shown,
                     offer,
                     plan: &plan,
