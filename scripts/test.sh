@@ -24,7 +24,9 @@ step "cargo fmt --check"
 cargo fmt --all --check
 step "cargo clippy (native, all targets)"
 cargo clippy --quiet --all-targets -- -D warnings
-step "cargo clippy (wasm32, lib and tests)"
+step "cargo clippy (wasm32, the widget, lib and tests)"
+cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests -- -D warnings
+step "cargo clippy (wasm32, the pixel's engine, lib and tests)"
 cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests --features pixel -- -D warnings
 step "cargo clippy (wasm32, the signals module, lib and tests)"
 cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests --features signals -- -D warnings

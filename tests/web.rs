@@ -5,7 +5,7 @@
 //! Run with `wasm-pack test --headless --chrome` (`webdriver.json` holds Chrome's flags).
 #![cfg(target_arch = "wasm32")]
 // The `signals` feature builds the signals module, which has no `mount`.
-#![cfg(not(feature = "signals"))]
+#![cfg(not(any(feature = "signals", feature = "pixel")))]
 
 use std::cell::RefCell;
 use std::rc::Rc;

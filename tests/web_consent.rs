@@ -7,7 +7,7 @@
 //! wait is for the page's cart function to answer, which it does at once.
 #![cfg(target_arch = "wasm32")]
 // The `signals` feature builds the signals module, which has no `mount`.
-#![cfg(not(feature = "signals"))]
+#![cfg(not(any(feature = "signals", feature = "pixel")))]
 
 use crossbuy::engine::json::{self, Value};
 use crossbuy::web::exports::{mount, Widget};

@@ -7,7 +7,7 @@
 //! browser asks for one on return to the tab: a `visibilitychange` event. No test waits.
 #![cfg(target_arch = "wasm32")]
 // The `signals` feature builds the signals module, which has no `mount`.
-#![cfg(not(feature = "signals"))]
+#![cfg(not(any(feature = "signals", feature = "pixel")))]
 
 use crossbuy::engine::i18n::{Lang, Overrides};
 use crossbuy::web::exports::{mount, Widget};

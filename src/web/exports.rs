@@ -15,10 +15,10 @@
 use wasm_bindgen::prelude::*;
 
 use super::error::report;
-#[cfg(not(feature = "signals"))]
+#[cfg(not(any(feature = "signals", feature = "pixel")))]
 use super::widget::Mounted;
 
-#[cfg(not(feature = "signals"))]
+#[cfg(not(any(feature = "signals", feature = "pixel")))]
 #[wasm_bindgen(typescript_custom_section)]
 const MOUNT_OPTIONS: &str = r#"
 /** Options of `mount`; all optional. */
@@ -60,13 +60,13 @@ export interface MountOptions {
 "#;
 
 /// A widget on the page. The catalog stays in wasm memory until `free()`.
-#[cfg(not(feature = "signals"))]
+#[cfg(not(any(feature = "signals", feature = "pixel")))]
 #[wasm_bindgen]
 pub struct Widget {
     mounted: Mounted,
 }
 
-#[cfg(not(feature = "signals"))]
+#[cfg(not(any(feature = "signals", feature = "pixel")))]
 #[wasm_bindgen]
 impl Widget {
     /// Re-scores for a new page context (JSON text or object), for example after the cart
@@ -97,7 +97,7 @@ impl Widget {
 /// Returns `undefined` when there is nothing to show (fewer than two recommendations) or on
 /// failure, which logs one console message prefixed `crossbuy:` naming what and where (a
 /// warning when the page has no context). Never throws.
-#[cfg(not(feature = "signals"))]
+#[cfg(not(any(feature = "signals", feature = "pixel")))]
 #[wasm_bindgen]
 pub fn mount(
     #[wasm_bindgen(unchecked_param_type = "Element")] target: JsValue,

@@ -7,31 +7,32 @@
 //! error becomes a console message.
 
 // The `signals` feature builds the opt-in signals module (`crossbuy_signals`), which the
-// loader fetches only when needed; it leaves the widget out.
-#[cfg(not(feature = "signals"))]
+// loader fetches only when needed, and `pixel` the engine of Shopify's customer-events pixel;
+// both leave the widget out.
+#[cfg(not(any(feature = "signals", feature = "pixel")))]
 mod cart;
-#[cfg(not(feature = "signals"))]
+#[cfg(not(any(feature = "signals", feature = "pixel")))]
 mod consent;
-#[cfg_attr(feature = "signals", allow(dead_code))]
+#[cfg_attr(any(feature = "signals", feature = "pixel"), allow(dead_code))]
 mod error;
 pub mod exports;
-#[cfg(not(feature = "signals"))]
+#[cfg(not(any(feature = "signals", feature = "pixel")))]
 mod format;
-#[cfg_attr(feature = "signals", allow(dead_code))]
+#[cfg_attr(any(feature = "signals", feature = "pixel"), allow(dead_code))]
 mod js;
-#[cfg_attr(feature = "signals", allow(dead_code))]
+#[cfg_attr(any(feature = "signals", feature = "pixel"), allow(dead_code))]
 mod offer;
-#[cfg_attr(feature = "signals", allow(dead_code))]
+#[cfg_attr(any(feature = "signals", feature = "pixel"), allow(dead_code))]
 mod page;
 #[cfg(feature = "pixel")]
 mod pixel;
-#[cfg(not(feature = "signals"))]
+#[cfg(not(any(feature = "signals", feature = "pixel")))]
 mod render;
 #[cfg(feature = "signals")]
 mod signals;
-#[cfg(not(feature = "signals"))]
+#[cfg(not(any(feature = "signals", feature = "pixel")))]
 mod view;
-#[cfg(not(feature = "signals"))]
+#[cfg(not(any(feature = "signals", feature = "pixel")))]
 mod widget;
 
 /// Talc instead of std's dlmalloc: same job, about 2.8 KB less gzipped wasm (measured with
