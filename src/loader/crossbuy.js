@@ -28,6 +28,11 @@
     return r;
   };
 
+  // A wasm module's response, or its bytes where the server does not say application/wasm
+  // (streaming compilation needs that type; wasm-bindgen would warn about the server).
+  const wasmOf = (what, url) =>
+    load(what, url).then((r) => ((r.headers.get("content-type") || "").startsWith("application/wasm") ? r : r.arrayBuffer()));
+
   // data-cart: add a variant, resolve to a Response.
   const post = (url, body, headers) =>
     fetch(url, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
@@ -130,10 +135,7 @@
       import(glueUrl).catch((e) => {
         throw `cannot load ${glueUrl}: ${e.message}`;
       }),
-      load("the widget", wasmUrl).then((r) =>
-        // Streaming needs the wasm MIME type.
-        (r.headers.get("content-type") || "").startsWith("application/wasm") ? r : r.arrayBuffer()
-      ),
+      wasmOf("the widget", wasmUrl),
       catalogUrl
         ? load("the catalog", catalogUrl).then((r) => r.text()).then((t) => sharded(t, catalogUrl))
         : inline.textContent,
@@ -161,10 +163,10 @@
       const start = () =>
         (started ||= import(new URL("pkg/crossbuy_signals.js", script.src).href)
           .then(async (m) => {
-            await m.default({ module_or_path: new URL("pkg/crossbuy_signals_bg.wasm", script.src) });
+            await m.default({ module_or_path: await wasmOf("the signals module", new URL("pkg/crossbuy_signals_bg.wasm", script.src)) });
             return m.signals(catalog, { ...data, source });
           })
-          .catch((e) => console.error(`crossbuy: cannot load the signals module: ${e.message}`)));
+          .catch((e) => console.error(`crossbuy: ${e.message ? `cannot load the signals module: ${e.message}` : e}`)));
       const send = (e) => start().then((s) => s && s.event(e));
       signal = (e) => {
         const kind = JSON.parse(e).kind;

@@ -359,3 +359,27 @@ test("a destination that cannot work asks for no consent and says why once", asy
   assert.deepEqual(crossbuyMessages(messages, "error").map((m) => m.text), ["crossbuy: data-klaviyo-key is missing; no consent box shown"]);
   await context.close();
 });
+
+test("a signals module that cannot be fetched is one console error, and the page keeps working", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const messages = [];
+  const errors = [];
+  page.on("console", (m) => messages.push({ type: m.type(), text: m.text() }));
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.route("**/pkg/crossbuy_signals_bg.wasm", (route) => route.fulfill({ status: 404, body: "gone" }));
+  await page.goto(new URL("thank-you.html", env.shop.url).href);
+  const box = await widget(page);
+  await box.locator(".cb-check").check();
+  await until("the failure was said", () => crossbuyMessages(messages, "error").length > 0);
+  assert.deepEqual(crossbuyMessages(messages, "error").map((m) => m.text),
+    [`crossbuy: cannot load the signals module ${new URL("pkg/crossbuy_signals_bg.wasm", env.shop.url).href}: HTTP 404`]);
+  // The shopper's page is unharmed: the box says they opted in, adding to the cart works.
+  assert.equal(await box.locator(".cb-check").isChecked(), true);
+  const added = page.waitForResponse((r) => r.url().endsWith("/cart/add.js"));
+  await box.locator("button.cb-add").first().click();
+  assert.equal((await added).status(), 200);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(env.shop.signals.attempts, []);
+  await context.close();
+});
