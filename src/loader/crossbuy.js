@@ -153,6 +153,10 @@
     // module is fetched only once they opt in (with what the widget showed), or at once when an
     // earlier page left signals to send. Before opt-in nothing is kept or sent.
     let signal, started, shown;
+    let tries = 0;
+    // Events wait here until the signals module runs; when it could not be fetched, the next
+    // event tries again (a fresh url: a failed module import is remembered by the browser).
+    const backlog = [];
     // A destination that cannot work is said at once, and no consent is asked for.
     const misconfigured =
       data.signals == "klaviyo" ? !data.klaviyoKey && "data-klaviyo-key is missing"
@@ -160,17 +164,25 @@
       : data.signals && `data-signals="${data.signals}": expected "klaviyo" or "webhook"`;
     if (misconfigured) console.error(`crossbuy: ${misconfigured}; no consent box shown`);
     else if (data.signals) {
+      const url = (file) => new URL(`pkg/${file}${tries ? "?try=" + tries : ""}`, script.src).href;
       const start = () =>
-        (started ||= import(new URL("pkg/crossbuy_signals.js", script.src).href)
+        (started ||= import(url("crossbuy_signals.js"))
           .then(async (m) => {
-            await m.default({ module_or_path: await wasmOf("the signals module", new URL("pkg/crossbuy_signals_bg.wasm", script.src)) });
+            await m.default({ module_or_path: await wasmOf("the signals module", url("crossbuy_signals_bg.wasm")) });
             return m.signals(catalog, { ...data, source });
           })
-          .catch((e) => console.error(`crossbuy: ${e.message ? `cannot load the signals module: ${e.message}` : e}`)));
-      const send = (e) => start().then((s) => s && s.event(e));
+          .catch((e) => {
+            started = null;
+            tries++;
+            console.error(`crossbuy: ${e.message ? `cannot load the signals module: ${e.message}` : e}`);
+          }));
+      const send = (e) => {
+        backlog.push(e);
+        start().then((s) => started && backlog.splice(0).forEach((x) => s && s.event(x)));
+      };
       signal = (e) => {
         const kind = JSON.parse(e).kind;
-        if (started) send(e);
+        if (started || backlog.length) send(e);
         else if (kind == "shown") shown = e;
         else if (kind == "opt_in") [shown, e].forEach((x) => x && send(x));
       };
