@@ -18,15 +18,14 @@ die() { echo "build: error: $*" >&2; exit 1; }
 # at once instead of formatting a message nobody reads: about 10 KB gzipped less (README, Size).
 # Both are unstable cargo/rustc options; RUSTC_BOOTSTRAP=1 lets the stable toolchain use them,
 # only for this build, in its own target directory so the other builds are not invalidated.
-# wasm_pack OUT_DIR OUT_NAME [CARGO_ARGS...]
+# wasm_pack CRATE_DIR OUT_DIR OUT_NAME (OUT_DIR relative to the repository)
 wasm_pack() {
-  local out_dir="$1" out_name="$2"
-  shift 2
+  local crate="$1" out_dir="$2" out_name="$3"
   RUSTC_BOOTSTRAP=1 \
     CARGO_TARGET_DIR="$PWD/target/wasm-size" \
-    RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none" \
-    wasm-pack --log-level warn build --target web --release --out-dir "$out_dir" --out-name "$out_name" . -- \
-      -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size "$@" >&2
+    RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none -Zcross-crate-inline-threshold=always" \
+    wasm-pack --log-level warn build --target web --release --out-dir "$PWD/$out_dir" --out-name "$out_name" "$crate" -- \
+      -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size >&2
   # Short names between the module and its glue instead of wasm-bindgen's hashed ones:
   # about 3.6 KB gzipped less for the widget (scripts/minify-names.mjs).
   node scripts/minify-names.mjs "$out_dir/$out_name"
@@ -40,15 +39,15 @@ step "esbuild --minify src/loader/crossbuy.js -> www/crossbuy.js"
 node_modules/.bin/esbuild src/loader/crossbuy.js --minify --log-level=warning --outfile=www/crossbuy.js \
   || die "esbuild could not minify src/loader/crossbuy.js"
 step "wasm-pack build --target web --release (std rebuilt for size)"
-wasm_pack pkg crossbuy || die "wasm-pack build failed (see above)"
+wasm_pack . pkg crossbuy || die "wasm-pack build failed (see above)"
 for f in crossbuy.js crossbuy_bg.wasm; do
   [ -f "pkg/$f" ] || die "wasm-pack did not write pkg/$f"
 done
-# The opt-in signals module (the `signals` feature: src/web/signals.rs): the loader fetches it
+# The opt-in signals module (crates/signals): the loader fetches it
 # only once a shopper opts in, so what every shopper downloads does not carry it. It ships
 # beside the widget, in the npm package too.
-step "wasm-pack build --features signals -> pkg/crossbuy_signals*"
-wasm_pack pkg-signals crossbuy_signals --features signals \
+step "wasm-pack build crates/signals -> pkg/crossbuy_signals*"
+wasm_pack crates/signals pkg-signals crossbuy_signals \
   || die "wasm-pack build of the signals module failed (see above)"
 cp pkg-signals/crossbuy_signals.js pkg-signals/crossbuy_signals_bg.wasm pkg-signals/crossbuy_signals.d.ts pkg/
 # The npm package also ships <crossbuy-widget> (www/crossbuy-element.js, importing the glue
@@ -65,22 +64,22 @@ node -e '
   pkg.sideEffects = add(pkg.sideEffects, "./crossbuy-element.js");
   fs.writeFileSync("pkg/package.json", JSON.stringify(pkg, null, 2) + "\n");
 ' || die "could not add crossbuy-element.js to pkg/package.json"
-step "language packs -> pkg/i18n (the widget's texts other than English, from src/engine/i18n.rs)"
-cargo run --release --quiet --example i18n_packs -- pkg/i18n || die "cargo run --example i18n_packs failed"
+step "language packs -> pkg/i18n (the widget's texts other than English, from crates/engine/src/i18n.rs)"
+cargo run --release --quiet -p crossbuy-engine --example i18n_packs -- pkg/i18n || die "cargo run --example i18n_packs failed"
 mkdir -p www/pkg/i18n
 cp pkg/crossbuy.js pkg/crossbuy_bg.wasm pkg/crossbuy_signals.js pkg/crossbuy_signals_bg.wasm www/pkg/
 cp pkg/i18n/*.json www/pkg/i18n/
 
-# Shopify's customer-events pixel loads the engine from its own module (the `pixel` feature:
-# src/web/pixel.rs), so the widget does not carry the signal code it needs.
-step "wasm-pack build --features pixel -> www/pixel/"
-wasm_pack pkg-pixel crossbuy_pixel --features pixel \
+# Shopify's customer-events pixel loads the engine from its own module (crates/pixel), so the
+# widget does not carry the signal code it needs.
+step "wasm-pack build crates/pixel -> www/pixel/"
+wasm_pack crates/pixel pkg-pixel crossbuy_pixel \
   || die "wasm-pack build of the pixel's engine failed (see above)"
 mkdir -p www/pixel
 cp pkg-pixel/crossbuy_pixel.js pkg-pixel/crossbuy_pixel_bg.wasm www/pixel/
 
 step "crossbuy snapshot -> www/demo/catalog.json, www/demo/recommendations.json (the pixel's fallback)"
-cargo build --release --quiet --bin crossbuy || die "cargo build --release --bin crossbuy failed"
+cargo build --release --quiet -p crossbuy-cli || die "cargo build --release -p crossbuy-cli failed"
 mkdir -p www/demo
 target/release/crossbuy snapshot \
   --products demo/products_export.csv --orders demo/orders_export.csv --config demo/crossbuy.toml \

@@ -22,20 +22,17 @@ step "build (wasm-pack, demo snapshot)"
 bash scripts/build.sh
 step "cargo fmt --check"
 cargo fmt --all --check
-step "cargo clippy (native, all targets)"
-cargo clippy --quiet --all-targets -- -D warnings
-step "cargo clippy (wasm32, the widget, lib and tests)"
-cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests -- -D warnings
-step "cargo clippy (wasm32, the pixel's engine, lib and tests)"
-cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests --features pixel -- -D warnings
-step "cargo clippy (wasm32, the signals module, lib and tests)"
-cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests --features signals -- -D warnings
-step "cargo test"
-cargo test --quiet
-step "wasm-pack test --headless --chrome"
-wasm-pack --log-level warn test --headless --chrome
-step "wasm-pack test --headless --chrome -- --features signals"
-wasm-pack --log-level warn test --headless --chrome -- --features signals
+step "cargo clippy (native, every crate, all targets)"
+cargo clippy --quiet --workspace --all-targets -- -D warnings
+step "cargo clippy (wasm32: the widget, signals and pixel modules and what they share, lib and tests)"
+cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests \
+  -p crossbuy -p crossbuy-signals -p crossbuy-pixel -p crossbuy-browser -p crossbuy-engine -- -D warnings
+step "cargo test (every crate)"
+cargo test --quiet --workspace
+step "wasm-pack test --headless --chrome (the widget)"
+wasm-pack --log-level warn test --headless --chrome .
+step "wasm-pack test --headless --chrome crates/signals (the signals module)"
+wasm-pack --log-level warn test --headless --chrome crates/signals
 step "WooCommerce plugin (php -l, PHP tests)"
 bash tests/php/run.sh
 step "size budget"

@@ -1,32 +1,21 @@
-//! crossbuy: a cross-sell widget for online shops, in Rust and WebAssembly.
+//! crossbuy's widget: the WebAssembly module every shopper downloads (`pkg/crossbuy.js`). It
+//! reads the page, asks the engine (`crossbuy-engine`) for the top 2 to 4 complements of what
+//! was bought or is in the cart, renders them into a shadow root, adds to the cart, counts an
+//! offer down honestly, and reports the shopper's events to the opt-in signals module.
 //!
-//! The [`engine`] is the pure core (snapshot, page context, money, scoring) and is tested
-//! natively. The `web` module, compiled for `wasm32` only, is the shell that reads the page,
-//! renders the widget and owns every export to JavaScript.
-//!
-//! ```
-//! use crossbuy::engine::{Catalog, PageContext, context_products, recommend};
-//!
-//! let catalog = Catalog::parse(r#"{
-//!   "version": 1,
-//!   "shop": { "name": "Demo", "currency": "GBP" },
-//!   "products": [
-//!     { "id": "mug", "variant_ids": ["mug-1"], "url": "/products/mug", "title": "Mug",
-//!       "price": 899, "neighbours": [{ "id": "tea", "score": 0.7, "count": 12 }] },
-//!     { "id": "tea", "variant_ids": ["tea-1"], "url": "/products/tea", "title": "Tea",
-//!       "price": 450 }
-//!   ]
-//! }"#).unwrap();
-//! let context = PageContext::parse(r#"{ "page": "thank_you", "items": [{ "product_id": "mug" }] }"#).unwrap();
-//! let recs = recommend(&catalog, &context_products(&catalog, &context), 3);
-//! assert_eq!(catalog.products[recs[0].product].title, "Tea");
-//! ```
+//! [`exports`] holds everything JavaScript sees: `mount` and `Widget`. The rest is the shell:
+//! `widget` owns a mounted widget with its listeners and timers; `view` turns the engine's
+//! results into a plain view model and `render` into DOM (`textContent` only); `consent` draws
+//! the consent box; `cart` posts to the shop; `offer` keeps the shown offer's deadline;
+//! `format` wraps `Intl.NumberFormat`. Wasm32 only: natively the crate is empty.
 #![deny(missing_docs)]
+#![cfg(target_arch = "wasm32")]
 
-pub mod engine;
-
-#[cfg(not(target_arch = "wasm32"))]
-pub mod builder;
-
-#[cfg(target_arch = "wasm32")]
-pub mod web;
+mod cart;
+mod consent;
+pub mod exports;
+mod format;
+mod offer;
+mod render;
+mod view;
+mod widget;

@@ -4,13 +4,11 @@
 //!
 //! Run with `wasm-pack test --headless --chrome` (`webdriver.json` holds Chrome's flags).
 #![cfg(target_arch = "wasm32")]
-// The `signals` feature builds the signals module, which has no `mount`.
-#![cfg(not(any(feature = "signals", feature = "pixel")))]
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crossbuy::web::exports::{mount, Widget};
+use crossbuy::exports::{mount, Widget};
 use js_sys::{Object, Promise, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -729,10 +727,11 @@ async fn check_cart_function(status: u16, body: &str) -> (String, String, u32, V
     let cart = cart.bind0(&receiver);
     let events = Rc::new(RefCell::new(0));
     let count = Rc::clone(&events);
-    let _listener =
-        gloo_events::EventListener::new(&document(), "crossbuy:cart-changed", move |_| {
-            *count.borrow_mut() += 1
-        });
+    let _listener = crossbuy_browser::js::Listener::new(
+        &document(),
+        "crossbuy:cart-changed",
+        Box::new(move |_| *count.borrow_mut() += 1),
+    );
     let _widget = mount_into(&target, SHOP, options(BOUGHT_MUG, &[("cart", cart.into())])).unwrap();
     let root = target.shadow();
     let button: HtmlElement = root

@@ -6,11 +6,9 @@
 //! Run with `wasm-pack test --headless --chrome`. The clock is the widget's `now` option; a
 //! wait is for the page's cart function to answer, which it does at once.
 #![cfg(target_arch = "wasm32")]
-// The `signals` feature builds the signals module, which has no `mount`.
-#![cfg(not(any(feature = "signals", feature = "pixel")))]
 
-use crossbuy::engine::json::{self, Value};
-use crossbuy::web::exports::{mount, Widget};
+use crossbuy::exports::{mount, Widget};
+use crossbuy_engine::json::{self, Value};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

@@ -6,11 +6,9 @@
 //! Run with `wasm-pack test --headless --chrome`. A tick is asked for the way a shopper's
 //! browser asks for one on return to the tab: a `visibilitychange` event. No test waits.
 #![cfg(target_arch = "wasm32")]
-// The `signals` feature builds the signals module, which has no `mount`.
-#![cfg(not(any(feature = "signals", feature = "pixel")))]
 
-use crossbuy::engine::i18n::{Lang, Overrides};
-use crossbuy::web::exports::{mount, Widget};
+use crossbuy::exports::{mount, Widget};
+use crossbuy_engine::i18n::{Lang, Overrides};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

@@ -1,0 +1,273 @@
+//! The merchant's `crossbuy.toml` (documented in docs/config.md).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::report::{BuildError, Result};
+use super::score::{Method, DEFAULT_K};
+
+/// The whole configuration; every section and key is optional.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The shop.
+    #[serde(default)]
+    pub shop: ShopConfig,
+    /// How neighbours are chosen.
+    #[serde(default)]
+    pub neighbours: NeighbourConfig,
+    /// Merchant rules.
+    #[serde(default)]
+    pub rules: RulesConfig,
+    /// `[[offers]]`: the merchant's offers, in priority order.
+    #[serde(default)]
+    pub offers: Vec<OfferConfig>,
+}
+
+/// `[shop]`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ShopConfig {
+    /// Shop name.
+    pub name: Option<String>,
+    /// ISO 4217 code of the prices; default: the orders' `Currency` column.
+    pub currency: Option<String>,
+    /// Default locale (BCP 47).
+    pub locale: Option<String>,
+    /// Root path for cart requests, default `/`.
+    pub root: Option<String>,
+}
+
+/// `[neighbours]`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NeighbourConfig {
+    /// Neighbours kept per product (default 8, 1 to 50).
+    pub k: Option<usize>,
+    /// Ignore pairs bought together fewer times than this (default 1).
+    pub min_support: Option<u32>,
+    /// The pair score (`crossbuy`, `confidence`, `cosine`, `lift`, `npmi`, `cooccurrence`).
+    pub score: Option<String>,
+    /// Multiplies scores of same-type neighbours (default 1: no demotion).
+    pub same_type_factor: Option<f64>,
+    /// Cold start from type-level complements (default true).
+    pub cold_start: Option<bool>,
+    /// Orders with more distinct items count for popularity only (default 100).
+    pub max_basket: Option<usize>,
+    /// How many best-selling items get dense (EASE) weights; 0 turns them off (default 1500).
+    pub dense_items: Option<usize>,
+    /// Regularisation of the dense weights (default 50).
+    pub dense_lambda: Option<f64>,
+}
+
+/// `[rules]` and `[rules.exclude]`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RulesConfig {
+    /// Context product id → product ids always shown first.
+    #[serde(default)]
+    pub pin: BTreeMap<String, Vec<String>>,
+    /// Product id → score multiplier (> 0).
+    #[serde(default)]
+    pub boost: BTreeMap<String, f64>,
+    /// Never recommended.
+    #[serde(default)]
+    pub exclude: ExcludeConfig,
+}
+
+/// `[rules.exclude]`: products never recommended (they may still be in a context).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ExcludeConfig {
+    /// By product id (the handle for Shopify).
+    #[serde(default)]
+    pub products: Vec<String>,
+    /// By tag (case-insensitive).
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// By product type (case-insensitive).
+    #[serde(default)]
+    pub types: Vec<String>,
+    /// By vendor (case-insensitive).
+    #[serde(default)]
+    pub vendors: Vec<String>,
+}
+
+/// One `[[offers]]` table, with the snapshot's field names (docs/snapshot.md, "Offers").
+/// Money and times stay TOML values here: a money field may be integer minor units or a decimal
+/// string, converted with the shop currency's exponent once the build knows it, and a time may be
+/// a string or a TOML date-time. [`super::offers`] checks and converts them.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OfferConfig {
+    /// Unique id, reported in signals.
+    pub id: String,
+    /// `percent`, `amount`, `bundle_price` or `bundle_percent`.
+    pub kind: String,
+    /// Whole percent off, 1 to 100 (`percent`, `bundle_percent`).
+    pub percent: Option<i64>,
+    /// Off each item (`amount`): minor units or a decimal string.
+    pub amount: Option<toml::Value>,
+    /// For all the covered items together (`bundle_price`): minor units or a decimal string.
+    pub bundle_price: Option<toml::Value>,
+    /// Ticked items needed (`bundle_percent`), ≥ 2.
+    pub min_items: Option<i64>,
+    /// The shop's discount code.
+    pub code: Option<String>,
+    /// How long the offer lasts for one shopper, ≥ 1.
+    pub window_hours: Option<i64>,
+    /// Campaign start: RFC 3339 text or a TOML date-time.
+    pub starts_at: Option<toml::Value>,
+    /// Campaign end.
+    pub ends_at: Option<toml::Value>,
+    /// No offer price below this: minor units or a decimal string.
+    pub min_price: Option<toml::Value>,
+    /// Pages it runs on.
+    pub pages: Option<Vec<String>>,
+    /// Limited to these products, by id, handle or SKU…
+    #[serde(default)]
+    pub products: Vec<String>,
+    /// …or to products with one of these tags…
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// …or of one of these types.
+    #[serde(default)]
+    pub types: Vec<String>,
+}
+
+impl Config {
+    /// Parses TOML text; `path` names the file in errors, which carry TOML's line and column.
+    pub fn parse(path: &str, text: &str) -> Result<Config> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let place = e.span().map_or(String::new(), |span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+                format!(": line {line}, column {column}")
+            });
+            BuildError::Config {
+                path: format!("{path}{place}"),
+                message: e.message().to_owned(),
+            }
+        })?;
+        config.validate(path)?;
+        Ok(config)
+    }
+
+    /// Reads and parses a file.
+    pub fn load(path: &str) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| BuildError::io(path, e))?;
+        Config::parse(path, &text)
+    }
+
+    fn validate(&self, path: &str) -> Result<()> {
+        let fail = |key: &str, message: String| {
+            Err(BuildError::Config {
+                path: format!("{path}: {key}"),
+                message,
+            })
+        };
+        if let Some(k) = self.neighbours.k {
+            if !(1..=50).contains(&k) {
+                return fail("neighbours.k", format!("expected 1 to 50, got {k}"));
+            }
+        }
+        if let Some(s) = &self.neighbours.score {
+            if Method::parse(s).is_none() {
+                return fail(
+                    "neighbours.score",
+                    format!("unknown score \"{s}\" (crossbuy, confidence, cosine, lift, npmi, cooccurrence)"),
+                );
+            }
+        }
+        if let Some(f) = self.neighbours.same_type_factor {
+            if !(f.is_finite() && f > 0.0 && f <= 1.0) {
+                return fail(
+                    "neighbours.same_type_factor",
+                    format!("expected a number in (0, 1], got {f}"),
+                );
+            }
+        }
+        if let Some(l) = self.neighbours.dense_lambda {
+            if !(l.is_finite() && l > 0.0) {
+                return fail(
+                    "neighbours.dense_lambda",
+                    format!("expected a number > 0, got {l}"),
+                );
+            }
+        }
+        if let Some(c) = &self.shop.currency {
+            if crossbuy_engine::Currency::parse(c).is_none() {
+                return fail(
+                    "shop.currency",
+                    format!("expected an ISO 4217 code such as \"GBP\", got \"{c}\""),
+                );
+            }
+        }
+        for (id, f) in &self.rules.boost {
+            if !(f.is_finite() && *f > 0.0) {
+                return fail(
+                    &format!("rules.boost.\"{id}\""),
+                    format!("expected a factor > 0, got {f} (use rules.exclude to hide a product)"),
+                );
+            }
+        }
+        // What can be checked before the exports are read; money and product references wait
+        // for the shop currency and the catalog (`build::assemble`).
+        super::offers::check(path, &self.offers)
+    }
+
+    /// K.
+    pub fn k(&self) -> usize {
+        self.neighbours.k.unwrap_or(DEFAULT_K)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, expected: &str) {
+        let got = match Config::parse("crossbuy.toml", text) {
+            Ok(c) => format!(
+                "ok: k={} pins={} boosts={} excluded tags={:?}",
+                c.k(),
+                c.rules.pin.len(),
+                c.rules.boost.len(),
+                c.rules.exclude.tags
+            ),
+            Err(e) => e.to_string(),
+        };
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn reads_and_checks_the_merchant_config() {
+        check("", "ok: k=8 pins=0 boosts=0 excluded tags=[]");
+        check(
+            "[neighbours]\nk = 4\n[rules]\npin = { mug = [\"tea\"] }\nboost = { tea = 1.5 }\n[rules.exclude]\ntags = [\"no-upsell\"]\n",
+            "ok: k=4 pins=1 boosts=1 excluded tags=[\"no-upsell\"]",
+        );
+        check(
+            "[neighbours]\nk = 0\n",
+            "crossbuy.toml: neighbours.k: expected 1 to 50, got 0",
+        );
+        check(
+            "[rules]\nboost = { tea = 0 }\n",
+            "crossbuy.toml: rules.boost.\"tea\": expected a factor > 0, got 0 (use rules.exclude to hide a product)",
+        );
+        check(
+            "[shop]\ncurrency = \"pounds\"\n",
+            "crossbuy.toml: shop.currency: expected an ISO 4217 code such as \"GBP\", got \"pounds\"",
+        );
+        check(
+            "[neighbours]\nk = 4\n[neighbors]\nk = 4\n",
+            "crossbuy.toml: line 3, column 2: unknown field `neighbors`, expected one of `shop`, `neighbours`, `rules`, `offers`",
+        );
+        check(
+            "[rules]\npin = { a = \"b\" }\n",
+            "crossbuy.toml: line 2, column 13: invalid type: string \"b\", expected a sequence",
+        );
+    }
+}

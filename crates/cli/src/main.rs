@@ -1,0 +1,9 @@
+//! The `crossbuy` command: builds catalog snapshots from a shop's exports (`crossbuy --help`).
+
+mod cli;
+mod eval;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    std::process::exit(cli::run(&args));
+}

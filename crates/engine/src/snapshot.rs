@@ -1,0 +1,683 @@
+//! The catalog snapshot, version 1 (`docs/snapshot.md`): parsed and validated in one pass.
+
+use super::json::{self, Value};
+use super::money::Currency;
+use super::offer::{self, Offer};
+use super::read::{self, index, join, FieldError};
+use super::sort;
+
+/// The snapshot version this engine reads.
+pub const SNAPSHOT_VERSION: u32 = 1;
+/// [`SNAPSHOT_VERSION`] as written in JSON, for comparing and quoting without formatting.
+const VERSION_TEXT: &str = "1";
+
+/// Why a snapshot was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SnapshotError {
+    /// Not JSON at all.
+    #[error("snapshot is not valid JSON: {0}")]
+    Syntax(#[from] json::SyntaxError),
+    /// JSON, but a field is missing or wrong.
+    #[error("snapshot {0}")]
+    Field(#[from] FieldError),
+}
+
+/// The shop the snapshot belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shop {
+    /// Shop name.
+    pub name: String,
+    /// Currency of every price in the snapshot.
+    pub currency: Currency,
+    /// Default locale, when the builder knew it.
+    pub locale: Option<String>,
+    /// Root path for cart requests, `/` by default (Shopify's `Shopify.routes.root`).
+    pub root: String,
+}
+
+/// One complementary neighbour of a product.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Neighbour {
+    /// Index into [`Catalog::products`].
+    pub product: usize,
+    /// Complement strength from the builder, ≥ 0.
+    pub score: f64,
+    /// Orders in which both were bought.
+    pub count: u32,
+}
+
+/// A product that can be recommended or be in a context.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Product {
+    /// Product id.
+    pub id: String,
+    /// Variant ids; never empty.
+    pub variant_ids: Vec<String>,
+    /// Another id a context may name the product by (Shopify: the URL handle, when `id` is
+    /// the numeric product id).
+    pub handle: Option<String>,
+    /// Other ids a context may name its variants by (Shopify: the SKUs, when `variant_ids`
+    /// are numeric variant ids).
+    pub skus: Vec<String>,
+    /// Product page url (http(s) or shop-relative).
+    pub url: String,
+    /// Title, shown as text.
+    pub title: String,
+    /// Image url (http(s) or shop-relative).
+    pub image: Option<String>,
+    /// Price in minor units of the shop currency.
+    pub price: i64,
+    /// The "was" price, when the snapshot has one.
+    pub compare_at_price: Option<i64>,
+    /// False: never recommended.
+    pub available: bool,
+    /// Product type or category.
+    pub product_type: Option<String>,
+    /// Vendor or brand.
+    pub vendor: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Average rating, 0 to 5.
+    pub rating: Option<f64>,
+    /// Number of reviews.
+    pub review_count: Option<u32>,
+    /// Median days between one customer's repeat purchases.
+    pub repurchase_days: Option<u32>,
+    /// Complementary products, best first.
+    pub neighbours: Vec<Neighbour>,
+}
+
+impl Product {
+    /// The compare-at price only when it is really higher than the price.
+    pub fn was_price(&self) -> Option<i64> {
+        self.compare_at_price.filter(|&c| c > self.price)
+    }
+
+    /// The variant added to the cart.
+    pub fn default_variant(&self) -> &str {
+        self.variant_ids.first().map_or("", String::as_str)
+    }
+}
+
+/// The merchant's rules carried in the snapshot.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rules {
+    /// Context product index → products always shown first.
+    pub pin: SmallMap<Vec<usize>>,
+    /// Never recommended.
+    pub exclude: Vec<usize>,
+    /// Score multipliers.
+    pub boost: SmallMap<f64>,
+}
+
+/// A map from product index to `V` for the merchant's handful of rules: a vector searched
+/// linearly, which costs a fraction of a hash map's WebAssembly and is as fast at this size.
+///
+/// Keys and values are kept apart so that the key search is one function for every `V`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmallMap<V> {
+    keys: Vec<usize>,
+    values: Vec<V>,
+}
+
+impl<V> Default for SmallMap<V> {
+    fn default() -> Self {
+        SmallMap {
+            keys: Vec::new(),
+            values: Vec::new(),
+        }
+    }
+}
+
+impl<V> FromIterator<(usize, V)> for SmallMap<V> {
+    fn from_iter<I: IntoIterator<Item = (usize, V)>>(iter: I) -> Self {
+        let mut map = SmallMap::default();
+        for (k, v) in iter {
+            map.insert(k, v);
+        }
+        map
+    }
+}
+
+/// Where `key` is among `keys`.
+fn position(keys: &[usize], key: usize) -> Option<usize> {
+    keys.iter().position(|&k| k == key)
+}
+
+impl<V> SmallMap<V> {
+    /// Sets `key` to `value`, replacing an earlier value.
+    pub fn insert(&mut self, key: usize, value: V) {
+        match position(&self.keys, key) {
+            Some(at) => self.values[at] = value,
+            None => {
+                self.keys.push(key);
+                self.values.push(value);
+            }
+        }
+    }
+
+    /// The value for `key`.
+    pub fn get(&self, key: &usize) -> Option<&V> {
+        position(&self.keys, *key).map(|at| &self.values[at])
+    }
+
+    /// Entries in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&usize, &V)> {
+        self.keys.iter().zip(&self.values)
+    }
+
+    /// Keys in insertion order.
+    pub fn keys(&self) -> impl Iterator<Item = &usize> {
+        self.keys.iter()
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// True when there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+/// A parsed, validated snapshot. Long-lived: the web shell keeps it in wasm memory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalog {
+    /// The shop.
+    pub shop: Shop,
+    /// Products in snapshot order.
+    pub products: Vec<Product>,
+    /// Merchant rules.
+    pub rules: Rules,
+    /// The merchant's offers, in priority order (`docs/snapshot.md`, "Offers").
+    pub offers: Vec<Offer>,
+    by_id: IdIndex,
+    by_variant: IdIndex,
+    by_handle: IdIndex,
+    by_sku: IdIndex,
+}
+
+/// Ids to product indices: a vector sorted by id, searched by bisection. A catalog is read once
+/// and looked up a few times per page, so this is as quick as a hash map for a fraction of its
+/// WebAssembly.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IdIndex(Vec<(String, usize)>);
+
+impl IdIndex {
+    /// Indexes `(id, product)` pairs. When an id repeats, the first pair (lowest product index)
+    /// wins and the pair that repeated it is returned as `(id, first, repeat)`.
+    fn build(mut pairs: Vec<(String, usize)>) -> (IdIndex, Option<(String, usize, usize)>) {
+        sort::heap_sort_by(&mut pairs, |a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut repeat: Option<(String, usize, usize)> = None;
+        let mut kept: Vec<(String, usize)> = Vec::with_capacity(pairs.len());
+        for pair in pairs {
+            match kept.last() {
+                Some(first) if first.0 == pair.0 => {
+                    // Report the repeat that comes first in the snapshot.
+                    if repeat.as_ref().map_or(true, |r| pair.1 < r.2) {
+                        repeat = Some((pair.0, first.1, pair.1));
+                    }
+                }
+                _ => kept.push(pair),
+            }
+        }
+        (IdIndex(kept), repeat)
+    }
+
+    /// Indexes the ids each product lists (`ids_of`); an id under two products belongs to the
+    /// first.
+    fn of(products: &[Product], ids_of: fn(&Product) -> &[String]) -> IdIndex {
+        let mut pairs = Vec::new();
+        for (i, p) in products.iter().enumerate() {
+            for id in ids_of(p) {
+                pairs.push((id.clone(), i));
+            }
+        }
+        IdIndex::build(pairs).0
+    }
+
+    /// The product index for `id`.
+    pub fn get(&self, id: &str) -> Option<usize> {
+        self.0
+            .binary_search_by(|(k, _)| k.as_str().cmp(id))
+            .ok()
+            .map(|at| self.0[at].1)
+    }
+}
+
+impl Catalog {
+    /// Parses and validates a snapshot; the error names the first bad place.
+    pub fn parse(text: &str) -> Result<Catalog, SnapshotError> {
+        let root = json::parse(text)?;
+        Ok(Catalog::from_value(&root)?)
+    }
+
+    /// Validates an already parsed snapshot.
+    pub fn from_value(root: &Value) -> read::Result<Catalog> {
+        Catalog::read(root).map_err(FieldError::from)
+    }
+
+    fn read(root: &Value) -> read::Boxed<Catalog> {
+        read::object_at(root, "(root)", "")?;
+        match read::required_at(root, "", "version")? {
+            Value::Number(n) if n == VERSION_TEXT => {}
+            Value::Number(n) => {
+                return Err(read::error_at(
+                    "version",
+                    "",
+                    &[
+                        "this crossbuy understands snapshot version ",
+                        VERSION_TEXT,
+                        ", got ",
+                        n,
+                        "; update crossbuy.js",
+                    ],
+                ))
+            }
+            other => return Err(read::expected_at("version", "", "the integer 1", other)),
+        }
+        let shop = parse_shop(read::required_at(root, "", "shop")?)?;
+
+        let items = read::array_at(read::required_at(root, "", "products")?, "products", "")?;
+        // First pass: the products and their ids, so neighbours can point forward.
+        let mut ids = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let path = index("products", i);
+            read::object_at(item, &path, "")?;
+            ids.push((read::req(item, &path, "id", read::id_at)?, i));
+        }
+        let (by_id, repeat) = IdIndex::build(ids);
+        if let Some((id, first, at)) = repeat {
+            return Err(read::error_at(
+                &index("products", at),
+                "id",
+                &[
+                    "duplicate product id \"",
+                    &id,
+                    "\" (first at ",
+                    &index("products", first),
+                    ")",
+                ],
+            ));
+        }
+        let mut catalog = Catalog {
+            shop,
+            products: Vec::with_capacity(items.len()),
+            rules: Rules::default(),
+            offers: Vec::new(),
+            by_id,
+            by_variant: IdIndex::default(),
+            by_handle: IdIndex::default(),
+            by_sku: IdIndex::default(),
+        };
+        for (i, item) in items.iter().enumerate() {
+            let product = parse_product(item, &index("products", i), &catalog.by_id)?;
+            catalog.products.push(product);
+        }
+        // An id listed under two products belongs to the first; that is not an error. Handles
+        // and SKUs are aliases, looked up only when no product id or variant id matches.
+        catalog.by_variant = IdIndex::of(&catalog.products, |p| &p.variant_ids);
+        catalog.by_handle = IdIndex::of(&catalog.products, |p| p.handle.as_slice());
+        catalog.by_sku = IdIndex::of(&catalog.products, |p| &p.skus);
+        if let Some(r) = read::optional(root, "rules") {
+            catalog.rules = parse_rules(r, &catalog.by_id)?;
+        }
+        if let Some(o) = read::optional(root, "offers") {
+            catalog.offers = offer::parse_offers(o, &catalog.by_id)?;
+        }
+        Ok(catalog)
+    }
+
+    /// The index of a product id, else of the product with that `handle`.
+    pub fn product_index(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).or_else(|| self.by_handle.get(id))
+    }
+
+    /// The index of the product that has this variant id, else this SKU.
+    pub fn variant_product(&self, variant_id: &str) -> Option<usize> {
+        self.by_variant
+            .get(variant_id)
+            .or_else(|| self.by_sku.get(variant_id))
+    }
+}
+
+fn parse_shop(v: &Value) -> read::Boxed<Shop> {
+    read::object_at(v, "shop", "")?;
+    let name = read::req(v, "shop", "name", read::string_at)?;
+    let currency = read::currency_at(
+        read::required_at(v, "shop", "currency")?,
+        "shop",
+        "currency",
+    )?;
+    let locale = read::opt(v, "shop", "locale", read::string_at)?;
+    let mut root = read::opt(v, "shop", "root", read::url_at)?.unwrap_or_default();
+    if !root.ends_with('/') {
+        root.push('/');
+    }
+    Ok(Shop {
+        name,
+        currency,
+        locale,
+        root,
+    })
+}
+
+/// Reads one product. Fields are read in the order of `docs/snapshot.md` (the first bad one is
+/// reported) into a product built up in place, so an error drops one value instead of each
+/// field read so far.
+fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Boxed<Product> {
+    let mut p = Product {
+        id: read::req(v, path, "id", read::id_at)?,
+        variant_ids: read::req(v, path, "variant_ids", read::ids_at)?,
+        handle: None,
+        skus: Vec::new(),
+        url: String::new(),
+        title: String::new(),
+        image: None,
+        price: 0,
+        compare_at_price: None,
+        available: true,
+        product_type: None,
+        vendor: None,
+        tags: Vec::new(),
+        rating: None,
+        review_count: None,
+        repurchase_days: None,
+        neighbours: Vec::new(),
+    };
+    if p.variant_ids.is_empty() {
+        return Err(read::error_at(
+            path,
+            "variant_ids",
+            &["expected at least one variant id"],
+        ));
+    }
+    p.handle = read::opt(v, path, "handle", read::id_at)?;
+    p.skus = read::opt(v, path, "skus", read::ids_at)?.unwrap_or_default();
+    p.url = read::req(v, path, "url", read::url_at)?;
+    p.title = read::req(v, path, "title", read::string_at)?;
+    p.image = read::opt(v, path, "image", read::url_at)?;
+    p.price = read::req(v, path, "price", read::minor_units_at)?;
+    if let Some(x) = read::optional(v, "compare_at_price") {
+        p.compare_at_price = Some(read::minor_units_at(x, path, "compare_at_price")?);
+    }
+    if let Some(x) = read::optional(v, "available") {
+        p.available = read::boolean_at(x, path, "available")?;
+    }
+    p.product_type = read::opt(v, path, "type", read::string_at)?;
+    p.vendor = read::opt(v, path, "vendor", read::string_at)?;
+    p.tags = read::opt(v, path, "tags", read::strings_at)?.unwrap_or_default();
+    if let Some(x) = read::optional(v, "rating") {
+        p.rating = Some(rating(x, path, "rating")?);
+    }
+    p.review_count = read::opt(v, path, "review_count", read::count_at)?;
+    p.repurchase_days = read::opt(v, path, "repurchase_days", read::count_at)?;
+    if let Some(list) = read::optional(v, "neighbours") {
+        let npath = join(path, "neighbours");
+        for (i, n) in read::array_at(list, &npath, "")?.iter().enumerate() {
+            let np = index(&npath, i);
+            read::object_at(n, &np, "")?;
+            let product = lookup(by_id, read::required_at(n, &np, "id")?, &np, "id")?;
+            p.neighbours.push(Neighbour {
+                product,
+                score: read::req(n, &np, "score", read::non_negative_at)?,
+                count: read::count_at(read::required_at(n, &np, "count")?, &np, "count")?,
+            });
+        }
+    }
+    Ok(p)
+}
+
+/// A rating from 0 to 5. The error quotes the number as written: formatting an f64 would pull
+/// Rust's float printer (about 10 KB gzipped) into the shipped module.
+fn rating(v: &Value, parent: &str, key: &str) -> read::Boxed<f64> {
+    match read::non_negative_at(v, parent, key)? {
+        r if r <= 5.0 => Ok(r),
+        _ => Err(read::expected_at(parent, key, "a rating from 0 to 5", v)),
+    }
+}
+
+/// The product index of the id at `parent.key`.
+fn lookup(by_id: &IdIndex, v: &Value, parent: &str, key: &str) -> read::Boxed<usize> {
+    let id = read::id_at(v, parent, key)?;
+    by_id
+        .get(&id)
+        .ok_or_else(|| read::error_at(parent, key, &["unknown product \"", &id, "\""]))
+}
+
+/// The product indices of an array of ids at `path`.
+fn lookups(by_id: &IdIndex, v: &Value, path: &str) -> read::Boxed<Vec<usize>> {
+    let items = read::array_at(v, path, "")?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, x) in items.iter().enumerate() {
+        out.push(lookup(by_id, x, &index(path, i), "")?);
+    }
+    Ok(out)
+}
+
+fn parse_rules(v: &Value, by_id: &IdIndex) -> read::Boxed<Rules> {
+    read::object_at(v, "rules", "")?;
+    let mut rules = Rules::default();
+    if let Some(pin) = read::optional(v, "pin") {
+        for (key, list) in read::object_at(pin, "rules.pin", "")? {
+            let path = ["rules.pin[\"", key, "\"]"].concat();
+            let from = lookup(by_id, &Value::Str(key.clone()), &path, "")?;
+            rules.pin.insert(from, lookups(by_id, list, &path)?);
+        }
+    }
+    if let Some(ex) = read::optional(v, "exclude") {
+        rules.exclude = lookups(by_id, ex, "rules.exclude")?;
+    }
+    if let Some(boost) = read::optional(v, "boost") {
+        for (key, factor) in read::object_at(boost, "rules.boost", "")? {
+            let path = ["rules.boost[\"", key, "\"]"].concat();
+            let product = lookup(by_id, &Value::Str(key.clone()), &path, "")?;
+            let f = read::non_negative_at(factor, &path, "")?;
+            if f == 0.0 {
+                return Err(read::error_at(
+                    &path,
+                    "",
+                    &["expected a factor > 0 (use rules.exclude to hide)"],
+                ));
+            }
+            rules.boost.insert(product, f);
+        }
+    }
+    Ok(rules)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = include_str!("../tests/fixtures/catalog-example.json");
+
+    fn check(input: &str, expected: &str) {
+        let got = match Catalog::parse(input) {
+            Ok(c) => format!(
+                "ok: {} products, first {} at {} {}",
+                c.products.len(),
+                c.products[0].title,
+                c.products[0].price,
+                c.shop.currency.code()
+            ),
+            Err(e) => e.to_string(),
+        };
+        assert_eq!(got, expected);
+    }
+
+    /// The example with one JSON fragment replaced.
+    fn with(from: &str, to: &str) -> String {
+        assert!(EXAMPLE.contains(from), "fixture lacks {from}");
+        EXAMPLE.replacen(from, to, 1)
+    }
+
+    #[test]
+    fn the_documented_example_parses() {
+        check(
+            EXAMPLE,
+            "ok: 3 products, first White Hanging Heart T-Light Holder at 295 GBP",
+        );
+        let docs = include_str!("../../../docs/snapshot.md");
+        let start = docs.find("```json\n").expect("docs example") + 8;
+        let end = start + docs[start..].find("```").expect("docs example end");
+        assert_eq!(
+            json::parse(&docs[start..end]),
+            json::parse(EXAMPLE),
+            "docs/snapshot.md and the fixture differ"
+        );
+    }
+
+    #[test]
+    fn bad_snapshots_name_the_place() {
+        check(
+            &with("\"price\": 425", "\"price\": 12.99"),
+            "snapshot products[1].price: expected integer minor units, got 12.99",
+        );
+        check(
+            &with("\"price\": 425", "\"price\": \"12.99\""),
+            "snapshot products[1].price: expected integer minor units, got \"12.99\"",
+        );
+        check(
+            &with("\"version\": 1", "\"version\": 2"),
+            "snapshot version: this crossbuy understands snapshot version 1, got 2; update crossbuy.js",
+        );
+        check(
+            &with("\"title\": \"White Metal Lantern\",", "\"title\": null,"),
+            "snapshot products[1].title: missing",
+        );
+        check(
+            &with(
+                "{ \"id\": \"84406B\", \"score\"",
+                "{ \"id\": \"NOPE\", \"score\"",
+            ),
+            "snapshot products[0].neighbours[1].id: unknown product \"NOPE\"",
+        );
+        check(
+            &with("\"/img/71053.svg\"", "\"javascript:alert(1)\""),
+            "snapshot products[1].image: expected an http(s) or shop-relative url, got \"javascript:alert(1)\"",
+        );
+        check(
+            &with(
+                "\"id\": \"71053\",\n      \"variant_ids\"",
+                "\"id\": \"85123A\",\n      \"variant_ids\"",
+            ),
+            "snapshot products[1].id: duplicate product id \"85123A\" (first at products[0])",
+        );
+        check(
+            &with("\"currency\": \"GBP\"", "\"currency\": \"pounds\""),
+            "snapshot shop.currency: expected an ISO 4217 code such as \"GBP\", got \"pounds\"",
+        );
+        check(
+            &with("\"exclude\": [\"84406B\"]", "\"exclude\": [\"X\"]"),
+            "snapshot rules.exclude[0]: unknown product \"X\"",
+        );
+        check(
+            &with(
+                "\"exclude\": [\"84406B\"]",
+                "\"pin\": {\" 85123A \": [\"Y\"]}",
+            ),
+            "snapshot rules.pin[\" 85123A \"][0]: unknown product \"Y\"",
+        );
+        check(
+            &with(
+                "\"pin\": { \"85123A\": [\"71053\"] }",
+                "\"pin\": {\" \": []}",
+            ),
+            "snapshot rules.pin[\" \"]: expected an id, got an empty string",
+        );
+        check(
+            &with(
+                "\"pin\": { \"85123A\": [\"71053\"] }",
+                "\"pin\": {\"Q\": []}",
+            ),
+            "snapshot rules.pin[\"Q\"]: unknown product \"Q\"",
+        );
+        check(
+            &with("\"pin\": { \"85123A\": [\"71053\"] }", "\"pin\": []"),
+            "snapshot rules.pin: expected an object, got an array",
+        );
+        check(
+            &with(
+                "\"boost\": { \"71053\": 1.5 }",
+                "\"boost\": {\"84406B\": 0}",
+            ),
+            "snapshot rules.boost[\"84406B\"]: expected a factor > 0 (use rules.exclude to hide)",
+        );
+        check(
+            &with(
+                "\"boost\": { \"71053\": 1.5 }",
+                "\"boost\": {\"84406B\": \"2\"}",
+            ),
+            "snapshot rules.boost[\"84406B\"]: expected a number ≥ 0, got \"2\"",
+        );
+        check(
+            &with("\"boost\": { \"71053\": 1.5 }", "\"boost\": 1"),
+            "snapshot rules.boost: expected an object, got 1",
+        );
+        check(
+            &with("\"rating\": 4.7", "\"rating\": 7"),
+            "snapshot products[0].rating: expected a rating from 0 to 5, got 7",
+        );
+        check(
+            "{\"version\": 1,",
+            "snapshot is not valid JSON: line 1, column 15: expected a quoted key in object",
+        );
+        check("[]", "snapshot (root): expected an object, got an array");
+        check(
+            &with(
+                "\"variant_ids\": [\"71053\"]",
+                "\"variant_ids\": [\"71053\"], \"handle\": 4.5",
+            ),
+            "snapshot products[1].handle: expected an id (string or whole number), got 4.5",
+        );
+        check(
+            &with(
+                "\"variant_ids\": [\"71053\"]",
+                "\"variant_ids\": [\"71053\"], \"skus\": [\"L-1\", \"\"]",
+            ),
+            "snapshot products[1].skus[1]: expected an id, got an empty string",
+        );
+        check(
+            &with(
+                "\"variant_ids\": [\"71053\"]",
+                "\"variant_ids\": [\"71053\"], \"skus\": \"L-1\"",
+            ),
+            "snapshot products[1].skus: expected an array, got \"L-1\"",
+        );
+    }
+
+    #[test]
+    fn version_text_is_the_version() {
+        assert_eq!(SNAPSHOT_VERSION.to_string(), VERSION_TEXT);
+    }
+
+    #[test]
+    fn handles_and_skus_are_aliases_ids_win() {
+        // Product 1 names product 0's id and variant as its handle and SKU: the ids win.
+        let c = Catalog::parse(&with(
+            "\"variant_ids\": [\"71053\"]",
+            "\"variant_ids\": [\"71053\"], \"handle\": \"85123A\", \"skus\": [\"85123A\", \"LANTERN-W\"]",
+        ))
+        .expect("example");
+        assert_eq!(c.product_index("85123A"), Some(0));
+        assert_eq!(c.variant_product("85123A"), Some(0));
+        assert_eq!(c.variant_product("LANTERN-W"), Some(1));
+        assert_eq!(c.products[1].handle.as_deref(), Some("85123A"));
+        assert_eq!(c.variant_product("lantern-w"), None, "SKUs match exactly");
+    }
+
+    #[test]
+    fn was_price_only_when_higher() {
+        let c = Catalog::parse(EXAMPLE).expect("example");
+        assert_eq!(c.products[0].was_price(), Some(350));
+        let c = Catalog::parse(&with(
+            "\"compare_at_price\": 350",
+            "\"compare_at_price\": 295",
+        ))
+        .expect("example");
+        assert_eq!(c.products[0].was_price(), None);
+    }
+}

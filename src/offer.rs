@@ -1,0 +1,92 @@
+//! The offer on a shown widget: which one (the engine chooses, with the time passed in), its
+//! countdown record kept in `localStorage` under [`deadline_key`], and the clock.
+//!
+//! The record goes through [`Deadline`], so a reload, a new tab or a clock set back never
+//! moves the deadline later, and an ended offer stays ended. Where storage is disabled or full,
+//! records are kept in memory for the page's life and one console warning says so.
+
+use std::cell::Cell;
+
+use crossbuy_browser::error::report;
+use crossbuy_browser::storage::{self, Stored};
+use crossbuy_engine::offer::{choose_offer, deadline_key, order_time, Offer};
+use crossbuy_engine::time::Deadline;
+use crossbuy_engine::{Catalog, PageContext};
+
+/// The chosen offer and its deadline.
+pub(crate) struct LiveOffer {
+    /// Index into [`Catalog::offers`].
+    pub(crate) index: usize,
+    key: String,
+    deadline: Cell<Deadline>,
+}
+
+impl LiveOffer {
+    /// The offer for `shown` on this page at `now`, with its deadline resumed from storage
+    /// (or started: from the order on a thank-you page, else from this first view), or `None`.
+    pub(crate) fn start(
+        catalog: &Catalog,
+        context: &PageContext,
+        shown: &[usize],
+        now: i64,
+    ) -> Option<LiveOffer> {
+        let index = choose_offer(&catalog.offers, catalog, context.page, shown, now)?;
+        let key = deadline_key(catalog, context);
+        let stored = load(&key).and_then(|text| Deadline::parse(&text));
+        // An unreadable order time anchors the window at the first view instead.
+        let order = order_time(context).ok().flatten();
+        let window = catalog.offers[index].window;
+        let live = LiveOffer {
+            index,
+            deadline: Cell::new(Deadline::start(stored.as_ref(), order, window, now)),
+            key,
+        };
+        live.save();
+        Some(live)
+    }
+
+    /// The offer itself.
+    pub(crate) fn offer<'a>(&self, catalog: &'a Catalog) -> &'a Offer {
+        &catalog.offers[self.index]
+    }
+
+    /// The deadline record as it stands.
+    pub(crate) fn deadline(&self) -> Deadline {
+        self.deadline.get()
+    }
+
+    /// Records `now` and returns the milliseconds left (0 once ended, for good).
+    pub(crate) fn observe(&self, now: i64) -> i64 {
+        let mut d = self.deadline.get();
+        let left = d.observe(now);
+        self.deadline.set(d);
+        self.save();
+        left
+    }
+
+    /// "Give me more time": adds one window when the engine allows it.
+    pub(crate) fn extend(&self, catalog: &Catalog, now: i64) -> bool {
+        let mut d = self.deadline.get();
+        let done = d.extend(self.offer(catalog).window, now);
+        self.deadline.set(d);
+        self.save();
+        done
+    }
+
+    fn save(&self) {
+        store(&self.key, &self.deadline.get().to_json());
+    }
+}
+
+fn load(key: &str) -> Option<String> {
+    storage::load(key)
+}
+
+fn store(key: &str, value: &str) {
+    if storage::store(key, value) == (Stored::InMemory { first: true }) {
+        report(
+            "localStorage is disabled or full: the offer's deadline is kept in memory for this page",
+            true,
+        );
+    }
+}
