@@ -21,11 +21,12 @@ die() { echo "build: error: $*" >&2; exit 1; }
 # wasm_pack CRATE_DIR OUT_DIR OUT_NAME (OUT_DIR relative to the repository)
 wasm_pack() {
   local crate="$1" out_dir="$2" out_name="$3"
+  local package; package=$(sed -n 's/^name = "\(.*\)"$/\1/p' "$crate/Cargo.toml" | head -1)
   RUSTC_BOOTSTRAP=1 \
     CARGO_TARGET_DIR="$PWD/target/wasm-size" \
     RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none -Zcross-crate-inline-threshold=always" \
     wasm-pack --log-level warn build --target web --release --out-dir "$PWD/$out_dir" --out-name "$out_name" "$crate" -- \
-      -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size >&2
+      -p "$package" -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size >&2
   # Short names between the module and its glue instead of wasm-bindgen's hashed ones:
   # about 3.6 KB gzipped less for the widget (scripts/minify-names.mjs).
   node scripts/minify-names.mjs "$out_dir/$out_name"

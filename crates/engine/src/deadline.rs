@@ -212,7 +212,7 @@ impl Deadline {
     pub fn parse(text: &str) -> Option<Deadline> {
         let v = json::parse(text).ok()?;
         let n = |key: &str| match v.get(key)? {
-            Value::Number(n) => n.parse::<i64>().ok(),
+            Value::Number(n) => json::integer(n),
             _ => None,
         };
         Some(Deadline {

@@ -140,16 +140,12 @@ pub fn parse_decimal(text: &str, exponent: u32) -> Result<i64, DecimalError> {
 /// `1200` JPY → `"1200"`. For machine-readable payloads; shoppers see `Intl.NumberFormat`.
 pub fn to_decimal(amount: i64, exponent: u32) -> String {
     let exp = exponent as usize;
-    let digits = amount.unsigned_abs().to_string();
     let mut out = String::new();
     if amount < 0 {
         out.push('-');
     }
     // At least one digit before the point: 5 cents is "0.05".
-    for _ in digits.len()..=exp {
-        out.push('0');
-    }
-    out.push_str(&digits);
+    crate::json::push_digits(&mut out, amount.unsigned_abs(), exp + 1);
     if exp > 0 {
         out.insert(out.len() - exp, '.');
     }

@@ -5,7 +5,7 @@
 
 use super::context::PageKind;
 use super::deadline::Window;
-use super::json::Value;
+use super::json::{self, Value};
 use super::read::{self, index, join, FieldError};
 use super::time::{self, TimeError, HOUR_MS};
 
@@ -112,8 +112,8 @@ fn parse_offer(
     let percent = || -> read::Result<u32> {
         let p = field("percent");
         match read::required(v, path, "percent")? {
-            Value::Number(n) => match n.parse::<u32>() {
-                Ok(x @ 1..=100) => Ok(x),
+            Value::Number(n) => match json::integer(n) {
+                Some(x @ 1..=100) => Ok(x as u32),
                 _ => read::fail(
                     &p,
                     format!("expected a whole percent from 1 to 100, got {n}"),

@@ -1,7 +1,7 @@
 //! Path-tracking readers over [`Value`]: every error names the place, as in
 //! `products[12].price: expected integer minor units, got 12.99`.
 
-use super::json::Value;
+use super::json::{signed_digits, Value};
 use super::money::Currency;
 use super::url::is_safe_url;
 
@@ -225,28 +225,6 @@ fn whole(v: &Value) -> Option<(bool, u64)> {
         Value::Number(text) => signed_digits(text),
         _ => None,
     }
-}
-
-/// An optional sign then at least one ASCII digit, as `str::parse` reads integers: the sign
-/// (true: negative) and the magnitude, if it fits `u64`. One small reader in place of the
-/// standard library's generic parsers, one copy per integer type.
-fn signed_digits(text: &str) -> Option<(bool, u64)> {
-    let (negative, digits) = match text.as_bytes().first() {
-        Some(b'-') => (true, &text[1..]),
-        Some(b'+') => (false, &text[1..]),
-        _ => (false, text),
-    };
-    if digits.is_empty() {
-        return None;
-    }
-    let mut n: u64 = 0;
-    for b in digits.bytes() {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
-    }
-    Some((negative, n))
 }
 
 /// Integer minor units, ≥ 0: `1299`, never `12.99` or `"12.99"`.
