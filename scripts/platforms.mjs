@@ -22,6 +22,11 @@
 //   are recorded by serve.mjs like every other).
 // A headless storefront: GET /platforms/headless.html with a strict Content-Security-Policy
 //   (CSP below) and a fresh nonce per response in place of the page's {{nonce}}.
+// WordPress's files for the WooCommerce page: GET /wp-content/plugins/crossbuy/assets/… the
+//   crossbuy plugin's own assets folder (the loader, the wasm glue and module, the language
+//   packs, as scripts/woocommerce-plugin.mjs builds it into integrations/woocommerce/crossbuy/),
+//   and GET /wp-content/uploads/crossbuy/catalog.json the catalog saved on its admin page (the
+//   platform fixtures' catalog, www/platforms/catalog.json).
 //
 // Products come from the platform fixtures' catalog, www/platforms/catalog.json; `soldOut`
 // (shared with serve.mjs) sells variants out here too.
@@ -33,7 +38,12 @@ export const CSP = (nonce) =>
   `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-${nonce}'; style-src 'self'; ` +
   "img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The crossbuy WooCommerce plugin's folder, whose assets/ the build fills. */
+const PLUGIN_DIR = fileURLToPath(new URL("../integrations/woocommerce/crossbuy/", import.meta.url));
+const TYPES = { ".js": "text/javascript; charset=utf-8", ".wasm": "application/wasm", ".json": "application/json; charset=utf-8" };
 
 /** The order BigCommerce's confirmation page reads (Storefront Orders API, Order). */
 export const ORDER = {
@@ -90,6 +100,8 @@ export function platforms({ rootDir, soldOut, shopify }) {
     ["POST", /^\/cart\/change\.js$/, shopifyChange],
     ["GET", /^\/cart\/(\d+:\d+(?:,\d+:\d+)*)$/, shopifyPermalink],
     ["GET", /^\/platforms\/headless\.html$/, headless],
+    ["GET", /^\/wp-content\/plugins\/crossbuy\/(assets\/[A-Za-z0-9_./-]+)$/, ({ res }, path) => file(res, join(PLUGIN_DIR, normalize(path)))],
+    ["GET", /^\/wp-content\/uploads\/crossbuy\/catalog\.json$/, ({ res }) => file(res, join(rootDir, "platforms", "catalog.json"))],
     ["POST", /^\/webhooks\/crossbuy$/, ({ res }) => json(res, 202, {})],
   ];
 
@@ -240,6 +252,20 @@ function wooError(res, status, code, message) {
 
 function bcError(res, status, title) {
   return json(res, status, { status, title, type: "https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes" });
+}
+
+/** A file, or 404 (the plugin's assets are built by `npm run build`). */
+function file(res, path) {
+  let data;
+  try {
+    if (path.includes("..")) throw new Error("outside");
+    data = readFileSync(path);
+  } catch {
+    res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+    return res.end("not found (run npm run build for the plugin's assets)");
+  }
+  res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream", "cache-control": "no-store" });
+  res.end(data);
 }
 
 function json(res, status, value) {
