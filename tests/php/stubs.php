@@ -231,7 +231,7 @@ function plugin_basename( $file ) {
 	return basename( dirname( $file ) ) . '/' . basename( $file );
 }
 function admin_url( $path = '' ) {
-	return 'https://shop.example/wp-admin/' . ltrim( $path, '/' );
+	return $GLOBALS['wp']['home'] . '/wp-admin/' . ltrim( $path, '/' );
 }
 function current_user_can( $capability ) {
 	return in_array( $capability, $GLOBALS['wp']['caps'], true );
