@@ -51,6 +51,7 @@ use super::products::{counted, image_url, non_empty, ProductFile, ProductRow, St
 use super::progress::Progress;
 use super::report::{BuildError, Result, Summary};
 use super::table::{field, Table};
+
 use crossbuy_engine::read::is_safe_url;
 
 /// Reads products: WooCommerce's product CSV export or the Store API's product JSON (one
@@ -120,6 +121,17 @@ fn read_all(name: &str, mut source: Box<dyn Read>) -> Result<String> {
         )
     })?;
     Ok(text)
+}
+
+/// A field as WooCommerce's exporters wrote it, read back: text that a spreadsheet would run
+/// as a formula (`=`, `+`, `-`, `@`, tab or carriage return first) is written with a `'` in
+/// front (`'=SUM(…)`, and `'-1` for a draft's Published in older versions), which is removed.
+fn cell(rec: &StringRecord, i: Option<usize>) -> &str {
+    let f = field(rec, i);
+    match f.as_bytes() {
+        [b'\'', b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r', ..] => &f[1..],
+        _ => f,
+    }
 }
 
 /// WooCommerce writes prices with the shop's decimal separator: `4,50` is `4.50`.
@@ -220,7 +232,7 @@ fn read_product_csv(
     progress.start("reading products", t.size);
     while let Some(line) = t.next(&mut rec, summary) {
         progress.at(t.position());
-        let id = field(&rec, Some(c.id));
+        let id = cell(&rec, Some(c.id));
         if id.is_empty() && rec.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -232,7 +244,7 @@ fn read_product_csv(
             );
             continue;
         }
-        let kinds: Vec<String> = field(&rec, Some(c.kind))
+        let kinds: Vec<String> = cell(&rec, Some(c.kind))
             .split(',')
             .map(|k| k.trim().to_ascii_lowercase())
             .collect();
@@ -242,7 +254,7 @@ fn read_product_csv(
             continue;
         }
         if is("variation") {
-            let parent = field(&rec, c.parent);
+            let parent = cell(&rec, c.parent);
             if parent.is_empty() {
                 summary.problem(&path, line, "variation without a Parent; row skipped");
                 continue;
@@ -271,7 +283,7 @@ fn read_product_csv(
             );
             continue;
         }
-        let title = field(&rec, Some(c.name));
+        let title = cell(&rec, Some(c.name));
         if title.is_empty() {
             summary.problem(
                 &path,
@@ -280,14 +292,14 @@ fn read_product_csv(
             );
             continue;
         }
-        let hidden = field(&rec, c.visibility).eq_ignore_ascii_case("hidden");
-        let status = match field(&rec, c.published) {
+        let hidden = cell(&rec, c.visibility).eq_ignore_ascii_case("hidden");
+        let status = match cell(&rec, c.published) {
             "-1" | "2" => Status::Draft,
             "0" => Status::Unpublished,
             _ if hidden => Status::Unpublished,
             _ => Status::Active,
         };
-        let image = list(field(&rec, c.images))
+        let image = list(cell(&rec, c.images))
             .into_iter()
             .next()
             .and_then(|url| image_url(&url, &path, line, summary));
@@ -301,12 +313,12 @@ fn read_product_csv(
                 if root.ends_with('/') { "" } else { "/" }
             )),
             image,
-            vendor: list(field(&rec, c.brands)).into_iter().next(),
-            product_type: list(field(&rec, c.categories))
+            vendor: list(cell(&rec, c.brands)).into_iter().next(),
+            product_type: list(cell(&rec, c.categories))
                 .into_iter()
                 .next()
                 .and_then(|cat| cat.rsplit(" > ").next().and_then(non_empty)),
-            tags: list(field(&rec, c.tags)),
+            tags: list(cell(&rec, c.tags)),
             status,
             gift_card: is_gift_card(title, &kinds),
             variants: Vec::new(),
@@ -317,7 +329,7 @@ fn read_product_csv(
         if !is("variable") {
             row.variants.extend(variant(&rec, &c, id, line));
         }
-        let sku = field(&rec, c.sku);
+        let sku = cell(&rec, c.sku);
         if !sku.is_empty() {
             by_sku.entry(sku.to_owned()).or_insert(products.len());
         }
@@ -361,8 +373,8 @@ fn is_gift_card(title: &str, kinds: &[String]) -> bool {
 
 /// The variant of a simple product's or a variation's row, or `None` without a price.
 fn variant(rec: &StringRecord, c: &CsvColumns, id: &str, line: u64) -> Option<VariantRow> {
-    let sale = decimal(field(rec, c.sale));
-    let regular = decimal(field(rec, Some(c.regular)));
+    let sale = decimal(cell(rec, c.sale));
+    let regular = decimal(cell(rec, Some(c.regular)));
     let (price, compare_at) = if sale.is_empty() {
         (regular, String::new())
     } else {
@@ -374,18 +386,18 @@ fn variant(rec: &StringRecord, c: &CsvColumns, id: &str, line: u64) -> Option<Va
     let options: Vec<&str> = c
         .attributes
         .iter()
-        .map(|&a| field(rec, Some(a)))
+        .map(|&a| cell(rec, Some(a)))
         .filter(|v| !v.is_empty())
         .collect();
     // A disabled variation is exported as private (0) or draft (-1).
-    let enabled = matches!(field(rec, c.published), "" | "1");
+    let enabled = matches!(cell(rec, c.published), "" | "1");
     Some(VariantRow {
         id: id.to_owned(),
-        sku: field(rec, c.sku).to_owned(),
+        sku: cell(rec, c.sku).to_owned(),
         options: options.join(", "),
         price,
         compare_at,
-        in_stock: enabled && field(rec, c.in_stock) != "0",
+        in_stock: enabled && cell(rec, c.in_stock) != "0",
         line,
     })
 }
@@ -780,7 +792,7 @@ fn read_order_csv(
     progress.start("reading orders", t.size);
     while let Some(line) = t.next(&mut rec, summary) {
         progress.at(t.position());
-        let key = field(&rec, Some(order_col));
+        let key = cell(&rec, Some(order_col));
         if key.is_empty() {
             if !rec.iter().all(|f| f.trim().is_empty()) {
                 summary.problem(&path, line, "empty order_id; row skipped");
@@ -788,20 +800,20 @@ fn read_order_csv(
             continue;
         }
         let o = book.order(key);
-        let status = field(&rec, status_col);
+        let status = cell(&rec, status_col);
         if !status.is_empty() {
             book.set_fate(o, fate(status));
         }
-        book.set_time(o, parse_timestamp(field(&rec, created_col)));
-        book.set_customer(o, field(&rec, customer_col));
-        book.currency(field(&rec, currency_col));
+        book.set_time(o, parse_timestamp(cell(&rec, created_col)));
+        book.set_customer(o, cell(&rec, customer_col));
+        book.currency(cell(&rec, currency_col));
         let l = Line {
-            product_id: field(&rec, Some(product_col)),
-            variation_id: field(&rec, variation_col),
-            sku: field(&rec, sku_col),
-            name: field(&rec, name_col),
-            quantity: field(&rec, quantity_col),
-            refunded: field(&rec, refunded_col),
+            product_id: cell(&rec, Some(product_col)),
+            variation_id: cell(&rec, variation_col),
+            sku: cell(&rec, sku_col),
+            name: cell(&rec, name_col),
+            quantity: cell(&rec, quantity_col),
+            refunded: cell(&rec, refunded_col),
         };
         add_line(
             &mut book,
@@ -918,6 +930,13 @@ fn read_order_json(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_escapes_are_read_back() {
+        let rec = StringRecord::from(vec!["'-1", "'=HYPERLINK(\"x\")", "'quoted", "-2", "@'"]);
+        let got: Vec<&str> = (0..5).map(|i| cell(&rec, Some(i))).collect();
+        assert_eq!(got, ["-1", "=HYPERLINK(\"x\")", "'quoted", "-2", "@'"]);
+    }
 
     #[test]
     fn exporter_lists_prices_and_references() {
