@@ -94,6 +94,11 @@ impl OrderBook {
         }
     }
 
+    /// Whether order `o` has no time yet (so a reader need not parse one).
+    pub fn needs_time(&self, o: u32) -> bool {
+        self.times[o as usize].is_none()
+    }
+
     /// Sets order `o`'s time (unix seconds) when it has none yet.
     pub fn set_time(&mut self, o: u32, time: Option<i64>) {
         let t = &mut self.times[o as usize];

@@ -804,7 +804,9 @@ fn read_order_csv(
         if !status.is_empty() {
             book.set_fate(o, fate(status));
         }
-        book.set_time(o, parse_timestamp(cell(&rec, created_col)));
+        if book.needs_time(o) {
+            book.set_time(o, parse_timestamp(cell(&rec, created_col)));
+        }
         book.set_customer(o, cell(&rec, customer_col));
         book.currency(cell(&rec, currency_col));
         let l = Line {
