@@ -14,17 +14,25 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 step() { echo "build: $*" >&2; }
 die() { echo "build: error: $*" >&2; exit 1; }
 
-# The shipped module is built with the standard library rebuilt for size, and panics that abort
-# at once instead of formatting a message nobody reads: about 10 KB gzipped less (README, Size).
-# Both are unstable cargo/rustc options; RUSTC_BOOTSTRAP=1 lets the stable toolchain use them,
-# only for this build, in its own target directory so the other builds are not invalidated.
+# The shipped modules are built with the standard library rebuilt for size (-Z build-std), panics
+# that abort at once instead of formatting a message nobody reads, no Debug formatting or panic
+# locations, and every function's MIR available to the crates that call it: unstable cargo and
+# rustc options, so this build (and only this one) uses the nightly pinned in
+# scripts/size-toolchain.toml, which scripts/setup.sh installs with rust-src and the wasm32
+# target. Not RUSTC_BOOTSTRAP=1 on stable: the Rust project asks that nobody rely on it. What
+# the options save is measured in README, Size. Its own target directory, so the stable builds
+# are not invalidated.
+size_toolchain=$(sed -n 's/^channel *= *"\(.*\)"$/\1/p' scripts/size-toolchain.toml)
+[ -n "$size_toolchain" ] || die "scripts/size-toolchain.toml names no channel"
+rustup run "$size_toolchain" rustc --version >/dev/null 2>&1 \
+  || die "the size build's toolchain $size_toolchain is not installed; run scripts/setup.sh"
 # wasm_pack CRATE_DIR PACKAGE OUT_DIR OUT_NAME EXPORT (OUT_DIR relative to the repository).
 # PACKAGE is passed to cargo (`-p`): at the top `cargo build` builds every default member, and
 # wasm-pack would then take whichever cdylib cargo reported last (the pixel's, when it was
 # already built); EXPORT, a function the module must export, checks it took the right one.
 wasm_pack() {
   local crate="$1" package="$2" out_dir="$3" out_name="$4" export="$5"
-  RUSTC_BOOTSTRAP=1 \
+  RUSTUP_TOOLCHAIN="$size_toolchain" \
     CARGO_TARGET_DIR="$PWD/target/wasm-size" \
     RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none -Zcross-crate-inline-threshold=always" \
     wasm-pack --log-level warn build --target web --release --out-dir "$PWD/$out_dir" --out-name "$out_name" "$crate" -- \
@@ -38,6 +46,9 @@ wasm_pack() {
   node_modules/.bin/esbuild "$out_dir/$out_name.js" --minify --format=esm --log-level=warning \
     --outfile="$out_dir/$out_name.js" --allow-overwrite
 }
+# Every output from scratch, so nothing an earlier build left (a language pack, a shard, a file of
+# the npm package) is served, tested or packed.
+rm -rf pkg pkg-signals pkg-pixel www/pkg www/pixel www/demo/shards
 # The loader a merchant pastes, minified from its commented source (about 1.3 KB gzipped less):
 # src/loader/crossbuy.js -> www/crossbuy.js, which the demo pages and every test load.
 step "esbuild --minify src/loader/crossbuy.js -> www/crossbuy.js"
