@@ -62,26 +62,15 @@ done
 # The opt-in signals module (crates/signals): the loader fetches it
 # only once a shopper opts in, so what every shopper downloads does not carry it. It ships
 # beside the widget, in the npm package too.
-step "wasm-pack build crates/signals -> pkg/crossbuy_signals*"
+step "wasm-pack build crates/signals -> pkg-signals/"
 wasm_pack crates/signals crossbuy-signals pkg-signals crossbuy_signals signals \
   || die "wasm-pack build of the signals module failed (see above)"
-cp pkg-signals/crossbuy_signals.js pkg-signals/crossbuy_signals_bg.wasm pkg-signals/crossbuy_signals.d.ts pkg/
-# The npm package also ships <crossbuy-widget> (www/crossbuy-element.js, importing the glue
-# beside it) with its types, listed in package.json's files and sideEffects (it defines the
-# element when imported).
-sed 's#"\./pkg/crossbuy\.js"#"./crossbuy.js"#' www/crossbuy-element.js > pkg/crossbuy-element.js
-cp www/crossbuy-element.d.ts pkg/crossbuy-element.d.ts
-node -e '
-  const fs = require("fs");
-  const pkg = JSON.parse(fs.readFileSync("pkg/package.json", "utf8"));
-  const add = (list, ...names) => [...new Set([...(list || []), ...names])];
-  pkg.files = add(pkg.files, "crossbuy-element.js", "crossbuy-element.d.ts", "i18n",
-    "crossbuy_signals.js", "crossbuy_signals_bg.wasm", "crossbuy_signals.d.ts");
-  pkg.sideEffects = add(pkg.sideEffects, "./crossbuy-element.js");
-  fs.writeFileSync("pkg/package.json", JSON.stringify(pkg, null, 2) + "\n");
-' || die "could not add crossbuy-element.js to pkg/package.json"
 step "language packs -> pkg/i18n (the widget's texts other than English, from crates/engine/src/i18n.rs)"
 cargo run --release --quiet -p crossbuy-engine --example i18n_packs -- pkg/i18n || die "cargo run --example i18n_packs failed"
+# The npm package: the widget, <crossbuy-widget> (www/crossbuy-element.js) and the signals module
+# with their types, the language packs, the wasm files, LICENSE; package.json's exports map.
+step "npm package -> pkg/ (scripts/npm-package.mjs)"
+node scripts/npm-package.mjs || die "scripts/npm-package.mjs could not assemble the npm package"
 mkdir -p www/pkg/i18n
 cp pkg/crossbuy.js pkg/crossbuy_bg.wasm pkg/crossbuy_signals.js pkg/crossbuy_signals_bg.wasm www/pkg/
 cp pkg/i18n/*.json www/pkg/i18n/
