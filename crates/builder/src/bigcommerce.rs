@@ -48,7 +48,7 @@ use super::progress::Progress;
 use super::report::{BuildError, Result, Summary};
 use super::table::{field, Table};
 use crossbuy_engine::money::parse_decimal;
-use crossbuy_engine::read::is_safe_url;
+use crossbuy_engine::url::is_safe_url;
 
 /// Reads BigCommerce's products export (current or Bulk Edit layout). `name` names the
 /// source in messages; `size` is its length in bytes when known (0 otherwise).

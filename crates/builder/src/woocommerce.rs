@@ -52,7 +52,7 @@ use super::progress::Progress;
 use super::report::{BuildError, Result, Summary};
 use super::table::{field, Table};
 
-use crossbuy_engine::read::is_safe_url;
+use crossbuy_engine::url::is_safe_url;
 
 /// Reads products: WooCommerce's product CSV export or the Store API's product JSON (one
 /// page, an array of products, or an array of such pages). `name` names the source in
