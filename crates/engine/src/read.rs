@@ -2,7 +2,7 @@
 //! `products[12].price: expected integer minor units, got 12.99`.
 
 use super::json::{signed_digits, Value};
-use super::money::Currency;
+use super::money::{Currency, MAX_AMOUNT, MAX_AMOUNT_TEXT};
 use super::url::is_safe_url;
 
 /// A validation error: where (`products[12].price`) and what.
@@ -164,12 +164,8 @@ pub fn str_at<'a>(v: &'a Value, parent: &str, key: &str) -> Boxed<&'a str> {
     }
 }
 
-/// An id: a non-empty string, or an integer (platforms send both), kept as its decimal text.
-pub fn id(v: &Value, path: &str) -> Result<String> {
-    id_at(v, path, "").map_err(FieldError::from)
-}
-
-/// An id at `parent.key`.
+/// An id at `parent.key` in a page context: a non-empty string, or an integer (platforms send
+/// both), kept as its decimal text. Snapshot ids are strings only ([`text_id_at`]).
 pub fn id_at(v: &Value, parent: &str, key: &str) -> Boxed<String> {
     let s = match v {
         Value::Str(s) => s.trim(),
@@ -191,6 +187,37 @@ pub fn id_at(v: &Value, parent: &str, key: &str) -> Boxed<String> {
         ));
     }
     Ok(s.to_owned())
+}
+
+/// An id in a snapshot: a non-empty string (`docs/snapshot.md`). A number, which a page context
+/// may carry (platforms send both), is an error here naming the place: the builder writes ids
+/// as strings, and an id written as a number may already have been rounded by a JavaScript
+/// tool that read the file (above 2^53), so it cannot be trusted.
+pub fn text_id_at(v: &Value, parent: &str, key: &str) -> Boxed<String> {
+    match v {
+        Value::Str(_) => id_at(v, parent, key),
+        Value::Number(n) if n.bytes().all(|b| b.is_ascii_digit()) => Err(error_at(
+            parent,
+            key,
+            &[
+                "expected an id as a string (\"",
+                n,
+                "\"), got the number ",
+                n,
+            ],
+        )),
+        other => Err(expected_at(parent, key, "an id (a string)", other)),
+    }
+}
+
+/// An id in a snapshot, with its whole path.
+pub fn text_id(v: &Value, path: &str) -> Result<String> {
+    text_id_at(v, path, "").map_err(FieldError::from)
+}
+
+/// An array of snapshot ids at `parent.key`.
+pub fn text_ids_at(v: &Value, parent: &str, key: &str) -> Boxed<Vec<String>> {
+    list_at(v, parent, key, text_id_at)
 }
 
 /// A boolean.
@@ -227,21 +254,46 @@ fn whole(v: &Value) -> Option<(bool, u64)> {
     }
 }
 
-/// Integer minor units, ≥ 0: `1299`, never `12.99` or `"12.99"`.
+/// Integer minor units from 0 to [`MAX_AMOUNT`]: `1299`, never `12.99` or `"12.99"`.
 pub fn minor_units(v: &Value, path: &str) -> Result<i64> {
     minor_units_at(v, path, "").map_err(FieldError::from)
 }
 
-/// Integer minor units at `parent.key`.
+/// Integer minor units at `parent.key`, from 0 to [`MAX_AMOUNT`].
 pub fn minor_units_at(v: &Value, parent: &str, key: &str) -> Boxed<i64> {
-    let what = match whole(v) {
-        // `-0` is 0, as `str::parse` reads it.
-        Some((false, n)) | Some((true, n @ 0)) if n <= i64::MAX as u64 => return Ok(n as i64),
-        // A negative number that fits `i64`.
-        Some((true, n)) if n <= 1 << 63 => "integer minor units ≥ 0",
+    // `-0` is 0, as `str::parse` reads it.
+    if let Some((false, n) | (true, n @ 0)) = whole(v) {
+        if n <= MAX_AMOUNT as u64 {
+            return Ok(n as i64);
+        }
+    }
+    let what = match v {
+        // A whole number, however long, but out of range.
+        Value::Number(t) if is_integer_text(t) => {
+            if t.starts_with('-') {
+                "integer minor units ≥ 0"
+            } else {
+                return Err(error_at(
+                    parent,
+                    key,
+                    &[
+                        "expected integer minor units ≤ ",
+                        MAX_AMOUNT_TEXT,
+                        " (crossbuy's largest amount), got ",
+                        t,
+                    ],
+                ));
+            }
+        }
         _ => "integer minor units",
     };
     Err(expected_at(parent, key, what, v))
+}
+
+/// An optional sign and at least one ASCII digit, of any length.
+fn is_integer_text(t: &str) -> bool {
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A finite number ≥ 0.
@@ -334,11 +386,6 @@ pub fn strings(v: &Value, path: &str) -> Result<Vec<String>> {
 /// An array of strings at `parent.key`.
 pub fn strings_at(v: &Value, parent: &str, key: &str) -> Boxed<Vec<String>> {
     list_at(v, parent, key, string_at)
-}
-
-/// An array of ids at `parent.key`.
-pub fn ids_at(v: &Value, parent: &str, key: &str) -> Boxed<Vec<String>> {
-    list_at(v, parent, key, id_at)
 }
 
 /// An ISO 4217 currency code at `parent.key`, in any case.
@@ -446,6 +493,9 @@ mod tests {
             "7",
             "-7",
             "1299",
+            "1000000000000000",
+            "1000000000000001",
+            "-1000000000000000",
             "4294967295",
             "4294967296",
             "-4294967295",
@@ -463,8 +513,12 @@ mod tests {
             "",
         ] {
             let v = Value::Number(text.to_owned());
-            let want = match text.parse::<i64>() {
-                Ok(a) if a >= 0 => Ok(a),
+            let want = match text.parse::<i128>() {
+                Ok(a) if (0..=i128::from(MAX_AMOUNT)).contains(&a) => Ok(a as i64),
+                Ok(a) if a > 0 => fail(
+                    "p",
+                    format!("expected integer minor units ≤ 1000000000000000 (crossbuy's largest amount), got {text}"),
+                ),
                 Ok(_) => fail("p", format!("expected integer minor units ≥ 0, got {text}")),
                 Err(_) => fail("p", format!("expected integer minor units, got {text}")),
             };

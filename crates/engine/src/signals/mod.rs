@@ -405,9 +405,18 @@ pub fn bundle_added(
         .filter(|&(_, &p)| p < env.catalog.products.len())
         .map(|(i, &p)| (p, ticked.get(i).copied().unwrap_or(true)))
         .unzip();
-    let quote = bundle_quote(env.catalog, &items, &ticked, offer);
     let mut w = env.begin();
     w.key("items").open('[');
+    let Some(quote) = bundle_quote(env.catalog, &items, &ticked, offer) else {
+        // A total that does not fit (never with the snapshot's prices): the items at their
+        // regular prices, and no total rather than a wrong one.
+        for (&p, _) in items.iter().zip(&ticked).filter(|(_, t)| **t) {
+            env.item(&mut w, p, None, "widget", None);
+        }
+        w.close(']');
+        let at = json::int_text(env.at);
+        return env.signal(Kind::BundleAdded, &[&at], w);
+    };
     for l in &quote.lines {
         env.item(&mut w, l.product, None, "widget", Some((l.price, l.was)));
     }
