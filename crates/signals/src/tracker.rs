@@ -24,6 +24,7 @@ use web_sys::{RequestInit, Response, Storage};
 use crossbuy_browser::clock::Clock;
 use crossbuy_browser::error::{report, Result, WebError};
 use crossbuy_browser::page::{self, json_text, marketing_allowed, Options};
+use crossbuy_engine::deadline::order_time;
 use crossbuy_engine::json::{self, Value, Writer};
 use crossbuy_engine::outbox::{Config, Finished, Message, Outbox, Outcome};
 use crossbuy_engine::plan::{follow_up, PlanConfig};
@@ -504,11 +505,9 @@ impl Tracker {
         let shown = &state.shown;
         let signal = match event {
             Event::OptedIn => {
-                // `Date.parse` reads RFC 3339; the opt-in time stands in for a missing one.
-                let ordered_at = context.created_at.as_deref().map(js_sys::Date::parse);
-                let ordered_at = ordered_at
-                    .filter(|t| t.is_finite())
-                    .map_or(env.at, |t| t as i64);
+                // The order time as the widget's countdown reads it; the opt-in time stands in
+                // for a missing or unreadable one.
+                let ordered_at = order_time(context).ok().flatten().unwrap_or(env.at);
                 let bought = context_products(&self.catalog, context);
                 let config = PlanConfig {
                     delivery_days: self.setup.delivery_days,
