@@ -269,7 +269,11 @@ impl Parser<'_> {
                             } else {
                                 hi
                             };
-                            out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
+                            // A low surrogate without a high one is no character a Rust
+                            // string can hold: an error, as serde_json has it.
+                            let c = char::from_u32(code)
+                                .ok_or_else(|| self.error("a low surrogate without a high one"))?;
+                            out.push(c);
                         }
                         _ => return Err(self.error("invalid escape in string")),
                     }
@@ -638,6 +642,10 @@ mod tests {
             "error: line 1, column 6: expected ',' or ']' in array",
         );
         check("\"abc", "error: line 1, column 5: unterminated string");
+        check(
+            r#""a\udc00""#,
+            "error: line 1, column 9: a low surrogate without a high one",
+        );
         check(
             "01x",
             "error: line 1, column 2: unexpected text after the JSON value",
