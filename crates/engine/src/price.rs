@@ -124,10 +124,11 @@ pub struct BundleQuote {
 }
 
 /// Prices the bundle row: `items` are the products shown, `ticked` which of them are selected
-/// (missing entries count as ticked). Pass the offer only while it is on. Every sum is
-/// checked: `None` when one does not fit an `i64`, which prices of at most
+/// (missing entries count as ticked). Pass the offer only while it is on. `None` when the
+/// ticked prices do not add up within an `i64`, which prices of at most
 /// [`MAX_AMOUNT`](crate::money::MAX_AMOUNT) (the snapshot's bound) cannot reach below 9,223
-/// items.
+/// items. That one sum is checked; every other sum here adds parts of it (what is taken off
+/// an item is at most its price), so it fits once the subtotal does.
 pub fn bundle_quote(
     catalog: &Catalog,
     items: &[usize],
@@ -171,9 +172,10 @@ pub fn bundle_quote(
             }
             OfferKind::BundlePrice(bundle) => {
                 // "All of them for £15": every covered item shown must be ticked.
-                let sum = checked_sum(&weights)?;
+                // At most the subtotal.
+                let sum: i64 = weights.iter().sum();
                 if covered >= 2 && covered == shown_covered && sum > bundle {
-                    off = distribute(sum - bundle, &weights)?;
+                    off = distribute(sum - bundle, &weights);
                 }
             }
             _ => {}
@@ -181,8 +183,9 @@ pub fn bundle_quote(
         if o.kind.is_bundle() {
             // The bundle total, not each item, is what must stay at or above min_price.
             let floor = o.min_price.min(subtotal);
-            if subtotal.checked_sub(checked_sum(&off)?)? < floor {
-                off = distribute(subtotal - floor, &off)?;
+            // What is taken off adds up to at most the subtotal.
+            if subtotal - off.iter().sum::<i64>() < floor {
+                off = distribute(subtotal - floor, &off);
             }
         }
     }
@@ -191,20 +194,15 @@ pub fn bundle_quote(
         if o > 0 {
             line.was = Some(line.price);
             line.price -= o;
-            saving = checked_sum(&[saving, o])?;
+            saving += o;
         }
     }
     Some(BundleQuote {
         lines,
         subtotal,
-        total: subtotal.checked_sub(saving)?,
+        total: subtotal - saving,
         saving,
     })
-}
-
-/// The sum of `amounts`, or `None` when it does not fit.
-fn checked_sum(amounts: &[i64]) -> Option<i64> {
-    amounts.iter().try_fold(0i64, |s, &a| s.checked_add(a))
 }
 
 /// What a per-item offer takes off `price`: never more than the price, never below
@@ -253,13 +251,15 @@ fn mul_div(a: u64, b: u64, c: u64) -> (u64, u64) {
 
 /// Splits `total` minor units in proportion to `weights` (largest remainder; ties to the
 /// earlier item), so the shares add up exactly and none exceeds its weight when
-/// `total ≤ Σ weights`; `None` when a sum does not fit.
-fn distribute(total: i64, weights: &[i64]) -> Option<Vec<i64>> {
+/// `total ≤ Σ weights`. Weights that do not add up within a `u64` (never the prices of a
+/// bundle, whose sum fits an `i64`) share nothing.
+fn distribute(total: i64, weights: &[i64]) -> Vec<i64> {
     let sum = weights
         .iter()
-        .try_fold(0u64, |s, &w| s.checked_add(w.max(0) as u64))?;
+        .try_fold(0u64, |s, &w| s.checked_add(w.max(0) as u64))
+        .unwrap_or(0);
     if sum == 0 || total <= 0 {
-        return Some(vec![0; weights.len()]);
+        return vec![0; weights.len()];
     }
     let mut shares = Vec::with_capacity(weights.len());
     let mut rests = Vec::with_capacity(weights.len());
@@ -268,7 +268,8 @@ fn distribute(total: i64, weights: &[i64]) -> Option<Vec<i64>> {
         shares.push(share as i64);
         rests.push((rest, i));
     }
-    let mut left = total - checked_sum(&shares)?;
+    // Each share is at most its part of `total` (rounded down), so they add up to at most it.
+    let mut left = total - shares.iter().sum::<i64>();
     super::sort::sort_by(&mut rests, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     for (_, i) in rests {
         if left == 0 {
@@ -277,7 +278,7 @@ fn distribute(total: i64, weights: &[i64]) -> Option<Vec<i64>> {
         shares[i] += 1;
         left -= 1;
     }
-    Some(shares)
+    shares
 }
 
 #[cfg(test)]
@@ -405,7 +406,7 @@ mod tests {
                 7_000_000_000_000_000_001,
                 &[4_000_000_000_000_000_000, 4_000_000_000_000_000_001]
             ),
-            Some(vec![3_500_000_000_000_000_000, 3_500_000_000_000_000_001])
+            [3_500_000_000_000_000_000, 3_500_000_000_000_000_001]
         );
         // 100% is free, never negative.
         prices_in(
@@ -647,7 +648,7 @@ mod tests {
             bundle_quote(&c, &[0], &[], None).map(|q| q.total),
             Some(i64::MAX)
         );
-        assert_eq!(distribute(5, &[i64::MAX, i64::MAX, 2]), None);
-        assert_eq!(distribute(5, &[3, 2]), Some(vec![3, 2]));
+        assert_eq!(distribute(5, &[i64::MAX, i64::MAX, 2]), [0, 0, 0]);
+        assert_eq!(distribute(5, &[3, 2]), [3, 2]);
     }
 }
