@@ -9,6 +9,8 @@
 /// Four of them (the most cards a widget shows) add up to 4 × 10^15, below 2^53, the largest
 /// integer a JavaScript number holds exactly; sums are checked all the same.
 pub const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
+// Four of the largest amounts are exact as a JavaScript number: checked when compiling.
+const _: () = assert!(4 * MAX_AMOUNT < 1 << 53);
 
 /// An amount of money in minor units (pence, cents; whole yen) of `currency`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -313,8 +315,6 @@ mod tests {
     #[test]
     fn the_bound_is_written_as_it_is() {
         assert_eq!(MAX_AMOUNT, 10i64.pow(15));
-        // Four of the largest amounts are exact as a JavaScript number.
-        assert!(4 * MAX_AMOUNT < 1 << 53);
     }
 
     #[test]

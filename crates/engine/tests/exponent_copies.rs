@@ -119,8 +119,11 @@ fn liquid(file: &str, text: &str) -> Table {
     table
 }
 
+/// Reads a copy's table from its file name and text.
+type Reader = fn(&str, &str) -> Table;
+
 /// Each copy's file and its reader.
-const COPIES: &[(&str, fn(&str, &str) -> Table)] = &[
+const COPIES: &[(&str, Reader)] = &[
     (
         "integrations/woocommerce/crossbuy/includes/class-crossbuy-money.php",
         php,

@@ -76,7 +76,7 @@ fn number_of(rng: &mut Rng) -> String {
     }
     if rng.below(5) == 0 {
         out.push(*rng.pick(&['e', 'E']));
-        out.push_str(*rng.pick(&["", "+", "-"]));
+        out.push_str(rng.pick::<&str>(&["", "+", "-"]));
         out.push_str(&(rng.below(250)).to_string());
     }
     out
@@ -265,9 +265,9 @@ fn literal_of(rng: &mut Rng) -> String {
     let mut out = String::from("\"");
     for _ in 0..rng.below(8) {
         match rng.below(12) {
-            0 => {
-                out.push_str(*rng.pick(&["\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t"]))
-            }
+            0 => out.push_str(
+                rng.pick::<&str>(&["\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t"]),
+            ),
             1 => {
                 let hex = rng.below(0x1_0000);
                 out.push_str(&format!("\\u{hex:04x}"));
@@ -285,7 +285,7 @@ fn literal_of(rng: &mut Rng) -> String {
                     out.push_str(&format!("\\u{hi:04X}\\u{lo:04x}"));
                 }
             }
-            3 => out.push_str(*rng.pick(&[
+            3 => out.push_str(rng.pick::<&str>(&[
                 "\\ud800",
                 "\\udc00",
                 "\\ud83d\\u0041",
