@@ -449,6 +449,30 @@ fn a_cleared_storage_never_restarts_an_orders_countdown() {
     );
 }
 
+/// The largest prices a snapshot allows (10^15 minor units each) add up exactly on the bundle
+/// row, with and without an offer: never a total that wrapped round below zero.
+#[wasm_bindgen_test]
+fn the_largest_prices_add_up_exactly() {
+    let max = r#""price":1000000000000000"#;
+    let largest = |offers: &str| {
+        snapshot(offers)
+            .replace(r#""price":800"#, max)
+            .replace(r#""price":350"#, max)
+            .replace(r#""price":1299"#, max)
+    };
+    for (offers, total) in [
+        ("[]", "Total: £30,000,000,000,000.00"),
+        (
+            TWENTY,
+            "Total: £24,000,000,000,000.00 · You save £6,000,000,000,000.00",
+        ),
+    ] {
+        clear_storage();
+        let page = Page::open(&largest(offers), &thank_you("9", "en-GB"), T0, &[]);
+        assert_eq!(page.text(".cb-total"), total, "{offers}");
+    }
+}
+
 /// The `localStorage` keys of the deadline records, sorted.
 fn deadline_keys() -> Vec<String> {
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
