@@ -8,9 +8,9 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::build::Built;
-use super::dates::rfc3339;
 use super::report::{BuildError, Result};
-use super::write::{write_offers, write_product, write_shop};
+use super::write::{write_head, write_offers, write_product, write_rules, write_shop};
+use crossbuy_engine::json::Writer;
 use crossbuy_engine::shards::{fnv1a32, HASH};
 use crossbuy_engine::Product;
 
@@ -27,20 +27,17 @@ pub fn bucket_count(n: usize) -> u32 {
 
 /// The index text.
 pub fn index_json(built: &Built, buckets: u32) -> String {
-    let mut out = String::from("{\"version\":1");
-    if let Some(t) = built.generated_at {
-        out.push_str(&format!(",\"generated_at\":\"{}\"", rfc3339(t)));
-    }
-    out.push_str(",\"shop\":");
-    write_shop(&mut out, &built.shop);
-    out.push_str(",\"products\":[]");
+    let mut w = Writer(String::new());
+    write_head(&mut w, built);
+    w.key("products").open('[').close(']');
     // The offers travel in the index: the loader and `engine::shards::assemble` keep the index's
     // fields, each offer's products cut to those the page fetched.
-    write_offers(&mut out, &built.offers, &built.products);
-    out.push_str(&format!(
-        ",\"shards\":{{\"hash\":\"{HASH}\",\"buckets\":{buckets},\"path\":\"{SHARD_PATH}\"}}}}\n"
-    ));
-    out
+    write_offers(&mut w, &built.offers, &built.products);
+    w.key("shards").open('{').key("hash").str(HASH);
+    w.key("buckets").int(i64::from(buckets));
+    w.key("path").str(SHARD_PATH).close('}').close('}');
+    w.0.push('\n');
+    w.0
 }
 
 /// A card: what the widget needs to show a product, without its own neighbours, with only
@@ -65,9 +62,10 @@ pub fn shard_texts(built: &Built, buckets: u32) -> Vec<String> {
     let excluded: HashSet<usize> = built.rules.exclude.iter().copied().collect();
     let mut out = Vec::with_capacity(buckets as usize);
     for primaries in members {
-        let mut text = String::from("{\"version\":1,\"shop\":");
-        write_shop(&mut text, &built.shop);
-        text.push_str(",\"products\":[");
+        let mut w = Writer(String::new());
+        w.open('{').key("version").int(1).key("shop");
+        write_shop(&mut w, &built.shop);
+        w.key("products").open('[');
         let mut included: Vec<usize> = primaries.clone();
         for &p in &primaries {
             let pins = built.rules.pin.get(&p).into_iter().flatten();
@@ -83,17 +81,14 @@ pub fn shard_texts(built: &Built, buckets: u32) -> Vec<String> {
             }
         }
         for (k, &i) in included.iter().enumerate() {
-            if k > 0 {
-                text.push(',');
-            }
             let p = &built.products[i];
             if k < primaries.len() {
-                write_product(&mut text, p, &built.products);
+                write_product(&mut w, p, &built.products);
             } else {
-                write_product(&mut text, &card(p), &built.products);
+                write_product(&mut w, &card(p), &built.products);
             }
         }
-        text.push(']');
+        w.close(']');
         let set: HashSet<usize> = included.iter().copied().collect();
         let rules = crossbuy_engine::snapshot::Rules {
             pin: primaries
@@ -113,9 +108,10 @@ pub fn shard_texts(built: &Built, buckets: u32) -> Vec<String> {
                 .map(|(&i, &f)| (i, f))
                 .collect(),
         };
-        super::write::write_rules(&mut text, &rules, &built.products);
-        text.push_str("}\n");
-        out.push(text);
+        write_rules(&mut w, &rules, &built.products);
+        w.close('}');
+        w.0.push('\n');
+        out.push(w.0);
     }
     out
 }
