@@ -433,6 +433,12 @@ pub fn assemble(
     lap(&mut summary, "count pairs");
     summary.orders_too_large += u64::from(stats.too_large);
     summary.pairs_counted += stats.n_pairs() as u64;
+    if stats.n_pairs() == 0 {
+        summary.warnings.push(
+            "no two products were bought in the same order, so no product has neighbours from the orders: is each basket one line, or each line an item with its order id? (`crossbuy snapshot --help`, --baskets)"
+                .to_owned(),
+        );
+    }
     let lists = select(&stats, &params, &recommendable, &types);
     lap(&mut summary, "score neighbours");
     let repurchase = repurchase_days(&baskets);

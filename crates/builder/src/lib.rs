@@ -15,6 +15,7 @@ pub mod config;
 pub mod dates;
 pub mod ease;
 pub mod eval;
+pub mod input;
 pub mod offers;
 pub mod orders;
 pub mod pixel;

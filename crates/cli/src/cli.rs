@@ -6,7 +6,7 @@ use std::io::Write;
 use crossbuy_builder::baskets::BasketFormat;
 use crossbuy_builder::build::{build, BuildInput, Built};
 use crossbuy_builder::config::Config;
-use crossbuy_builder::report::{BuildError, Result, Summary};
+use crossbuy_builder::report::{shown, BuildError, Result, Summary};
 use crossbuy_builder::write::to_json;
 use crossbuy_engine::money::to_decimal;
 use crossbuy_engine::score::{recommend, MIN_CARDS};
@@ -202,6 +202,13 @@ pub fn report_problems(summary: &Summary) {
     problems.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
     for p in problems.into_iter().take(100) {
         let _ = writeln!(err, "crossbuy: {p}");
+    }
+    for w in &summary.warnings {
+        let _ = writeln!(
+            err,
+            "crossbuy: warning: {}",
+            crossbuy_builder::report::shown(w)
+        );
     }
     if summary.bad_rows > 100 {
         let _ = writeln!(
@@ -432,11 +439,11 @@ pub fn explain(catalog: &Catalog, items: &[String], limit: usize) -> String {
                 let _ = writeln!(
                     out,
                     "in the cart: {} ({}{}), {} neighbours",
-                    p.title,
-                    p.id,
+                    shown(&p.title),
+                    shown(&p.id),
                     p.handle
                         .as_ref()
-                        .map_or(String::new(), |h| format!(", handle {h}")),
+                        .map_or(String::new(), |h| format!(", handle {}", shown(h))),
                     p.neighbours.len()
                 );
                 context.push(i);
@@ -445,7 +452,8 @@ pub fn explain(catalog: &Catalog, items: &[String], limit: usize) -> String {
             None => {
                 let _ = writeln!(
                     out,
-                    "in the cart: \"{id}\" is not in this catalog (ignored)"
+                    "in the cart: \"{}\" is not in this catalog (ignored)",
+                    shown(id)
                 );
             }
         }
@@ -471,23 +479,23 @@ pub fn explain(catalog: &Catalog, items: &[String], limit: usize) -> String {
             out,
             "  {}. {} ({}) at {} {code}{was}",
             rank + 1,
-            p.title,
-            name(p),
+            shown(&p.title),
+            shown(name(p)),
             to_decimal(p.price, exp)
         );
         let _ = writeln!(
             out,
             "     widget ids: product {}, variant {} (Add to cart), page {}",
-            p.id,
-            p.default_variant(),
-            p.url
+            shown(&p.id),
+            shown(p.default_variant()),
+            shown(&p.url)
         );
         if r.pinned {
             let by = r
                 .because
                 .first()
                 .map_or("", |&c| name(&catalog.products[c]));
-            let _ = writeln!(out, "     pinned by the merchant for {by}");
+            let _ = writeln!(out, "     pinned by the merchant for {}", shown(by));
             continue;
         }
         let boost = catalog.rules.boost.get(&r.product);
@@ -510,7 +518,7 @@ pub fn explain(catalog: &Catalog, items: &[String], limit: usize) -> String {
                 let _ = writeln!(
                     out,
                     "     with {}: score {:.4}, {evidence}",
-                    name(ctx),
+                    shown(name(ctx)),
                     n.score
                 );
             }

@@ -158,9 +158,7 @@ fn plain_basket_files_in_both_layouts() {
                 "orders used 4",
             ],
         );
-        let catalog =
-            Catalog::parse(&std::fs::read_to_string(dir.join("out.json")).expect("written"))
-                .expect("parses");
+        let catalog = written_catalog(&dir, "out.json");
         let tea = &catalog.products[catalog.product_index("tea").expect("tea")];
         let first = &catalog.products[tea.neighbours[0].product];
         assert_eq!(
@@ -322,5 +320,326 @@ fn shopify_ids_pixel_file_and_the_ids_recommend_shows() {
         1,
         &["crossbuy: products.json: not Shopify's product JSON (expected {\"products\":[…]} from /products.json): expected value at line 1 column 1"],
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The snapshot `name` written in `dir`, as the engine reads it.
+fn written_catalog(dir: &std::path::Path, name: &str) -> Catalog {
+    let text = std::fs::read_to_string(dir.join(name)).expect("snapshot written");
+    Catalog::parse(&text).expect("the engine reads the snapshot")
+}
+
+/// Writes `files` (name, contents) into a fresh directory.
+fn with_files(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
+    let dir = temp_dir(name);
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).expect("write");
+    }
+    dir
+}
+
+/// `crossbuy snapshot --products PRODUCTS --baskets baskets.csv --currency GBP` in `dir`.
+fn snapshot_in_gbp(products: &str, dir: &std::path::Path) -> (i32, String, String) {
+    let args = [
+        "snapshot",
+        "--products",
+        products,
+        "--baskets",
+        "baskets.csv",
+        "--currency",
+        "GBP",
+    ];
+    run(&args, dir)
+}
+
+/// A plain products table of 20 products, `p1` to `p20`, and baskets pairing each with the next.
+fn twenty_products() -> (String, String) {
+    let mut products = String::from("id,title,price\n");
+    for i in 1..=20 {
+        products.push_str(&format!("p{i},Product {i},{i}.50\n"));
+    }
+    let mut baskets = String::from("order_id,item_id\n");
+    for o in 1..=20 {
+        baskets.push_str(&format!("{o},p{o}\n{o},p{}\n", o % 20 + 1));
+    }
+    (products, baskets)
+}
+
+#[test]
+fn an_unclosed_quote_stops_the_run_instead_of_losing_the_rows_after_it() {
+    let (products, baskets) = twenty_products();
+    // Row 7 (product 6) opens a quote that is never closed: the CSV reader would take rows 7 to
+    // 21 as one title, and write 5 of the 20 products.
+    let broken = products.replace("p6,Product 6,", "p6,\"Product 6,");
+    let broken_baskets = baskets.replace("5,p6\n", "5,\"p6\n");
+    let rows = "tea,mug\n\"tea,scone\njam,scone\ntea,mug\n";
+    let dir = with_files(
+        "unclosed-quote",
+        &[
+            ("products.csv", broken.as_bytes()),
+            ("baskets.csv", baskets.as_bytes()),
+            ("broken-baskets.csv", broken_baskets.as_bytes()),
+            ("rows.csv", rows.as_bytes()),
+        ],
+    );
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["--products", "products.csv", "--baskets", "baskets.csv", "--currency", "GBP"],
+            "crossbuy: products.csv:7: a quoted field runs from this line to line 21 and leaves the row with 2 fields where the header has 3: a quote that is never closed?",
+        ),
+        (
+            &["--baskets", "broken-baskets.csv"],
+            "crossbuy: broken-baskets.csv:11: a quoted field runs from this line to line 41 and puts a line break in column \"item_id\": a quote that is never closed?",
+        ),
+        (
+            &["--baskets", "rows.csv"],
+            "crossbuy: rows.csv:2: a quoted field runs from this line to line 4 and puts a line break in an item: a quote that is never closed?",
+        ),
+    ];
+    for (args, message) in cases {
+        let mut all = vec!["snapshot", "-o", "catalog.json"];
+        all.extend_from_slice(args);
+        let (code, _, err) = run(&all, &dir);
+        check((code, &err), 1, &[message, "close the quote"]);
+        assert!(
+            !dir.join("catalog.json").exists(),
+            "nothing written from part of a file: {args:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn baskets_with_carriage_return_line_ends_read_like_any_other() {
+    let lines = "order_id,item_id\n1,tea\n1,mug\n2,tea\n2,mug\n3,tea\n3,scone\n";
+    let comma = "tea,mug\ntea,mug\ntea,scone\n";
+    let spaces = "tea mug\ntea mug\ntea scone\n";
+    let mut files: Vec<(String, String)> = Vec::new();
+    for (name, text) in [("lines", lines), ("comma", comma), ("spaces", spaces)] {
+        files.push((format!("{name}-lf.csv"), text.to_owned()));
+        files.push((format!("{name}-cr.csv"), text.replace('\n', "\r")));
+        files.push((format!("{name}-crlf.csv"), text.replace('\n', "\r\n")));
+    }
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_bytes()))
+        .collect();
+    let dir = with_files("carriage-returns", &refs);
+    for (file, _) in &files {
+        let (code, _, err) = run(&["snapshot", "--baskets", file, "-o", "out.json"], &dir);
+        let mut expected = vec!["orders used 3", "pairs bought together 2"];
+        let note = format!("note: {file} ends its lines with a carriage return alone");
+        if file.ends_with("-cr.csv") {
+            expected.push(&note);
+        } else {
+            assert!(!err.contains("carriage return alone"), "{file}: {err}");
+        }
+        check((code, &err), 0, &expected);
+        let catalog = written_catalog(&dir, "out.json");
+        let tea = &catalog.products[catalog.product_index("tea").expect("tea")];
+        let first = &catalog.products[tea.neighbours[0].product];
+        assert_eq!(
+            (first.id.as_str(), tea.neighbours[0].count),
+            ("mug", 2),
+            "{file}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn no_pair_bought_together_is_a_warning_even_when_quiet() {
+    let dir = with_files("no-pairs", &[("single.csv", b"tea\nmug\nscone\n")]);
+    let (code, _, err) = run(&["snapshot", "-q", "--baskets", "single.csv"], &dir);
+    check(
+        (code, &err),
+        0,
+        &["crossbuy: warning: no two products were bought in the same order"],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_products_table_without_prices_is_refused_and_an_empty_price_named() {
+    let (_, baskets) = twenty_products();
+    let mut products = String::from("id,title\n");
+    let mut some_empty = String::from("id,title,price\n");
+    for i in 1..=20 {
+        products.push_str(&format!("p{i},Product {i}\n"));
+        let price = if i == 4 {
+            String::new()
+        } else {
+            format!("{i}.50")
+        };
+        some_empty.push_str(&format!("p{i},Product {i},{price}\n"));
+    }
+    let dir = with_files(
+        "no-price",
+        &[
+            ("products.csv", products.as_bytes()),
+            ("some-empty.csv", some_empty.as_bytes()),
+            ("baskets.csv", baskets.as_bytes()),
+        ],
+    );
+    let (code, _, err) = snapshot_in_gbp("products.csv", &dir);
+    check(
+        (code, &err),
+        1,
+        &["crossbuy: products.csv: missing required column \"price\" or \"unit_price\" or \"median_unit_price\" (the header has: id, title)"],
+    );
+    assert!(!dir.join("catalog.json").exists());
+    let (code, _, err) = snapshot_in_gbp("some-empty.csv", &dir);
+    check(
+        (code, &err),
+        0,
+        &[
+            "crossbuy: some-empty.csv:5: price (empty): expected a decimal amount",
+            "crossbuy: some-empty.csv:5: product \"p4\" has no variant with a readable price; left out",
+            "products written 19",
+        ],
+    );
+    let catalog = written_catalog(&dir, "catalog.json");
+    assert!(
+        catalog.products.iter().all(|p| p.price > 0),
+        "no product is shown as free"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn endless_or_binary_input_stops_at_a_documented_limit() {
+    let mut long_row = b"order_id,item_id\n1,tea\n2,".to_vec();
+    long_row.resize(long_row.len() + (3 << 20), b'x');
+    let mut utf16 = vec![0xff, 0xfe];
+    for c in "order_id,item_id\n1,tea\n".encode_utf16() {
+        utf16.extend(c.to_le_bytes());
+    }
+    let dir = with_files(
+        "endless",
+        &[("long-row.csv", &long_row), ("utf16.csv", &utf16)],
+    );
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["--baskets", "/dev/zero"],
+            "crossbuy: /dev/zero:1: a NUL byte: this is not a text file (UTF-16 or binary?); save it as CSV UTF-8",
+        ),
+        (
+            &["--baskets", "/dev/zero", "--format", "comma"],
+            "crossbuy: /dev/zero:1: a NUL byte",
+        ),
+        (
+            &["--products", "/dev/zero", "--orders", "/dev/zero"],
+            "crossbuy: /dev/zero:1: a NUL byte",
+        ),
+        (
+            &["--baskets", "long-row.csv"],
+            "crossbuy: long-row.csv:3: a row longer than 1 MiB, the most crossbuy reads (a quote that is never closed, or not a CSV file?)",
+        ),
+        (
+            &["--baskets", "utf16.csv"],
+            "crossbuy: utf16.csv:1: a NUL byte",
+        ),
+    ];
+    for (args, message) in cases {
+        let mut all = vec!["snapshot"];
+        all.extend_from_slice(args);
+        let (code, _, err) = run(&all, &dir);
+        check((code, &err), 1, &[message]);
+        assert!(
+            !err.contains("backtrace") && !err.contains("memory allocation"),
+            "{err}"
+        );
+    }
+    let (code, _, err) = run(
+        &["snapshot", "--baskets", "x.csv", "--config", "/dev/zero"],
+        &dir,
+    );
+    check((code, &err), 1, &["crossbuy: /dev/zero:1: a NUL byte"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn control_characters_from_the_input_are_shown_escaped() {
+    let products = "id,title,price\n\
+        p1,\u{1b}[31mRed Tea\u{1b}[0m,4.50\n\
+        p2,Mug,oops\u{1b}[2J\n\
+        p3,Jam \u{202e}reversed,3.00\n\
+        p4,Scone,2.00\n";
+    let baskets =
+        "order_id,item_id\n1,p1\n1,p3\n2,p1\n2,p4\n3,p1\n3,p3\n4,p\u{1b}]0;pwned\u{7}\n4,p1\n";
+    let dir = with_files(
+        "ansi",
+        &[
+            ("products.csv", products.as_bytes()),
+            ("baskets.csv", baskets.as_bytes()),
+        ],
+    );
+    let (code, _, err) = snapshot_in_gbp("products.csv", &dir);
+    check(
+        (code, &err),
+        0,
+        &["crossbuy: products.csv:3: price oops\\u{1b}[2J: expected a decimal amount"],
+    );
+    // A Shopify order line that matches no product is named in the summary.
+    std::fs::write(
+        dir.join("orders.csv"),
+        "Name,Lineitem name,Lineitem sku,Currency\n\
+         #1,Classic Mug - White,MUG-W,GBP\n\
+         #1,\u{1b}]0;pwned\u{7}Tea,ZZZ,GBP\n",
+    )
+    .expect("write");
+    let (code, _, orders_err) = run(
+        &[
+            "snapshot",
+            "--products",
+            &fixture("products_export_current.csv"),
+            "--orders",
+            "orders.csv",
+            "-o",
+            "shopify.json",
+        ],
+        &dir,
+    );
+    check(
+        (code, &orders_err),
+        0,
+        &[
+            "most frequent unmatched line items:",
+            "1 × \\u{1b}]0;pwned\\u{7}Tea",
+        ],
+    );
+    let (code, out, _) = run(
+        &["recommend", "--catalog", "catalog.json", "--items", "p1"],
+        &dir,
+    );
+    check(
+        (code, &out),
+        0,
+        &[
+            "in the cart: \\u{1b}[31mRed Tea\\u{1b}[0m (p1)",
+            "Jam \\u{202e}reversed (p3) at 3.00 GBP",
+        ],
+    );
+    let (code, unknown, _) = run(
+        &[
+            "recommend",
+            "--catalog",
+            "catalog.json",
+            "--items",
+            "p\u{1b}[1m",
+        ],
+        &dir,
+    );
+    check(
+        (code, &unknown),
+        0,
+        &["in the cart: \"p\\u{1b}[1m\" is not in this catalog (ignored)"],
+    );
+    for text in [&err, &orders_err, &out, &unknown] {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202e}') && !text.contains('\u{7}'),
+            "raw control characters reach the terminal: {text:?}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
