@@ -64,8 +64,14 @@ node -e '
   pkg.sideEffects = add(pkg.sideEffects, "./crossbuy-element.js");
   fs.writeFileSync("pkg/package.json", JSON.stringify(pkg, null, 2) + "\n");
 ' || die "could not add crossbuy-element.js to pkg/package.json"
-step "language packs -> pkg/i18n (the widget's texts other than English, from crates/engine/src/i18n.rs)"
-cargo run --release --quiet -p crossbuy-engine --example i18n_packs -- pkg/i18n || die "cargo run --example i18n_packs failed"
+# The `crossbuy` command (crates/cli), built with the native profile the benchmarks use
+# (`cli`: the release profile is tuned for wasm size): it writes the language packs and the
+# demo snapshots below.
+step "cargo build --profile cli -p crossbuy-cli -> target/cli/crossbuy"
+cargo build --profile cli --quiet -p crossbuy-cli || die "cargo build --profile cli -p crossbuy-cli failed"
+CROSSBUY=target/cli/crossbuy
+step "crossbuy i18n-packs pkg/i18n (the widget's texts other than English, from crates/engine/src/i18n.rs)"
+"$CROSSBUY" i18n-packs pkg/i18n || die "crossbuy i18n-packs pkg/i18n failed"
 mkdir -p www/pkg/i18n
 cp pkg/crossbuy.js pkg/crossbuy_bg.wasm pkg/crossbuy_signals.js pkg/crossbuy_signals_bg.wasm www/pkg/
 cp pkg/i18n/*.json www/pkg/i18n/
@@ -79,15 +85,14 @@ mkdir -p www/pixel
 cp pkg-pixel/crossbuy_pixel.js pkg-pixel/crossbuy_pixel_bg.wasm www/pixel/
 
 step "crossbuy snapshot -> www/demo/catalog.json, www/demo/recommendations.json (the pixel's fallback)"
-cargo build --release --quiet -p crossbuy-cli || die "cargo build --release -p crossbuy-cli failed"
 mkdir -p www/demo
-target/release/crossbuy snapshot \
+"$CROSSBUY" snapshot \
   --products demo/products_export.csv --orders demo/orders_export.csv --config demo/crossbuy.toml \
   --shop-name "Hearth & Tin" --locale en-GB -o www/demo/catalog.json \
   --pixel-recommendations www/demo/recommendations.json --shards www/demo/shards \
   || die "crossbuy snapshot could not build the demo catalog from demo/*.csv"
 step "crossbuy snapshot (EUR price list, fr-FR) -> www/demo/catalog-eur.json"
-target/release/crossbuy snapshot --quiet \
+"$CROSSBUY" snapshot --quiet \
   --products demo/products_export.csv --orders demo/orders_export.csv --config demo/crossbuy.toml \
   --shop-name "Hearth & Tin" --currency EUR --locale fr-FR -o www/demo/catalog-eur.json \
   || die "crossbuy snapshot could not build the EUR demo catalog from demo/*.csv"

@@ -321,7 +321,7 @@ pub fn read_plain(
     format: Option<BasketFormat>,
     drop: &HashSet<String>,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<PlainBaskets> {
     let (source, size) = input::open_table(path)?;
     let marks = source.marks();
@@ -426,7 +426,7 @@ fn read_lines(
     mut table: Table,
     drop: &HashSet<String>,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<PlainBaskets> {
     let order_col = table.require(ORDER_COLUMNS)?;
     let item_col = table.require(ITEM_COLUMNS)?;
@@ -511,7 +511,7 @@ fn read_comma(
     marks: &Marks,
     drop: &HashSet<String>,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<PlainBaskets> {
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -556,7 +556,7 @@ fn read_whitespace(
     marks: &Marks,
     drop: &HashSet<String>,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<PlainBaskets> {
     let mut c = Collector::new(drop);
     let mut buf = Vec::with_capacity(1024);

@@ -6,7 +6,7 @@ use super::baskets::{read_plain, BasketFormat, Baskets};
 use super::config::Config;
 use super::orders::read_orders;
 use super::products::{read_products, resolve_prices, ProductFile, ProductRow};
-use super::progress::Progress;
+use super::progress::{Progress, Silent};
 use super::report::{BuildError, Result, Summary};
 use super::repurchase::repurchase_days;
 use super::score::{select, Method, Params};
@@ -34,8 +34,6 @@ pub struct BuildInput {
     pub drop: HashSet<String>,
     /// The merchant configuration (command-line overrides already applied).
     pub config: Config,
-    /// Draw a progress line.
-    pub progress: bool,
 }
 
 /// Products and baskets, before any counting.
@@ -174,10 +172,15 @@ fn priced(
 
 /// Reads the inputs into products and baskets.
 pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
-    let mut progress = Progress::new(false);
-    if input.progress {
-        progress = Progress::on_terminal();
-    }
+    load_with(input, summary, &mut Silent)
+}
+
+/// [`load`], reporting how far it is in each file to `progress`.
+pub fn load_with(
+    input: &BuildInput,
+    summary: &mut Summary,
+    progress: &mut dyn Progress,
+) -> Result<Loaded> {
     let root = input
         .config
         .shop
@@ -212,8 +215,8 @@ pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
             let products_path = input.products.as_deref().ok_or_else(|| {
                 BuildError::Usage("--orders needs --products (the products export)".to_owned())
             })?;
-            let mut file = read_products(products_path, summary, &mut progress)?;
-            let orders = read_orders(orders_path, &file, summary, &mut progress)?;
+            let mut file = read_products(products_path, summary, progress)?;
+            let orders = read_orders(orders_path, &file, summary, progress)?;
             // After the orders joined by handle, SKU and name: the ids change, not the rows.
             with_ids(&mut file, summary);
             shopify = file.shopify;
@@ -230,11 +233,11 @@ pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
                 input.basket_format,
                 &input.drop,
                 summary,
-                &mut progress,
+                progress,
             )?;
             match &input.products {
                 Some(products_path) => {
-                    let mut file = read_products(products_path, summary, &mut progress)?;
+                    let mut file = read_products(products_path, summary, progress)?;
                     with_ids(&mut file, summary);
                     shopify = file.shopify;
                     let need = file
@@ -393,9 +396,18 @@ pub fn excluded(products: &[Product], config: &Config) -> Vec<bool> {
 
 /// Runs the whole pipeline.
 pub fn build(input: &BuildInput, generated_at: Option<i64>) -> Result<Built> {
+    build_with(input, generated_at, &mut Silent)
+}
+
+/// [`build`], reporting how far it is in each file to `progress`.
+pub fn build_with(
+    input: &BuildInput,
+    generated_at: Option<i64>,
+    progress: &mut dyn Progress,
+) -> Result<Built> {
     let mut summary = Summary::default();
     let started = std::time::Instant::now();
-    let loaded = load(input, &mut summary)?;
+    let loaded = load_with(input, &mut summary, progress)?;
     summary.timings.push(("read files", started.elapsed()));
     assemble(loaded, &input.config, generated_at, summary)
 }

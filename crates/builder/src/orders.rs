@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 use super::baskets::{Baskets, Interner, NO_CUSTOMER};
 use super::dates::parse_timestamp;
 use super::products::ProductFile;
-use super::progress::Progress;
+use super::progress::{Progress, Silent};
 use super::report::{BuildError, Result, Summary};
 use super::table::{field, Table};
 
@@ -175,7 +175,7 @@ pub fn read_orders(
     path: &str,
     products: &ProductFile,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<Orders> {
     let table = Table::open(path)?;
     read_table(table, products, summary, progress)
@@ -189,14 +189,14 @@ pub fn read_orders_text(
     summary: &mut Summary,
 ) -> Result<Orders> {
     let table = Table::from_text(path, text)?;
-    read_table(table, products, summary, &mut Progress::new(false))
+    read_table(table, products, summary, &mut Silent)
 }
 
 fn read_table(
     mut t: Table,
     products: &ProductFile,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<Orders> {
     let name_col = t.require(&["Name"])?;
     let item_col = t.require(&["Lineitem name"])?;

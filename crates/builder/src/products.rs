@@ -21,7 +21,7 @@ use std::collections::HashMap;
 
 use csv::StringRecord;
 
-use super::progress::Progress;
+use super::progress::{Progress, Silent};
 use super::report::{BuildError, Result, Summary};
 use super::table::{field, Table};
 use crossbuy_engine::money::parse_decimal;
@@ -111,7 +111,7 @@ pub struct ProductFile {
 pub fn read_products(
     path: &str,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<ProductFile> {
     let table = Table::open(path)?;
     read_table(table, summary, progress)
@@ -120,10 +120,14 @@ pub fn read_products(
 /// Reads products from CSV text (for tests and stdin); `path` names it in messages.
 pub fn read_products_text(path: &str, text: &str, summary: &mut Summary) -> Result<ProductFile> {
     let table = Table::from_text(path, text)?;
-    read_table(table, summary, &mut Progress::new(false))
+    read_table(table, summary, &mut Silent)
 }
 
-fn read_table(table: Table, summary: &mut Summary, progress: &mut Progress) -> Result<ProductFile> {
+fn read_table(
+    table: Table,
+    summary: &mut Summary,
+    progress: &mut dyn Progress,
+) -> Result<ProductFile> {
     let path = table.path.clone();
     let file = if table.has("handle") || table.has("url handle") {
         read_shopify(table, summary, progress)?
@@ -213,7 +217,7 @@ struct ShopifyColumns {
 fn read_shopify(
     mut t: Table,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<ProductFile> {
     let c = ShopifyColumns {
         handle: t.require(&["Handle", "URL handle"])?,

@@ -3,9 +3,15 @@
 //! products of its bucket with their neighbours, plus the cards those neighbours and pins need.
 //! The page fetches the index and one shard per context product, so what it downloads does not
 //! grow with the catalog.
+//!
+//! [`write_catalog`] writes a snapshot file: whole up to
+//! [`WHOLE_MAX_BYTES`](crossbuy_engine::snapshot::WHOLE_MAX_BYTES), the most the widget parses
+//! within one 50 ms main-thread task; above it the file is the index and the shards go to a
+//! folder beside it (`catalog.json` and `catalog/0.json`, …), so the page's `data-catalog` url
+//! stays the same.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::build::Built;
 use super::report::{BuildError, Result};
@@ -25,8 +31,13 @@ pub fn bucket_count(n: usize) -> u32 {
     n.div_ceil(PRODUCTS_PER_SHARD).clamp(1, u32::MAX as usize) as u32
 }
 
-/// The index text.
+/// The index text, with [`SHARD_PATH`] as the shard url.
 pub fn index_json(built: &Built, buckets: u32) -> String {
+    index_json_at(built, buckets, SHARD_PATH)
+}
+
+/// The index text; `path` is the shard url template relative to the index (`{bucket}` in it).
+pub fn index_json_at(built: &Built, buckets: u32, path: &str) -> String {
     let mut w = Writer(String::new());
     write_head(&mut w, built);
     w.key("products").open('[').close(']');
@@ -35,7 +46,7 @@ pub fn index_json(built: &Built, buckets: u32) -> String {
     write_offers(&mut w, &built.offers, &built.products);
     w.key("shards").open('{').key("hash").str(HASH);
     w.key("buckets").int(i64::from(buckets));
-    w.key("path").str(SHARD_PATH).close('}').close('}');
+    w.key("path").str(path).close('}').close('}');
     w.0.push('\n');
     w.0
 }
@@ -116,13 +127,19 @@ pub fn shard_texts(built: &Built, buckets: u32) -> Vec<String> {
     out
 }
 
-/// Writes the index and the shards under `dir`. Old numbered shards in `dir/p` are removed
-/// first, so a catalog that shrank leaves no stale bucket behind.
+/// Writes the index and the shards under `dir`: `dir/index.json` and `dir/p/{bucket}.json`.
 pub fn write_shards(built: &Built, dir: &Path) -> Result<()> {
+    write_sharded(built, &dir.join("index.json"), &dir.join("p"), SHARD_PATH).map(|_| ())
+}
+
+/// Writes the shards into `folder`, then the index to `index` with `template` as their url;
+/// returns the number of buckets. Old numbered shards in `folder` are removed first, so a
+/// catalog that shrank leaves no stale bucket behind; the index is written last, so it never
+/// names a shard that is not there yet.
+pub fn write_sharded(built: &Built, index: &Path, folder: &Path, template: &str) -> Result<u32> {
     let shown = |p: &Path| p.display().to_string();
-    let pdir = dir.join("p");
-    std::fs::create_dir_all(&pdir).map_err(|e| BuildError::io(&shown(&pdir), e))?;
-    if let Ok(entries) = std::fs::read_dir(&pdir) {
+    std::fs::create_dir_all(folder).map_err(|e| BuildError::io(&shown(folder), e))?;
+    if let Ok(entries) = std::fs::read_dir(folder) {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             if let Some(stem) = name.strip_suffix(".json") {
@@ -134,10 +151,83 @@ pub fn write_shards(built: &Built, dir: &Path) -> Result<()> {
     }
     let buckets = bucket_count(built.products.len());
     for (b, text) in shard_texts(built, buckets).iter().enumerate() {
-        let path = pdir.join(format!("{b}.json"));
+        let path = folder.join(format!("{b}.json"));
         std::fs::write(&path, text).map_err(|e| BuildError::io(&shown(&path), e))?;
     }
-    let index = dir.join("index.json");
-    std::fs::write(&index, index_json(built, buckets))
-        .map_err(|e| BuildError::io(&shown(&index), e))
+    std::fs::write(index, index_json_at(built, buckets, template))
+        .map_err(|e| BuildError::io(&shown(index), e))?;
+    Ok(buckets)
+}
+
+/// The folder beside a snapshot file that holds its shards, and their url template relative to
+/// the file: `catalog.json` → `catalog/` and `catalog/{bucket}.json` (the folder name
+/// percent-encoded in the url); a file without an extension gets `NAME.shards/`.
+pub fn folder_beside(file: &Path) -> (PathBuf, String) {
+    let name = file.file_name().map_or_else(
+        || "catalog".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let folder = match file.extension() {
+        Some(_) => file
+            .file_stem()
+            .map_or_else(|| name.clone(), |s| s.to_string_lossy().into_owned()),
+        None => format!("{name}.shards"),
+    };
+    let mut template = String::new();
+    crossbuy_engine::offer::encode_uri_component(&mut template, &folder);
+    template.push_str("/{bucket}.json");
+    (file.with_file_name(folder), template)
+}
+
+/// What [`write_catalog`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Written {
+    /// The whole snapshot.
+    Whole,
+    /// The index, with the shards in `folder`.
+    Sharded {
+        /// Where the shards are.
+        folder: PathBuf,
+        /// How many.
+        buckets: u32,
+    },
+}
+
+/// Writes the snapshot to `path`: `json` (the whole snapshot of `built`) when it is at most
+/// [`WHOLE_MAX_BYTES`](crossbuy_engine::snapshot::WHOLE_MAX_BYTES), else the sharded form, the
+/// index at `path` and the shards in [`folder_beside`] it.
+pub fn write_catalog(built: &Built, json: &str, path: &Path) -> Result<Written> {
+    if json.len() <= crossbuy_engine::snapshot::WHOLE_MAX_BYTES {
+        std::fs::write(path, json).map_err(|e| BuildError::io(&path.display().to_string(), e))?;
+        return Ok(Written::Whole);
+    }
+    let (folder, template) = folder_beside(path);
+    let buckets = write_sharded(built, path, &folder, &template)?;
+    Ok(Written::Sharded { folder, buckets })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(file: &str, folder: &str, template: &str) {
+        let (f, t) = folder_beside(Path::new(file));
+        assert_eq!(
+            (f.to_string_lossy().as_ref(), t.as_str()),
+            (folder, template),
+            "{file}"
+        );
+    }
+
+    #[test]
+    fn shards_go_beside_the_file_the_page_names() {
+        check("catalog.json", "catalog", "catalog/{bucket}.json");
+        check(
+            "www/demo/catalog-eur.json",
+            "www/demo/catalog-eur",
+            "catalog-eur/{bucket}.json",
+        );
+        check("out/cat", "out/cat.shards", "cat.shards/{bucket}.json");
+        check("my shop#1.json", "my shop#1", "my%20shop%231/{bucket}.json");
+    }
 }

@@ -183,36 +183,129 @@ fn help_lists_every_option_and_bad_arguments_say_so() {
         (code, &out),
         0,
         &[
-            "--products FILE",
-            "--orders FILE",
-            "--shopify-products-json FILE[,FILE…]",
-            "--baskets FILE",
-            "--format F",
-            "--drop ID,ID",
-            "--config FILE",
-            "-o, --output FILE",
-            "--shards DIR",
-            "--pixel-recommendations FILE",
-            "--shop-name NAME",
-            "--currency CODE",
-            "--locale TAG",
-            "--k N",
-            "--min-support N",
-            "--score NAME",
+            "--products <FILE>",
+            "--orders <FILE>",
+            "--shopify-products-json <FILE[,FILE…]>",
+            "--baskets <FILE>",
+            "--format <F>",
+            "--drop <ID,ID>",
+            "--config <FILE>",
+            "-o, --output <FILE>",
+            "--shards <DIR>",
+            "--pixel-recommendations <FILE>",
+            "--shop-name <NAME>",
+            "--currency <CODE>",
+            "--locale <TAG>",
+            "--k <N>",
+            "--min-support <N>",
+            "--score <NAME>",
             "-q, --quiet",
+            "WHOLE_MAX_BYTES: a whole snapshot is written up to",
         ],
     );
+    // `crossbuy help COMMAND` is `crossbuy COMMAND --help`; each command lists its options.
+    for (command, options) in [
+        ("snapshot", &["--products <FILE>", "--timings"][..]),
+        (
+            "recommend",
+            &["--catalog <FILE>", "--items <ID,ID>", "--limit <N>"][..],
+        ),
+        (
+            "eval",
+            &[
+                "--products <FILE>",
+                "--baskets <FILE>",
+                "--k <N>",
+                "--split <S>",
+                "--train-fraction <F>",
+                "--seed <N>",
+                "--variants <LIST>",
+                "--same-type-factor <F>",
+                "--fill-popular",
+                "--json",
+                "--export-split <DIR>",
+                "-q, --quiet",
+            ][..],
+        ),
+        ("i18n-packs", &["<DIR>"][..]),
+    ] {
+        let (code, long, _) = run(&[command, "--help"], &dir);
+        check((code, &long), 0, options);
+        let (code, via_help, _) = run(&["help", command], &dir);
+        assert_eq!((code, &via_help), (0, &long), "crossbuy help {command}");
+    }
+    let (code, version, _) = run(&["--version"], &dir);
+    check((code, &version), 0, &["crossbuy 0.1.0"]);
+    // The overview, with or without --help: every command, exit 0.
+    for args in [&[][..], &["--help"][..], &["help"][..]] {
+        let (code, out, _) = run(args, &dir);
+        check(
+            (code, &out),
+            0,
+            &["snapshot", "recommend", "eval", "i18n-packs", "Examples:"],
+        );
+    }
     let (code, out, _) = run(&["--help"], &dir);
     check(
         (code, &out),
         0,
         &["crossbuy snapshot", "crossbuy recommend", "crossbuy eval"],
     );
-    let (code, _, err) = run(&["snapshot", "--baskets"], &dir);
-    check(
-        (code, &err),
-        2,
-        &["crossbuy: crossbuy snapshot: --baskets needs a value"],
+    // Usage errors: exit 2, one line naming the command and the argument, nothing written.
+    for (args, message) in [
+        (
+            &["snapshot", "--baskets"][..],
+            "crossbuy: crossbuy snapshot: --baskets needs a value",
+        ),
+        (
+            &["snapshot", "--baskets", "b.csv", "--output", "--quiet"][..],
+            "crossbuy: crossbuy snapshot: --output needs a value",
+        ),
+        (
+            &["snapshot", "--baskets", "b.csv", "-o", "-q"][..],
+            "crossbuy: crossbuy snapshot: --output needs a value",
+        ),
+        (
+            &["snapshot", "--frobnicate"][..],
+            "crossbuy: crossbuy snapshot: unknown argument \"--frobnicate\" (see `crossbuy snapshot --help`)",
+        ),
+        (
+            &["snapshot", "--baskets", "b.csv", "--k", "60"][..],
+            "crossbuy: crossbuy snapshot: --k: expected 1 to 50, got 60",
+        ),
+        (
+            &["snapshot", "--baskets", "b.csv", "--format", "tabs"][..],
+            "crossbuy: crossbuy snapshot: --format: expected lines, comma or whitespace, got \"tabs\"",
+        ),
+        (
+            &["snapshot", "--baskets", "b.csv", "--currency", "pounds"][..],
+            "crossbuy: crossbuy snapshot: --currency: expected an ISO 4217 code such as GBP, got \"pounds\"",
+        ),
+        (
+            &["eval", "--baskets", "b.csv", "--split", "random"][..],
+            "crossbuy: crossbuy eval: --split: expected time or leave-one-out, got \"random\"",
+        ),
+        (
+            &["recommend", "--items", "tea"][..],
+            "crossbuy: crossbuy recommend: --catalog FILE required (see `crossbuy recommend --help`)",
+        ),
+        (
+            &["recommend", "--catalog", "c.json", "--items", " , "][..],
+            "crossbuy: crossbuy recommend: --items ID,ID is required",
+        ),
+        (
+            &["frobnicate"][..],
+            "crossbuy: unknown command \"frobnicate\"; commands: snapshot, recommend, eval, i18n-packs (see `crossbuy --help`)",
+        ),
+    ] {
+        let (code, _, err) = run(args, &dir);
+        check((code, &err), 2, &[message]);
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+    }
+    assert_eq!(
+        std::fs::read_dir(&dir).expect("dir").count(),
+        0,
+        "a wrong command line writes nothing (no file named --quiet or -q)"
     );
     let (code, _, err) = run(&["snapshot", "--orders", "x.csv"], &dir);
     check((code, &err), 2, &["--orders needs --products"]);
@@ -641,5 +734,194 @@ fn control_characters_from_the_input_are_shown_escaped() {
             "raw control characters reach the terminal: {text:?}"
         );
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_progress_bar_only_on_a_terminal_and_never_with_quiet() {
+    let mut baskets = String::from("order_id,item_id\n");
+    for o in 0..20_000 {
+        baskets.push_str(&format!("{o},tea{}\n{o},mug{}\n", o % 97, o % 89));
+    }
+    let dir = with_files("progress", &[("baskets.csv", baskets.as_bytes())]);
+    let bin = env!("CARGO_BIN_EXE_crossbuy");
+    // `script` (util-linux) runs the command on a pseudo-terminal and copies what it draws.
+    let on_terminal = |extra: &str| -> String {
+        let out = Command::new("script")
+            .args([
+                "-qec",
+                &format!("stty cols 100; {bin} snapshot {extra} --baskets baskets.csv"),
+                "/dev/null",
+            ])
+            .current_dir(&dir)
+            .output()
+            .expect("run script (util-linux)");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let drawn = on_terminal("");
+    assert!(
+        drawn.contains("reading baskets [") && drawn.contains("crossbuy: wrote catalog.json"),
+        "a bar, then the summary: {drawn:?}"
+    );
+    let quiet = on_terminal("--quiet");
+    assert!(!quiet.contains("reading baskets"), "{quiet:?}");
+    let (code, _, err) = run(&["snapshot", "--baskets", "baskets.csv"], &dir);
+    check((code, &err), 0, &["crossbuy: summary"]);
+    assert!(
+        !err.contains("reading baskets") && !err.contains('\r'),
+        "stderr is not a terminal: {err:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_snapshot_too_large_to_parse_at_once_is_written_sharded_and_says_so() {
+    // 6,000 items, each bought with its next four: a whole snapshot of about 3 MB, more than
+    // the widget parses within 50 ms (WHOLE_MAX_BYTES).
+    let mut baskets = String::new();
+    for i in 0..6_000 {
+        let item = |k: usize| format!("item-{:05}", (i + k) % 6_000);
+        baskets.push_str(&format!(
+            "{},{},{}\n{},{}\n",
+            item(0),
+            item(1),
+            item(2),
+            item(0),
+            item(4)
+        ));
+    }
+    let dir = with_files(
+        "auto-shards",
+        &[
+            ("baskets.csv", baskets.as_bytes()),
+            // The dense model is cubic in its items: off, so the debug build stays quick.
+            ("crossbuy.toml", b"[neighbours]\ndense_items = 0\n"),
+        ],
+    );
+    let (code, whole, err) = run(&["snapshot", "--baskets", "baskets.csv", "-o", "-"], &dir);
+    check(
+        (code, &err),
+        0,
+        &[
+            "crossbuy: warning: the snapshot is",
+            "the widget parses at once (it will refuse it)",
+        ],
+    );
+    assert!(
+        whole.len() > crossbuy_engine::snapshot::WHOLE_MAX_BYTES,
+        "{}",
+        whole.len()
+    );
+    let whole = Catalog::parse(&whole).expect("stdout has the whole snapshot");
+
+    // With every output option; then --quiet, which still says where the products went.
+    for quiet in [false, true] {
+        let mut args = vec!["snapshot", "--baskets", "baskets.csv", "-o", "catalog.json"];
+        if quiet {
+            args.push("--quiet");
+        } else {
+            args.extend(["--pixel-recommendations", "pixel.json", "--shards", "copy"]);
+        }
+        let (code, _, err) = run(&args, &dir);
+        check(
+            (code, &err),
+            0,
+            &[
+                "crossbuy: the snapshot is",
+                "catalog.json is the index of the sharded form, its 3000 shards are in catalog/",
+            ],
+        );
+        assert_eq!(err.contains("crossbuy: summary"), !quiet, "{err}");
+    }
+    let index = std::fs::read_to_string(dir.join("catalog.json")).expect("index");
+    assert!(index.len() < 1000, "the index holds no products: {index}");
+    let layout = crossbuy_engine::shards::ShardIndex::parse(&index).expect("an index");
+    assert_eq!(
+        (layout.buckets, layout.path.as_str()),
+        (3000, "catalog/{bucket}.json")
+    );
+    // What a page with item-00042 fetches: the index and that product's shard.
+    let shard = std::fs::read_to_string(dir.join(layout.shard_path("item-00042"))).expect("shard");
+    let assembled = crossbuy_engine::shards::assemble(&index, &[&shard]).expect("assembles");
+    let show = |c: &Catalog| -> Vec<String> {
+        let i = c.product_index("item-00042").expect("in the catalog");
+        crossbuy_engine::recommend(c, &[i], 4)
+            .iter()
+            .map(|r| c.products[r.product].id.clone())
+            .collect()
+    };
+    assert_eq!(
+        show(&assembled),
+        show(&whole),
+        "the page shows what the whole snapshot would"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.join("catalog"))
+            .expect("shards")
+            .count(),
+        3000
+    );
+    assert!(dir.join("copy/index.json").exists() && dir.join("copy/p/2999.json").exists());
+    let pixel: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("pixel.json")).expect("pixel"))
+            .expect("pixel file is JSON");
+    assert_eq!(pixel["products"].as_object().map(|p| p.len()), Some(6000));
+    // crossbuy recommend reads the shards the page would fetch.
+    let (code, out, _) = run(
+        &[
+            "recommend",
+            "--catalog",
+            "catalog.json",
+            "--items",
+            "item-00042",
+        ],
+        &dir,
+    );
+    check(
+        (code, &out),
+        0,
+        &[
+            "in the cart: item-00042 (item-00042), 6 neighbours",
+            "the widget shows:",
+            "1. item-000",
+        ],
+    );
+    assert!(!out.contains("note:"), "{out}");
+    // An id that is not a product id: the page would not find its shard, recommend says so.
+    let (code, out, _) = run(
+        &[
+            "recommend",
+            "--catalog",
+            "catalog.json",
+            "--items",
+            "item-00042,POST",
+        ],
+        &dir,
+    );
+    check(
+        (code, &out),
+        0,
+        &[
+            "note: \"POST\" is not a product id of this sharded catalog",
+            "in the cart: \"POST\" is not in this catalog (ignored)",
+            "the widget shows:",
+        ],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_small_snapshot_stays_whole() {
+    let dir = with_files("whole", &[("baskets.csv", b"tea,mug\ntea,scone\n")]);
+    let (code, _, err) = run(&["snapshot", "--baskets", "baskets.csv"], &dir);
+    check(
+        (code, &err),
+        0,
+        &["crossbuy: wrote catalog.json (3 products"],
+    );
+    assert!(!err.contains("sharded"), "{err}");
+    assert_eq!(written_catalog(&dir, "catalog.json").products.len(), 3);
+    assert!(!dir.join("catalog").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }

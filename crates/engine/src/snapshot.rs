@@ -8,6 +8,11 @@ use super::sort;
 
 /// The snapshot version this engine reads.
 pub const SNAPSHOT_VERSION: u32 = 1;
+/// The largest whole snapshot, in bytes, that the widget parses within one 50 ms main-thread
+/// task (docs/snapshot.md, "Sharded form"): `crossbuy snapshot` writes the sharded form above
+/// it, and the widget refuses a larger whole snapshot with one message. Measured with
+/// `node scripts/bench-parse.mjs` (docs/performance.md).
+pub const WHOLE_MAX_BYTES: usize = 2_000_000;
 /// [`SNAPSHOT_VERSION`] as written in JSON, for comparing and quoting without formatting.
 const VERSION_TEXT: &str = "1";
 
