@@ -77,13 +77,7 @@ pub fn product_url(root: &str, id: &str) -> String {
         url.push('/');
     }
     url.push_str("products/");
-    for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            url.push(b as char);
-        } else {
-            url.push_str(&format!("%{b:02X}"));
-        }
-    }
+    crossbuy_engine::url::percent_encode(&mut url, id, b"");
     url
 }
 

@@ -16,8 +16,9 @@ use std::path::{Path, PathBuf};
 use super::build::Built;
 use super::report::{BuildError, Result};
 use super::write::{write_head, write_offers, write_product, write_rules, write_shop};
+use crossbuy_engine::hash::fnv1a32;
 use crossbuy_engine::json::Writer;
-use crossbuy_engine::shards::{fnv1a32, HASH};
+use crossbuy_engine::shards::HASH;
 use crossbuy_engine::Product;
 
 /// Products per bucket, on average.
@@ -174,7 +175,7 @@ pub fn folder_beside(file: &Path) -> (PathBuf, String) {
         None => format!("{name}.shards"),
     };
     let mut template = String::new();
-    crossbuy_engine::offer::encode_uri_component(&mut template, &folder);
+    crossbuy_engine::url::encode_uri_component(&mut template, &folder);
     template.push_str("/{bucket}.json");
     (file.with_file_name(folder), template)
 }
