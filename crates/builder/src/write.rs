@@ -67,13 +67,31 @@ pub fn write_shop(w: &mut Writer, shop: &Shop) {
 
 /// One product object. Neighbour indices are resolved to ids through `all`.
 pub fn write_product(w: &mut Writer, p: &Product, all: &[Product]) {
+    write_fields(w, p, all, false);
+}
+
+/// A product as a card of the sharded form: what the widget needs to show it, without its own
+/// neighbours, with only the variant added to the cart and without the aliases a context
+/// matches (its own shard has them).
+pub fn write_card(w: &mut Writer, p: &Product) {
+    write_fields(w, p, &[], true);
+}
+
+fn write_fields(w: &mut Writer, p: &Product, all: &[Product], card: bool) {
     w.open('{').key("id").str(&p.id);
     w.key("variant_ids");
-    strings(w, &p.variant_ids);
-    if let Some(h) = &p.handle {
+    strings(
+        w,
+        if card {
+            &p.variant_ids[..p.variant_ids.len().min(1)]
+        } else {
+            &p.variant_ids
+        },
+    );
+    if let Some(h) = p.handle.as_ref().filter(|_| !card) {
         w.key("handle").str(h);
     }
-    if !p.skus.is_empty() {
+    if !p.skus.is_empty() && !card {
         w.key("skus");
         strings(w, &p.skus);
     }
@@ -102,7 +120,7 @@ pub fn write_product(w: &mut Writer, p: &Product, all: &[Product]) {
     if let Some(d) = p.repurchase_days {
         w.key("repurchase_days").int(i64::from(d));
     }
-    if !p.neighbours.is_empty() {
+    if !p.neighbours.is_empty() && !card {
         w.key("neighbours").open('[');
         for n in &p.neighbours {
             w.open('{').key("id").str(&all[n.product].id);

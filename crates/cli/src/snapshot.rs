@@ -93,7 +93,7 @@ pub fn run(args: Args) -> Result<()> {
     let written = if out == "-" {
         if json.len() > WHOLE_MAX_BYTES {
             eprintln!(
-                "crossbuy: warning: the snapshot is {} bytes, more than the {WHOLE_MAX_BYTES} the widget parses at once (it will refuse it); write it with -o FILE for the sharded form",
+                "crossbuy: warning: the snapshot is {} bytes, more than the {WHOLE_MAX_BYTES} the widget parses within one 50 ms task (WHOLE_MAX_BYTES: it would hold the shopper's page longer); write it with -o FILE for the sharded form",
                 json.len()
             );
         }

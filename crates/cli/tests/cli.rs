@@ -805,7 +805,7 @@ fn a_snapshot_too_large_to_parse_at_once_is_written_sharded_and_says_so() {
         0,
         &[
             "crossbuy: warning: the snapshot is",
-            "the widget parses at once (it will refuse it)",
+            "the widget parses within one 50 ms task (WHOLE_MAX_BYTES: it would hold the shopper's page longer)",
         ],
     );
     assert!(
@@ -924,4 +924,58 @@ fn a_small_snapshot_stays_whole() {
     assert_eq!(written_catalog(&dir, "catalog.json").products.len(), 3);
     assert!(!dir.join("catalog").exists());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn readme_builds_crossbuy_with_the_profile_the_benchmarks_use() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).expect(path);
+    // The profile scripts/bench.sh measures with (`--release` is tuned for the wasm's size).
+    let bench = read("scripts/bench.sh");
+    let profile = bench
+        .lines()
+        .filter(|l| l.starts_with("cargo build"))
+        .find_map(|l| l.split("--profile ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("scripts/bench.sh builds crossbuy with --profile");
+    let manifest = read("Cargo.toml");
+    let section = manifest
+        .split(&format!("[profile.{profile}]\n"))
+        .nth(1)
+        .expect("the profile is in Cargo.toml");
+    assert!(
+        section.lines().any(|l| l == "opt-level = 3"),
+        "[profile.{profile}] is built for speed"
+    );
+    let mut commands = Vec::new();
+    let mut docs = vec!["README.md".to_owned(), "package.json".to_owned()];
+    for entry in std::fs::read_dir(root.join("docs")).expect("docs") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if name.ends_with(".md") {
+            docs.push(format!("docs/{name}"));
+        }
+    }
+    for file in &docs {
+        for (n, line) in read(file).lines().enumerate() {
+            if (line.contains("cargo run") || line.contains("cargo build"))
+                && line.contains("crossbuy")
+            {
+                commands.push(format!("{file}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        commands.iter().any(|c| c.starts_with("README.md:")),
+        "README shows how to build crossbuy: {commands:?}"
+    );
+    for c in &commands {
+        assert!(
+            c.contains(&format!("--profile {profile}")) && !c.contains("--release"),
+            "{c}: build crossbuy with --profile {profile}, as scripts/bench.sh does"
+        );
+    }
 }
