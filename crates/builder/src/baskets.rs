@@ -336,7 +336,7 @@ pub fn read_plain(
     let format = format.unwrap_or_else(|| detect_format(first.trim_start_matches('\u{feff}')));
     let out = match format {
         BasketFormat::Lines => {
-            let table = Table::from_reader(path, Box::new(reader), size, marks.clone())?;
+            let table = Table::with_marks(path, Box::new(reader), size, marks.clone())?;
             read_lines(table, drop, summary, progress)?
         }
         BasketFormat::Comma => read_comma(path, reader, &marks, drop, summary, progress)?,

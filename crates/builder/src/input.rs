@@ -209,6 +209,13 @@ impl<R: Read> Read for Source<R> {
 
 /// Opens `path` as a table source.
 pub fn open_table(path: &str) -> Result<(Source<File>, u64)> {
+    let (file, size) = open_file(path)?;
+    Ok((Source::table(file), size))
+}
+
+/// Opens `path`, refusing a file over [`MAX_FILE_BYTES`]; returns it with its size (0 when
+/// unknown: a device or a pipe, which the [`Source`] read from it bounds).
+pub fn open_file(path: &str) -> Result<(File, u64)> {
     let file = File::open(path).map_err(|e| BuildError::io(path, e))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > MAX_FILE_BYTES {
@@ -221,7 +228,7 @@ pub fn open_table(path: &str) -> Result<(Source<File>, u64)> {
             ),
         ));
     }
-    Ok((Source::table(file), size))
+    Ok((file, size))
 }
 
 /// The builder's error for an I/O error while reading `path`: a limit of this module names
@@ -240,7 +247,12 @@ pub fn to_build_error(path: &str, e: io::Error) -> BuildError {
 /// Reads a whole text file (JSON, TOML) of at most [`MAX_TEXT_BYTES`] as UTF-8.
 pub fn read_text(path: &str) -> Result<String> {
     let file = File::open(path).map_err(|e| BuildError::io(path, e))?;
-    let mut source = Source::new(file, MAX_TEXT_BYTES, "a JSON or TOML file", false);
+    read_text_from(path, file)
+}
+
+/// [`read_text`] from an open reader; `path` names it in messages.
+pub fn read_text_from(path: &str, reader: impl Read) -> Result<String> {
+    let mut source = Source::new(reader, MAX_TEXT_BYTES, "a JSON or TOML file", false);
     let mut bytes = Vec::new();
     loop {
         let mut buf = [0u8; 1 << 16];

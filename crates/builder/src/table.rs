@@ -33,19 +33,24 @@ impl Table {
     pub fn open(path: &str) -> Result<Table> {
         let (source, size) = input::open_table(path)?;
         let marks = source.marks();
-        Table::from_reader(path, Box::new(source), size, marks)
+        Table::with_marks(path, Box::new(source), size, marks)
     }
 
     /// Reads a table from CSV text (tests, stdin); `path` names it in messages.
     pub fn from_text(path: &str, text: &str) -> Result<Table> {
-        let source = input::Source::table(std::io::Cursor::new(text.to_owned()));
-        let marks = source.marks();
-        Table::from_reader(path, Box::new(source), 0, marks)
+        Table::from_reader(path, Box::new(std::io::Cursor::new(text.to_owned())), 0)
     }
 
-    /// Reads the header of an already open source; `path` names it in messages, `marks` is the
-    /// handle of the [`input::Source`] under it.
-    pub fn from_reader(
+    /// Reads a table from `reader` (a file or a download), within the limits of an
+    /// [`input::Source`]; `path` names it in messages, `size` is its length when known.
+    pub fn from_reader(path: &str, reader: Box<dyn Read>, size: u64) -> Result<Table> {
+        let source = input::Source::table(reader);
+        let marks = source.marks();
+        Table::with_marks(path, Box::new(source), size, marks)
+    }
+
+    /// Reads the header of an open source; `marks` is the handle of the [`input::Source`] it is.
+    pub(crate) fn with_marks(
         path: &str,
         source: Box<dyn Read>,
         size: u64,

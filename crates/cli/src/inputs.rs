@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use crossbuy_builder::baskets::BasketFormat;
-use crossbuy_builder::build::BuildInput;
+use crossbuy_builder::build::{BuildInput, Platform};
 use crossbuy_builder::config::Config;
 use crossbuy_builder::report::Result;
 
@@ -12,6 +12,11 @@ use crossbuy_builder::report::Result;
 #[derive(Debug, clap::Args)]
 #[command(next_help_heading = "Input")]
 pub struct InputFiles {
+    /// Whose exports --products and --orders are: shopify (default), woocommerce (the product
+    /// CSV export or Store API JSON, and the crossbuy plugin's order history) or bigcommerce
+    /// (the products and orders exports)
+    #[arg(long, value_name = "NAME", value_parser = platform, default_value = "shopify")]
+    pub platform: Platform,
     /// Shopify products export (current `URL handle` or legacy `Handle` header; `Product ID`
     /// and `Variant ID` columns, when present, give Shopify's ids) or a plain table with
     /// columns id,title,price[,compare_at_price,url,image,type,vendor,tags,available,variant_id]
@@ -98,6 +103,11 @@ fn currency(s: &str) -> std::result::Result<String, String> {
         .ok_or_else(|| format!("expected an ISO 4217 code such as GBP, got \"{s}\""))
 }
 
+fn platform(s: &str) -> std::result::Result<Platform, String> {
+    Platform::parse(s)
+        .ok_or_else(|| format!("expected shopify, woocommerce or bigcommerce, got \"{s}\""))
+}
+
 fn score(s: &str) -> std::result::Result<String, String> {
     crossbuy_builder::score::Method::parse(s)
         .map(|_| s.to_owned())
@@ -134,6 +144,7 @@ impl InputFiles {
                 .collect()
         };
         Ok(BuildInput {
+            platform: self.platform,
             products: self.products.clone(),
             shopify_products_json: list(&self.shopify_products_json),
             orders: self.orders.clone(),

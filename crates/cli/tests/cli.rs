@@ -979,3 +979,74 @@ fn readme_builds_crossbuy_with_the_profile_the_benchmarks_use() {
         );
     }
 }
+
+#[test]
+fn platform_exports_are_read_within_the_same_bounds() {
+    let fixtures = format!("{}/../builder/tests/fixtures", env!("CARGO_MANIFEST_DIR"));
+    let woo_orders = std::fs::read_to_string(format!("{fixtures}/woocommerce/crossbuy-orders.csv"))
+        .expect("fixture");
+    // Line 3 opens a quote that is never closed: the rest of the history would be one name.
+    let broken = woo_orders.replacen(",MUG-B,Classic Mug", ",MUG-B,\"Classic Mug", 1);
+    assert_ne!(broken, woo_orders);
+    let dir = with_files("platforms", &[("woo-orders.csv", broken.as_bytes())]);
+    let woo_products = format!("{fixtures}/woocommerce/wc-product-export.csv");
+    let woo_json = format!("{fixtures}/woocommerce/store-api-products.json");
+    let woo = format!("{fixtures}/woocommerce/crossbuy-orders.csv");
+    let bc_products = format!("{fixtures}/bigcommerce/products-export.csv");
+    let bc = format!("{fixtures}/bigcommerce/orders-export.csv");
+    let good: [[&str; 3]; 3] = [
+        ["woocommerce", &woo_products, &woo],
+        ["woo", &woo_json, &woo],
+        ["bigcommerce", &bc_products, &bc],
+    ];
+    for [platform, products, orders] in good {
+        let args = [
+            "snapshot",
+            "--platform",
+            platform,
+            "--products",
+            products,
+            "--orders",
+            orders,
+        ];
+        let (code, _, err) = run(&args, &dir);
+        check(
+            (code, &err),
+            0,
+            &[
+                "products written 6",
+                "crossbuy: wrote catalog.json (6 products",
+            ],
+        );
+    }
+    let bad: [(&[&str], i32, &str); 4] = [
+        (
+            &["--platform", "woocommerce", "--products", &woo_products, "--orders", "woo-orders.csv"],
+            1,
+            "crossbuy: woo-orders.csv:3: a quoted field runs from this line to line",
+        ),
+        (
+            &["--platform", "woocommerce", "--products", "/dev/zero", "--orders", &woo],
+            1,
+            "crossbuy: /dev/zero:1: a NUL byte",
+        ),
+        (
+            &["--platform", "bigcommerce", "--products", &bc_products, "--orders", "/dev/zero"],
+            1,
+            "crossbuy: /dev/zero:1: a NUL byte",
+        ),
+        (
+            &["--platform", "shopfiy", "--baskets", "b.csv"],
+            2,
+            "crossbuy snapshot: --platform: expected shopify, woocommerce or bigcommerce, got \"shopfiy\"",
+        ),
+    ];
+    for (args, expected_code, message) in bad {
+        let mut all = vec!["snapshot", "-o", "bad.json"];
+        all.extend_from_slice(args);
+        let (code, _, err) = run(&all, &dir);
+        check((code, &err), expected_code, &[message]);
+        assert!(!dir.join("bad.json").exists(), "{args:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
