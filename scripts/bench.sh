@@ -5,14 +5,17 @@
 #   2. catalog bytes a page fetches for a 3-item cart, sharded form, <= 30 KB gzipped.
 #
 #   scripts/bench.sh [LINES] [PRODUCTS]      (defaults 1000000 50000)
+#   CROSSBUY=path/to/crossbuy scripts/bench.sh   measures another build (before/after a change)
 #
 # The synthetic exports are generated once into target/bench-data (scripts/bench_data.py).
 set -euo pipefail
 LINES=${1:-1000000}
 PRODUCTS=${2:-50000}
 cd "$(dirname "$0")/.."
-cargo build --quiet --profile cli --bin crossbuy
-BIN=target/cli/crossbuy
+if [ -z "${CROSSBUY:-}" ]; then
+  cargo build --quiet --profile cli --bin crossbuy
+fi
+BIN=${CROSSBUY:-target/cli/crossbuy}
 DATA=target/bench-data/$PRODUCTS-$LINES
 if [ ! -f "$DATA/orders_export.csv" ]; then
   echo "generating $LINES order lines for $PRODUCTS products in $DATA …"
