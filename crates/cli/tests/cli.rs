@@ -934,7 +934,7 @@ fn readme_builds_crossbuy_with_the_profile_the_benchmarks_use() {
     let bench = read("scripts/bench.sh");
     let profile = bench
         .lines()
-        .filter(|l| l.starts_with("cargo build"))
+        .filter(|l| l.trim_start().starts_with("cargo build"))
         .find_map(|l| l.split("--profile ").nth(1))
         .and_then(|rest| rest.split_whitespace().next())
         .expect("scripts/bench.sh builds crossbuy with --profile");
