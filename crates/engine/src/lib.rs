@@ -30,6 +30,7 @@ pub mod money;
 pub mod offer;
 pub mod outbox;
 pub mod plan;
+pub mod platforms;
 pub mod read;
 pub mod score;
 pub mod shards;
