@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what `npm start` and `npm test` need, idempotently, from package registries only:
 # the wasm32 target, wasm-pack, wasm-bindgen-cli at exactly Cargo.lock's version, Debian's
-# chromium + chromium-driver (unless $CHROME and $CHROMEDRIVER name others) and php-cli, and
+# chromium + chromium-driver (unless $CHROME and $CHROMEDRIVER name others), php-cli and
+# redis-server (the relay's tests), and
 # the npm packages of package-lock.json, among them binaryen's wasm-opt (Debian bookworm's
 # binaryen 108 corrupts wasm-bindgen's externref table; scripts/build.sh puts npm's first on
 # PATH). Prints nothing when all of it is already there.
@@ -43,7 +44,7 @@ if ! command -v wasm-pack >/dev/null; then
   cargo install wasm-pack >&2
 fi
 
-# Debian packages: a browser and its driver, php.
+# Debian packages: a browser and its driver, php, redis-server.
 missing=()
 if [ -z "${CHROME:-}" ] || [ -z "${CHROMEDRIVER:-}" ]; then
   command -v chromium >/dev/null || missing+=(chromium)
@@ -53,6 +54,8 @@ else
   [ -x "$CHROMEDRIVER" ] || die "CHROMEDRIVER=$CHROMEDRIVER is not an executable"
 fi
 command -v php >/dev/null || missing+=(php-cli)
+# The relay's tests start a Redis shared by two relays (crates/relay, tests/relay).
+command -v redis-server >/dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   command -v apt-get >/dev/null || die "missing ${missing[*]} and there is no apt-get to install them"
   say "installing ${missing[*]} (apt)"

@@ -52,7 +52,7 @@ pub fn event_name(kind: crate::signals::Kind) -> String {
 }
 
 /// Percent-encodes `s` for a url query or a url-encoded form (RFC 3986 unreserved kept).
-pub(crate) fn encode(out: &mut String, s: &str) {
+pub fn encode(out: &mut String, s: &str) {
     for &b in s.as_bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(char::from(b));
