@@ -46,7 +46,7 @@ enum Auth<'a> {
     Basic(&'a Secret),
     /// ActiveCampaign: the `Api-Token` header on its API, the event key in event tracking's form.
     ActiveCampaign {
-        api: &'a str,
+        events: String,
         token: &'a Secret,
         event_key: &'a Secret,
     },
@@ -90,8 +90,9 @@ impl Forwarder {
         out
     }
 
-    /// Sends `signal` to every platform, in order, each call once (a repeatable upsert on every
-    /// attempt). A call a platform accepted earlier is not sent again.
+    /// Sends `signal` to every platform, in order. A call a platform accepted on an earlier
+    /// attempt is not sent again (an upsert whose answer the next call needs excepted), so every
+    /// attempt gets further and an event reaches a platform once.
     pub async fn forward(&self, signal: &Signal) -> Result<Outcome, StoreError> {
         let double_opt_in = self.config.double_opt_in;
         if let Some(mc) = &self.config.mailchimp {
@@ -118,7 +119,7 @@ impl Forwarder {
             }
             .calls(signal);
             let auth = Auth::ActiveCampaign {
-                api: &ac.base,
+                events: [ac.events_base.as_str(), "/event"].concat(),
                 token: &ac.token,
                 event_key: &ac.event_key,
             };
@@ -137,9 +138,12 @@ impl Forwarder {
         auth: &Auth<'_>,
     ) -> Result<Outcome, StoreError> {
         let mut previous: Option<serde_json::Value> = None;
-        for call in calls {
+        for (i, call) in calls.iter().enumerate() {
             let done_key = [platform, ":", &call.key].concat();
-            if !call.repeatable && self.store.is_done(&done_key).await? {
+            // A call the platform accepted on an earlier attempt is not sent again, unless the
+            // next call needs its answer (and it is an upsert, so sending it again is harmless).
+            let needed = call.repeatable && calls.get(i + 1).is_some_and(|c| c.fill.is_some());
+            if !needed && self.store.is_done(&done_key).await? {
                 previous = None;
                 continue;
             }
@@ -172,15 +176,15 @@ impl Forwarder {
             match auth {
                 Auth::Basic(key) => request = request.basic_auth("crossbuy", Some(&key.0)),
                 Auth::ActiveCampaign {
-                    api,
+                    events,
                     token,
                     event_key,
                 } => {
-                    if call.url.starts_with(api) {
-                        request = request.header("Api-Token", &token.0);
-                    } else {
+                    if call.url == *events {
                         body.push_str("&key=");
                         encode(&mut body, &event_key.0);
+                    } else {
+                        request = request.header("Api-Token", &token.0);
                     }
                 }
             }
@@ -205,9 +209,16 @@ impl Forwarder {
                 200..=299 => {
                     let bytes = response.bytes().await.unwrap_or_default();
                     previous = serde_json::from_slice(&bytes).ok();
-                    if !call.repeatable {
-                        self.store.finish(&done_key).await?;
+                    // ActiveCampaign's event tracking answers 200 with `"success": 0` when it
+                    // refuses (a wrong key or actid, tracking off): refused for good.
+                    let refused = previous
+                        .as_ref()
+                        .and_then(|v| v.get("success"))
+                        .is_some_and(|s| s == 0 || s == "0");
+                    if refused {
+                        return Ok(Outcome::Rejected { platform, status });
                     }
+                    self.store.finish(&done_key).await?;
                 }
                 429 => {
                     let retry_after = response
@@ -225,6 +236,14 @@ impl Forwarder {
                     return Ok(Outcome::Unavailable {
                         platform,
                         why: ["answered HTTP ", &status.to_string()].concat(),
+                    })
+                }
+                // Mailchimp: no such member yet. The opt-in that creates it may still be on its way
+                // (the widget retries it), so the event waits instead of being given up.
+                404 if platform == "mailchimp" && call.url.ends_with("/events") => {
+                    return Ok(Outcome::Unavailable {
+                        platform,
+                        why: "no such member yet (the opt-in may still be on its way)".into(),
                     })
                 }
                 _ => return Ok(Outcome::Rejected { platform, status }),
