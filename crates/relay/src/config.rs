@@ -167,7 +167,7 @@ pub struct ActiveCampaignConfig {
 pub struct ShopifyConfig {
     /// `https://your-store.myshopify.com`.
     pub base: String,
-    /// The Admin API version (`2025-10`).
+    /// The Admin API version (`2026-10`).
     pub api_version: String,
     /// The Admin API access token (`read_orders`).
     pub token: Secret,
@@ -336,7 +336,7 @@ impl Config {
             None => None,
             Some(s) => Some(ShopifyConfig {
                 base: http_url("verify.shopify.base", &s.base)?,
-                api_version: s.api_version.unwrap_or_else(|| "2025-10".to_owned()),
+                api_version: s.api_version.unwrap_or_else(|| "2026-10".to_owned()),
                 token: secret("verify.shopify.token_env", &s.token_env)?,
             }),
         };
@@ -443,7 +443,7 @@ mod tests {
             (ac.base.as_str(), ac.events_base.as_str()),
             ("https://h.api-us1.com", "https://trackcmp.net")
         );
-        assert_eq!(c.shopify.unwrap().api_version, "2025-10");
+        assert_eq!(c.shopify.unwrap().api_version, "2026-10");
         assert_eq!(c.allowed_origins[1], "http://127.0.0.1:9");
     }
 }
