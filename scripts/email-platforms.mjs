@@ -8,6 +8,9 @@
 //     POST /activecampaign/api/3/contact/sync              201 {"contact":{"id","email"}}
 //     POST /activecampaign/api/3/contactLists              201 {"contactList":{…}}
 //     POST /activecampaign/event                           event tracking (trackcmp.net/event), a form
+//   Omnisend REST API 2026-03-15 (the relay; `Authorization: Omnisend-API-Key …`, `Omnisend-Version`)
+//     POST /omnisend/api/contacts                          create contact: 200 {"contactID", …}
+//     POST /omnisend/api/events                            send customer event: 202
 //   Shopify Admin API (the relay's order check)
 //     GET  /shopify/admin/api/VERSION/orders/ID.json       200 {"order":{"id","email"}} or 404
 //   Drip's and Omnisend's own scripts on a page: www/demo/drip.js and www/demo/omnisend.js stand
@@ -28,6 +31,7 @@ export const KEYS = {
   activecampaignEventKey: "ac-demo-event-key",
   activecampaignActid: "223344",
   shopify: "shpat_demo",
+  omnisend: "om-demo-key",
 };
 
 /** The orders Shopify's stand-in knows: id → email (the demo's thank-you pages and the tests). */
@@ -169,6 +173,33 @@ export function emailPlatforms() {
     return { status: 200, quiet: true, answer: JSON.stringify({ order: { id: Number(m[1]), email } }) };
   }
 
+  /** Omnisend's REST API (version 2026-03-15). */
+  function omnisendApi(req, path, text) {
+    if (req.headers.authorization !== `Omnisend-API-Key ${KEYS.omnisend}`) {
+      return { status: 401, error: JSON.stringify({ error: "unauthorized" }) };
+    }
+    if (req.headers["omnisend-version"] !== "2026-03-15") {
+      return { status: 400, error: JSON.stringify({ error: "the Omnisend-Version header is required" }) };
+    }
+    const body = json(text);
+    if (path === "/omnisend/api/contacts") {
+      const id = body?.identifiers?.[0];
+      const status = id?.channels?.email?.status;
+      if (id?.type !== "email" || typeof id?.id !== "string" || !["subscribed", "nonSubscribed", "unsubscribed"].includes(status) || Number.isNaN(Date.parse(id?.channels?.email?.statusDate))) {
+        return { status: 400, error: JSON.stringify({ error: "identifiers[0]: an email with channels.email.status and statusDate" }) };
+      }
+      return { status: 200, destination: "omnisend", what: `contact ${status}`, key: `contact ${id.id}`, body, answer: JSON.stringify({ contactID: sha1(id.id).slice(0, 24) }) };
+    }
+    if (path === "/omnisend/api/events") {
+      if (typeof body?.eventName !== "string" || body?.origin !== "api" || typeof body?.contact?.email !== "string" || typeof body?.properties !== "object") {
+        return { status: 400, error: JSON.stringify({ error: "eventName, origin, contact.email and properties are required" }) };
+      }
+      // Omnisend deduplicates by eventID with eventTime.
+      return { status: 202, destination: "omnisend", what: body.eventName, key: `event ${body.eventID} ${body.eventTime}`, body };
+    }
+    return { status: 404, error: JSON.stringify({ error: "not found" }) };
+  }
+
   /** Drip's JS API: `identify` with an email, `track` with an event name and flat properties. */
   function drip(text) {
     const args = json(text)?.args;
@@ -201,7 +232,7 @@ export function emailPlatforms() {
     members,
     contacts,
     /** Whether `path` is one of these stand-ins'. */
-    owns: (path) => /^\/(mailchimp|activecampaign|shopify|drip\/js$|omnisend\/js$)/.test(path),
+    owns: (path) => /^\/(mailchimp|activecampaign|shopify|drip\/js$|omnisend\/js$|omnisend\/api\/)/.test(path),
     route(req, url, text) {
       const path = url.pathname;
       if (path.startsWith("/mailchimp/")) return mailchimp(req, path, text);
@@ -209,6 +240,7 @@ export function emailPlatforms() {
       if (path.startsWith("/shopify/")) return shopify(req, path);
       if (path === "/drip/js") return drip(text);
       if (path === "/omnisend/js") return omnisend(text);
+      if (path.startsWith("/omnisend/api/")) return omnisendApi(req, path, text);
       return null;
     },
     reset() {

@@ -19,11 +19,12 @@ export const RELAY_ENV = {
   ACTIVECAMPAIGN_API_TOKEN: KEYS.activecampaignToken,
   ACTIVECAMPAIGN_EVENT_KEY: KEYS.activecampaignEventKey,
   SHOPIFY_ADMIN_TOKEN: KEYS.shopify,
+  OMNISEND_API_KEY: KEYS.omnisend,
 };
 
 /**
  * A relay.toml forwarding to the stand-ins of the server at `standins` (`http://127.0.0.1:P/`),
- * accepting posts from `origins`. `platforms` picks `mailchimp` and/or `activecampaign`; `extra`
+ * accepting posts from `origins`. `platforms` picks `mailchimp`, `activecampaign`, `omnisend`; `extra`
  * is TOML put at the top (before the tables), `store` the [store] table's lines.
  */
 export function standinConfig({ standins, origins, platforms = ["mailchimp", "activecampaign"], extra = "", store = "", verify = false, list = "3" }) {
@@ -40,6 +41,9 @@ export function standinConfig({ standins, origins, platforms = ["mailchimp", "ac
   if (platforms.includes("activecampaign")) {
     lines.push(`[activecampaign]\nbase = "${base}/activecampaign"\nevents_base = "${base}/activecampaign"\n`
       + `api_token_env = "ACTIVECAMPAIGN_API_TOKEN"\nevent_key_env = "ACTIVECAMPAIGN_EVENT_KEY"\nactid = "${KEYS.activecampaignActid}"\nlist = "${list}"`);
+  }
+  if (platforms.includes("omnisend")) {
+    lines.push(`[omnisend]\napi_key_env = "OMNISEND_API_KEY"\nbase = "${base}/omnisend/api"`);
   }
   if (verify) lines.push(`[verify.shopify]\nbase = "${base}/shopify"\ntoken_env = "SHOPIFY_ADMIN_TOKEN"`);
   return lines.filter(Boolean).join("\n") + "\n";

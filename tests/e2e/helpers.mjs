@@ -20,9 +20,9 @@ export const CHROME_ARGS = [
 /** How long a shopper would wait for the widget before giving up, in milliseconds. */
 export const WIDGET_TIMEOUT = 15_000;
 
-/** Starts the demo shop and a browser; `close()` stops both. */
-export async function openShop() {
-  const shop = await start({ port: 0 });
+/** Starts the demo shop (with crossbuy-relay when `relay`) and a browser; `close()` stops both. */
+export async function openShop({ relay = false } = {}) {
+  const shop = await start({ port: 0, relay });
   const browser = await chromium.launch({
     executablePath: process.env.CHROME || "/usr/bin/chromium",
     args: CHROME_ARGS,

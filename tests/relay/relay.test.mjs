@@ -257,3 +257,18 @@ test("with a Shopify token, an opt-in is forwarded only for an order that exists
   assert.equal(KEYS.shopify, RELAY_ENV.SHOPIFY_ADMIN_TOKEN);
   await r.stop();
 });
+
+test("Omnisend through the relay: the contact with its email status, then the events, in the documented shapes", async () => {
+  const r = await relay({ platforms: ["omnisend"] });
+  for (const kind of ["opted_in", "item_added"]) assert.equal((await post(r, signal(kind))).status, 202, kind);
+  assert.deepEqual(one("omnisend", "contact nonSubscribed"), docBody("omnisend api opted_in contact"));
+  assert.deepEqual(one("omnisend", "crossbuy Item Added"), docBody("omnisend api item_added event"));
+  assert.equal(one("omnisend", "crossbuy Opted In").eventID, "cb_ecd6a52199050d81");
+  await r.stop();
+  // Double opt-in off: subscribed at once.
+  shop.signals.reset();
+  const subscribed = await relay({ platforms: ["omnisend"], extra: "double_opt_in = false" });
+  assert.equal((await post(subscribed, signal("opted_in"))).status, 202);
+  assert.equal(received("contact subscribed").length, 1);
+  await subscribed.stop();
+});

@@ -65,7 +65,15 @@ struct File {
     limits: LimitsFile,
     mailchimp: Option<MailchimpFile>,
     activecampaign: Option<ActiveCampaignFile>,
+    omnisend: Option<OmnisendFile>,
     verify: Option<VerifyFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OmnisendFile {
+    api_key_env: String,
+    base: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -162,6 +170,15 @@ pub struct ActiveCampaignConfig {
     pub event_key: Secret,
 }
 
+/// Omnisend's REST API settings with its key.
+#[derive(Debug, Clone)]
+pub struct OmnisendConfig {
+    /// `https://api.omnisend.com/api`, or a stand-in.
+    pub base: String,
+    /// The API key.
+    pub key: Secret,
+}
+
 /// Shopify's Admin API, to check that an order exists and belongs to the email.
 #[derive(Debug, Clone)]
 pub struct ShopifyConfig {
@@ -202,6 +219,8 @@ pub struct Config {
     pub mailchimp: Option<MailchimpConfig>,
     /// ActiveCampaign, when configured.
     pub activecampaign: Option<ActiveCampaignConfig>,
+    /// Omnisend's REST API, when configured.
+    pub omnisend: Option<OmnisendConfig>,
     /// Order verification, when configured.
     pub shopify: Option<ShopifyConfig>,
 }
@@ -326,10 +345,22 @@ impl Config {
                 event_key: secret("activecampaign.event_key_env", &a.event_key_env)?,
             }),
         };
-        if mailchimp.is_none() && activecampaign.is_none() {
+        let omnisend = match file.omnisend {
+            None => None,
+            Some(o) => Some(OmnisendConfig {
+                base: http_url(
+                    "omnisend.base",
+                    o.base
+                        .as_deref()
+                        .unwrap_or(crossbuy_engine::platforms::omnisend::API_BASE),
+                )?,
+                key: secret("omnisend.api_key_env", &o.api_key_env)?,
+            }),
+        };
+        if mailchimp.is_none() && activecampaign.is_none() && omnisend.is_none() {
             return Err(invalid(
                 "mailchimp",
-                "no platform configured: add [mailchimp] or [activecampaign]",
+                "no platform configured: add [mailchimp], [activecampaign] or [omnisend]",
             ));
         }
         let shopify = match file.verify.and_then(|v| v.shopify) {
@@ -367,6 +398,7 @@ impl Config {
             )?,
             mailchimp,
             activecampaign,
+            omnisend,
             shopify,
         })
     }
@@ -430,6 +462,7 @@ mod tests {
             "allowed_origins = [\"https://s.example\", \"http://127.0.0.1:9\"]\ndouble_opt_in = false\n\
              [store]\nredis = \"redis://127.0.0.1:6379/\"\n\
              [activecampaign]\nbase = \"https://h.api-us1.com/\"\napi_token_env = \"AC\"\nactid = \"1\"\nevent_key_env = \"ACE\"\nlist = \"3\"\n\
+             [omnisend]\napi_key_env = \"AC\"\n\
              [verify.shopify]\nbase = \"https://h.myshopify.com\"\ntoken_env = \"SHOP\"\n",
         )
         .unwrap();
@@ -444,6 +477,7 @@ mod tests {
             ("https://h.api-us1.com", "https://trackcmp.net")
         );
         assert_eq!(c.shopify.unwrap().api_version, "2026-10");
+        assert_eq!(c.omnisend.unwrap().base, "https://api.omnisend.com/api");
         assert_eq!(c.allowed_origins[1], "http://127.0.0.1:9");
     }
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crossbuy_engine::platforms::activecampaign::ActiveCampaign;
 use crossbuy_engine::platforms::mailchimp::Mailchimp;
+use crossbuy_engine::platforms::omnisend::{OmnisendApi, API_VERSION as OMNISEND_VERSION};
 use crossbuy_engine::platforms::{encode, Call};
 use crossbuy_engine::signals::{Kind, Signal};
 use reqwest::header::RETRY_AFTER;
@@ -44,6 +45,8 @@ pub enum Outcome {
 enum Auth<'a> {
     /// HTTP basic auth with the key as password (Mailchimp).
     Basic(&'a Secret),
+    /// Omnisend: `Authorization: Omnisend-API-Key …` and `Omnisend-Version`.
+    Omnisend(&'a Secret),
     /// ActiveCampaign: the `Api-Token` header on its API, the event key in event tracking's form.
     ActiveCampaign {
         events: String,
@@ -87,6 +90,9 @@ impl Forwarder {
         if self.config.activecampaign.is_some() {
             out.push("activecampaign");
         }
+        if self.config.omnisend.is_some() {
+            out.push("omnisend");
+        }
         out
     }
 
@@ -124,6 +130,19 @@ impl Forwarder {
                 event_key: &ac.event_key,
             };
             let outcome = self.send("activecampaign", &calls, &auth).await?;
+            if outcome != Outcome::Delivered {
+                return Ok(outcome);
+            }
+        }
+        if let Some(om) = &self.config.omnisend {
+            let calls = OmnisendApi {
+                base: om.base.clone(),
+                double_opt_in,
+            }
+            .calls(signal);
+            let outcome = self
+                .send("omnisend", &calls, &Auth::Omnisend(&om.key))
+                .await?;
             if outcome != Outcome::Delivered {
                 return Ok(outcome);
             }
@@ -175,6 +194,14 @@ impl Forwarder {
                 .header(reqwest::header::CONTENT_TYPE, call.content_type);
             match auth {
                 Auth::Basic(key) => request = request.basic_auth("crossbuy", Some(&key.0)),
+                Auth::Omnisend(key) => {
+                    request = request
+                        .header(
+                            reqwest::header::AUTHORIZATION,
+                            ["Omnisend-API-Key ", &key.0].concat(),
+                        )
+                        .header("Omnisend-Version", OMNISEND_VERSION);
+                }
                 Auth::ActiveCampaign {
                     events,
                     token,

@@ -14,7 +14,15 @@
 //! the signals module counts a call handed to a loaded snippet (`omnisend.identifyContact` is a
 //! function) as delivered, and without it the message waits (a network error) for a page that
 //! has the snippet.
+//!
+//! Identifying a contact does not subscribe them; Omnisend records marketing consent through its
+//! forms or its REST API with a private key. [`OmnisendApi`] is that server path, for the relay:
+//! **Create contact** `POST {base}/contacts` with the email channel's status, and **Send customer
+//! event** `POST {base}/events` (API version 2026-03-15: base `https://api.omnisend.com/api`,
+//! headers `Authorization: Omnisend-API-Key …` and `Omnisend-Version: 2026-03-15`, which the relay
+//! adds).
 
+use super::Call;
 use crate::json::Writer;
 use crate::money;
 use crate::outbox::{Message, Request};
@@ -45,6 +53,14 @@ pub fn messages(signal: &Signal) -> Vec<Message> {
     }
     let mut w = Writer(String::from("[\"track\""));
     w.str(signal.kind.metric()).open('{');
+    event_fields(&mut w, signal);
+    w.close('}').close(']');
+    out.push(message(signal.key.clone(), w.0));
+    out
+}
+
+/// `"origin":"api","eventID":…,"eventTime":…,"properties":{…}`: what every Omnisend event has.
+fn event_fields(w: &mut Writer, signal: &Signal) {
     w.key("origin").str("api");
     w.key("eventID").str(&signal.key);
     w.key("eventTime")
@@ -57,15 +73,84 @@ pub fn messages(signal: &Signal) -> Vec<Message> {
             .raw(&money::to_decimal(v.amount, v.currency.exponent()));
         w.key("currency").str(v.currency.code());
     }
-    w.close('}').close('}').close(']');
-    out.push(message(signal.key.clone(), w.0));
-    out
+    w.close('}');
+}
+
+/// Omnisend's REST API version the relay's calls follow (the `Omnisend-Version` header).
+pub const API_VERSION: &str = "2026-03-15";
+
+/// Omnisend's REST API base for [`API_VERSION`].
+pub const API_BASE: &str = "https://api.omnisend.com/api";
+
+/// Omnisend's REST API (server side, with the shop's API key: the relay).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OmnisendApi {
+    /// [`API_BASE`], or a stand-in.
+    pub base: String,
+    /// Omnisend's API has no pending status: with double opt-in (the default) the contact is
+    /// created `nonSubscribed` and the merchant's automation, started by the event, confirms;
+    /// without it, `subscribed`.
+    pub double_opt_in: bool,
+}
+
+impl OmnisendApi {
+    /// The calls that deliver `signal`: for `opted_in` the contact, then the event.
+    pub fn calls(&self, signal: &Signal) -> Vec<Call> {
+        let base = self.base.trim_end_matches('/');
+        let at = crate::time::format(signal.occurred_at);
+        let mut out = Vec::new();
+        if signal.kind == Kind::OptedIn {
+            let status = if self.double_opt_in {
+                "nonSubscribed"
+            } else {
+                "subscribed"
+            };
+            let mut w = Writer(String::from("{\"identifiers\":[{"));
+            w.key("type").str("email");
+            w.key("id").str(&signal.email);
+            w.key("channels").open('{').key("email").open('{');
+            w.key("status").str(status);
+            w.key("statusDate").str(&at);
+            w.close('}').close('}').close('}').close(']');
+            w.key("tags").open('[').str("crossbuy").close(']');
+            w.close('}');
+            out.push(Call {
+                key: [signal.key.as_str(), "_contact"].concat(),
+                method: "POST",
+                url: [base, "/contacts"].concat(),
+                content_type: "application/json",
+                body: w.0,
+                repeatable: true,
+                fill: None,
+            });
+        }
+        let mut w = Writer(String::new());
+        w.open('{');
+        w.key("eventName").str(signal.kind.metric());
+        w.key("contact")
+            .open('{')
+            .key("email")
+            .str(&signal.email)
+            .close('}');
+        event_fields(&mut w, signal);
+        w.close('}');
+        out.push(Call {
+            key: signal.key.clone(),
+            method: "POST",
+            url: [base, "/events"].concat(),
+            content_type: "application/json",
+            body: w.0,
+            repeatable: false,
+            fill: None,
+        });
+        out
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::platforms::testing::{documented, example, js};
+    use crate::platforms::testing::{doc_example, documented, example, http, js, request};
 
     #[test]
     fn calls_match_the_docs() {
@@ -95,5 +180,31 @@ mod tests {
             js(&ms[0]),
             documented("omnisend item_added track", "omnisend.push(", None)
         );
+    }
+
+    #[test]
+    fn the_rest_calls_match_the_docs() {
+        let api = OmnisendApi {
+            base: API_BASE.into(),
+            double_opt_in: true,
+        };
+        let calls = api.calls(&example("opted_in"));
+        let keys: Vec<&str> = calls.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, ["cb_ecd6a52199050d81_contact", "cb_ecd6a52199050d81"]);
+        assert_eq!(
+            request(&calls[0]),
+            http(doc_example("omnisend api opted_in contact"))
+        );
+        let calls = api.calls(&example("item_added"));
+        assert_eq!(
+            request(&calls[0]),
+            http(doc_example("omnisend api item_added event"))
+        );
+        let subscribed = OmnisendApi {
+            double_opt_in: false,
+            ..api
+        };
+        let body = &subscribed.calls(&example("opted_in"))[0].body;
+        assert!(body.contains(r#""status":"subscribed""#), "{body}");
     }
 }
