@@ -14,18 +14,32 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 step() { echo "build: $*" >&2; }
 die() { echo "build: error: $*" >&2; exit 1; }
 
-# The shipped module is built with the standard library rebuilt for size, and panics that abort
-# at once instead of formatting a message nobody reads: about 10 KB gzipped less (README, Size).
-# Both are unstable cargo/rustc options; RUSTC_BOOTSTRAP=1 lets the stable toolchain use them,
-# only for this build, in its own target directory so the other builds are not invalidated.
-# wasm_pack CRATE_DIR OUT_DIR OUT_NAME (OUT_DIR relative to the repository)
+# The shipped modules are built with the standard library rebuilt for size (-Z build-std), panics
+# that abort at once instead of formatting a message nobody reads, no Debug formatting or panic
+# locations, and every function's MIR available to the crates that call it: unstable cargo and
+# rustc options, so this build (and only this one) uses the nightly pinned in
+# scripts/size-toolchain.toml, which scripts/setup.sh installs with rust-src and the wasm32
+# target. Not RUSTC_BOOTSTRAP=1 on stable: the Rust project asks that nobody rely on it. Without
+# the options (stable, measured) every shopper would download 71,147 B instead of 58,393 B,
+# over the 64 KB budget (README, Size). Its own target directory, so the stable builds are not
+# invalidated.
+size_toolchain=$(sed -n 's/^channel *= *"\(.*\)"$/\1/p' scripts/size-toolchain.toml)
+[ -n "$size_toolchain" ] || die "scripts/size-toolchain.toml names no channel"
+rustup run "$size_toolchain" rustc --version >/dev/null 2>&1 \
+  || die "the size build's toolchain $size_toolchain is not installed; run scripts/setup.sh"
+# wasm_pack CRATE_DIR PACKAGE OUT_DIR OUT_NAME EXPORT (OUT_DIR relative to the repository).
+# PACKAGE is passed to cargo (`-p`): at the top `cargo build` builds every default member, and
+# wasm-pack would then take whichever cdylib cargo reported last (the pixel's, when it was
+# already built); EXPORT, a function the module must export, checks it took the right one.
 wasm_pack() {
-  local crate="$1" out_dir="$2" out_name="$3"
-  RUSTC_BOOTSTRAP=1 \
+  local crate="$1" package="$2" out_dir="$3" out_name="$4" export="$5"
+  RUSTUP_TOOLCHAIN="$size_toolchain" \
     CARGO_TARGET_DIR="$PWD/target/wasm-size" \
     RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none -Zcross-crate-inline-threshold=always" \
     wasm-pack --log-level warn build --target web --release --out-dir "$PWD/$out_dir" --out-name "$out_name" "$crate" -- \
-      -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size >&2
+      -p "$package" -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size >&2 || return 1
+  grep -q "^export function $export(" "$out_dir/$out_name.d.ts" \
+    || die "$out_dir/$out_name.d.ts has no export '$export': wasm-pack took another crate's module"
   # Short names between the module and its glue instead of wasm-bindgen's hashed ones:
   # about 3.6 KB gzipped less for the widget (scripts/minify-names.mjs).
   node scripts/minify-names.mjs "$out_dir/$out_name"
@@ -33,39 +47,31 @@ wasm_pack() {
   node_modules/.bin/esbuild "$out_dir/$out_name.js" --minify --format=esm --log-level=warning \
     --outfile="$out_dir/$out_name.js" --allow-overwrite
 }
+# Every output from scratch, so nothing an earlier build left (a language pack, a shard, a file of
+# the npm package) is served, tested or packed.
+rm -rf pkg pkg-signals pkg-pixel www/pkg www/pixel www/demo/shards
 # The loader a merchant pastes, minified from its commented source (about 1.3 KB gzipped less):
 # src/loader/crossbuy.js -> www/crossbuy.js, which the demo pages and every test load.
 step "esbuild --minify src/loader/crossbuy.js -> www/crossbuy.js"
 node_modules/.bin/esbuild src/loader/crossbuy.js --minify --log-level=warning --outfile=www/crossbuy.js \
   || die "esbuild could not minify src/loader/crossbuy.js"
 step "wasm-pack build --target web --release (std rebuilt for size)"
-wasm_pack . pkg crossbuy || die "wasm-pack build failed (see above)"
+wasm_pack . crossbuy pkg crossbuy mount || die "wasm-pack build failed (see above)"
 for f in crossbuy.js crossbuy_bg.wasm; do
   [ -f "pkg/$f" ] || die "wasm-pack did not write pkg/$f"
 done
 # The opt-in signals module (crates/signals): the loader fetches it
 # only once a shopper opts in, so what every shopper downloads does not carry it. It ships
 # beside the widget, in the npm package too.
-step "wasm-pack build crates/signals -> pkg/crossbuy_signals*"
-wasm_pack crates/signals pkg-signals crossbuy_signals \
+step "wasm-pack build crates/signals -> pkg-signals/"
+wasm_pack crates/signals crossbuy-signals pkg-signals crossbuy_signals signals \
   || die "wasm-pack build of the signals module failed (see above)"
-cp pkg-signals/crossbuy_signals.js pkg-signals/crossbuy_signals_bg.wasm pkg-signals/crossbuy_signals.d.ts pkg/
-# The npm package also ships <crossbuy-widget> (www/crossbuy-element.js, importing the glue
-# beside it) with its types, listed in package.json's files and sideEffects (it defines the
-# element when imported).
-sed 's#"\./pkg/crossbuy\.js"#"./crossbuy.js"#' www/crossbuy-element.js > pkg/crossbuy-element.js
-cp www/crossbuy-element.d.ts pkg/crossbuy-element.d.ts
-node -e '
-  const fs = require("fs");
-  const pkg = JSON.parse(fs.readFileSync("pkg/package.json", "utf8"));
-  const add = (list, ...names) => [...new Set([...(list || []), ...names])];
-  pkg.files = add(pkg.files, "crossbuy-element.js", "crossbuy-element.d.ts", "i18n",
-    "crossbuy_signals.js", "crossbuy_signals_bg.wasm", "crossbuy_signals.d.ts");
-  pkg.sideEffects = add(pkg.sideEffects, "./crossbuy-element.js");
-  fs.writeFileSync("pkg/package.json", JSON.stringify(pkg, null, 2) + "\n");
-' || die "could not add crossbuy-element.js to pkg/package.json"
 step "language packs -> pkg/i18n (the widget's texts other than English, from crates/engine/src/i18n.rs)"
 cargo run --release --quiet -p crossbuy-engine --example i18n_packs -- pkg/i18n || die "cargo run --example i18n_packs failed"
+# The npm package: the widget, <crossbuy-widget> (www/crossbuy-element.js) and the signals module
+# with their types, the language packs, the wasm files, LICENSE; package.json's exports map.
+step "npm package -> pkg/ (scripts/npm-package.mjs)"
+node scripts/npm-package.mjs || die "scripts/npm-package.mjs could not assemble the npm package"
 mkdir -p www/pkg/i18n
 cp pkg/crossbuy.js pkg/crossbuy_bg.wasm pkg/crossbuy_signals.js pkg/crossbuy_signals_bg.wasm www/pkg/
 cp pkg/i18n/*.json www/pkg/i18n/
@@ -73,7 +79,7 @@ cp pkg/i18n/*.json www/pkg/i18n/
 # Shopify's customer-events pixel loads the engine from its own module (crates/pixel), so the
 # widget does not carry the signal code it needs.
 step "wasm-pack build crates/pixel -> www/pixel/"
-wasm_pack crates/pixel pkg-pixel crossbuy_pixel \
+wasm_pack crates/pixel crossbuy-pixel pkg-pixel crossbuy_pixel optedIn \
   || die "wasm-pack build of the pixel's engine failed (see above)"
 mkdir -p www/pixel
 cp pkg-pixel/crossbuy_pixel.js pkg-pixel/crossbuy_pixel_bg.wasm www/pixel/

@@ -3,9 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-# wasm-pack test drives this chromedriver instead of downloading one.
-export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
-export CHROME="${CHROME:-/usr/bin/chromium}"
 
 started=$SECONDS
 current=""
@@ -16,8 +13,15 @@ step() {
 }
 trap 'status=$?; if [ $status -ne 0 ]; then echo >&2; echo "npm test: FAILED at step: $current (exit $status)" >&2; fi' EXIT
 
+step "set-up on a fresh machine (scripts/setup.sh against an empty tool directory, stubbed)"
+node --test tests/setup/*.test.mjs
 step "setup"
 bash scripts/setup.sh
+# Only now, after setup checked the user's own CHROME/CHROMEDRIVER or installed Debian's: the
+# browser the e2e tests launch and the driver wasm-pack test drives (instead of downloading one).
+CHROME="${CHROME:-$(command -v chromium)}"
+CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
+export CHROME CHROMEDRIVER
 step "build (wasm-pack, demo snapshot)"
 bash scripts/build.sh
 step "cargo fmt --check"

@@ -25,7 +25,7 @@ use super::progress::Progress;
 use super::report::{BuildError, Result, Summary};
 use super::table::{field, Table};
 use crossbuy_engine::money::parse_decimal;
-use crossbuy_engine::read::is_safe_url;
+use crossbuy_engine::url::is_safe_url;
 
 /// Where a product stands in the shop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

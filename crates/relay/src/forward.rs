@@ -6,8 +6,9 @@ use std::time::Duration;
 use crossbuy_engine::platforms::activecampaign::ActiveCampaign;
 use crossbuy_engine::platforms::mailchimp::Mailchimp;
 use crossbuy_engine::platforms::omnisend::{OmnisendApi, API_VERSION as OMNISEND_VERSION};
-use crossbuy_engine::platforms::{encode, Call};
+use crossbuy_engine::platforms::Call;
 use crossbuy_engine::signals::{Kind, Signal};
+use crossbuy_engine::url::percent_encode;
 use reqwest::header::RETRY_AFTER;
 
 use crate::config::{Config, Secret, ShopifyConfig};
@@ -209,7 +210,7 @@ impl Forwarder {
                 } => {
                     if call.url == *events {
                         body.push_str("&key=");
-                        encode(&mut body, &event_key.0);
+                        percent_encode(&mut body, &event_key.0, b"");
                     } else {
                         request = request.header("Api-Token", &token.0);
                     }

@@ -28,11 +28,12 @@ use crossbuy_browser::page::{self, json_text, marketing_allowed, Options};
 use crossbuy_engine::json::{self, Value};
 use crossbuy_engine::outbox::{Config, Finished, Message, Outbox, Outcome};
 use crossbuy_engine::plan::{follow_up, PlanConfig};
-use crossbuy_engine::read::is_safe_url;
+use crossbuy_engine::platforms::{Destination, Drip, Klaviyo, Omnisend, Webhook, KLAVIYO_BASE};
 use crossbuy_engine::signals::{
-    self, absolute, Consent, ConsentSource, Destination, Envelope, Gate, OptIn, ShownOffer, Signal,
-    DEFAULT_DAILY_IMPRESSIONS, KLAVIYO_BASE,
+    self, Consent, ConsentSource, Envelope, Gate, OptIn, ShownOffer, Signal,
+    DEFAULT_DAILY_IMPRESSIONS,
 };
+use crossbuy_engine::url::{absolute, is_safe_url};
 use crossbuy_engine::{context_products, Catalog, PageContext};
 
 /// Requests started at once when the page goes away (browsers allow 64 KB of `keepalive`
@@ -75,16 +76,29 @@ impl Setup {
         };
         let dest = match text("signals").as_deref() {
             None => return Ok(None),
-            Some("klaviyo") => Destination::Klaviyo {
+            Some("klaviyo") => Destination::Klaviyo(Klaviyo {
                 base: url.unwrap_or_else(|| KLAVIYO_BASE.to_owned()),
                 public_key: text("klaviyoKey")
                     .ok_or_else(|| bad("klaviyoKey", "the shop's public Klaviyo key is missing"))?,
                 list_id: text("klaviyoList"),
-            },
-            Some("webhook") => Destination::Webhook {
+            }),
+            Some("webhook") => Destination::Webhook(Webhook {
                 url: url.ok_or_else(|| bad("signalsUrl", "the webhook's url is missing"))?,
-            },
-            Some(_) => return Err(bad("signals", "expected \"klaviyo\" or \"webhook\"")),
+            }),
+            // crossbuy relay, whose own file points it at Mailchimp, ActiveCampaign or
+            // Omnisend's API; the widget posts to it as to a webhook.
+            Some("relay" | "mailchimp" | "activecampaign") => Destination::Webhook(Webhook {
+                url: url.ok_or_else(|| bad("signalsUrl", "the relay's url is missing"))?,
+            }),
+            // Through the platform's own script on the page.
+            Some("drip") => Destination::Drip(Drip),
+            Some("omnisend") => Destination::Omnisend(Omnisend),
+            Some(_) => {
+                return Err(bad(
+                    "signals",
+                    "expected klaviyo, webhook, relay, mailchimp, activecampaign, drip or omnisend",
+                ))
+            }
         };
         Ok(Some(Setup {
             dest,
@@ -218,7 +232,7 @@ impl Sender {
         }
         self.set(Slot::Gate, gate.to_json());
         let mut outbox = self.load();
-        for m in signal.requests(dest) {
+        for m in dest.messages(signal) {
             outbox.enqueue(m, now());
         }
         self.save(&outbox);

@@ -1,7 +1,6 @@
 <?php
 /**
  * Plugin Name:          crossbuy
- * Plugin URI:           https://example.invalid/crossbuy
  * Description:          "Frequently bought together" on the checkout and order-received pages, scored in the browser from a catalog snapshot built from your own orders, with opt-in email signals to Klaviyo or a webhook.
  * Version:              0.1.0
  * Requires at least:    6.3

@@ -16,9 +16,10 @@
 //! The API calls carry the `Api-Token` header the relay adds; the base is the account's API url
 //! (`https://<account>.api-us1.com`).
 
-use super::{encode, event_name, flat, Call};
+use super::{event_name, flat, Call};
 use crate::json::Writer;
 use crate::signals::{Kind, Signal};
+use crate::url::percent_encode;
 
 /// ActiveCampaign's event tracking endpoint.
 pub const EVENTS_BASE: &str = "https://trackcmp.net";
@@ -94,7 +95,7 @@ impl ActiveCampaign {
             }
             form.push_str(name);
             form.push('=');
-            encode(&mut form, value);
+            percent_encode(&mut form, value, b"");
         }
         out.push(Call {
             key: signal.key.clone(),

@@ -15,55 +15,65 @@
 //! a network error (the message waits for a page that has it).
 
 use super::flat;
-use crate::json::Writer;
-use crate::outbox::{Message, Request};
+use crate::json::{self, Writer};
+use crate::outbox::Message;
 use crate::signals::{Kind, Signal};
 
 /// The outbox url of Drip's JavaScript API.
 pub const URL: &str = "js:drip";
 
-/// The outbox messages that deliver `signal` to Drip, in order: for `opted_in` the identify
-/// (key `<key>_identify`), then the event.
-pub fn messages(signal: &Signal, consent_text: Option<&str>) -> Vec<Message> {
-    let consent = signal.kind == Kind::OptedIn;
-    let message = |key: String, body: String| Message {
-        key,
-        consent,
-        request: Request {
-            url: URL.to_owned(),
-            headers: "{}".to_owned(),
-            body,
-        },
-    };
-    let mut out = Vec::new();
-    if consent {
-        let mut w = Writer(String::from("[\"identify\",{"));
-        w.key("email").str(&signal.email);
-        w.key("eu_consent").str("granted");
-        if let Some(text) = consent_text.filter(|t| !t.is_empty()) {
-            w.key("eu_consent_message").str(text);
+/// Drip from the shopper's browser: no settings, Drip's snippet on the page has the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Drip;
+
+impl Drip {
+    /// The outbox messages that deliver `signal` to Drip, in order: for `opted_in` the identify
+    /// (key `<key>_identify`, with the consent wording the shopper saw, when there was one),
+    /// then the event.
+    pub fn messages(&self, signal: &Signal) -> Vec<Message> {
+        let url = || URL.to_owned();
+        let mut out = Vec::new();
+        if signal.kind == Kind::OptedIn {
+            let data = json::parse(&["{", &signal.data, "}"].concat()).ok();
+            let text = data
+                .as_ref()
+                .and_then(|d| d.get("consent"))
+                .and_then(|c| c.get("text"))
+                .and_then(json::Value::as_str)
+                .filter(|t| !t.is_empty());
+            let mut w = Writer(String::from("[\"identify\",{"));
+            w.key("email").str(&signal.email);
+            w.key("eu_consent").str("granted");
+            if let Some(text) = text {
+                w.key("eu_consent_message").str(text);
+            }
+            w.key("tags").open('[').str("crossbuy").close(']');
+            w.close('}').close(']');
+            out.push(signal.message(
+                [signal.key.as_str(), "_identify"].concat(),
+                url(),
+                "{}".to_owned(),
+                w.0,
+            ));
         }
-        w.key("tags").open('[').str("crossbuy").close(']');
+        let mut w = Writer(String::from("[\"track\""));
+        w.str(signal.kind.metric()).open('{');
+        for (k, v) in flat::properties(signal, None) {
+            if k != "value" && k != "value_currency" {
+                w.key(&k).str(&v);
+            }
+        }
+        if let Some(v) = &signal.value {
+            // Drip reads `value` in cents (minor units).
+            w.key("value").int(v.amount);
+            w.key("value_currency").str(v.currency.code());
+        }
+        w.key("occurred_at")
+            .str(&crate::time::format(signal.occurred_at));
         w.close('}').close(']');
-        out.push(message([signal.key.as_str(), "_identify"].concat(), w.0));
+        out.push(signal.message(signal.key.clone(), url(), "{}".to_owned(), w.0));
+        out
     }
-    let mut w = Writer(String::from("[\"track\""));
-    w.str(signal.kind.metric()).open('{');
-    for (k, v) in flat::properties(signal, None) {
-        if k != "value" && k != "value_currency" {
-            w.key(&k).str(&v);
-        }
-    }
-    if let Some(v) = &signal.value {
-        // Drip reads `value` in cents (minor units).
-        w.key("value").int(v.amount);
-        w.key("value_currency").str(v.currency.code());
-    }
-    w.key("occurred_at")
-        .str(&crate::time::format(signal.occurred_at));
-    w.close('}').close(']');
-    out.push(message(signal.key.clone(), w.0));
-    out
 }
 
 #[cfg(test)]
@@ -73,8 +83,7 @@ mod tests {
 
     #[test]
     fn calls_match_the_docs() {
-        let text = "Email me tips and offers for my order";
-        let ms = messages(&example("opted_in"), Some(text));
+        let ms = Drip.messages(&example("opted_in"));
         let keys: Vec<(&str, bool, &str)> = ms
             .iter()
             .map(|m| (m.key.as_str(), m.consent, m.request.url.as_str()))
@@ -94,7 +103,7 @@ mod tests {
             js(&ms[1]),
             documented("drip opted_in track", "_dcq.push(", None)
         );
-        let ms = messages(&example("item_added"), None);
+        let ms = Drip.messages(&example("item_added"));
         assert_eq!(ms.len(), 1);
         assert!(!ms[0].consent);
         assert_eq!(
@@ -105,7 +114,11 @@ mod tests {
 
     #[test]
     fn consent_from_checkout_has_no_wording() {
-        let ms = messages(&example("opted_in"), None);
+        let mut signal = example("opted_in");
+        signal.data = signal
+            .data
+            .replace(r#""text":"Email me tips and offers for my order","#, "");
+        let ms = Drip.messages(&signal);
         assert!(
             !ms[0].request.body.contains("eu_consent_message"),
             "{}",

@@ -31,7 +31,7 @@ const KINDS: [Kind; 6] = [
 ];
 
 /// Reads a webhook body (`{"type","id","occurred_at","shop","data":{"email",…}}`). The
-/// result's [`Signal::webhook_body`] is the body again.
+/// result's [`webhook::body`](super::webhook::body) is the body again.
 pub fn from_webhook(body: &str) -> Result<Signal, InboundError> {
     let bad = |path: &'static str, message: &str| InboundError {
         path,
@@ -140,9 +140,14 @@ mod tests {
             let block = doc_example(&["webhook ", kind].concat());
             let body = &block[block.find("\n\n").unwrap() + 2..];
             let signal = example(kind);
+            assert_eq!(
+                signal,
+                crate::signals::tests::example(kind),
+                "{kind}: as the engine built it"
+            );
             assert_eq!(signal.kind.as_str(), kind);
             assert_eq!(
-                json::parse(&signal.webhook_body()).unwrap(),
+                json::parse(&crate::platforms::webhook::body(&signal)).unwrap(),
                 json::parse(body).unwrap(),
                 "{kind}"
             );

@@ -1,26 +1,64 @@
-//! The email platforms beside Klaviyo and the webhook: what each one receives for a
-//! [`Signal`](crate::signals::Signal), in the shapes its public documentation gives
-//! (`docs/signals.md`, a section per platform, with the sources).
+//! The destinations of signals, one file per email platform: what each one receives for a
+//! [`Signal`], in the shapes its public documentation gives (`docs/signals.md`, a section per
+//! platform, with the sources). A new platform is another file here, a variant of
+//! [`Destination`] and an arm in [`Destination::messages`].
 //!
 //! Two kinds of destination:
-//! - **in the browser, without a secret**: Drip's JavaScript API ([`drip`]) and Omnisend's
-//!   on-site snippet ([`omnisend`]). Their outbox messages have a `js:` url (`js:drip`,
-//!   `js:omnisend`) and a body that is the JSON array of arguments for the platform's own script
-//!   on the page; the signals module hands them to that script instead of `fetch`, through the same
-//!   outbox (retries, dedupe);
-//! - **on a server, with a private key**: Mailchimp's Marketing API ([`mailchimp`]) and
-//!   ActiveCampaign's API and event tracking ([`activecampaign`]). The `crossbuy relay` turns the
-//!   webhook body it receives back into a signal ([`inbound::from_webhook`]) and sends these
-//!   [`Call`]s, adding the key it reads from its environment.
+//! - **from the shopper's browser, without a secret**: Klaviyo's client API ([`klaviyo`]), the
+//!   shop's own webhook ([`webhook`], which is also how the widget reaches `crossbuy relay`),
+//!   Drip's JavaScript API ([`drip`]) and Omnisend's on-site snippet ([`omnisend`]). Drip's and
+//!   Omnisend's outbox messages have a `js:` url (`js:drip`, `js:omnisend`) and a body that is
+//!   the JSON array of arguments for the platform's own script on the page; the signals module
+//!   hands them to that script instead of `fetch`, through the same outbox (retries, dedupe);
+//! - **from a server, with a private key**: Mailchimp's Marketing API ([`mailchimp`]),
+//!   ActiveCampaign's API and event tracking ([`activecampaign`]) and Omnisend's REST API
+//!   ([`omnisend::OmnisendApi`]). `crossbuy relay` turns the webhook body it receives back into
+//!   a signal ([`inbound::from_webhook`]) and sends these [`Call`]s, adding the key it reads
+//!   from its environment.
 
 pub mod activecampaign;
 pub mod drip;
 mod flat;
 pub mod inbound;
+pub mod klaviyo;
 pub mod mailchimp;
 pub mod omnisend;
+pub mod webhook;
 
+pub use drip::Drip;
 pub use flat::properties;
+pub use klaviyo::{Klaviyo, KLAVIYO_BASE, KLAVIYO_REVISION};
+pub use omnisend::Omnisend;
+pub use webhook::Webhook;
+
+use crate::outbox::Message;
+use crate::signals::Signal;
+
+/// Where signals go from the shopper's browser, from the merchant's configuration: one variant
+/// per platform, each with its own settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// Klaviyo's client API.
+    Klaviyo(Klaviyo),
+    /// The shop's own endpoint, or `crossbuy relay`.
+    Webhook(Webhook),
+    /// Drip's JavaScript API, through Drip's script on the page.
+    Drip(Drip),
+    /// Omnisend's snippet on the page.
+    Omnisend(Omnisend),
+}
+
+impl Destination {
+    /// The outbox messages that deliver `signal` here, in sending order.
+    pub fn messages(&self, signal: &Signal) -> Vec<Message> {
+        match self {
+            Destination::Klaviyo(k) => k.messages(signal),
+            Destination::Webhook(w) => w.messages(signal),
+            Destination::Drip(d) => d.messages(signal),
+            Destination::Omnisend(o) => o.messages(signal),
+        }
+    }
+}
 
 /// One request the relay sends to a platform's server API. It carries no secret: the relay adds
 /// the platform's authentication (a header, or a form field) when it sends it.
@@ -51,19 +89,6 @@ pub fn event_name(kind: crate::signals::Kind) -> String {
     ["crossbuy_", kind.as_str()].concat()
 }
 
-/// Percent-encodes `s` for a url query or a url-encoded form (RFC 3986 unreserved kept).
-pub fn encode(out: &mut String, s: &str) {
-    for &b in s.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(b"0123456789ABCDEF"[usize::from(b >> 4)]));
-            out.push(char::from(b"0123456789ABCDEF"[usize::from(b & 15)]));
-        }
-    }
-}
-
 #[cfg(test)]
 pub(crate) mod testing {
     //! The documented example signals, read back from docs/signals.md's webhook examples, and
@@ -71,30 +96,7 @@ pub(crate) mod testing {
     use crate::json::{self, Value};
     use crate::signals::Signal;
 
-    const DOCS: &str = include_str!("../../../../docs/signals.md");
-
-    /// The block that follows `<!-- example: NAME -->` in docs/signals.md.
-    pub fn doc_example(name: &str) -> &'static str {
-        let marker = ["<!-- example: ", name, " -->"].concat();
-        let at = DOCS
-            .find(&marker)
-            .unwrap_or_else(|| panic!("docs lack {marker}"));
-        let rest = &DOCS[at + marker.len()..];
-        let start = rest.find("```").expect("code block") + 3;
-        let start = start + rest[start..].find('\n').expect("fence line") + 1;
-        let end = start + rest[start..].find("```").expect("block end");
-        &rest[start..end]
-    }
-
-    /// Every signal type, as the webhook names it.
-    pub const KINDS: [&str; 6] = [
-        "opted_in",
-        "offer_viewed",
-        "item_clicked",
-        "item_added",
-        "bundle_added",
-        "feedback",
-    ];
+    pub(crate) use crate::signals::tests::{doc_example, KINDS};
 
     /// A relay call as docs/signals.md shows it.
     pub fn request(c: &crate::platforms::Call) -> String {
@@ -132,7 +134,8 @@ pub(crate) mod testing {
         json::parse(&args).map_or_else(|e| e.to_string(), |v| v.to_json())
     }
 
-    /// The documented webhook example of `kind` as the relay receives it.
+    /// The documented webhook example of `kind`, read back as the relay receives it (the same
+    /// signal as the engine builds it: `inbound`'s tests check that).
     pub fn example(kind: &str) -> Signal {
         let block = doc_example(&["webhook ", kind].concat());
         let body = &block[block.find("\n\n").expect("headers end") + 2..];

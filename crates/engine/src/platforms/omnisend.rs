@@ -25,38 +25,40 @@
 use super::Call;
 use crate::json::Writer;
 use crate::money;
-use crate::outbox::{Message, Request};
+use crate::outbox::Message;
 use crate::signals::{Kind, Signal};
 
 /// The outbox url of Omnisend's snippet.
 pub const URL: &str = "js:omnisend";
 
-/// The outbox messages that deliver `signal` to Omnisend, in order: for `opted_in` the
-/// identification (key `<key>_identify`), then the event.
-pub fn messages(signal: &Signal) -> Vec<Message> {
-    let consent = signal.kind == Kind::OptedIn;
-    let message = |key: String, body: String| Message {
-        key,
-        consent,
-        request: Request {
-            url: URL.to_owned(),
-            headers: "{}".to_owned(),
-            body,
-        },
-    };
-    let mut out = Vec::new();
-    if consent {
-        let mut w = Writer(String::from("[\"identifyContact\",{"));
-        w.key("email").str(&signal.email);
+/// Omnisend from the shopper's browser: no settings, Omnisend's snippet on the page has the
+/// brand id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Omnisend;
+
+impl Omnisend {
+    /// The outbox messages that deliver `signal` to Omnisend, in order: for `opted_in` the
+    /// identification (key `<key>_identify`), then the event.
+    pub fn messages(&self, signal: &Signal) -> Vec<Message> {
+        let mut out = Vec::new();
+        if signal.kind == Kind::OptedIn {
+            let mut w = Writer(String::from("[\"identifyContact\",{"));
+            w.key("email").str(&signal.email);
+            w.close('}').close(']');
+            out.push(signal.message(
+                [signal.key.as_str(), "_identify"].concat(),
+                URL.to_owned(),
+                "{}".to_owned(),
+                w.0,
+            ));
+        }
+        let mut w = Writer(String::from("[\"track\""));
+        w.str(signal.kind.metric()).open('{');
+        event_fields(&mut w, signal);
         w.close('}').close(']');
-        out.push(message([signal.key.as_str(), "_identify"].concat(), w.0));
+        out.push(signal.message(signal.key.clone(), URL.to_owned(), "{}".to_owned(), w.0));
+        out
     }
-    let mut w = Writer(String::from("[\"track\""));
-    w.str(signal.kind.metric()).open('{');
-    event_fields(&mut w, signal);
-    w.close('}').close(']');
-    out.push(message(signal.key.clone(), w.0));
-    out
 }
 
 /// `"origin":"api","eventID":…,"eventTime":…,"properties":{…}`: what every Omnisend event has.
@@ -154,7 +156,7 @@ mod tests {
 
     #[test]
     fn calls_match_the_docs() {
-        let ms = messages(&example("opted_in"));
+        let ms = Omnisend.messages(&example("opted_in"));
         let keys: Vec<(&str, bool)> = ms.iter().map(|m| (m.key.as_str(), m.consent)).collect();
         assert_eq!(
             keys,
@@ -175,7 +177,7 @@ mod tests {
             js(&ms[1]),
             documented("omnisend opted_in track", "omnisend.push(", None)
         );
-        let ms = messages(&example("item_added"));
+        let ms = Omnisend.messages(&example("item_added"));
         assert_eq!(
             js(&ms[0]),
             documented("omnisend item_added track", "omnisend.push(", None)
