@@ -57,6 +57,13 @@ function json(text) {
   }
 }
 
+/** Omnisend's "Send Customer event": `eventID` a UUID (v4), `eventTime` RFC 3339. */
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+function omnisendEvent(e) {
+  return typeof e?.eventID === "string" && UUID_V4.test(e.eventID)
+    && typeof e?.eventTime === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(e.eventTime);
+}
+
 /**
  * The state of the stand-ins (members, contacts) and `route(req, url, body)`, which answers
  * `{ status, destination, what, key, body, answer?, error?, headers? }` for a path it knows,
@@ -194,7 +201,11 @@ export function emailPlatforms() {
       if (typeof body?.eventName !== "string" || body?.origin !== "api" || typeof body?.contact?.email !== "string" || typeof body?.properties !== "object") {
         return { status: 400, error: JSON.stringify({ error: "eventName, origin, contact.email and properties are required" }) };
       }
-      // Omnisend deduplicates by eventID with eventTime.
+      if (!omnisendEvent(body)) {
+        return { status: 400, error: JSON.stringify({ error: "eventID is a UUID (v4) and eventTime RFC 3339" }) };
+      }
+      // Recorded by eventID and eventTime: a second one is counted (`count`), as Omnisend, whose
+      // deduplication covers historical events only, would process it again.
       return { status: 202, destination: "omnisend", what: body.eventName, key: `event ${body.eventID} ${body.eventTime}`, body };
     }
     return { status: 404, error: JSON.stringify({ error: "not found" }) };
@@ -221,8 +232,8 @@ export function emailPlatforms() {
     if (method === "identifyContact" && typeof a?.email === "string") {
       return { status: 200, destination: "omnisend", what: "identifyContact", key: `contact ${a.email}`, body: args };
     }
-    if (method === "track" && typeof a === "string" && b?.origin && typeof b?.eventID === "string" && typeof b?.properties === "object") {
-      // Omnisend deduplicates by eventID with eventTime.
+    if (method === "track" && typeof a === "string" && b?.origin && omnisendEvent(b) && typeof b?.properties === "object") {
+      // Recorded by eventID and eventTime; a second one is counted (see omnisendApi).
       return { status: 200, destination: "omnisend", what: a, key: `event ${b.eventID} ${b.eventTime}`, body: args };
     }
     return { status: 400, error: JSON.stringify({ error: "expected identifyContact {email} or track name {origin, eventID, properties}" }) };

@@ -25,9 +25,10 @@
 // API under /klaviyo/ and a webhook at /webhook; GET /signals shows what arrived.
 // `?platform=` on the thank-you pages switches their signals to another platform's stand-in:
 // `drip` and `omnisend` (the page gets the platform's snippet with www/demo/drip.js or
-// omnisend.js standing in for its script), `mailchimp` and `activecampaign` (through
-// crossbuy-relay, which `start({ relay: true })` runs against the stand-ins of
-// scripts/email-platforms.mjs; `shop.relay`), or `webhook`.
+// omnisend.js standing in for its script), `relay`, `mailchimp` and `activecampaign` (the three
+// names of one path: the widget posts to crossbuy-relay, which `start({ relay: true })` runs
+// against the stand-ins of scripts/email-platforms.mjs with Mailchimp, ActiveCampaign and
+// Omnisend's REST API in its file; `shop.relay`), or `webhook`.
 // scripts/platforms.mjs adds the WooCommerce and BigCommerce stand-ins and the rest of Shopify's
 // cart for the fixture pages under www/platforms/ (`shop.platforms` is their state).
 
@@ -113,7 +114,14 @@ export async function start({
   const actual = server.address().port;
   const url = `http://${host}:${actual}/`;
   if (withRelay) {
-    live.relay = await startRelay({ toml: standinConfig({ standins: url, origins: [url.replace(/\/$/, "")], extra: "retry_after_seconds = 2" }) });
+    live.relay = await startRelay({
+      toml: standinConfig({
+        standins: url,
+        origins: [url.replace(/\/$/, "")],
+        platforms: DEMO_RELAY_PLATFORMS,
+        extra: "retry_after_seconds = 2",
+      }),
+    });
   }
   return {
     url,
@@ -163,6 +171,9 @@ async function route({ req, res, url, body, rootDir, requests, carts, soldOut, v
   return serveFile(req, res, rootDir, path, SNAPSHOT_FLAGS.get(url.searchParams.get("snapshot")), orderTime, signalsTo);
 }
 
+/** The platforms in the demo relay's file: every platform the relay forwards to. */
+export const DEMO_RELAY_PLATFORMS = ["mailchimp", "activecampaign", "omnisend"];
+
 // The demo pages' signals attributes, as the thank-you pages have them (Klaviyo's stand-in).
 const KLAVIYO_TAG = 'data-signals="klaviyo" data-klaviyo-key="DEMO01" data-klaviyo-list="DemoLs" data-signals-url="/klaviyo"';
 
@@ -185,6 +196,7 @@ function signalsFor(platform, relay) {
         snippet: '<script>window.omnisend = window.omnisend || []; omnisend.push(["brandID", "DEMO"]); omnisend.push(["track", "$pageViewed"]);</script>'
           + '<script src="/demo/omnisend.js" async></script>',
       };
+    case "relay":
     case "mailchimp":
     case "activecampaign":
       return { attributes: `data-signals="${platform}" data-signals-url="${relay ? `${relay.url}signals` : "/relay-is-not-running"}"`, snippet: "" };
@@ -389,9 +401,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   const relay = (await stat(RELAY_BIN).catch(() => null)) !== null;
   const shop = await start({ port, relay });
   console.log(`crossbuy demo shop: ${shop.url} (thank-you page: ${shop.url}thank-you.html, signals received: ${shop.url}signals)`);
-  console.log(`  the same page with signals to Drip, Omnisend${relay ? ", Mailchimp or ActiveCampaign (through crossbuy-relay)" : ""}: `
-    + `${shop.url}thank-you.html?platform=drip (omnisend${relay ? ", mailchimp, activecampaign" : ""})`);
-  if (!relay) console.log(`  (cargo build -p crossbuy-relay to try Mailchimp and ActiveCampaign through the relay)`);
+  console.log(`  the same page with signals to Drip or Omnisend's snippet${relay ? ", or through crossbuy-relay to Mailchimp, ActiveCampaign and Omnisend's API" : ""}: `
+    + `${shop.url}thank-you.html?platform=drip (omnisend${relay ? ", relay" : ""})`);
+  if (!relay) console.log(`  (cargo build -p crossbuy-relay to try Mailchimp, ActiveCampaign and Omnisend's API through the relay)`);
   const stop = async () => { await shop.close(); process.exit(0); };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

@@ -67,6 +67,20 @@ export async function visit({ shop, browser }, path) {
   return { page, context, console, pageErrors, crossbuyMessage };
 }
 
+/**
+ * Polls `done` until it holds (I/O between the page and the demo server takes real time), at
+ * most `timeout` ms; the error names `what` and, when given, what `detail()` says.
+ */
+export async function until(what, done, { timeout = WIDGET_TIMEOUT, detail } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const value = await done();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`never happened within ${timeout} ms: ${what}${detail ? `: ${detail()}` : ""}`);
+    await new Promise((ok) => setTimeout(ok, 20));
+  }
+}
+
 /** The widget's cards, in the order shown. */
 export function cards(page) {
   return page.locator("#crossbuy li.cb-card");

@@ -27,6 +27,8 @@ async function relay(options = {}, dir) {
   return r;
 }
 
+/** Every platform the relay forwards to, for the delivery figures. */
+const PLATFORMS = ["mailchimp", "activecampaign", "omnisend"];
 const received = (what) => shop.signals.received().filter((r) => r.what === what);
 /** The one body `destination` accepted as `what`. */
 function one(destination, what) {
@@ -90,7 +92,7 @@ test("with double opt-in off, the shopper is subscribed at once: Mailchimp 'subs
 
 test("platform failures and 429s: answered 429/503 with Retry-After, retried, every signal once", async () => {
   // Every shopper here comes from 127.0.0.1: no limit per address in this test.
-  const r = await relay({ extra: "[limits]\nper_ip_per_minute = 100000" });
+  const r = await relay({ platforms: PLATFORMS, extra: "[limits]\nper_ip_per_minute = 100000" });
   const { faults } = shop.signals;
   // A third of the platform calls fail with 503, the first four are 429 (Retry-After: 1).
   Object.assign(faults, { failShare: 1 / 3, throttle: 4, retryAfter: "1" });
@@ -98,13 +100,20 @@ test("platform failures and 429s: answered 429/503 with Retry-After, retried, ev
   for (let n = 0; n < 10; n++) for (const kind of ["opted_in", "item_added", "feedback"]) bodies.push(signal(kind, n));
   const seen = await pool(6, bodies.map((b) => () => deliver(r, b)));
   const statuses = seen.flat();
+  // The page's fetch can read Retry-After only when the relay exposes it (CORS).
+  Object.assign(faults, { throttle: 1 });
+  const throttled = await fetch(new URL("signals", r.url), { method: "POST", headers: { origin: ORIGIN, "content-type": "application/json", "idempotency-key": signal("feedback", 99).id }, body: JSON.stringify(signal("feedback", 99)) });
+  assert.equal(throttled.status, 429);
+  assert.equal(throttled.headers.get("access-control-allow-origin"), ORIGIN);
+  assert.match(throttled.headers.get("access-control-expose-headers") ?? "", /retry-after/i);
+  assert.equal(throttled.headers.get("retry-after"), "1");
   assert.ok(statuses.includes(429) && statuses.includes(503), `both refusals seen: ${statuses}`);
   assert.ok(seen.every((s) => s.at(-1) === 202), `each ends delivered: ${JSON.stringify(seen)}`);
   // Resend every one (a second tab): dropped by key.
   const again = await pool(6, bodies.map((b) => () => post(r, b)));
   assert.ok(again.every((a) => a.status === 200));
   const received = shop.signals.received();
-  for (const destination of ["mailchimp", "activecampaign"]) {
+  for (const destination of PLATFORMS) {
     const f = figure({ sent: bodies.length, resends: bodies.length, received, destination });
     console.log(`relay figure (platform faults): ${JSON.stringify(f)}`);
     assert.deepEqual([f.deliveredExactlyOnce, f.deliveredMoreThanOnce, f.lost], [bodies.length, 0, 0]);
@@ -116,7 +125,7 @@ test("platform failures and 429s: answered 429/503 with Retry-After, retried, ev
 });
 
 test("a relay killed mid-stream and started again on the same key store loses and repeats nothing", async () => {
-  let r = await relay();
+  let r = await relay({ platforms: PLATFORMS });
   const dir = r.dir;
   const bodies = [];
   for (let n = 0; n < 8; n++) for (const kind of ["opted_in", "bundle_added"]) bodies.push(signal(kind, 100 + n));
@@ -134,12 +143,12 @@ test("a relay killed mid-stream and started again on the same key store loses an
   assert.equal((await inFlight).status, "network", "the widget saw no answer");
   shop.signals.release();
   // Started again: the crashed run's claim is gone, the delivered keys are remembered.
-  r = await relay({}, dir);
+  r = await relay({ platforms: PLATFORMS }, dir);
   const all = await pool(4, bodies.map((b) => () => deliver(r, b)));
   assert.deepEqual(all.slice(0, half).map((s) => s.at(-1)), Array(half).fill(200), "delivered before the crash: duplicates");
   assert.deepEqual(all.slice(half).map((s) => s.at(-1)), Array(half).fill(202));
   const received = shop.signals.received();
-  for (const destination of ["mailchimp", "activecampaign"]) {
+  for (const destination of PLATFORMS) {
     const f = figure({ sent: bodies.length, resends: half, received, destination });
     console.log(`relay figure (kill -9 mid-stream): ${JSON.stringify(f)}`);
     assert.deepEqual([f.deliveredExactlyOnce, f.deliveredMoreThanOnce, f.lost], [bodies.length, 0, 0]);
@@ -170,10 +179,10 @@ test("two relays sharing Redis agree: each signal once, whichever relay the load
   try {
     const store = `redis = "${redis.url}"`;
     const extra = "[limits]\nper_ip_per_minute = 100000";
-    const a = await relay({ store, extra });
-    const b = await relay({ store, extra });
+    const a = await relay({ store, extra, platforms: PLATFORMS });
+    const b = await relay({ store, extra, platforms: PLATFORMS });
     const health = await (await fetch(new URL("healthz", a.url))).json();
-    assert.deepEqual(health, { status: "ok", store: "redis", platforms: ["mailchimp", "activecampaign"] });
+    assert.deepEqual(health, { status: "ok", store: "redis", platforms: PLATFORMS });
     Object.assign(shop.signals.faults, { failShare: 1 / 4 });
     const bodies = [];
     for (let n = 0; n < 10; n++) for (const kind of ["opted_in", "item_clicked"]) bodies.push(signal(kind, 200 + n));
@@ -183,7 +192,7 @@ test("two relays sharing Redis agree: each signal once, whichever relay the load
     const again = await pool(8, bodies.flatMap((body) => [() => post(a, body), () => post(b, body)]));
     assert.ok(again.every((x) => x.status === 200));
     const received = shop.signals.received();
-    for (const destination of ["mailchimp", "activecampaign"]) {
+    for (const destination of PLATFORMS) {
       const f = figure({ sent: bodies.length, resends: bodies.length * 3, received, destination });
       console.log(`relay figure (two relays, one Redis): ${JSON.stringify(f)}`);
       assert.deepEqual([f.deliveredExactlyOnce, f.deliveredMoreThanOnce, f.lost], [bodies.length, 0, 0]);
@@ -263,7 +272,11 @@ test("Omnisend through the relay: the contact with its email status, then the ev
   for (const kind of ["opted_in", "item_added"]) assert.equal((await post(r, signal(kind))).status, 202, kind);
   assert.deepEqual(one("omnisend", "contact nonSubscribed"), docBody("omnisend api opted_in contact"));
   assert.deepEqual(one("omnisend", "crossbuy Item Added"), docBody("omnisend api item_added event"));
-  assert.equal(one("omnisend", "crossbuy Opted In").eventID, "cb_ecd6a52199050d81");
+  // The same eventID as the snippet's event for this signal (docs/signals.md): a UUID (v4) made
+  // from the key, whichever path delivers it.
+  const snippetId = /"eventID": "([^"]+)"/.exec(docBlock("omnisend opted_in track"))[1];
+  assert.match(snippetId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(one("omnisend", "crossbuy Opted In").eventID, snippetId);
   await r.stop();
   // Double opt-in off: subscribed at once.
   shop.signals.reset();

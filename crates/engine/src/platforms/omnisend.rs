@@ -5,9 +5,12 @@
 //! - `opted_in`: `omnisend.identifyContact({email})`: Omnisend's documented way to identify the
 //!   contact before events (events of an unidentified visitor are not attributed);
 //! - every signal: `omnisend.push(["track", "crossbuy Opted In", {origin: "api", eventID,
-//!   eventTime, properties}])`: a custom event, `eventID` the signal's key (Omnisend
-//!   deduplicates by `eventID` with `eventTime`), `properties` the signal's data as Klaviyo's
-//!   event properties have it (`shop` and the webhook's data without the email, nested).
+//!   eventTime, properties}])`: a custom event, `eventID` a UUID made from the signal's key
+//!   ([`event_id`]: Omnisend documents `eventID` as a version 4 UUID), `properties` the
+//!   signal's data as Klaviyo's event properties have it (`shop` and the webhook's data without
+//!   the email, nested). Omnisend deduplicates by `eventID` with `eventTime` only for historical
+//!   events, not for the real-time ones that start automations, so an event reaches Omnisend once
+//!   because crossbuy sends it once (the outbox's keys; the relay's per-call keys).
 //!
 //! The outbox url is `js:omnisend`; the body is the JSON array `[method, …arguments]`
 //! (`["identifyContact", {…}]` or `["track", name, {…}]`). Omnisend's snippet has no callback:
@@ -64,7 +67,7 @@ impl Omnisend {
 /// `"origin":"api","eventID":…,"eventTime":…,"properties":{…}`: what every Omnisend event has.
 fn event_fields(w: &mut Writer, signal: &Signal) {
     w.key("origin").str("api");
-    w.key("eventID").str(&signal.key);
+    w.key("eventID").str(&event_id(&signal.key));
     w.key("eventTime")
         .str(&crate::time::format(signal.occurred_at));
     w.key("properties").open('{');
@@ -76,6 +79,18 @@ fn event_fields(w: &mut Writer, signal: &Signal) {
         w.key("currency").str(v.currency.code());
     }
     w.close('}');
+}
+
+/// The `eventID` of the signal whose key is `key`: a UUID in the version 4 layout (Omnisend's
+/// "UUID(v4) of the event"), its 122 free bits two FNV-1a hashes of the key, so a retry, a
+/// resend from another page and the relay all give the same one.
+pub fn event_id(key: &str) -> String {
+    let a = crate::hash::fnv1a64(crate::hash::FNV64_BASIS, &[key, "omnisend"]);
+    let b = crate::hash::fnv1a64(a, &[key]);
+    let a = (a & !0xf000) | 0x4000; // version 4
+    let b = (b & !(0xc << 60)) | (0x8 << 60); // variant 10
+    let (a, b) = (crate::hash::hex16(a), crate::hash::hex16(b));
+    [&a[..8], "-", &a[8..12], "-", &a[12..], "-", &b[..4], "-", &b[4..]].concat()
 }
 
 /// Omnisend's REST API version the relay's calls follow (the `Omnisend-Version` header).
@@ -185,6 +200,18 @@ mod tests {
     }
 
     #[test]
+    fn event_ids_are_version_4_uuids_of_the_key() {
+        let id = event_id("cb_ecd6a52199050d81");
+        let parts: Vec<usize> = id.split('-').map(str::len).collect();
+        assert_eq!(parts, [8, 4, 4, 4, 12], "{id}");
+        assert!(id.bytes().all(|b| b == b'-' || b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert_eq!(&id[14..15], "4", "version 4: {id}");
+        assert!("89ab".contains(&id[19..20]), "variant 10: {id}");
+        assert_eq!(id, event_id("cb_ecd6a52199050d81"), "the same key, the same id");
+        assert_ne!(id, event_id("cb_ecd6a52199050d82"));
+    }
+
+    #[test]
     fn the_rest_calls_match_the_docs() {
         let api = OmnisendApi {
             base: API_BASE.into(),
@@ -202,6 +229,7 @@ mod tests {
             request(&calls[0]),
             http(doc_example("omnisend api item_added event"))
         );
+        assert!(calls[0].body.contains(&event_id("cb_a876ae9a40c5c8eb")));
         let subscribed = OmnisendApi {
             double_opt_in: false,
             ..api
