@@ -34,7 +34,7 @@ export function receiver() {
   const platforms = emailPlatforms();
   /** Every request that reached an endpoint: { path, status, key }. */
   const attempts = [];
-  /** Accepted signals by key: { destination, what, key, count, body }. */
+  /** Accepted signals by platform and key: { destination, what, key, count, body }. */
   const byKey = new Map();
   const held = [];
   let posts = 0;
@@ -99,9 +99,11 @@ export function receiver() {
     const result = other ? platforms.route(req, url, body) : path === "/webhook" ? webhook(req, body) : klaviyo(req, url, body);
     if (!result.quiet) attempts.push({ path, status: result.rejected ? "rejected" : result.status, key: result.key });
     if (result.status < 300 && result.key) {
-      const seen = byKey.get(result.key);
+      // Per platform: ActiveCampaign's and Omnisend's contacts of one email are two records.
+      const id = `${result.destination} ${result.key}`;
+      const seen = byKey.get(id);
       if (seen) seen.count++;
-      else byKey.set(result.key, { destination: result.destination, what: result.what, key: result.key, count: 1, body: result.body });
+      else byKey.set(id, { destination: result.destination, what: result.what, key: result.key, count: 1, body: result.body });
     }
     const text = result.error ?? result.answer ?? "";
     const type = result.headers ?? (text ? { "content-type": "application/json" } : {});
