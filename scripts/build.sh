@@ -102,3 +102,8 @@ target/release/crossbuy snapshot --quiet \
 step "demo ratings (demo/ratings.json) -> the demo snapshots"
 node scripts/demo-ratings.mjs demo/ratings.json www/demo/catalog.json www/demo/catalog-eur.json \
   || die "scripts/demo-ratings.mjs could not add the demo ratings"
+
+# The WooCommerce plugin carries the loader, glue, wasm and language packs itself (WordPress.org
+# guideline 8): integrations/woocommerce/crossbuy/assets/, and the installable zip.
+step "WooCommerce plugin: assets/ and dist/crossbuy-woocommerce.zip"
+node scripts/woocommerce-plugin.mjs || die "scripts/woocommerce-plugin.mjs could not build the WooCommerce plugin"

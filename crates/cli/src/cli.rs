@@ -264,6 +264,7 @@ pub fn build_input(flags: &Flags) -> Result<BuildInput> {
         }
     };
     Ok(BuildInput {
+        platform: Default::default(),
         products: flags.get("products").cloned(),
         shopify_products_json: list(flags.get("shopify-products-json")),
         orders: flags.get("orders").cloned(),
