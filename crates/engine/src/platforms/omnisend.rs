@@ -90,7 +90,18 @@ pub fn event_id(key: &str) -> String {
     let a = (a & !0xf000) | 0x4000; // version 4
     let b = (b & !(0xc << 60)) | (0x8 << 60); // variant 10
     let (a, b) = (crate::hash::hex16(a), crate::hash::hex16(b));
-    [&a[..8], "-", &a[8..12], "-", &a[12..], "-", &b[..4], "-", &b[4..]].concat()
+    [
+        &a[..8],
+        "-",
+        &a[8..12],
+        "-",
+        &a[12..],
+        "-",
+        &b[..4],
+        "-",
+        &b[4..],
+    ]
+    .concat()
 }
 
 /// Omnisend's REST API version the relay's calls follow (the `Omnisend-Version` header).
@@ -204,10 +215,16 @@ mod tests {
         let id = event_id("cb_ecd6a52199050d81");
         let parts: Vec<usize> = id.split('-').map(str::len).collect();
         assert_eq!(parts, [8, 4, 4, 4, 12], "{id}");
-        assert!(id.bytes().all(|b| b == b'-' || b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert!(id
+            .bytes()
+            .all(|b| b == b'-' || (b.is_ascii_hexdigit() && !b.is_ascii_uppercase())));
         assert_eq!(&id[14..15], "4", "version 4: {id}");
         assert!("89ab".contains(&id[19..20]), "variant 10: {id}");
-        assert_eq!(id, event_id("cb_ecd6a52199050d81"), "the same key, the same id");
+        assert_eq!(
+            id,
+            event_id("cb_ecd6a52199050d81"),
+            "the same key, the same id"
+        );
         assert_ne!(id, event_id("cb_ecd6a52199050d82"));
     }
 
