@@ -17,6 +17,7 @@ use std::rc::Rc;
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use js_sys::{Reflect, JSON};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{RequestInit, Response, Storage};
@@ -28,7 +29,7 @@ use crossbuy_engine::deadline::order_time;
 use crossbuy_engine::json::{self, Value, Writer};
 use crossbuy_engine::outbox::{Config, Finished, Message, Outbox, Outcome};
 use crossbuy_engine::plan::{follow_up, PlanConfig};
-use crossbuy_engine::platforms::{Destination, Klaviyo, Webhook, KLAVIYO_BASE};
+use crossbuy_engine::platforms::{Destination, Drip, Klaviyo, Omnisend, Webhook, KLAVIYO_BASE};
 use crossbuy_engine::signals::{
     self, Consent, ConsentSource, Envelope, Gate, OptIn, ShownOffer, Signal,
     DEFAULT_DAILY_IMPRESSIONS,
@@ -86,7 +87,20 @@ impl Setup {
             Some("webhook") => Destination::Webhook(Webhook {
                 url: url.ok_or_else(|| bad("signalsUrl", "the webhook's url is missing"))?,
             }),
-            Some(_) => return Err(bad("signals", "expected \"klaviyo\" or \"webhook\"")),
+            // crossbuy relay, whose own file points it at Mailchimp, ActiveCampaign or
+            // Omnisend's API; the widget posts to it as to a webhook.
+            Some("relay" | "mailchimp" | "activecampaign") => Destination::Webhook(Webhook {
+                url: url.ok_or_else(|| bad("signalsUrl", "the relay's url is missing"))?,
+            }),
+            // Through the platform's own script on the page.
+            Some("drip") => Destination::Drip(Drip),
+            Some("omnisend") => Destination::Omnisend(Omnisend),
+            Some(_) => {
+                return Err(bad(
+                    "signals",
+                    "expected klaviyo, webhook, relay, mailchimp, activecampaign, drip or omnisend",
+                ))
+            }
         };
         Ok(Some(Setup {
             dest,
@@ -313,8 +327,12 @@ fn headers(pairs: &[(String, String)]) -> Option<JsValue> {
 }
 
 /// Starts `fetch(url, {method: "POST", headers, body, keepalive: true})` at once (during
-/// `pagehide` there is no later).
+/// `pagehide` there is no later); a `js:` url is a call to a platform's own script instead
+/// ([`platform_call`]).
 fn start(m: &Message) -> Option<JsFuture> {
+    if let Some(platform) = m.request.url.strip_prefix("js:") {
+        return platform_call(platform, &m.request.body);
+    }
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_headers(&headers(&m.request.headers)?);
@@ -325,10 +343,74 @@ fn start(m: &Message) -> Option<JsFuture> {
     Some(JsFuture::from(promise))
 }
 
+/// Longest wait for a platform script's callback (Drip's `success` or `failure`).
+const SCRIPT_WAIT_MS: u32 = 10_000;
+
+/// Hands a message to the platform's own script on the page (`engine::platforms`): `drip`
+/// pushes the body's arguments to Drip's `_dcq` with `success` and `failure` callbacks added to
+/// the last one; `omnisend` calls `omnisend.identifyContact(…)` or `omnisend.push([…])`. The
+/// future resolves to a status: 200 accepted, 502 Drip's `failure`, 0 (no answer: retried later)
+/// when the platform's script is not loaded on this page or Drip did not call back in time.
+fn platform_call(platform: &str, body: &str) -> Option<JsFuture> {
+    let window: JsValue = web_sys::window()?.into();
+    let args: js_sys::Array = JSON::parse(body).ok()?.dyn_into().ok()?;
+    let get = |o: &JsValue, k: &str| Reflect::get(o, &JsValue::from_str(k)).unwrap_or_default();
+    let platform = platform.to_owned();
+    let promise = js_sys::Promise::new(&mut |resolve: js_sys::Function, _| {
+        let done = move |status: u16| {
+            let _ = resolve.call1(&JsValue::NULL, &JsValue::from(status));
+        };
+        match platform.as_str() {
+            // Drip's script, once loaded, sets `window.dc` and runs what `_dcq.push` gets.
+            "drip" => {
+                let queue = get(&window, "_dcq");
+                let push = get(&queue, "push");
+                let options = args.get(args.length().saturating_sub(1));
+                if !get(&window, "dc").is_object() || !push.is_function() || !options.is_object() {
+                    return done(0);
+                }
+                let (ok, failed, late) = (done.clone(), done.clone(), done.clone());
+                let success = Closure::once_into_js(move |_: JsValue| ok(200));
+                let failure = Closure::once_into_js(move |_: JsValue| failed(502));
+                let _ = Reflect::set(&options, &JsValue::from_str("success"), &success);
+                let _ = Reflect::set(&options, &JsValue::from_str("failure"), &failure);
+                Timeout::new(SCRIPT_WAIT_MS, move || late(0)).forget();
+                if push
+                    .dyn_ref::<js_sys::Function>()
+                    .map(|f| f.call1(&queue, &args))
+                    .is_none()
+                {
+                    done(0);
+                }
+            }
+            // Omnisend's launcher, once loaded, adds `identifyContact` to `window.omnisend`.
+            "omnisend" => {
+                let api = get(&window, "omnisend");
+                let identify = get(&api, "identifyContact");
+                let (call, arguments) = match args.get(0).as_string().as_deref() {
+                    Some("identifyContact") => (identify.clone(), args.slice(1, 2)),
+                    _ => (get(&api, "push"), js_sys::Array::of1(&args)),
+                };
+                let called = match (identify.is_function(), call.dyn_ref::<js_sys::Function>()) {
+                    (true, Some(f)) => f.apply(&api, &arguments).is_ok(),
+                    _ => false,
+                };
+                done(if called { 200 } else { 0 });
+            }
+            _ => done(0),
+        }
+    });
+    Some(JsFuture::from(promise))
+}
+
 /// The status and `Retry-After` of the answer; `None` when there was none (offline, refused,
-/// blocked by CORS).
+/// blocked by CORS, no platform script).
 async fn answer(request: JsFuture) -> Option<(u16, Option<String>)> {
-    let response: Response = request.await.ok()?.dyn_into().ok()?;
+    let value = request.await.ok()?;
+    if let Some(status) = value.as_f64() {
+        return (status >= 100.0).then_some((status as u16, None));
+    }
+    let response: Response = value.dyn_into().ok()?;
     let retry_after = response.headers().get("retry-after").ok().flatten();
     Some((response.status(), retry_after))
 }

@@ -466,4 +466,4 @@ impl Signal {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
