@@ -1,7 +1,8 @@
 //! The snapshot as app-owned metafields (`docs/install/shopify.md`, "What publish writes"):
 //!
 //! - the shop's `$app.crossbuy_shop` (JSON): `{"version":1,"shop":{…},"offers":[…]}`, the
-//!   snapshot's shop and offers; an offer limited to products, tags or types is limited instead
+//!   snapshot's shop (with `currency_digits`, its currency's minor-unit digits) and offers,
+//!   their times and amounts as the engine read them; an offer limited to products, tags or types is limited instead
 //!   to the tag `crossbuy-offer:<id>`, which the products it covers carry in their records below
 //!   (the same products are covered, and no page needs the list);
 //! - each product's `$app.crossbuy` (JSON): `{"p":{…},"n":[…],"pin":[…],"boost":{…}}`: the
@@ -18,6 +19,8 @@
 //! engine then ranks and prices from it exactly as from the whole snapshot.
 
 use crossbuy_engine::json::{self, Value};
+use crossbuy_engine::offer::{Offer, OfferKind};
+use crossbuy_engine::time::{self, HOUR_MS};
 use crossbuy_engine::Catalog;
 
 /// Shopify's limit on a JSON metafield value written through API 2026-04 and later (bytes).
@@ -81,6 +84,56 @@ fn with(mut fields: Vec<(String, Value)>, key: &str, value: Value) -> Vec<(Strin
     fields
 }
 
+/// One offer of the shop's value.
+fn offer_value(o: &Offer, limited: bool) -> Value {
+    let n = |x: i64| Value::Number(x.to_string());
+    let s = |x: &str| Value::Str(x.to_owned());
+    let mut f = vec![("id".to_owned(), s(&o.id))];
+    match o.kind {
+        OfferKind::Percent(p) => {
+            f.push(("kind".to_owned(), s("percent")));
+            f.push(("percent".to_owned(), n(i64::from(p))));
+        }
+        OfferKind::Amount(a) => {
+            f.push(("kind".to_owned(), s("amount")));
+            f.push(("amount".to_owned(), n(a)));
+        }
+        OfferKind::BundlePrice(b) => {
+            f.push(("kind".to_owned(), s("bundle_price")));
+            f.push(("bundle_price".to_owned(), n(b)));
+        }
+        OfferKind::BundlePercent { percent, min_items } => {
+            f.push(("kind".to_owned(), s("bundle_percent")));
+            f.push(("percent".to_owned(), n(i64::from(percent))));
+            f.push(("min_items".to_owned(), n(i64::from(min_items))));
+        }
+    }
+    if let Some(code) = &o.code {
+        f.push(("code".to_owned(), s(code)));
+    }
+    f.push(("window_hours".to_owned(), n(o.window.length_ms / HOUR_MS)));
+    if let Some(t) = o.starts_at_ms {
+        f.push(("starts_at".to_owned(), Value::Str(time::format(t))));
+    }
+    if let Some(t) = o.window.ends_at_ms {
+        f.push(("ends_at".to_owned(), Value::Str(time::format(t))));
+    }
+    if o.min_price > 0 {
+        f.push(("min_price".to_owned(), n(o.min_price)));
+    }
+    f.push((
+        "pages".to_owned(),
+        Value::Array(o.pages.iter().map(|p| s(p.as_str())).collect()),
+    ));
+    if limited {
+        f.push((
+            "tags".to_owned(),
+            Value::Array(vec![Value::Str(offer_tag(&o.id))]),
+        ));
+    }
+    Value::Object(f)
+}
+
 /// The metafield values of a snapshot (its JSON text).
 pub fn build(snapshot: &str) -> Result<Metafields, BuildError> {
     let catalog = Catalog::parse(snapshot)?;
@@ -108,34 +161,28 @@ pub fn build(snapshot: &str) -> Result<Metafields, BuildError> {
         .iter()
         .map(|o| !(o.products.is_empty() && o.tags.is_empty() && o.types.is_empty()))
         .collect();
-    let offers: Vec<Value> = match root.get("offers") {
-        Some(Value::Array(list)) => list
-            .iter()
-            .zip(&catalog.offers)
-            .zip(&limited)
-            .map(|((v, o), &is_limited)| {
-                let mut f: Vec<(String, Value)> = fields(v)
-                    .iter()
-                    .filter(|(k, _)| !matches!(k.as_str(), "products" | "tags" | "types"))
-                    .cloned()
-                    .collect();
-                if is_limited {
-                    f.push((
-                        "tags".to_owned(),
-                        Value::Array(vec![Value::Str(offer_tag(&o.id))]),
-                    ));
-                }
-                Value::Object(f)
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+    // The offers as the engine read them (times in RFC 3339, amounts in minor units), limited
+    // by their tag.
+    let offers: Vec<Value> = catalog
+        .offers
+        .iter()
+        .zip(&limited)
+        .map(|(o, &is_limited)| offer_value(o, is_limited))
+        .collect();
+    // The shop's record, with its currency's minor-unit digits for the thank-you extension,
+    // which formats prices without a currency table of its own.
+    let mut shop_record: Vec<(String, Value)> = fields(root.get("shop").unwrap_or(&Value::Null))
+        .iter()
+        .filter(|(k, _)| k != "currency_digits")
+        .cloned()
+        .collect();
+    shop_record.push((
+        "currency_digits".to_owned(),
+        Value::Number(catalog.shop.currency.exponent().to_string()),
+    ));
     let shop = Value::Object(vec![
         ("version".to_owned(), Value::Number("1".to_owned())),
-        (
-            "shop".to_owned(),
-            root.get("shop").cloned().unwrap_or(Value::Null),
-        ),
+        ("shop".to_owned(), Value::Object(shop_record)),
         ("offers".to_owned(), Value::Array(offers)),
     ])
     .to_json();

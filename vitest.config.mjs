@@ -1,0 +1,12 @@
+// vitest for the Shopify app's extensions (integrations/shopify/extensions/*/tests): jsdom for
+// the UI extension tester, Preact's JSX. `npm test` runs it through scripts/test-shopify.sh.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  test: {
+    environment: 'jsdom',
+    include: ['integrations/shopify/extensions/*/tests/**/*.test.{js,jsx}', 'integrations/shopify/tests/**/*.test.{js,jsx}'],
+    isolate: true,
+  },
+});
