@@ -18,14 +18,19 @@ die() { echo "build: error: $*" >&2; exit 1; }
 # at once instead of formatting a message nobody reads: about 10 KB gzipped less (README, Size).
 # Both are unstable cargo/rustc options; RUSTC_BOOTSTRAP=1 lets the stable toolchain use them,
 # only for this build, in its own target directory so the other builds are not invalidated.
-# wasm_pack CRATE_DIR OUT_DIR OUT_NAME (OUT_DIR relative to the repository)
+# wasm_pack CRATE_DIR PACKAGE OUT_DIR OUT_NAME EXPORT (OUT_DIR relative to the repository).
+# PACKAGE is passed to cargo (`-p`): at the top `cargo build` builds every default member, and
+# wasm-pack would then take whichever cdylib cargo reported last (the pixel's, when it was
+# already built); EXPORT, a function the module must export, checks it took the right one.
 wasm_pack() {
-  local crate="$1" out_dir="$2" out_name="$3"
+  local crate="$1" package="$2" out_dir="$3" out_name="$4" export="$5"
   RUSTC_BOOTSTRAP=1 \
     CARGO_TARGET_DIR="$PWD/target/wasm-size" \
     RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none -Zcross-crate-inline-threshold=always" \
     wasm-pack --log-level warn build --target web --release --out-dir "$PWD/$out_dir" --out-name "$out_name" "$crate" -- \
-      -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size >&2
+      -p "$package" -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size >&2 || return 1
+  grep -q "^export function $export(" "$out_dir/$out_name.d.ts" \
+    || die "$out_dir/$out_name.d.ts has no export '$export': wasm-pack took another crate's module"
   # Short names between the module and its glue instead of wasm-bindgen's hashed ones:
   # about 3.6 KB gzipped less for the widget (scripts/minify-names.mjs).
   node scripts/minify-names.mjs "$out_dir/$out_name"
@@ -39,7 +44,7 @@ step "esbuild --minify src/loader/crossbuy.js -> www/crossbuy.js"
 node_modules/.bin/esbuild src/loader/crossbuy.js --minify --log-level=warning --outfile=www/crossbuy.js \
   || die "esbuild could not minify src/loader/crossbuy.js"
 step "wasm-pack build --target web --release (std rebuilt for size)"
-wasm_pack . pkg crossbuy || die "wasm-pack build failed (see above)"
+wasm_pack . crossbuy pkg crossbuy mount || die "wasm-pack build failed (see above)"
 for f in crossbuy.js crossbuy_bg.wasm; do
   [ -f "pkg/$f" ] || die "wasm-pack did not write pkg/$f"
 done
@@ -47,7 +52,7 @@ done
 # only once a shopper opts in, so what every shopper downloads does not carry it. It ships
 # beside the widget, in the npm package too.
 step "wasm-pack build crates/signals -> pkg/crossbuy_signals*"
-wasm_pack crates/signals pkg-signals crossbuy_signals \
+wasm_pack crates/signals crossbuy-signals pkg-signals crossbuy_signals signals \
   || die "wasm-pack build of the signals module failed (see above)"
 cp pkg-signals/crossbuy_signals.js pkg-signals/crossbuy_signals_bg.wasm pkg-signals/crossbuy_signals.d.ts pkg/
 # The npm package also ships <crossbuy-widget> (www/crossbuy-element.js, importing the glue
@@ -73,7 +78,7 @@ cp pkg/i18n/*.json www/pkg/i18n/
 # Shopify's customer-events pixel loads the engine from its own module (crates/pixel), so the
 # widget does not carry the signal code it needs.
 step "wasm-pack build crates/pixel -> www/pixel/"
-wasm_pack crates/pixel pkg-pixel crossbuy_pixel \
+wasm_pack crates/pixel crossbuy-pixel pkg-pixel crossbuy_pixel optedIn \
   || die "wasm-pack build of the pixel's engine failed (see above)"
 mkdir -p www/pixel
 cp pkg-pixel/crossbuy_pixel.js pkg-pixel/crossbuy_pixel_bg.wasm www/pixel/
