@@ -8,5 +8,8 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['integrations/shopify/extensions/*/tests/**/*.test.{js,jsx}', 'integrations/shopify/tests/**/*.test.{js,jsx}'],
     isolate: true,
+    // The tester imports the extension's module itself: inlined, that import goes through
+    // vite (JSX) instead of Node.
+    server: { deps: { inline: ['@shopify/ui-extensions-tester'] } },
   },
 });

@@ -360,3 +360,35 @@ fn a_refused_token_and_an_unreachable_shop_are_named() {
         Err("1 products have no Shopify product id (the first is \"mug\"): build the snapshot with --shopify-products-json (docs/install/shopify.md, \"Building the snapshot\")".to_owned())
     );
 }
+
+/// The thank-you extension's test fixture is what publish writes for its snapshot.
+#[test]
+fn the_thank_you_fixture_is_what_publish_writes() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../integrations/shopify/extensions/crossbuy-thank-you/tests/fixtures"
+    );
+    let snapshot = std::fs::read_to_string(format!("{dir}/snapshot.json")).expect("snapshot");
+    let built = metafields::build(&snapshot).expect("build");
+    let mut expected = format!(
+        "{{\n  \"shop\": {},\n  \"products\": {{",
+        serde_json::to_string(&built.shop).expect("json")
+    );
+    for (i, (id, v)) in built.products.iter().enumerate() {
+        expected.push_str(&format!(
+            "{}\n    \"{id}\": {}",
+            if i > 0 { "," } else { "" },
+            serde_json::to_string(v).expect("json")
+        ));
+    }
+    expected.push_str("\n  }\n}\n");
+    let path = format!("{dir}/metafields.json");
+    if std::env::var_os("CROSSBUY_WRITE_FIXTURES").is_some() {
+        std::fs::write(&path, &expected).expect("write");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap_or_default(),
+        expected,
+        "run with CROSSBUY_WRITE_FIXTURES=1 to rewrite {path}"
+    );
+}

@@ -27,24 +27,25 @@ export function compareIds(a, b) {
 const text = (v) => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '');
 
 /**
- * The catalog a page builds from crossbuy's app-owned metafields (docs/install/shopify.md): the
- * shop's `crossbuy_shop` value and the `crossbuy` values of the context's products, in context
- * order, joined as crates/shopify-admin's `metafields::assemble` joins them. Null without the
- * shop's value.
+ * The snapshot a page builds from crossbuy's app-owned metafields (docs/install/shopify.md):
+ * the shop's `crossbuy_shop` value and the `crossbuy` values of the context's products, in
+ * context order, joined as crates/shopify-admin's `metafields::assemble` joins them (the
+ * context's records first, then the cards not written yet, the pins, the boosts). Null without
+ * the shop's value. The thank-you block hands it to the app pixel, whose engine reads it.
  */
-export function catalogFromMetafields(shopValue, productValues) {
+export function snapshotFromMetafields(shopValue, productValues) {
   if (!shopValue || !shopValue.shop) return null;
   const records = [];
   const seen = new Set();
-  const pins = [];
-  const boosts = [];
+  const pin = {};
+  const boost = {};
   for (const v of productValues) {
     if (!v || !v.p) continue;
     const id = text(v.p.id);
     if (seen.has(id)) continue;
     seen.add(id);
     records.push(v.p);
-    if (Array.isArray(v.pin)) pins.push([id, v.pin]);
+    if (Array.isArray(v.pin)) pin[id] = v.pin;
   }
   for (const v of productValues) {
     if (!v) continue;
@@ -55,9 +56,15 @@ export function catalogFromMetafields(shopValue, productValues) {
         records.push(c);
       }
     }
-    if (v.boost && typeof v.boost === 'object') boosts.push(...Object.entries(v.boost));
+    if (v.boost && typeof v.boost === 'object') Object.assign(boost, v.boost);
   }
-  return buildCatalog(shopValue.shop, records, pins, boosts, shopValue.offers || []);
+  return { version: 1, shop: shopValue.shop, products: records, rules: { pin, boost }, offers: shopValue.offers || [] };
+}
+
+/** The catalog of [`snapshotFromMetafields`]'s snapshot, or null. */
+export function catalogFromMetafields(shopValue, productValues) {
+  const s = snapshotFromMetafields(shopValue, productValues);
+  return s && buildCatalog(s.shop, s.products, Object.entries(s.rules.pin), Object.entries(s.rules.boost), s.offers);
 }
 
 function buildCatalog(shop, records, pins, boosts, offerValues) {
