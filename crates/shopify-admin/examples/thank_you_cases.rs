@@ -2,7 +2,9 @@
 //! (`integrations/shopify/extensions/crossbuy-thank-you/tests/engine.test.js`): generated shops
 //! published as metafields, generated orders, and what the engine makes of them from the whole
 //! snapshot: the recommendations, the offer, each card's price, the bundle row and the order's
-//! deadline. The JavaScript ranking must give the same from the metafields.
+//! deadline, and the snapshot `metafields::assemble` joins for the order's products. The
+//! JavaScript ranking must give the same from the metafields, and the theme's Liquid must join
+//! the same snapshot.
 //!
 //!   cargo run -q -p crossbuy-shopify-admin --example thank_you_cases -- 3000 > cases.json
 use crossbuy_engine::json::Writer;
@@ -198,6 +200,21 @@ fn main() {
             .map(|o| &catalog.offers[o]);
         let ticked: Vec<bool> = recs.iter().map(|_| rng.below(4) != 0).collect();
 
+        // The page's snapshot as metafields::assemble joins it (the theme's Liquid must write
+        // the same).
+        let values: Vec<Option<&str>> = items
+            .iter()
+            .map(|(p, _)| {
+                published
+                    .products
+                    .iter()
+                    .find(|(id, _)| id == p)
+                    .map(|(_, v)| v.as_str())
+            })
+            .collect();
+        let Ok(snapshot) = metafields::assemble(&published.shop, &values) else {
+            continue;
+        };
         w.open('{');
         w.key("shop").str(&published.shop);
         w.key("products").open('{');
@@ -215,6 +232,7 @@ fn main() {
             w.close('}');
         }
         w.close(']');
+        w.key("snapshot").str(&snapshot);
         w.key("now").int(now).key("limit").int(limit as i64);
         w.key("stored")
             .raw(&stored.map_or("null".to_owned(), |d| d.to_json()));
