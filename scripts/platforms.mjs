@@ -22,6 +22,18 @@
 //   are recorded by serve.mjs like every other).
 // A headless storefront: GET /platforms/headless.html with a strict Content-Security-Policy
 //   (CSP below) and a fresh nonce per response in place of the page's {{nonce}}.
+// BigCommerce's order confirmation page: GET /platforms/bigcommerce.html is the fixture page
+//   with the Script Manager snippet itself (integrations/bigcommerce/crossbuy-script-manager.html)
+//   where the page says, as BigCommerce prints it: {{checkout.order.id}} rendered, and the
+//   merchant's settings (the element's data-loader, data-catalog) set for the demo shop
+//   (`bigcommerceSnippet`). `?targeting=1` adds the "Targeting; Advertising" script
+//   (crossbuy-signals-script-manager.html) with signals to the demo's webhook, as Script Manager
+//   prints it for a shopper who allowed that category.
+// WordPress's files for the WooCommerce page: GET /wp-content/plugins/crossbuy/assets/… the
+//   crossbuy plugin's own assets folder (the loader, the wasm glue and module, the language
+//   packs, as scripts/woocommerce-plugin.mjs builds it into integrations/woocommerce/crossbuy/),
+//   and GET /wp-content/uploads/crossbuy/catalog.json the catalog saved on its admin page (the
+//   platform fixtures' catalog, www/platforms/catalog.json).
 //
 // Products come from the platform fixtures' catalog, www/platforms/catalog.json; `soldOut`
 // (shared with serve.mjs) sells variants out here too.
@@ -33,7 +45,33 @@ export const CSP = (nonce) =>
   `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-${nonce}'; style-src 'self'; ` +
   "img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The BigCommerce Script Manager snippets, as merchants paste them. */
+const BIGCOMMERCE_DIR = fileURLToPath(new URL("../integrations/bigcommerce/", import.meta.url));
+
+/**
+ * A Script Manager snippet as BigCommerce prints it: `{{checkout.order.id}}` rendered as
+ * `orderId`, and the merchant's settings: each data-* attribute in `settings` set to its value
+ * (added to the snippet's element when the file does not have it), or removed when `null`.
+ */
+export function bigcommerceSnippet(file, { orderId = "", settings = {} } = {}) {
+  const html = readFileSync(join(BIGCOMMERCE_DIR, file), "utf8").replaceAll("{{checkout.order.id}}", orderId);
+  // The settings element's opening tag (not the comment above it, which shows examples).
+  return html.replace(/<div id="crossbuy[^"]*"[^>]*>/, (tag) => {
+    for (const [name, value] of Object.entries(settings)) {
+      const pattern = new RegExp(`\\s+${name}="[^"]*"`);
+      const attribute = value === null ? "" : ` ${name}="${value}"`;
+      tag = pattern.test(tag) ? tag.replace(pattern, () => attribute) : tag.replace(/>$/, `${attribute}>`);
+    }
+    return tag;
+  });
+}
+
+/** The crossbuy WooCommerce plugin's folder, whose assets/ the build fills. */
+const PLUGIN_DIR = fileURLToPath(new URL("../integrations/woocommerce/crossbuy/", import.meta.url));
+const TYPES = { ".js": "text/javascript; charset=utf-8", ".wasm": "application/wasm", ".json": "application/json; charset=utf-8" };
 
 /** The order BigCommerce's confirmation page reads (Storefront Orders API, Order). */
 export const ORDER = {
@@ -90,6 +128,9 @@ export function platforms({ rootDir, soldOut, shopify }) {
     ["POST", /^\/cart\/change\.js$/, shopifyChange],
     ["GET", /^\/cart\/(\d+:\d+(?:,\d+:\d+)*)$/, shopifyPermalink],
     ["GET", /^\/platforms\/headless\.html$/, headless],
+    ["GET", /^\/platforms\/bigcommerce\.html$/, bigcommercePage],
+    ["GET", /^\/wp-content\/plugins\/crossbuy\/(assets\/[A-Za-z0-9_./-]+)$/, ({ res }, path) => file(res, join(PLUGIN_DIR, normalize(path)))],
+    ["GET", /^\/wp-content\/uploads\/crossbuy\/catalog\.json$/, ({ res }) => file(res, join(rootDir, "platforms", "catalog.json"))],
     ["POST", /^\/webhooks\/crossbuy$/, ({ res }) => json(res, 202, {})],
   ];
 
@@ -194,6 +235,21 @@ export function platforms({ rootDir, soldOut, shopify }) {
     res.end();
   }
 
+  function bigcommercePage({ res, url }) {
+    let scripts = bigcommerceSnippet("crossbuy-script-manager.html", {
+      orderId: String(ORDER.orderId),
+      settings: { "data-loader": "/crossbuy.js", "data-catalog": "/platforms/catalog.json" },
+    });
+    if (url.searchParams.get("targeting") === "1") {
+      scripts += "\n" + bigcommerceSnippet("crossbuy-signals-script-manager.html", {
+        settings: { "data-signals": "webhook", "data-signals-url": "/webhook", "data-klaviyo-key": null, "data-klaviyo-list": null },
+      });
+    }
+    const page = fixture("bigcommerce.html").replace("<!-- crossbuy Script Manager snippet -->", scripts);
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+    res.end(page);
+  }
+
   function headless({ res }) {
     const nonce = randomBytes(16).toString("base64");
     res.writeHead(200, {
@@ -240,6 +296,20 @@ function wooError(res, status, code, message) {
 
 function bcError(res, status, title) {
   return json(res, status, { status, title, type: "https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes" });
+}
+
+/** A file, or 404 (the plugin's assets are built by `npm run build`). */
+function file(res, path) {
+  let data;
+  try {
+    if (path.includes("..")) throw new Error("outside");
+    data = readFileSync(path);
+  } catch {
+    res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+    return res.end("not found (run npm run build for the plugin's assets)");
+  }
+  res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream", "cache-control": "no-store" });
+  res.end(data);
 }
 
 function json(res, status, value) {

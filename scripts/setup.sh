@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Installs what `npm start` and `npm test` need, idempotently, from package registries only:
-# the wasm32 target, wasm-pack, wasm-bindgen-cli at exactly Cargo.lock's version, Debian's
-# chromium + chromium-driver (unless $CHROME and $CHROMEDRIVER name others) and php-cli, and
-# the npm packages of package-lock.json, among them binaryen's wasm-opt (Debian bookworm's
-# binaryen 108 corrupts wasm-bindgen's externref table; scripts/build.sh puts npm's first on
-# PATH). Prints nothing when all of it is already there.
+# - Rust (rustup): the wasm32 target, clippy and rustfmt on the stable toolchain; the size
+#   build's nightly (scripts/size-toolchain.toml) with its components and targets;
+#   wasm-bindgen-cli at exactly Cargo.lock's version and wasm-pack (cargo install);
+# - Debian: chromium and chromium-driver (each unless $CHROME or $CHROMEDRIVER names your own;
+#   a variable you set is checked, never replaced) and php-cli (apt-get, through sudo when not
+#   root);
+# - npm: the packages of package-lock.json (npm ci, again whenever the lock file changed), among
+#   them binaryen's wasm-opt (Debian bookworm's binaryen 108 corrupts wasm-bindgen's externref
+#   table; scripts/build.sh puts npm's first on PATH).
+# Prints nothing when all of it is already there. tests/setup/fresh-machine.test.mjs runs it
+# against an empty tool directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,20 +21,46 @@ export PATH="$HOME/.cargo/bin:$PATH"
 command -v cargo >/dev/null || die "cargo is not installed; install Rust with rustup first"
 command -v rustup >/dev/null || die "rustup is not installed; it is needed to add the wasm32 target"
 
-# Rust: the wasm32 target and the lint/format components.
-installed_targets=$(rustup target list --installed)
-if ! grep -qx wasm32-unknown-unknown <<<"$installed_targets"; then
+# Rust, stable: the wasm32 target (clippy, cargo test of the wasm crates, wasm-pack test) and the
+# lint/format components.
+if ! grep -qx wasm32-unknown-unknown <<<"$(rustup target list --installed)"; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown >&2
 fi
 installed_components=$(rustup component list --installed)
-# rust-src: the shipped wasm is built with the standard library rebuilt for size (scripts/build.sh).
-for component in clippy rustfmt rust-src; do
-  if ! grep -q "^$component" <<<"$installed_components"; then
+for component in clippy rustfmt; do
+  if ! grep -q "^$component-" <<<"$installed_components"; then
     say "adding the $component component"
     rustup component add "$component" >&2
   fi
 done
+
+# Rust, the size build's pinned nightly (scripts/build.sh): only its components and targets.
+pin=scripts/size-toolchain.toml
+[ -f "$pin" ] || die "$pin is missing"
+toml_value() { sed -n "s/^$1 *= *//p" "$pin" | tr -d '[]",' ; }
+size_channel=$(toml_value channel)
+size_profile=$(toml_value profile)
+read -r -a size_components <<<"$(toml_value components)"
+read -r -a size_targets <<<"$(toml_value targets)"
+[ -n "$size_channel" ] || die "$pin: no channel"
+if ! grep -q "^$size_channel-" <<<"$(rustup toolchain list)"; then
+  say "installing the size build's toolchain $size_channel (rustup, about 100 MB)"
+  args=(--profile "${size_profile:-minimal}")
+  for c in "${size_components[@]}"; do args+=(--component "$c"); done
+  for t in "${size_targets[@]}"; do args+=(--target "$t"); done
+  rustup toolchain install "$size_channel" "${args[@]}" >&2
+else
+  for kind in component target; do
+    if [ "$kind" = component ]; then wanted=("${size_components[@]}"); else wanted=("${size_targets[@]}"); fi
+    installed=$(rustup "$kind" list --installed --toolchain "$size_channel")
+    for x in "${wanted[@]}"; do
+      grep -q "^$x" <<<"$installed" && continue
+      say "adding the $x $kind to $size_channel"
+      rustup "$kind" add --toolchain "$size_channel" "$x" >&2
+    done
+  done
+fi
 
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly, or wasm-pack
 # would try to download one.
@@ -43,29 +75,36 @@ if ! command -v wasm-pack >/dev/null; then
   cargo install wasm-pack >&2
 fi
 
-# Debian packages: a browser and its driver, php.
+# Debian packages: a browser and its driver, php. Only a variable the user set names their own
+# browser or driver (scripts/test.sh sets none before this runs); it must then be executable.
 missing=()
-if [ -z "${CHROME:-}" ] || [ -z "${CHROMEDRIVER:-}" ]; then
-  command -v chromium >/dev/null || missing+=(chromium)
-  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+if [ -n "${CHROME:-}" ]; then
+  [ -x "$CHROME" ] || die "CHROME=$CHROME (set in your environment) is not an executable; unset it to use Debian's chromium"
 else
-  [ -x "$CHROME" ] || die "CHROME=$CHROME is not an executable"
-  [ -x "$CHROMEDRIVER" ] || die "CHROMEDRIVER=$CHROMEDRIVER is not an executable"
+  command -v chromium >/dev/null || missing+=(chromium)
+fi
+if [ -n "${CHROMEDRIVER:-}" ]; then
+  [ -x "$CHROMEDRIVER" ] || die "CHROMEDRIVER=$CHROMEDRIVER (set in your environment) is not an executable; unset it to use Debian's chromium-driver"
+else
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
 fi
 command -v php >/dev/null || missing+=(php-cli)
 if [ ${#missing[@]} -gt 0 ]; then
   command -v apt-get >/dev/null || die "missing ${missing[*]} and there is no apt-get to install them"
+  as_root=()
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || die "missing ${missing[*]}: run 'apt-get install ${missing[*]}' as root"
+    as_root=(sudo)
+  fi
   say "installing ${missing[*]} (apt)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
 # npm packages, reinstalled when package-lock.json changed since the last install.
 command -v npm >/dev/null || die "npm is not installed"
-if [ -f package-lock.json ]; then
-  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    say "installing npm packages (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error >&2
-  fi
+[ -f package-lock.json ] || die "package-lock.json is missing"
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error >&2
 fi

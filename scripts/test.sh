@@ -3,9 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-# wasm-pack test drives this chromedriver instead of downloading one.
-export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
-export CHROME="${CHROME:-/usr/bin/chromium}"
 
 started=$SECONDS
 current=""
@@ -16,17 +13,24 @@ step() {
 }
 trap 'status=$?; if [ $status -ne 0 ]; then echo >&2; echo "npm test: FAILED at step: $current (exit $status)" >&2; fi' EXIT
 
+step "set-up on a fresh machine (scripts/setup.sh against an empty tool directory, stubbed)"
+node --test tests/setup/*.test.mjs
 step "setup"
 bash scripts/setup.sh
+# Only now, after setup checked the user's own CHROME/CHROMEDRIVER or installed Debian's: the
+# browser the e2e tests launch and the driver wasm-pack test drives (instead of downloading one).
+CHROME="${CHROME:-$(command -v chromium)}"
+CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
+export CHROME CHROMEDRIVER
 step "build (wasm-pack, demo snapshot)"
 bash scripts/build.sh
 step "cargo fmt --check"
 cargo fmt --all --check
 step "cargo clippy (native, every crate, all targets)"
 cargo clippy --quiet --workspace --all-targets -- -D warnings
-step "cargo clippy (wasm32: the widget, signals and pixel modules and what they share, lib and tests)"
+step "cargo clippy (wasm32: the widget, signals and pixel modules and what they share, and the builder the browser console runs; lib and tests)"
 cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests \
-  -p crossbuy -p crossbuy-signals -p crossbuy-pixel -p crossbuy-browser -p crossbuy-engine -- -D warnings
+  -p crossbuy -p crossbuy-signals -p crossbuy-pixel -p crossbuy-browser -p crossbuy-engine -p crossbuy-builder -- -D warnings
 step "cargo test (every crate)"
 cargo test --quiet --workspace
 step "wasm-pack test --headless --chrome (the widget)"

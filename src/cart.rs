@@ -23,7 +23,7 @@ use web_sys::{Event, EventTarget, Response};
 use crossbuy_browser::error::{js_message, report};
 use crossbuy_browser::js::{fetch, get, global, set};
 use crossbuy_engine::json::{self, escape_into, Value};
-use crossbuy_engine::offer::{discount_url, encode_uri_component};
+use crossbuy_engine::url::{discount_url, encode_uri_component};
 
 /// How the widget adds to the cart.
 pub(crate) enum Cart {

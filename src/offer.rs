@@ -9,9 +9,11 @@ use std::cell::Cell;
 
 use crossbuy_browser::error::report;
 use crossbuy_browser::storage::{self, Stored};
-use crossbuy_engine::offer::{choose_offer, deadline_key, order_time, Offer};
-use crossbuy_engine::time::Deadline;
-use crossbuy_engine::{Catalog, PageContext};
+use crossbuy_engine::deadline::{order_time, Deadline};
+use crossbuy_engine::offer::Offer;
+use crossbuy_engine::price::choose_offer;
+use crossbuy_engine::sort::sort_by;
+use crossbuy_engine::{context_products, Catalog, PageContext};
 
 /// The chosen offer and its deadline.
 pub(crate) struct LiveOffer {
@@ -76,6 +78,31 @@ impl LiveOffer {
     fn save(&self) {
         store(&self.key, &self.deadline.get().to_json());
     }
+}
+
+/// The storage key of this page's deadline record: the order on a thank-you page, else the
+/// page and its products, so another cart gets its own window and the same cart keeps its own.
+fn deadline_key(catalog: &Catalog, context: &PageContext) -> String {
+    let mut key = String::from("crossbuy:deadline:");
+    match &context.order_id {
+        Some(order) => {
+            key.push_str("order:");
+            key.push_str(order);
+        }
+        None => {
+            key.push_str(context.page.as_str());
+            let mut ids: Vec<&str> = context_products(catalog, context)
+                .into_iter()
+                .map(|p| catalog.products[p].id.as_str())
+                .collect();
+            sort_by(&mut ids, |a, b| a.cmp(b));
+            for id in ids {
+                key.push(':');
+                key.push_str(id);
+            }
+        }
+    }
+    key
 }
 
 fn load(key: &str) -> Option<String> {

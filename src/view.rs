@@ -5,8 +5,9 @@ use super::cart::Cart;
 use super::format::MoneyFormat;
 use crossbuy_engine::i18n::{Key, Strings};
 use crossbuy_engine::money::to_decimal;
-use crossbuy_engine::offer::{bundle_quote, card_price, Badge, Offer};
-use crossbuy_engine::read::is_safe_url;
+use crossbuy_engine::offer::Offer;
+use crossbuy_engine::price::{bundle_quote, card_price, Badge};
+use crossbuy_engine::url::is_safe_url;
 use crossbuy_engine::{Catalog, Recommendation};
 
 /// One card.

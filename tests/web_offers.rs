@@ -407,6 +407,54 @@ fn a_reload_or_a_clock_set_back_never_extends_the_deadline() {
     assert!(stored.ends_with(r#""expired":true}"#), "{stored}");
 }
 
+/// The `localStorage` keys of the deadline records, sorted.
+fn deadline_keys() -> Vec<String> {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let mut keys: Vec<String> = (0..storage.length().unwrap())
+        .filter_map(|i| storage.key(i).unwrap())
+        .filter(|k| k.starts_with("crossbuy:deadline:"))
+        .collect();
+    keys.sort();
+    keys
+}
+
+#[wasm_bindgen_test]
+fn a_deadline_belongs_to_the_order_or_else_to_the_cart() {
+    clear_storage();
+    let offers = r#"[{"id":"c","kind":"percent","percent":10}]"#;
+    Page::open(&snapshot(offers), &thank_you("1001", "en-GB"), T0, &[]);
+    // A cart in any order, with an item the snapshot does not know, is one cart. (Its own
+    // cart: another test leaves records in memory for the page's life.)
+    let cart = |items: &str, now: i64| {
+        let context = format!(r#"{{"page":"checkout","items":[{items}]}}"#);
+        Page::open(&snapshot(offers), &context, now, &[])
+            .text(".cb-time")
+            .clone()
+    };
+    assert_eq!(
+        cart(
+            r#"{"product_id":"tea"},{"product_id":"mug"},{"product_id":"zz"}"#,
+            T0
+        ),
+        "Offer ends in 2 d 0 h"
+    );
+    // Ten hours later the same cart resumes its window.
+    assert_eq!(
+        cart(
+            r#"{"product_id":"mug"},{"product_id":"tea"}"#,
+            T0 + 10 * HOUR
+        ),
+        "Offer ends in 1 d 14 h"
+    );
+    assert_eq!(
+        deadline_keys(),
+        [
+            "crossbuy:deadline:checkout:mug:tea",
+            "crossbuy:deadline:order:1001"
+        ]
+    );
+}
+
 #[wasm_bindgen_test]
 fn short_windows_offer_more_time_and_the_timer_can_be_hidden() {
     clear_storage();

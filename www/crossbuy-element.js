@@ -16,7 +16,7 @@
  * Nothing is thrown into the page: a failure logs one console.error("crossbuy: …"). */
 import init, { mount } from "./pkg/crossbuy.js";
 
-// The widget's height (src/web/widget.css), reserved as soon as the element is on the page.
+// The widget's height (src/widget.css), reserved as soon as the element is on the page.
 const reserve = new CSSStyleSheet();
 reserve.replaceSync(":host{display:block;min-height:34.25rem}");
 let ready;

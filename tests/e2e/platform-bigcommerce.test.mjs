@@ -1,7 +1,9 @@
 // The BigCommerce Script Manager snippet (integrations/bigcommerce/crossbuy-script-manager.html),
 // run as the page runs it: its script with {{checkout.order.id}} rendered as BigCommerce does,
-// against stand-ins for the storefront orders and carts APIs in their documented shapes. The
-// test looks at what the page ends up with: the context element and the loader's tag.
+// its settings the data-* attributes of its element (and of the "Targeting; Advertising"
+// script's, crossbuy-signals-script-manager.html), against stand-ins for the storefront orders
+// and carts APIs in their documented shapes. The test looks at what the page ends up with: the
+// context element and the loader's tag.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -43,17 +45,44 @@ const CARTS = [{
   lineItems: { physicalItems: [{ id: "c1", productId: 77, variantId: 123, quantity: 3, listPrice: 1200, salePrice: 1200 }], digitalItems: [], giftCertificates: [], customItems: [] },
 }];
 
-/** A page with the snippet's script, BigCommerce rendering {{checkout.order.id}} as `orderId`. */
-async function runSnippet({ orderId = "", respond }) {
+/** The data-* attributes of the element with `id` in `html`, as [name, value] pairs. */
+function elementAttributes(html, id) {
+  const tag = new RegExp(`<div id="${id}"[^>]*>`).exec(html)?.[0] ?? "";
+  return [...tag.matchAll(/\s(data-[a-z0-9-]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]);
+}
+
+const SIGNALS_HTML = readFileSync(new URL("../../integrations/bigcommerce/crossbuy-signals-script-manager.html", import.meta.url), "utf8");
+
+/**
+ * A page with the snippet's script, BigCommerce rendering {{checkout.order.id}} as `orderId`:
+ * the settings element as the file has it (or `settings`), the "Targeting; Advertising"
+ * script's element when `targeting`, and a page still being parsed when `parsing`.
+ */
+async function runSnippet({ orderId = "", respond, settings = elementAttributes(HTML, "crossbuy"), targeting = false, parsing = false }) {
   const appended = [];
   const logged = [];
   const requests = [];
+  const listeners = [];
   const element = (tag) => ({
     tag, attributes: {}, textContent: "",
     setAttribute(name, value) { this.attributes[name] = String(value); },
   });
+  const settingsElement = (pairs) => ({
+    attributes: pairs.map(([name, value]) => ({ name, value })),
+    getAttribute(name) { return pairs.find(([n]) => n === name)?.[1] ?? null; },
+  });
+  const elements = { crossbuy: settingsElement(settings) };
+  if (targeting) elements["crossbuy-signals"] = settingsElement(elementAttributes(SIGNALS_HTML, "crossbuy-signals"));
+  const document = {
+    readyState: parsing ? "loading" : "complete",
+    documentElement: { lang: "de-DE" },
+    body: { appendChild: (el) => appended.push(el) },
+    createElement: element,
+    getElementById: (id) => elements[id] ?? null,
+    addEventListener: (type, listener) => listeners.push([type, listener]),
+  };
   const window = {
-    document: { documentElement: { lang: "de-DE" }, body: { appendChild: (el) => appended.push(el) }, createElement: element },
+    document,
     console: { error: (m) => logged.push(["error", m]), warn: (m) => logged.push(["warn", m]) },
     fetch: async (url, init) => {
       requests.push({ url, credentials: init.credentials });
@@ -64,9 +93,14 @@ async function runSnippet({ orderId = "", respond }) {
   vm.runInNewContext(SCRIPT.replace("{{checkout.order.id}}", orderId), { window });
   // The snippet's work is one fetch and its promise callbacks: let them all run.
   await new Promise((resolve) => setImmediate(resolve));
-  return { appended, logged, requests };
+  const finishParsing = () => {
+    document.readyState = "interactive";
+    for (const [type, listener] of listeners) if (type === "DOMContentLoaded") listener();
+  };
+  return { appended, logged, requests, finishParsing };
 }
 
+/** The loader's attributes from the file's own settings element. */
 const loaderAttributes = {
   "data-catalog": "https://cdn.example.com/crossbuy/catalog.json",
   "data-target": "#crossbuy",
@@ -131,6 +165,71 @@ test("the API failing or returning nothing: one console message, no widget", asy
   assert.deepEqual(page.logged, [["warn", "crossbuy: GET /api/storefront/carts returned no cart; no widget"]]);
 });
 
+test("settings are the element's data-* attributes, passed to the loader as written", async () => {
+  const respond = () => ({ status: 200, body: ORDER });
+  const settings = [
+    ["data-loader", "/assets/crossbuy.js"],
+    ["data-catalog", "/content/catalog.json"],
+    ["data-target", ".order-extras"],
+    ["data-locale", "fr-FR"],
+    ["data-consent-text", "M'écrire <b>au sujet</b> de ma commande"],
+    ["data-cart", "shopify"],
+  ];
+  const page = await runSnippet({ orderId: "118", respond, settings });
+  const loader = page.appended[1];
+  assert.equal(loader.src, "/assets/crossbuy.js");
+  assert.deepEqual(loader.attributes, {
+    "data-catalog": "/content/catalog.json",
+    "data-target": ".order-extras",
+    "data-locale": "fr-FR",
+    "data-consent-text": "M'écrire <b>au sujet</b> de ma commande",
+    "data-cart": "bigcommerce",
+  });
+  assert.deepEqual(page.logged, []);
+});
+
+test("signals only when the \"Targeting; Advertising\" script is on the page", async () => {
+  const respond = () => ({ status: 200, body: ORDER });
+  const without = await runSnippet({ orderId: "118", respond });
+  assert.deepEqual(without.appended[1].attributes, loaderAttributes, "no data-signals without that consent");
+  const withTargeting = await runSnippet({ orderId: "118", respond, targeting: true });
+  assert.deepEqual(withTargeting.appended[1].attributes, {
+    ...loaderAttributes,
+    "data-signals": "klaviyo",
+    "data-klaviyo-key": "AbC123",
+    "data-klaviyo-list": "XyZ789",
+  });
+  // One script in that category with the signal attributes on its own element also works.
+  const single = await runSnippet({ orderId: "118", respond, settings: [...elementAttributes(HTML, "crossbuy"), ["data-signals", "webhook"], ["data-signals-url", "/hooks/crossbuy"]] });
+  assert.equal(single.appended[1].attributes["data-signals-url"], "/hooks/crossbuy");
+});
+
+test("the settings are read once the page is parsed: a Targeting script printed later counts", async () => {
+  const page = await runSnippet({ orderId: "118", respond: () => ({ status: 200, body: ORDER }), targeting: true, parsing: true });
+  assert.deepEqual(page.appended, [], "nothing before the page is parsed");
+  page.finishParsing();
+  assert.equal(page.appended[1].attributes["data-signals"], "klaviyo");
+});
+
+test("a data-loader that is not an https URL or a path: one console error, no widget", async () => {
+  for (const loader of ["", "javascript:alert(1)", "//cdn.example/crossbuy.js", "crossbuy.js"]) {
+    const settings = elementAttributes(HTML, "crossbuy").map(([n, v]) => [n, n === "data-loader" ? loader : v]);
+    const page = await runSnippet({ orderId: "118", respond: () => ({ status: 200, body: ORDER }), settings });
+    assert.deepEqual(page.appended, [], loader);
+    assert.deepEqual(page.logged, [["error", `crossbuy: BigCommerce snippet: data-loader must be the https URL of crossbuy.js, got "${loader}"`]]);
+  }
+});
+
+test("the snippet's ISO 4217 exponents are the engine's", () => {
+  const rust = readFileSync(new URL("../../crates/engine/src/money.rs", import.meta.url), "utf8");
+  const codes = (name) => (new RegExp(`const ${name}: &\\[u8\\] = b"([A-Z]*)"`).exec(rust)?.[1] ?? "").match(/.../g) ?? [];
+  const snippet = (name) => new RegExp(`var ${name} = '([A-Z ]*)'`).exec(SCRIPT)?.[1].split(" ") ?? [];
+  assert.ok(codes("ZERO").length > 10, "the engine's table was found");
+  assert.deepEqual(snippet("ZERO"), codes("ZERO"));
+  assert.deepEqual(snippet("THREE"), codes("THREE"));
+  assert.deepEqual(snippet("FOUR"), codes("FOUR"));
+});
+
 // The order confirmation page in Chromium, with the snippet pasted as the merchant pastes it,
 // against the demo shop's stand-ins for the storefront orders and carts APIs.
 describeInBrowser();
@@ -142,13 +241,28 @@ function describeInBrowser() {
   const PAGE = "platforms/bigcommerce.html";
   const shown = (page) => cards(page).evaluateAll((els) => els.map((el) => el.dataset.productId));
 
-  test("the fixture page has the snippet as pasted: only the URLs and the rendered order id differ", () => {
-    const page = readFileSync(new URL(`../../www/${PAGE}`, import.meta.url), "utf8");
-    const pasted = /<!-- crossbuy Script Manager snippet -->\n([\s\S]*?)\n\s*<!-- \/crossbuy Script Manager snippet -->/.exec(page)[1];
-    const expected = HTML.replace("'https://cdn.example.com/crossbuy/crossbuy.js'", "'/crossbuy.js'")
-      .replace("'https://cdn.example.com/crossbuy/catalog.json'", "'/platforms/catalog.json'")
-      .replaceAll("{{checkout.order.id}}", "118");
-    assert.equal(pasted, expected.trimEnd());
+  test("the page carries the snippet itself, as BigCommerce prints it with the demo's settings", async () => {
+    const html = await (await fetch(new URL(PAGE, env.shop.url))).text();
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)[1];
+    assert.equal(script, SCRIPT.replace("{{checkout.order.id}}", "118"));
+    assert.deepEqual(elementAttributes(html, "crossbuy"), [
+      ["data-loader", "/crossbuy.js"],
+      ["data-catalog", "/platforms/catalog.json"],
+      ["data-target", "#crossbuy"],
+    ]);
+    assert.equal(html.includes('id="crossbuy-signals"'), false, "no Targeting; Advertising script");
+  });
+
+  test("with the Targeting; Advertising script, the opt-in shows; without it, none", async () => {
+    const plain = await visit(env, PAGE);
+    await cards(plain.page).first().waitFor({ timeout: WIDGET_TIMEOUT });
+    assert.equal(await plain.page.locator("#crossbuy .cb-optin").count(), 0);
+    await plain.context.close();
+    const { page, context, pageErrors } = await visit(env, `${PAGE}?targeting=1`);
+    await page.locator("#crossbuy .cb-optin").waitFor({ timeout: WIDGET_TIMEOUT });
+    assert.equal(await page.locator("script[data-cart=bigcommerce]").getAttribute("data-signals"), "webhook");
+    assert.deepEqual(pageErrors, []);
+    await context.close();
   });
 
   test("order confirmation: the same widget as WooCommerce's for the same order", async () => {

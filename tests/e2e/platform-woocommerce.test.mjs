@@ -4,7 +4,9 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
+import { inflateRawSync } from "node:zlib";
+import { assets } from "../../scripts/woocommerce-plugin.mjs";
 import { WIDGET_TIMEOUT, cards, crossbuyMessages, expectedRanking, openShop, pageContext, shopCatalog, visit } from "./helpers.mjs";
 
 const PAGE = "platforms/woocommerce.html";
@@ -22,6 +24,45 @@ test("the fixture page carries exactly what the plugin prints", () => {
   const html = readFileSync(new URL(`../../www/${PAGE}`, import.meta.url), "utf8");
   const fixture = /<!-- crossbuy plugin output -->\n([\s\S]*)\s*<!-- \/crossbuy plugin output -->/.exec(html)[1];
   assert.equal(fixture.trimEnd(), printed.trimEnd());
+});
+
+/** The entries of a zip file: name -> bytes (its central directory, then each entry's data). */
+function unzip(buffer) {
+  const entries = new Map();
+  const end = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  let at = buffer.readUInt32LE(end + 16);
+  for (let i = 0; i < buffer.readUInt16LE(end + 10); i++) {
+    const method = buffer.readUInt16LE(at + 10);
+    const size = buffer.readUInt32LE(at + 20);
+    const nameLength = buffer.readUInt16LE(at + 28);
+    const extra = buffer.readUInt16LE(at + 30) + buffer.readUInt16LE(at + 32);
+    const name = buffer.toString("utf8", at + 46, at + 46 + nameLength);
+    const local = buffer.readUInt32LE(at + 42);
+    const start = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
+    const data = buffer.subarray(start, start + size);
+    entries.set(name, method === 8 ? inflateRawSync(data) : data);
+    at += 46 + nameLength + extra;
+  }
+  return entries;
+}
+
+test("the installable zip is the plugin folder with the build's own assets, nothing else", () => {
+  const root = new URL("../../", import.meta.url);
+  const zip = unzip(readFileSync(new URL("dist/crossbuy-woocommerce.zip", root)));
+  const names = [...zip.keys()];
+  assert.ok(names.every((n) => n.startsWith("crossbuy/")), "one top folder");
+  for (const [from, to] of assets()) {
+    assert.ok(zip.get(`crossbuy/assets/${to}`)?.equals(readFileSync(new URL(from, root))), `assets/${to} is the build's ${from}`);
+  }
+  const source = (dir) => readdirSync(new URL(dir, root), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? (e.name === "assets" ? [] : source(`${dir}${e.name}/`)) : [`${dir}${e.name}`]);
+  const plugin = source("integrations/woocommerce/crossbuy/");
+  for (const file of plugin) {
+    assert.ok(zip.get(file.replace("integrations/woocommerce/", ""))?.equals(readFileSync(new URL(file, root))), file);
+  }
+  assert.equal(names.length, plugin.length + assets().length, "nothing else");
+  assert.ok(names.includes("crossbuy/assets/pkg/crossbuy_bg.wasm") && names.includes("crossbuy/languages/crossbuy.pot"));
+  assert.ok(names.some((n) => /^crossbuy\/assets\/pkg\/i18n\/[a-z]{2}\.json$/.test(n)), "language packs");
 });
 
 test("order received: the widget shows the order's complements, best first", async () => {

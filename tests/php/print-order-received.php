@@ -5,26 +5,29 @@
  * `woocommerce_thankyou` action, then the loader's tag from the `script_loader_tag` filter.
  * The fixture page www/platforms/woocommerce.html carries exactly this output, which
  * tests/e2e/platform-woocommerce.test.mjs checks, so the page the widget is tested on is the
- * plugin's. Settings as a merchant would set them for the demo shop: the catalog and loader
- * on the shop's own site.
+ * plugin's. As a merchant sets it up: the plugin's own loader, and the platform fixtures'
+ * catalog (www/platforms/catalog.json) saved on the admin page, which puts it in uploads. The
+ * demo server serves the plugin's assets folder and that upload at the same paths
+ * (scripts/platforms.mjs).
  *
  * Usage: php tests/php/print-order-received.php
  */
 
 require __DIR__ . '/stubs.php';
+require __DIR__ . '/plugin.php';
 wp_reset();
-require dirname( __DIR__, 2 ) . '/integrations/woocommerce/crossbuy/crossbuy.php';
+require crossbuy_plugin_under_test();
 
-$GLOBALS['wp']['home'] = ''; // Site-relative Store API URL: the demo shop serves it.
-update_option(
-	'crossbuy_settings',
-	Crossbuy_Settings::sanitize(
-		array(
-			'catalog_url' => '/platforms/catalog.json',
-			'loader_base' => '/',
-		)
-	)
-);
+// Site-relative URLs: the demo shop serves the Store API, the plugin and the uploads.
+$GLOBALS['wp']['home']        = '';
+$GLOBALS['wp']['plugins_url'] = '/wp-content/plugins';
+$GLOBALS['wp']['uploads_url'] = '/wp-content/uploads';
+$saved = Crossbuy_Catalog::save( (string) file_get_contents( dirname( __DIR__, 2 ) . '/www/platforms/catalog.json' ) );
+if ( is_wp_error( $saved ) ) {
+	fwrite( STDERR, 'print-order-received: ' . $saved->get_error_message() . "\n" );
+	exit( 1 );
+}
+update_option( 'crossbuy_settings', Crossbuy_Settings::sanitize( array() ) );
 $order = new Fake_Order(
 	array(
 		'id'          => 1001,
@@ -46,5 +49,7 @@ $_GET['key']                   = 'wc_order_Ab12Cd34';
 
 do_action( 'woocommerce_thankyou', 1001 );
 do_action( 'wp_enqueue_scripts' );
-$src = $GLOBALS['wp']['enqueued']['crossbuy'][0];
+// WordPress prints the enqueued version as ?ver=.
+list( $src, , $ver ) = $GLOBALS['wp']['enqueued']['crossbuy'];
+$src                 = $src . '?ver=' . $ver;
 echo apply_filters( 'script_loader_tag', '<script src="' . esc_url( $src ) . '" id="crossbuy-js" async data-wp-strategy="async"></script>' . "\n", 'crossbuy', $src );

@@ -6,8 +6,9 @@
  */
 
 require __DIR__ . '/stubs.php';
+require __DIR__ . '/plugin.php';
 wp_reset();
-require dirname( __DIR__, 2 ) . '/integrations/woocommerce/crossbuy/crossbuy.php';
+require crossbuy_plugin_under_test();
 
 // A warning or notice is a bug: it fails the test that caused it.
 set_error_handler(
@@ -70,7 +71,6 @@ function shop( array $more = array() ) {
 	configure(
 		$more + array(
 			'catalog_url' => 'https://cdn.example/crossbuy/catalog.json',
-			'loader_base' => 'https://cdn.example/crossbuy/',
 		)
 	);
 }

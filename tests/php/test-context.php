@@ -103,12 +103,20 @@ test(
 );
 
 test(
-	'nothing is printed until the catalog and loader are set',
+	'nothing is printed without a catalog or without the plugin\'s own loader',
 	function () {
-		configure( array( 'catalog_url' => 'https://cdn.example/crossbuy/catalog.json' ) );
-		check( 'no loader', thank_you_page( order() ), '' );
-		configure( array( 'loader_base' => 'https://cdn.example/crossbuy/' ) );
+		configure( array() );
 		check( 'no catalog', thank_you_page( order() ), '' );
+		shop();
+		$loader = plugin_dir_path( CROSSBUY_PLUGIN_FILE ) . 'assets/crossbuy.js';
+		$kept   = file_get_contents( $loader );
+		unlink( $loader );
+		try {
+			check( 'no loader in the plugin', thank_you_page( order() ), '' );
+		} finally {
+			file_put_contents( $loader, $kept );
+		}
+		check( 'both', context_in( thank_you_page( order() ) ) !== null, true );
 	}
 );
 

@@ -4,10 +4,10 @@
  */
 
 test(
-	'enqueued async in the footer on checkout and order-received pages only',
+	'the plugin\'s own loader, enqueued async in the footer on checkout and order-received pages only',
 	function () {
 		shop();
-		$expected = array( 'https://cdn.example/crossbuy/crossbuy.js', array(), null, array( 'in_footer' => true, 'strategy' => 'async' ) );
+		$expected = array( 'https://shop.example/wp-content/plugins/crossbuy/assets/crossbuy.js', array(), '0.1.0', array( 'in_footer' => true, 'strategy' => 'async' ) );
 		do_action( 'wp_enqueue_scripts' );
 		check( 'another page', $GLOBALS['wp']['enqueued'], array() );
 
@@ -22,24 +22,26 @@ test(
 		check( 'order received', $GLOBALS['wp']['enqueued'], array( 'crossbuy' => $expected ) );
 
 		$GLOBALS['wp']['enqueued'] = array();
-		configure( array( 'loader_base' => 'https://cdn.example/crossbuy/' ) );
+		configure( array() );
 		do_action( 'wp_enqueue_scripts' );
 		check( 'no catalog yet: nothing', $GLOBALS['wp']['enqueued'], array() );
 	}
 );
 
 test(
-	'the loader URL from the base URL',
+	'the catalog saved on the admin page is the one the storefront uses, unless a URL is set',
 	function () {
-		foreach ( array(
-			'https://cdn.example/crossbuy/'            => 'https://cdn.example/crossbuy/crossbuy.js',
-			'https://cdn.example/crossbuy'             => 'https://cdn.example/crossbuy/crossbuy.js',
-			'https://cdn.example/v2/crossbuy.js'       => 'https://cdn.example/v2/crossbuy.js',
-			'/wp-content/uploads/crossbuy/'            => '/wp-content/uploads/crossbuy/crossbuy.js',
-		) as $base => $url ) {
-			configure( array( 'loader_base' => $base ) );
-			check( $base, Crossbuy_Settings::loader_url(), $url );
-		}
+		configure( array() );
+		check( 'none saved', Crossbuy_Settings::catalog_url(), '' );
+		$json  = '{"version":1,"shop":{"name":"Tea & Tin","currency":"GBP"},"products":[{"id":"101"}]}';
+		$saved = Crossbuy_Catalog::save( $json );
+		$url   = 'https://shop.example/wp-content/uploads/crossbuy/catalog.json?v=' . substr( hash( 'sha256', $json ), 0, 12 );
+		check( 'saved', Crossbuy_Settings::catalog_url(), $url );
+		check( 'the attribute', Crossbuy_Frontend::attributes()['data-catalog'], $url );
+		check( 'the file', file_get_contents( $GLOBALS['wp']['uploads_dir'] . '/crossbuy/catalog.json' ), $json );
+		configure( array( 'catalog_url' => 'https://cdn.example/mine.json' ) );
+		check( 'a URL set wins', Crossbuy_Settings::catalog_url(), 'https://cdn.example/mine.json' );
+		check( 'the saved one is kept', $saved['products'], 1 );
 	}
 );
 
@@ -47,7 +49,7 @@ test(
 	'the script tag carries the catalog, target, cart kind, Store API endpoint and nonce',
 	function () {
 		shop();
-		$src   = 'https://cdn.example/crossbuy/crossbuy.js';
+		$src   = 'https://shop.example/wp-content/plugins/crossbuy/assets/crossbuy.js?ver=0.1.0';
 		$nonce = wp_create_nonce( 'wc_store_api' );
 		$attrs = 'data-catalog="https://cdn.example/crossbuy/catalog.json" data-target="#crossbuy" data-cart="woocommerce"'
 			. ' data-cart-endpoint="https://shop.example/wp-json/wc/store/v1/cart/add-item" data-cart-nonce="' . $nonce . '"';

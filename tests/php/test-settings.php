@@ -9,7 +9,6 @@ test(
 		$saved = Crossbuy_Settings::sanitize(
 			array(
 				'catalog_url'        => ' https://cdn.example/crossbuy/catalog.json ',
-				'loader_base'        => '/wp-content/uploads/crossbuy/',
 				'target'             => '.order-extras',
 				'signal_kind'        => 'klaviyo',
 				'klaviyo_public_key' => 'AbC123',
@@ -24,7 +23,6 @@ test(
 			$saved,
 			array(
 				'catalog_url'        => 'https://cdn.example/crossbuy/catalog.json',
-				'loader_base'        => '/wp-content/uploads/crossbuy/',
 				'target'             => '.order-extras',
 				'signal_kind'        => 'klaviyo',
 				'klaviyo_public_key' => 'AbC123',
@@ -44,7 +42,6 @@ test(
 		configure(
 			array(
 				'catalog_url' => 'https://cdn.example/catalog.json',
-				'loader_base' => 'https://cdn.example/',
 				'webhook_url' => 'https://hooks.example/in',
 			)
 		);
@@ -52,7 +49,6 @@ test(
 		$saved = Crossbuy_Settings::sanitize(
 			array(
 				'catalog_url'        => 'javascript:alert("x")',
-				'loader_base'        => '//evil.example/',
 				'webhook_url'        => '/relative/hook',
 				'target'             => 'div > p',
 				'signal_kind'        => 'smtp',
@@ -62,15 +58,14 @@ test(
 		);
 		check(
 			'kept',
-			array( $saved['catalog_url'], $saved['loader_base'], $saved['webhook_url'], $saved['target'], $saved['signal_kind'], $saved['klaviyo_public_key'], $saved['klaviyo_list_id'] ),
-			array( 'https://cdn.example/catalog.json', 'https://cdn.example/', 'https://hooks.example/in', '#crossbuy', 'none', '', '' )
+			array( $saved['catalog_url'], $saved['webhook_url'], $saved['target'], $saved['signal_kind'], $saved['klaviyo_public_key'], $saved['klaviyo_list_id'] ),
+			array( 'https://cdn.example/catalog.json', 'https://hooks.example/in', '#crossbuy', 'none', '', '' )
 		);
 		check(
 			'messages',
 			$GLOBALS['wp']['settings_errors'],
 			array(
 				'crossbuy catalog_url: must be an http(s) URL, got &quot;javascript:alert(&quot;x&quot;)&quot;',
-				'crossbuy loader_base: must be an http(s) URL, got &quot;//evil.example/&quot;',
 				'crossbuy webhook_url: must be an http(s) URL, got &quot;/relative/hook&quot;',
 				'crossbuy target: must be an id (#name), a class (.name) or a tag name, got &quot;div &gt; p&quot;',
 				'crossbuy signal_kind: must be none, klaviyo or webhook, got &quot;smtp&quot;',
@@ -99,7 +94,7 @@ test(
 );
 
 test(
-	'the page escapes every stored value',
+	'the admin page escapes every stored value',
 	function () {
 		do_action( 'admin_init' );
 		// A value that never passed sanitize (an old version, a direct database edit).
@@ -111,12 +106,12 @@ test(
 				'signal_kind'   => 'webhook',
 			)
 		);
-		$html = output( array( 'Crossbuy_Settings', 'render_page' ) );
+		$html = output( array( 'Crossbuy_Admin', 'render' ) );
 		check( 'no script from the value', strpos( $html, '<script>' ), false );
 		check( 'catalog field', strpos( $html, 'name="crossbuy_settings[catalog_url]" value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' ) !== false, true );
 		check( 'label field', strpos( $html, 'value="It&#039;s &lt;em&gt;free&lt;/em&gt;"' ) !== false, true );
 		check( 'selected kind', strpos( $html, "<option value=\"webhook\" selected='selected'>webhook</option>" ) !== false, true );
 		check( 'posts to options.php', strpos( $html, '<form action="https://shop.example/wp-admin/options.php" method="post">' ) !== false, true );
-		check( 'every field is printed', substr_count( $html, 'name="crossbuy_settings[' ), 9 );
+		check( 'every field is printed', substr_count( $html, 'name="crossbuy_settings[' ), 8 );
 	}
 );

@@ -5,8 +5,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Document;
 
 use crate::error::{Result, WebError};
-use crossbuy_engine::read::is_safe_url;
 use crossbuy_engine::score::{DEFAULT_CARDS, MAX_CARDS, MIN_CARDS};
+use crossbuy_engine::url::is_safe_url;
 use crossbuy_engine::PageContext;
 
 /// The id of the platform-neutral context element.

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::baskets::{read_plain, BasketFormat, Baskets};
 use super::config::Config;
-use super::orders::read_orders;
+use super::orders::{read_orders, Orders};
 use super::products::{read_products, resolve_prices, ProductFile, ProductRow};
 use super::progress::Progress;
 use super::report::{BuildError, Result, Summary};
@@ -16,15 +16,44 @@ use crossbuy_engine::offer::Offer;
 use crossbuy_engine::snapshot::{Neighbour, Rules, Shop};
 use crossbuy_engine::{Currency, Product};
 
+/// Whose exports `products` and `orders` are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Platform {
+    /// Shopify's products and orders exports ([`super::products`], [`super::orders`]).
+    #[default]
+    Shopify,
+    /// WooCommerce's product CSV export or Store API JSON, and the crossbuy plugin's order
+    /// history ([`super::woocommerce`]).
+    WooCommerce,
+    /// BigCommerce's products and orders exports ([`super::bigcommerce`]).
+    BigCommerce,
+}
+
+impl Platform {
+    /// The platform of a `--platform` value: `shopify`, `woocommerce` or `bigcommerce`.
+    pub fn parse(name: &str) -> Option<Platform> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "shopify" => Some(Platform::Shopify),
+            "woocommerce" | "woo" => Some(Platform::WooCommerce),
+            "bigcommerce" => Some(Platform::BigCommerce),
+            _ => None,
+        }
+    }
+}
+
 /// What to build from.
 #[derive(Debug, Clone, Default)]
 pub struct BuildInput {
-    /// Shopify products export or a plain item table.
+    /// Whose exports `products` and `orders` are.
+    pub platform: Platform,
+    /// The products: Shopify's products export or a plain item table; WooCommerce's product
+    /// export or Store API JSON; BigCommerce's products export.
     pub products: Option<String>,
     /// Shopify's storefront product JSON pages (files or directories of them): the numeric
     /// product and variant ids the export lacks ([`storefront`]).
     pub shopify_products_json: Vec<String>,
-    /// Shopify orders export.
+    /// The orders: Shopify's orders export, the crossbuy WooCommerce plugin's order history,
+    /// or BigCommerce's orders export.
     pub orders: Option<String>,
     /// A plain basket file (instead of `orders`).
     pub baskets: Option<String>,
@@ -172,6 +201,55 @@ fn priced(
     (products, map)
 }
 
+/// A file to read, and its size for progress.
+fn open(path: &str) -> Result<(Box<dyn std::io::Read>, u64)> {
+    let file = std::fs::File::open(path).map_err(|e| BuildError::io(path, e))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    Ok((Box::new(file), size))
+}
+
+/// Reads the products file of `platform`.
+fn platform_products(
+    platform: Platform,
+    path: &str,
+    root: &str,
+    summary: &mut Summary,
+    progress: &mut Progress,
+) -> Result<ProductFile> {
+    match platform {
+        Platform::Shopify => read_products(path, summary, progress),
+        Platform::WooCommerce => {
+            let (source, size) = open(path)?;
+            super::woocommerce::read_products(path, source, size, root, summary, progress)
+        }
+        Platform::BigCommerce => {
+            let (source, size) = open(path)?;
+            super::bigcommerce::read_products(path, source, size, summary, progress)
+        }
+    }
+}
+
+/// Reads the orders file of `platform` against its products.
+fn platform_orders(
+    platform: Platform,
+    path: &str,
+    products: &ProductFile,
+    summary: &mut Summary,
+    progress: &mut Progress,
+) -> Result<Orders> {
+    match platform {
+        Platform::Shopify => read_orders(path, products, summary, progress),
+        Platform::WooCommerce => {
+            let (source, size) = open(path)?;
+            super::woocommerce::read_orders(path, source, size, products, summary, progress)
+        }
+        Platform::BigCommerce => {
+            let (source, size) = open(path)?;
+            super::bigcommerce::read_orders(path, source, size, products, summary, progress)
+        }
+    }
+}
+
 /// Reads the inputs into products and baskets.
 pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
     let mut progress = Progress::new(false);
@@ -187,6 +265,12 @@ pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
     if !input.shopify_products_json.is_empty() && input.products.is_none() {
         return Err(BuildError::Usage(
             "--shopify-products-json needs --products (the products export it gives ids to)"
+                .to_owned(),
+        ));
+    }
+    if !input.shopify_products_json.is_empty() && input.platform != Platform::Shopify {
+        return Err(BuildError::Usage(
+            "--shopify-products-json is for Shopify's exports (the other platforms' exports carry their ids)"
                 .to_owned(),
         ));
     }
@@ -212,8 +296,10 @@ pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
             let products_path = input.products.as_deref().ok_or_else(|| {
                 BuildError::Usage("--orders needs --products (the products export)".to_owned())
             })?;
-            let mut file = read_products(products_path, summary, &mut progress)?;
-            let orders = read_orders(orders_path, &file, summary, &mut progress)?;
+            let mut file =
+                platform_products(input.platform, products_path, &root, summary, &mut progress)?;
+            let orders =
+                platform_orders(input.platform, orders_path, &file, summary, &mut progress)?;
             // After the orders joined by handle, SKU and name: the ids change, not the rows.
             with_ids(&mut file, summary);
             shopify = file.shopify;
@@ -234,7 +320,13 @@ pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
             )?;
             match &input.products {
                 Some(products_path) => {
-                    let mut file = read_products(products_path, summary, &mut progress)?;
+                    let mut file = platform_products(
+                        input.platform,
+                        products_path,
+                        &root,
+                        summary,
+                        &mut progress,
+                    )?;
                     with_ids(&mut file, summary);
                     shopify = file.shopify;
                     let need = file

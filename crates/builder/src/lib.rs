@@ -9,6 +9,7 @@
 //! [`Problem`]s (`file:line: reason`) and goes on.
 
 pub mod baskets;
+pub mod bigcommerce;
 pub mod build;
 
 pub mod config;
@@ -16,6 +17,7 @@ pub mod dates;
 pub mod ease;
 pub mod eval;
 pub mod offers;
+pub mod order_book;
 pub mod orders;
 pub mod pixel;
 pub mod products;
@@ -27,6 +29,7 @@ pub mod shards;
 pub mod stats;
 pub mod storefront;
 mod table;
+pub mod woocommerce;
 pub mod write;
 
 pub use baskets::Baskets;

@@ -12,10 +12,11 @@ use std::collections::HashMap;
 use super::config::OfferConfig;
 use super::report::{BuildError, Result};
 use super::write::{write_offers, write_product, write_shop};
+use crossbuy_engine::deadline::Window;
 use crossbuy_engine::money::{parse_decimal, DecimalError};
 use crossbuy_engine::offer::{Offer, OfferKind, DEFAULT_WINDOW_HOURS};
 use crossbuy_engine::snapshot::Shop;
-use crossbuy_engine::time::{self, Window, HOUR_MS};
+use crossbuy_engine::time::{self, HOUR_MS};
 use crossbuy_engine::{Catalog, Currency, PageKind, Product};
 
 /// The engine's longest discount code (Shopify's limit).

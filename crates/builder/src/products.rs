@@ -25,7 +25,7 @@ use super::progress::Progress;
 use super::report::{BuildError, Result, Summary};
 use super::table::{field, Table};
 use crossbuy_engine::money::parse_decimal;
-use crossbuy_engine::read::is_safe_url;
+use crossbuy_engine::url::is_safe_url;
 
 /// Where a product stands in the shop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +135,11 @@ fn read_table(table: Table, summary: &mut Summary, progress: &mut Progress) -> R
             "not a products file: expected Shopify's products export (a `Handle` or `URL handle` column) or a table with an `id` column",
         ));
     };
+    counted(file, summary)
+}
+
+/// Counts a file's products and variants into `summary`; a file without any is an error.
+pub(crate) fn counted(file: ProductFile, summary: &mut Summary) -> Result<ProductFile> {
     summary.products_read += file.products.len() as u64;
     summary.variants_read += file
         .products
@@ -142,24 +147,24 @@ fn read_table(table: Table, summary: &mut Summary, progress: &mut Progress) -> R
         .map(|p| p.variants.len() as u64)
         .sum::<u64>();
     if file.products.is_empty() {
-        return Err(BuildError::input(&path, "no products could be read"));
+        return Err(BuildError::input(&file.path, "no products could be read"));
     }
     Ok(file)
 }
 
-fn is_true(s: &str) -> bool {
+pub(crate) fn is_true(s: &str) -> bool {
     ["true", "yes", "1", "y"]
         .iter()
         .any(|t| s.eq_ignore_ascii_case(t))
 }
 
-fn is_false(s: &str) -> bool {
+pub(crate) fn is_false(s: &str) -> bool {
     ["false", "no", "0", "n"]
         .iter()
         .any(|t| s.eq_ignore_ascii_case(t))
 }
 
-fn non_empty(s: &str) -> Option<String> {
+pub(crate) fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_owned())
 }
 
@@ -172,7 +177,7 @@ fn split_tags(s: &str) -> Vec<String> {
 }
 
 /// An image url the widget may use, or a problem.
-fn image_url(s: &str, path: &str, line: u64, summary: &mut Summary) -> Option<String> {
+pub(crate) fn image_url(s: &str, path: &str, line: u64, summary: &mut Summary) -> Option<String> {
     if s.is_empty() {
         None
     } else if is_safe_url(s) {

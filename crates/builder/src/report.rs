@@ -130,6 +130,8 @@ pub struct Summary {
     pub lines_dropped: u64,
     /// Lines that matched no product in the products file.
     pub lines_unmatched: u64,
+    /// Lines whose whole quantity was refunded (WooCommerce's order history says so per line).
+    pub lines_refunded: u64,
     /// Names of unmatched lines with their counts (the most frequent are reported).
     pub unmatched_names: HashMap<String, u64>,
     /// Orders (baskets) read.
@@ -140,6 +142,9 @@ pub struct Summary {
     pub orders_cancelled: u64,
     /// Fully refunded orders left out.
     pub orders_refunded: u64,
+    /// Orders never paid (WooCommerce `pending`, `failed`, `checkout-draft`; BigCommerce
+    /// `Pending`, `Incomplete`, `Declined`) left out.
+    pub orders_unpaid: u64,
     /// Orders in which no line was usable.
     pub orders_empty: u64,
     /// Orders with more distinct items than the pair limit: counted for popularity, not pairs.
@@ -227,11 +232,13 @@ impl fmt::Display for Summary {
             self.lines_unmatched,
             false,
         )?;
+        line(f, "lines skipped: refunded", self.lines_refunded, false)?;
         line(f, "rows with problems (listed above)", self.bad_rows, false)?;
         line(f, "orders read", self.orders_read, true)?;
         line(f, "orders used", self.orders_used, true)?;
         line(f, "orders skipped: cancelled", self.orders_cancelled, false)?;
         line(f, "orders skipped: refunded", self.orders_refunded, false)?;
+        line(f, "orders skipped: never paid", self.orders_unpaid, false)?;
         line(
             f,
             "orders skipped: nothing usable",

@@ -11,7 +11,8 @@ use super::build::Built;
 use super::dates::rfc3339;
 use super::report::{BuildError, Result};
 use super::write::{write_offers, write_product, write_shop};
-use crossbuy_engine::shards::{fnv1a32, HASH};
+use crossbuy_engine::hash::fnv1a32;
+use crossbuy_engine::shards::HASH;
 use crossbuy_engine::Product;
 
 /// Products per bucket, on average.

@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use super::products::ProductFile;
 use super::report::{BuildError, Result, Summary};
-use crossbuy_engine::read::is_safe_url;
+use crossbuy_engine::url::is_safe_url;
 
 /// One product of the storefront JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,6 +10,9 @@ use crossbuy_builder::write::to_json;
 use crossbuy_builder::Config;
 use crossbuy_engine::{context_products, recommend, Catalog, PageContext};
 
+mod common;
+use common::describe;
+
 const CURRENT: &str = "tests/fixtures/shopify/products_export_current.csv";
 const LEGACY: &str = "tests/fixtures/shopify/products_export_legacy.csv";
 const ORDERS: &str = "tests/fixtures/shopify/orders_export.csv";
@@ -35,32 +38,6 @@ fn shopify_with_ids(products: &str, json: &[&str], config: &str) -> Built {
 fn parsed(built: &Built) -> Catalog {
     let json = to_json(built);
     Catalog::parse(&json).unwrap_or_else(|e| panic!("engine refused the snapshot: {e}\n{json}"))
-}
-
-/// The snapshot as the widget reads it, one line per product:
-/// `id price[/was] [unavailable] [every Nd] -> neighbour(count) …`.
-fn describe(catalog: &Catalog) -> String {
-    let mut lines = Vec::new();
-    for p in &catalog.products {
-        let mut line = format!("{} {}", p.id, p.price);
-        if let Some(w) = p.was_price() {
-            line.push_str(&format!("/{w}"));
-        }
-        if !p.available {
-            line.push_str(" unavailable");
-        }
-        if let Some(d) = p.repurchase_days {
-            line.push_str(&format!(" every {d}d"));
-        }
-        if !p.neighbours.is_empty() {
-            line.push_str(" ->");
-            for n in &p.neighbours {
-                line.push_str(&format!(" {}({})", catalog.products[n.product].id, n.count));
-            }
-        }
-        lines.push(line);
-    }
-    lines.join("\n")
 }
 
 /// Builds, writes, parses back with the engine and compares what the widget would see.

@@ -14,9 +14,9 @@
 //! inserts the result with `textContent`. Numbers and money are formatted by the browser's
 //! `Intl` in the web shell, which passes them in as text.
 
+use super::deadline::TimeUnit;
 use super::json::{self, Value};
 use super::read::{self, join, FieldError};
-use super::time::TimeUnit;
 
 /// One widget string. The names ([`Key::name`]) are what merchants write in overrides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -389,6 +389,22 @@ impl From<bool> for Value {
     }
 }
 
+/// The items of an array value; none for anything else.
+pub(crate) fn items(v: Option<&Value>) -> &[Value] {
+    match v {
+        Some(Value::Array(items)) => items,
+        _ => &[],
+    }
+}
+
+/// An integer value.
+pub(crate) fn int(v: Option<&Value>) -> Option<i64> {
+    match v {
+        Some(Value::Number(n)) => n.parse().ok(),
+        _ => None,
+    }
+}
+
 /// Appends `s` with JSON string escapes (no surrounding quotes). `<`, `>` and `&` are escaped
 /// too, so serialised JSON is safe to place inside an HTML `<script>` element.
 pub fn escape_into(out: &mut String, s: &str) {

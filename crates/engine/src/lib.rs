@@ -24,12 +24,16 @@
 #![deny(missing_docs)]
 
 pub mod context;
+pub mod deadline;
+pub mod hash;
 pub mod i18n;
 pub mod json;
 pub mod money;
 pub mod offer;
 pub mod outbox;
 pub mod plan;
+pub mod platforms;
+pub mod price;
 pub mod read;
 pub mod score;
 pub mod shards;
@@ -37,6 +41,7 @@ pub mod signals;
 pub mod snapshot;
 pub mod sort;
 pub mod time;
+pub mod url;
 
 pub use context::{ContextError, LineItem, PageContext, PageKind, Segment};
 pub use money::{Currency, Money};

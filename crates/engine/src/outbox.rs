@@ -11,8 +11,7 @@
 //! read starts an empty outbox (counted in [`Stats::corrupt`]), never a panic. See
 //! `docs/signals.md`, "Delivery", for the policy in prose.
 
-use super::json::Writer;
-use super::json::{self, Value};
+use super::json::{self, int, items, Value, Writer};
 use super::time;
 
 /// Tuning of the outbox. [`Config::default`] is what ships; tests and the e2e harness shorten
@@ -442,22 +441,6 @@ impl Outbox {
         out.entries.drain(..excess);
         out.stats.dropped = out.stats.dropped.saturating_add(excess as u32);
         out
-    }
-}
-
-/// The items of an array value; none for anything else.
-pub(crate) fn items(v: Option<&Value>) -> &[Value] {
-    match v {
-        Some(Value::Array(items)) => items,
-        _ => &[],
-    }
-}
-
-/// An integer value.
-pub(crate) fn int(v: Option<&Value>) -> Option<i64> {
-    match v {
-        Some(Value::Number(n)) => n.parse().ok(),
-        _ => None,
     }
 }
 

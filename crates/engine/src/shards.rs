@@ -8,22 +8,13 @@
 
 use std::collections::HashMap;
 
+use super::hash::fnv1a32;
 use super::json::{self, Value};
 use super::read::{self, FieldError};
 use super::snapshot::{Catalog, SnapshotError};
 
 /// The hash that assigns products to buckets.
 pub const HASH: &str = "fnv1a32";
-
-/// FNV-1a, 32 bits, over the UTF-8 bytes of `s`.
-pub fn fnv1a32(s: &str) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for b in s.bytes() {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    h
-}
 
 /// What the index says about its shards.
 #[derive(Debug, Clone, PartialEq, Eq)]

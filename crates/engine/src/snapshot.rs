@@ -325,7 +325,7 @@ impl Catalog {
             catalog.rules = parse_rules(r, &catalog.by_id)?;
         }
         if let Some(o) = read::optional(root, "offers") {
-            catalog.offers = offer::parse_offers(o, &catalog.by_id)?;
+            catalog.offers = offer::parse_offers(o, &|id| catalog.by_id.get(id))?;
         }
         Ok(catalog)
     }

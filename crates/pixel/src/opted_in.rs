@@ -11,10 +11,11 @@ use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
 use crossbuy_browser::error::WebError;
-use crossbuy_engine::offer::{choose_offer, order_time};
+use crossbuy_engine::deadline::{order_time, Deadline};
 use crossbuy_engine::plan::{follow_up, PlanConfig};
-use crossbuy_engine::signals::{self, ConsentSource, Destination, Envelope, OptIn, ShownOffer};
-use crossbuy_engine::time::Deadline;
+use crossbuy_engine::platforms::{Destination, Klaviyo, Webhook, KLAVIYO_BASE};
+use crossbuy_engine::price::choose_offer;
+use crossbuy_engine::signals::{self, ConsentSource, Envelope, OptIn, ShownOffer};
 use crossbuy_engine::{context_products, recommend, Catalog, PageContext};
 
 /// The requests that deliver the `opted_in` signal of the order in `context` to the
@@ -99,7 +100,7 @@ pub(crate) fn opted_in(
     );
     let mut w = crossbuy_engine::json::Writer(String::new());
     w.open('[');
-    for message in signal.requests(&destination) {
+    for message in destination.messages(&signal) {
         let request = message.request;
         w.open('{');
         w.key("url").str(&request.url);
@@ -122,12 +123,12 @@ fn destination(settings: &JsValue) -> Result<Destination, WebError> {
             .and_then(|v| v.as_string())
     };
     match (field("kind").as_deref(), field("url"), field("publicKey")) {
-        (Some("webhook"), Some(url), _) => Ok(Destination::Webhook { url }),
-        (Some("klaviyo"), _, Some(public_key)) => Ok(Destination::Klaviyo {
-            base: field("base").unwrap_or_else(|| signals::KLAVIYO_BASE.to_owned()),
+        (Some("webhook"), Some(url), _) => Ok(Destination::Webhook(Webhook { url })),
+        (Some("klaviyo"), _, Some(public_key)) => Ok(Destination::Klaviyo(Klaviyo {
+            base: field("base").unwrap_or_else(|| KLAVIYO_BASE.to_owned()),
             public_key,
             list_id: field("listId"),
-        }),
+        })),
         _ => Err(WebError::Option {
             name: "destination",
             message: "expected { kind: \"webhook\", url } or { kind: \"klaviyo\", publicKey }"

@@ -20,6 +20,7 @@
 
 use crossbuy_engine::json::{self, Value};
 use crossbuy_engine::offer::{Offer, OfferKind};
+use crossbuy_engine::price::covers;
 use crossbuy_engine::time::{self, HOUR_MS};
 use crossbuy_engine::Catalog;
 
@@ -201,7 +202,7 @@ pub fn build(snapshot: &str) -> Result<Metafields, BuildError> {
             .offers
             .iter()
             .zip(&limited)
-            .filter(|(o, &l)| l && o.covers(i, &catalog.products[i]))
+            .filter(|(o, &l)| l && covers(o, i, &catalog.products[i]))
             .map(|(o, _)| Value::Str(offer_tag(&o.id)))
             .collect();
         if !tags.is_empty() {

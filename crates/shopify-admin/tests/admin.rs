@@ -5,7 +5,7 @@ mod standin;
 
 use std::time::Duration;
 
-use crossbuy_engine::offer::{bundle_quote, card_price, choose_offer};
+use crossbuy_engine::price::{bundle_quote, card_price, choose_offer};
 use crossbuy_engine::{context_products, recommend, Catalog, PageContext, PageKind};
 use crossbuy_shopify_admin::metafields::{self, assemble, PRODUCT_KEY, SHOP_KEY};
 use crossbuy_shopify_admin::{

@@ -1,5 +1,5 @@
 //! The discount's configuration and what it takes off a cart, with the engine's price arithmetic
-//! (`crossbuy_engine::offer::bundle_quote`): the same function prices the widget's cards and
+//! (`crossbuy_engine::price::bundle_quote`): the same function prices the widget's cards and
 //! bundle row, so the price a shopper was quoted is the price the cart is charged.
 //!
 //! The configuration is the `$app` `offers` metafield of the discount (JSON), written by
@@ -28,7 +28,8 @@ use std::fmt;
 
 use crossbuy_engine::json::{self, Value, Writer};
 use crossbuy_engine::money::Currency;
-use crossbuy_engine::offer::{bundle_quote, Offer, OfferKind};
+use crossbuy_engine::offer::{Offer, OfferKind};
+use crossbuy_engine::price::{bundle_quote, covers};
 use crossbuy_engine::read::FieldError;
 use crossbuy_engine::{Catalog, SnapshotError};
 
@@ -439,7 +440,7 @@ pub fn config_json(
                 .products
                 .iter()
                 .enumerate()
-                .filter(|(p, product)| o.covers(*p, product))
+                .filter(|(p, product)| covers(o, *p, product))
                 .map(|(_, product)| product.id.as_str())
                 .collect();
             if covered.is_empty() {

@@ -1,6 +1,6 @@
 //! The Function against the widget: on generated shops, offers and carts, the discount the
-//! Function gives each line is exactly what the widget's bundle row (`offer::bundle_quote`, all
-//! items ticked, the offer `offer::choose_offer` picks) takes off that item. The configuration
+//! Function gives each line is exactly what the widget's bundle row (`price::bundle_quote`, all
+//! items ticked, the offer `price::choose_offer` picks) takes off that item. The configuration
 //! goes through `offers::config_json`, as `crossbuy shopify discount` writes it, so tag and
 //! type limits, minimum prices, bundle thresholds and priority are all on the path.
 mod common;
@@ -8,7 +8,7 @@ mod common;
 use common::{input_json, CartLine};
 use crossbuy_engine::json::{self, Value};
 use crossbuy_engine::money::{parse_decimal, to_decimal};
-use crossbuy_engine::offer::{bundle_quote, choose_offer};
+use crossbuy_engine::price::{bundle_quote, choose_offer};
 use crossbuy_engine::{Catalog, PageKind};
 use crossbuy_shopify_discount::cart_lines_discounts_generate_run;
 use crossbuy_shopify_discount::offers::config_json;

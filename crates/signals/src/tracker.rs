@@ -27,11 +27,12 @@ use crossbuy_browser::page::{self, json_text, marketing_allowed, Options};
 use crossbuy_engine::json::{self, Value};
 use crossbuy_engine::outbox::{Config, Finished, Message, Outbox, Outcome};
 use crossbuy_engine::plan::{follow_up, PlanConfig};
-use crossbuy_engine::read::is_safe_url;
+use crossbuy_engine::platforms::{Destination, Klaviyo, Webhook, KLAVIYO_BASE};
 use crossbuy_engine::signals::{
-    self, absolute, Consent, ConsentSource, Destination, Envelope, Gate, OptIn, ShownOffer, Signal,
-    DEFAULT_DAILY_IMPRESSIONS, KLAVIYO_BASE,
+    self, Consent, ConsentSource, Envelope, Gate, OptIn, ShownOffer, Signal,
+    DEFAULT_DAILY_IMPRESSIONS,
 };
+use crossbuy_engine::url::{absolute, is_safe_url};
 use crossbuy_engine::{context_products, Catalog, PageContext};
 
 /// Requests started at once when the page goes away (browsers allow 64 KB of `keepalive`
@@ -74,15 +75,15 @@ impl Setup {
         };
         let dest = match text("signals").as_deref() {
             None => return Ok(None),
-            Some("klaviyo") => Destination::Klaviyo {
+            Some("klaviyo") => Destination::Klaviyo(Klaviyo {
                 base: url.unwrap_or_else(|| KLAVIYO_BASE.to_owned()),
                 public_key: text("klaviyoKey")
                     .ok_or_else(|| bad("klaviyoKey", "the shop's public Klaviyo key is missing"))?,
                 list_id: text("klaviyoList"),
-            },
-            Some("webhook") => Destination::Webhook {
+            }),
+            Some("webhook") => Destination::Webhook(Webhook {
                 url: url.ok_or_else(|| bad("signalsUrl", "the webhook's url is missing"))?,
-            },
+            }),
             Some(_) => return Err(bad("signals", "expected \"klaviyo\" or \"webhook\"")),
         };
         Ok(Some(Setup {
@@ -217,7 +218,7 @@ impl Sender {
         }
         self.set(Slot::Gate, gate.to_json());
         let mut outbox = self.load();
-        for m in signal.requests(dest) {
+        for m in dest.messages(signal) {
             outbox.enqueue(m, now());
         }
         self.save(&outbox);

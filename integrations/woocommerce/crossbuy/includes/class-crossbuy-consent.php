@@ -12,7 +12,7 @@ defined( 'ABSPATH' ) || exit;
  * consent checkbox wrote, and can add that checkbox itself:
  *
  * - `_crossbuy_marketing_consent` ("yes" / "no"): crossbuy's own checkbox on the classic
- *   (shortcode) checkout, when enabled in Settings > crossbuy.
+ *   (shortcode) checkout, when enabled in WooCommerce > crossbuy.
  * - `_wc_other/crossbuy/marketing-consent`: the same checkbox on the block checkout, registered
  *   with WooCommerce's additional checkout fields API (WooCommerce 8.9 and later), which stores a
  *   field `namespace/name` in location "order" under this key.
@@ -84,7 +84,7 @@ final class Crossbuy_Consent {
 		woocommerce_register_additional_checkout_field(
 			array(
 				'id'       => self::BLOCK_FIELD_ID,
-				'label'    => Crossbuy_Settings::get( 'consent_label' ),
+				'label'    => Crossbuy_Settings::consent_label(),
 				'location' => 'order',
 				'type'     => 'checkbox',
 				'required' => false,
@@ -102,7 +102,7 @@ final class Crossbuy_Consent {
 			array(
 				'type'     => 'checkbox',
 				'class'    => array( 'form-row-wide', 'crossbuy-consent' ),
-				'label'    => Crossbuy_Settings::get( 'consent_label' ),
+				'label'    => Crossbuy_Settings::consent_label(),
 				'required' => false,
 			),
 			0

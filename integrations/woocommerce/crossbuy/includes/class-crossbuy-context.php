@@ -42,15 +42,11 @@ final class Crossbuy_Context {
 				continue;
 			}
 			$quantity = (int) $line->get_quantity();
-			$amounts  = array( $line->get_subtotal() );
-			if ( $with_tax ) {
-				$amounts[] = $line->get_subtotal_tax();
-			}
-			$item = self::item(
+			$item     = self::item(
 				$line->get_product_id(),
 				$line->get_variation_id(),
 				$quantity,
-				$quantity > 0 ? Crossbuy_Money::minor_units( $amounts, $exponent, $quantity ) : null
+				self::unit_price( $line, $exponent, $with_tax )
 			);
 			if ( null !== $item ) {
 				$items[] = $item;
@@ -92,6 +88,25 @@ final class Crossbuy_Context {
 		 * @param WC_Order $order   The order.
 		 */
 		return (array) apply_filters( 'crossbuy_context', $context, $order );
+	}
+
+	/**
+	 * A line's unit price in minor units: its subtotal (before order-level coupons), plus its
+	 * tax when the shop enters prices with tax, divided by its quantity, rounded half up; null
+	 * without a quantity or a readable amount. The order history uses the same price.
+	 *
+	 * @param WC_Order_Item_Product $line     The line.
+	 * @param int                   $exponent Digits of the currency's minor unit.
+	 * @param bool                  $with_tax Whether the shop enters prices with tax.
+	 * @return int|null
+	 */
+	public static function unit_price( $line, $exponent, $with_tax ) {
+		$quantity = (int) $line->get_quantity();
+		$amounts  = array( $line->get_subtotal() );
+		if ( $with_tax ) {
+			$amounts[] = $line->get_subtotal_tax();
+		}
+		return $quantity > 0 ? Crossbuy_Money::minor_units( $amounts, $exponent, $quantity ) : null;
 	}
 
 	/**

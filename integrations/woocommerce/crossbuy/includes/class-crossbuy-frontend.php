@@ -8,8 +8,8 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * On the checkout and order-received pages only (and only once the catalog and loader URLs
- * are set): enqueues crossbuy.js (async, in the footer) with its data attributes, prints the
+ * On the checkout and order-received pages only (and only once there is a catalog, and the
+ * plugin's own loader is installed): enqueues crossbuy.js (async, in the footer) with its data attributes, prints the
  * page context and an empty `<div id="crossbuy">` where the widget goes.
  */
 final class Crossbuy_Frontend {
@@ -38,7 +38,7 @@ final class Crossbuy_Frontend {
 	 * @return bool
 	 */
 	public static function configured() {
-		return '' !== (string) Crossbuy_Settings::get( 'catalog_url' ) && '' !== Crossbuy_Settings::loader_url();
+		return '' !== Crossbuy_Settings::catalog_url() && '' !== Crossbuy_Settings::loader_url();
 	}
 
 	/**
@@ -64,13 +64,13 @@ final class Crossbuy_Frontend {
 		if ( ! self::configured() || ! ( self::on_checkout() || self::on_order_received() ) ) {
 			return;
 		}
-		// No version query: the loader resolves pkg/ relative to its own URL, and its host
-		// decides caching. The strategy array needs WordPress 6.3; loader_tag() covers older.
+		// The plugin's version as the loader's version query; the loader resolves pkg/ relative
+		// to its own URL. The strategy array needs WordPress 6.3; loader_tag() covers older.
 		wp_enqueue_script(
 			self::HANDLE,
 			Crossbuy_Settings::loader_url(),
 			array(),
-			null,
+			CROSSBUY_VERSION,
 			array(
 				'in_footer' => true,
 				'strategy'  => 'async',
@@ -88,7 +88,7 @@ final class Crossbuy_Frontend {
 	public static function attributes() {
 		$s     = Crossbuy_Settings::all();
 		$attrs = array(
-			'data-catalog'       => (string) $s['catalog_url'],
+			'data-catalog'       => Crossbuy_Settings::catalog_url(),
 			'data-target'        => (string) $s['target'],
 			'data-cart'          => 'woocommerce',
 			'data-cart-endpoint' => rest_url( self::STORE_API_ADD_ITEM ),

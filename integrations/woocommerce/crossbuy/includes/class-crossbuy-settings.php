@@ -1,6 +1,6 @@
 <?php
 /**
- * The settings page (Settings > crossbuy), built on the WordPress Settings API.
+ * The settings (on the admin page, WooCommerce > crossbuy), built on the WordPress Settings API.
  *
  * @package crossbuy
  */
@@ -31,14 +31,13 @@ final class Crossbuy_Settings {
 	public static function defaults() {
 		return array(
 			'catalog_url'        => '',
-			'loader_base'        => '',
 			'target'             => '#crossbuy',
 			'signal_kind'        => 'none',
 			'klaviyo_public_key' => '',
 			'klaviyo_list_id'    => '',
 			'webhook_url'        => '',
 			'consent_checkbox'   => false,
-			'consent_label'      => 'Email me tips and offers for my order',
+			'consent_label'      => '',
 		);
 	}
 
@@ -64,43 +63,44 @@ final class Crossbuy_Settings {
 	}
 
 	/**
-	 * The loader's URL: the configured base URL with `crossbuy.js`, or '' when unset.
+	 * The loader's URL: the plugin's own copy (`assets/crossbuy.js`, with the wasm glue,
+	 * module and language packs in `assets/pkg/`), or '' when the plugin was installed without
+	 * its assets. Nothing that runs is loaded from anywhere else.
 	 *
 	 * @return string
 	 */
 	public static function loader_url() {
-		$base = (string) self::get( 'loader_base' );
-		if ( '' === $base ) {
+		$dir = plugin_dir_path( CROSSBUY_PLUGIN_FILE );
+		if ( ! file_exists( $dir . 'assets/crossbuy.js' ) || ! file_exists( $dir . 'assets/pkg/crossbuy_bg.wasm' ) ) {
 			return '';
 		}
-		if ( '.js' === substr( $base, -3 ) ) {
-			return $base; // The merchant pasted the loader's own URL.
-		}
-		return rtrim( $base, '/' ) . '/crossbuy.js';
-	}
-
-	/** Hooks the page into the admin. */
-	public static function register() {
-		add_action( 'admin_menu', array( __CLASS__, 'add_page' ) );
-		add_action( 'admin_init', array( __CLASS__, 'register_settings' ) );
-		add_filter( 'plugin_action_links_' . plugin_basename( CROSSBUY_PLUGIN_FILE ), array( __CLASS__, 'action_links' ) );
-	}
-
-	/** Adds Settings > crossbuy. */
-	public static function add_page() {
-		add_options_page( 'crossbuy', 'crossbuy', 'manage_options', self::PAGE, array( __CLASS__, 'render_page' ) );
+		return plugins_url( 'assets/crossbuy.js', CROSSBUY_PLUGIN_FILE );
 	}
 
 	/**
-	 * Adds a "Settings" link on the Plugins screen.
+	 * The catalog the storefront uses: the Catalog URL setting when set, else the catalog
+	 * saved on the admin page; '' when there is neither.
 	 *
-	 * @param string[] $links Existing links.
-	 * @return string[]
+	 * @return string
 	 */
-	public static function action_links( $links ) {
-		$url = admin_url( 'options-general.php?page=' . self::PAGE );
-		array_unshift( $links, '<a href="' . esc_url( $url ) . '">' . esc_html__( 'Settings', 'crossbuy' ) . '</a>' );
-		return $links;
+	public static function catalog_url() {
+		$url = (string) self::get( 'catalog_url' );
+		return '' !== $url ? $url : Crossbuy_Catalog::url();
+	}
+
+	/**
+	 * The consent checkbox's wording: the merchant's, else the default in the site's language.
+	 *
+	 * @return string
+	 */
+	public static function consent_label() {
+		$label = (string) self::get( 'consent_label' );
+		return '' !== $label ? $label : __( 'Email me tips and offers for my order', 'crossbuy' );
+	}
+
+	/** Hooks the settings into the admin. */
+	public static function register() {
+		add_action( 'admin_init', array( __CLASS__, 'register_settings' ) );
 	}
 
 	/** Registers the option, its sections and fields. */
@@ -116,8 +116,7 @@ final class Crossbuy_Settings {
 		);
 
 		add_settings_section( 'crossbuy_widget', __( 'Widget', 'crossbuy' ), '__return_false', self::PAGE );
-		self::field( 'catalog_url', __( 'Catalog URL', 'crossbuy' ), 'crossbuy_widget', 'url', __( 'The catalog snapshot that `crossbuy snapshot` built from your orders, for example https://cdn.example.com/crossbuy/catalog.json.', 'crossbuy' ) );
-		self::field( 'loader_base', __( 'Loader base URL', 'crossbuy' ), 'crossbuy_widget', 'url', __( 'Where crossbuy.js and its pkg/ folder are served, for example https://cdn.example.com/crossbuy/.', 'crossbuy' ) );
+		self::field( 'catalog_url', __( 'Catalog URL', 'crossbuy' ), 'crossbuy_widget', 'url', __( 'Leave empty to use the catalog saved above. Or the address of a catalog you host elsewhere, for example https://cdn.example.com/crossbuy/catalog.json.', 'crossbuy' ) );
 		self::field( 'target', __( 'Widget position', 'crossbuy' ), 'crossbuy_widget', 'text', __( 'A CSS selector. Keep #crossbuy to use the place the plugin prints below the order details and the checkout form.', 'crossbuy' ) );
 
 		add_settings_section( 'crossbuy_signals', __( 'Email signals', 'crossbuy' ), '__return_false', self::PAGE );
@@ -128,7 +127,7 @@ final class Crossbuy_Settings {
 
 		add_settings_section( 'crossbuy_consent', __( 'Consent', 'crossbuy' ), '__return_false', self::PAGE );
 		self::field( 'consent_checkbox', __( 'Ask at checkout', 'crossbuy' ), 'crossbuy_consent', 'checkbox', __( 'Add an unticked marketing-email checkbox to the checkout (classic and block).', 'crossbuy' ) );
-		self::field( 'consent_label', __( 'Checkbox wording', 'crossbuy' ), 'crossbuy_consent', 'text', '' );
+		self::field( 'consent_label', __( 'Checkbox wording', 'crossbuy' ), 'crossbuy_consent', 'text', __( 'Leave empty for "Email me tips and offers for my order", in the shop\'s language.', 'crossbuy' ) );
 	}
 
 	/**
@@ -171,11 +170,12 @@ final class Crossbuy_Settings {
 			return isset( $input[ $key ] ) && is_scalar( $input[ $key ] ) ? trim( sanitize_text_field( (string) $input[ $key ] ) ) : '';
 		};
 
-		foreach ( array( 'catalog_url', 'loader_base', 'webhook_url' ) as $key ) {
+		foreach ( array( 'catalog_url', 'webhook_url' ) as $key ) {
 			$value = $text( $key );
 			$clean = self::url( $value, 'webhook_url' !== $key );
 			if ( null === $clean ) {
-				self::refuse( $key, __( 'must be an http(s) URL', 'crossbuy' ) . ', got "' . $value . '"' );
+				/* translators: %s: the value submitted. */
+				self::refuse( $key, sprintf( __( 'must be an http(s) URL, got "%s"', 'crossbuy' ), $value ) );
 			} else {
 				$out[ $key ] = $clean;
 			}
@@ -187,33 +187,36 @@ final class Crossbuy_Settings {
 		} elseif ( preg_match( '/^[#.]?[A-Za-z][A-Za-z0-9_-]*$/', $target ) ) {
 			$out['target'] = $target;
 		} else {
-			self::refuse( 'target', __( 'must be an id (#name), a class (.name) or a tag name', 'crossbuy' ) . ', got "' . $target . '"' );
+			/* translators: %s: the value submitted. */
+			self::refuse( 'target', sprintf( __( 'must be an id (#name), a class (.name) or a tag name, got "%s"', 'crossbuy' ), $target ) );
 		}
 
 		$kind = $text( 'signal_kind' );
 		if ( in_array( $kind, self::SIGNAL_KINDS, true ) ) {
 			$out['signal_kind'] = $kind;
 		} else {
-			self::refuse( 'signal_kind', __( 'must be none, klaviyo or webhook', 'crossbuy' ) . ', got "' . $kind . '"' );
+			/* translators: %s: the value submitted. */
+			self::refuse( 'signal_kind', sprintf( __( 'must be none, klaviyo or webhook, got "%s"', 'crossbuy' ), $kind ) );
 		}
 
 		$key = $text( 'klaviyo_public_key' );
 		if ( '' === $key || preg_match( '/^[A-Za-z0-9]{6}$/', $key ) ) {
 			$out['klaviyo_public_key'] = $key;
 		} else {
-			self::refuse( 'klaviyo_public_key', __( 'must be the 6-character public key (site ID)', 'crossbuy' ) . ', got "' . $key . '"' );
+			/* translators: %s: the value submitted. */
+			self::refuse( 'klaviyo_public_key', sprintf( __( 'must be the 6-character public key (site ID), got "%s"', 'crossbuy' ), $key ) );
 		}
 
 		$list = $text( 'klaviyo_list_id' );
 		if ( '' === $list || preg_match( '/^[A-Za-z0-9]{1,32}$/', $list ) ) {
 			$out['klaviyo_list_id'] = $list;
 		} else {
-			self::refuse( 'klaviyo_list_id', __( 'must be letters and digits', 'crossbuy' ) . ', got "' . $list . '"' );
+			/* translators: %s: the value submitted. */
+			self::refuse( 'klaviyo_list_id', sprintf( __( 'must be letters and digits, got "%s"', 'crossbuy' ), $list ) );
 		}
 
 		$out['consent_checkbox'] = ! empty( $input['consent_checkbox'] );
-		$label                   = $text( 'consent_label' );
-		$out['consent_label']    = '' === $label ? self::defaults()['consent_label'] : $label;
+		$out['consent_label']    = $text( 'consent_label' );
 
 		if ( 'klaviyo' === $out['signal_kind'] && '' === $out['klaviyo_public_key'] ) {
 			self::refuse( 'klaviyo_public_key', __( 'is needed to send opt-ins to Klaviyo', 'crossbuy' ) );
@@ -254,20 +257,17 @@ final class Crossbuy_Settings {
 	 */
 	private static function refuse( $key, $message ) {
 		// settings_errors() prints the message as HTML, and it quotes what was submitted.
-		add_settings_error( self::OPTION, 'crossbuy_' . $key, esc_html( 'crossbuy ' . $key . ': ' . $message ) );
+		/* translators: 1: the setting's key, 2: what is wrong with the value. */
+		add_settings_error( self::OPTION, 'crossbuy_' . $key, esc_html( sprintf( __( 'crossbuy %1$s: %2$s', 'crossbuy' ), $key, $message ) ) );
 	}
 
-	/** Prints the page. */
-	public static function render_page() {
-		if ( ! current_user_can( 'manage_options' ) ) {
-			return;
-		}
-		echo '<div class="wrap"><h1>' . esc_html__( 'crossbuy', 'crossbuy' ) . '</h1>';
+	/** Prints the settings form (on the admin page, Crossbuy_Admin). */
+	public static function render_form() {
 		echo '<form action="' . esc_url( admin_url( 'options.php' ) ) . '" method="post">';
 		settings_fields( self::PAGE );
 		do_settings_sections( self::PAGE );
 		submit_button();
-		echo '</form></div>';
+		echo '</form>';
 	}
 
 	/**

@@ -1,8 +1,8 @@
 // crossbuy's ranking and pricing for the thank-you extension, in JavaScript.
 //
 // The checkout UI sandbox may not run WebAssembly (Shopify does not say), so this is a copy of
-// the engine's rules (crates/engine: score::recommend, offer::{choose_offer, card_price,
-// bundle_quote}, time::Deadline) held to the engine by a differential test on thousands of
+// the engine's rules (crates/engine: score::recommend, price::{choose_offer, card_price,
+// bundle_quote}, deadline::Deadline) held to the engine by a differential test on thousands of
 // generated shops and orders (tests/engine.test.js, cases from
 // `cargo run -p crossbuy-shopify-admin --example thank_you_cases`). Change it only with the
 // engine, and run that test.
@@ -261,7 +261,7 @@ function itemDiscount(o, price) {
 
 const wasPrice = (product) => (product.compareAt != null && product.compareAt > product.price ? product.compareAt : null);
 
-/** offer::card_price: `{price, was, badge}`; badge `{percent}` or `{save}`. */
+/** price::card_price: `{price, was, badge}`; badge `{percent}` or `{save}`. */
 export function cardPrice(catalog, p, offer) {
   const product = catalog.products[p];
   const price = product.price;
@@ -281,7 +281,7 @@ export function cardPrice(catalog, p, offer) {
   return { price, was, badge: pct > 0 ? { percent: pct } : null };
 }
 
-/** offer::bundle_quote: the ticked items (missing entries count as ticked) under `offer`. */
+/** price::bundle_quote: the ticked items (missing entries count as ticked) under `offer`. */
 export function bundleQuote(catalog, items, ticked, offer) {
   const lines = [];
   let off = [];
@@ -328,14 +328,14 @@ export function bundleQuote(catalog, items, ticked, offer) {
   return { lines, subtotal, total: subtotal - saving, saving };
 }
 
-/** offer::choose_offer: the first offer running on `page` at `now` that saves something. */
+/** price::choose_offer: the first offer running on `page` at `now` that saves something. */
 export function chooseOffer(catalog, page, items, now) {
   const i = catalog.offers.findIndex((o) => runs(o, page, now) && bundleQuote(catalog, items, [], o).saving > 0);
   return i < 0 ? null : i;
 }
 
 /**
- * time::Deadline::start then observe: the order's countdown. `stored` is the record of an
+ * deadline::Deadline::start then observe: the order's countdown. `stored` is the record of an
  * earlier view (`{first_seen, deadline, last_seen, extensions, expired}`, the engine's JSON),
  * `orderMs` the order's time when known.
  */
