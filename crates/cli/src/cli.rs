@@ -20,6 +20,7 @@ USAGE:
     crossbuy snapshot --baskets FILE [--products FILE] [OPTIONS] from a plain basket file
     crossbuy recommend --catalog FILE --items ID,ID [--limit N]  what the widget would show
     crossbuy eval --baskets FILE [OPTIONS]                       measure against baselines
+    crossbuy shopify publish|discount --catalog FILE --shop DOMAIN  into a Shopify shop
     crossbuy help [COMMAND]
 
 Run `crossbuy COMMAND --help` for the options of each command.
@@ -101,7 +102,7 @@ pub(crate) struct Flag(
 
 type Flags = HashMap<&'static str, String>;
 
-fn parse_flags(command: &str, args: &[String], spec: &[Flag]) -> Result<Flags> {
+pub(crate) fn parse_flags(command: &str, args: &[String], spec: &[Flag]) -> Result<Flags> {
     let mut out = Flags::new();
     let mut i = 0;
     while i < args.len() {
@@ -167,14 +168,16 @@ pub fn run(args: &[String]) -> i32 {
             Some("snapshot") => print(SNAPSHOT_HELP),
             Some("recommend") => print(RECOMMEND_HELP),
             Some("eval") => print(crate::eval::HELP),
+            Some("shopify") => print(crate::shopify::HELP),
             _ => print(HELP),
         },
         Some("snapshot") => snapshot(&args[1..]),
         Some("recommend") => recommend_cmd(&args[1..]),
         Some("eval") => crate::eval::command(&args[1..]),
+        Some("shopify") => crate::shopify::command(&args[1..]),
         Some("--version" | "-V") => print(concat!("crossbuy ", env!("CARGO_PKG_VERSION"), "\n")),
         Some(other) => Err(BuildError::Usage(format!(
-            "unknown command \"{other}\"; commands: snapshot, recommend, eval (see `crossbuy --help`)"
+            "unknown command \"{other}\"; commands: snapshot, recommend, eval, shopify (see `crossbuy --help`)"
         ))),
     };
     match result {
@@ -190,7 +193,7 @@ pub fn run(args: &[String]) -> i32 {
     }
 }
 
-fn print(text: &str) -> Result<()> {
+pub(crate) fn print(text: &str) -> Result<()> {
     let _ = std::io::stdout().write_all(text.as_bytes());
     Ok(())
 }
@@ -264,6 +267,7 @@ pub fn build_input(flags: &Flags) -> Result<BuildInput> {
         }
     };
     Ok(BuildInput {
+        platform: Default::default(),
         products: flags.get("products").cloned(),
         shopify_products_json: list(flags.get("shopify-products-json")),
         orders: flags.get("orders").cloned(),
@@ -300,7 +304,7 @@ pub fn parse_with_inputs(command: &str, args: &[String], extra: Vec<Flag>) -> Re
     parse_flags(command, args, &spec)
 }
 
-fn now() -> Option<i64> {
+pub(crate) fn now() -> Option<i64> {
     if let Ok(s) = std::env::var("SOURCE_DATE_EPOCH") {
         return s.trim().parse().ok();
     }

@@ -26,10 +26,16 @@ fn main() {
         }
     };
     for (id, bytes) in &built.too_large {
-        eprintln!("metafields: {path}: product {id}: {bytes} bytes, above the metafield limit: left out");
+        eprintln!(
+            "metafields: {path}: product {id}: {bytes} bytes, above the metafield limit: left out"
+        );
     }
     let mut w = Writer(String::new());
-    w.open('{').key("shop").str(&built.shop).key("products").open('{');
+    w.open('{')
+        .key("shop")
+        .str(&built.shop)
+        .key("products")
+        .open('{');
     for (id, value) in &built.products {
         // Shopify product ids are digits: keys without escapes.
         w.key(id).str(value);

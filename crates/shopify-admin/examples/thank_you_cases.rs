@@ -7,8 +7,8 @@
 //! the same snapshot.
 //!
 //!   cargo run -q -p crossbuy-shopify-admin --example thank_you_cases -- 3000 > cases.json
-use crossbuy_engine::json::Writer;
 use crossbuy_engine::deadline::Deadline;
+use crossbuy_engine::json::Writer;
 use crossbuy_engine::price::{bundle_quote, card_price, choose_offer, Badge};
 use crossbuy_engine::time::HOUR_MS;
 use crossbuy_engine::{context_products, recommend, Catalog, PageContext, PageKind};
