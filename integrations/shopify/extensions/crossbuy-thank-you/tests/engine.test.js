@@ -1,6 +1,6 @@
 // The JavaScript ranking and pricing against the engine: for every generated order of
-// `cargo run -p crossbuy-shopify-admin --example thank_you_cases` (scripts/test-shopify.sh writes
-// them to target/shopify/thank-you-cases.json), what src/engine.js makes of the published
+// `cargo run -p crossbuy-shopify-admin --example thank_you_cases` (vitest's global setup,
+// integrations/shopify/tests/global-setup.mjs, writes them to target/shopify/thank-you-cases.json), what src/engine.js makes of the published
 // metafields equals what the engine made of the whole snapshot: the recommendations in order,
 // the offer, every card's price, was-price and badge, the bundle row, and the order's deadline.
 import { readFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ test('the JavaScript ranking equals the engine on every generated order', () => 
   try {
     cases = JSON.parse(readFileSync(FILE, 'utf8'));
   } catch (e) {
-    throw new Error(`${FILE}: ${e.message}; run scripts/test-shopify.sh (it writes the cases)`);
+    throw new Error(`${FILE}: ${e.message}; run vitest from the repository (its global setup writes the cases)`);
   }
   expect(cases.length).toBeGreaterThanOrEqual(1000);
   let withOffer = 0;
