@@ -36,11 +36,9 @@ fn run(args: &[&str], token: Option<&str>) -> (i32, String, String) {
     )
 }
 
-#[test]
-fn publish_writes_what_the_extensions_read() {
-    let standin = StandIn::start();
-    let catalog = snapshot_path();
-    let (code, _, err) = run(
+/// `crossbuy shopify publish` of `catalog` to the stand-in, with the token it accepts.
+fn publish(catalog: &Path, standin: &StandIn) -> (i32, String, String) {
+    run(
         &[
             "shopify",
             "publish",
@@ -52,7 +50,14 @@ fn publish_writes_what_the_extensions_read() {
             &standin.url,
         ],
         Some(TOKEN),
-    );
+    )
+}
+
+#[test]
+fn publish_writes_what_the_extensions_read() {
+    let standin = StandIn::start();
+    let catalog = snapshot_path();
+    let (code, _, err) = publish(&catalog, &standin);
     assert_eq!(code, 0, "{err}");
     let text = std::fs::read_to_string(&catalog).expect("snapshot");
     let built = metafields::build(&text).expect("build");
@@ -92,19 +97,7 @@ fn publish_names_the_products_shopify_refused_and_fails() {
     std::fs::create_dir_all(&dir).expect("dir");
     let catalog = dir.join("catalog.json");
     std::fs::write(&catalog, TRIO).expect("write");
-    let (code, _, err) = run(
-        &[
-            "shopify",
-            "publish",
-            "--catalog",
-            catalog.to_str().expect("path"),
-            "--shop",
-            "test-shop.myshopify.com",
-            "--endpoint",
-            &standin.url,
-        ],
-        Some(TOKEN),
-    );
+    let (code, _, err) = publish(&catalog, &standin);
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains("shopify publish: product 202: Shopify refused its metafield"),
