@@ -168,12 +168,14 @@ pub fn run(args: &[String]) -> i32 {
             Some("snapshot") => print(SNAPSHOT_HELP),
             Some("recommend") => print(RECOMMEND_HELP),
             Some("eval") => print(crate::eval::HELP),
+            #[cfg(not(target_arch = "wasm32"))]
             Some("shopify") => print(crate::shopify::HELP),
             _ => print(HELP),
         },
         Some("snapshot") => snapshot(&args[1..]),
         Some("recommend") => recommend_cmd(&args[1..]),
         Some("eval") => crate::eval::command(&args[1..]),
+        #[cfg(not(target_arch = "wasm32"))]
         Some("shopify") => crate::shopify::command(&args[1..]),
         Some("--version" | "-V") => print(concat!("crossbuy ", env!("CARGO_PKG_VERSION"), "\n")),
         Some(other) => Err(BuildError::Usage(format!(

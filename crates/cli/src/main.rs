@@ -2,6 +2,7 @@
 
 mod cli;
 mod eval;
+#[cfg(not(target_arch = "wasm32"))]
 mod shopify;
 
 fn main() {

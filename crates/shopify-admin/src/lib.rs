@@ -11,11 +11,18 @@
 //! out through a [`client::Sleeper`], refusals named.
 #![deny(missing_docs)]
 
+// Native only: the network client and the commands over it (the wasm32 build is `metafields`).
+#[cfg(not(target_arch = "wasm32"))]
 pub mod client;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod discount;
 pub mod metafields;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod publish;
 
+#[cfg(not(target_arch = "wasm32"))]
 pub use client::{AdminError, AdminOptions, Client, RealSleeper, Sleeper};
+#[cfg(not(target_arch = "wasm32"))]
 pub use discount::{discount, DiscountOptions, DiscountReport};
+#[cfg(not(target_arch = "wasm32"))]
 pub use publish::{publish, PublishReport};

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! `publish` and `discount` against the stand-in of the Admin API (tests/standin): what the shop
 //! ends up holding, throttling and refusals on the way, and that the published metafields rank
 //! and price exactly as the snapshot they came from.

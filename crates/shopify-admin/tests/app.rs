@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The Shopify app's configuration (integrations/shopify) agrees with the code that talks to it:
 //! the scopes cover what publish and discount send, the discount Function's handle, metafield
 //! keys and input variables are the ones `crossbuy shopify discount` writes, the thank-you block

@@ -1,3 +1,4 @@
+#![cfg(not(target_family = "wasm"))]
 //! The Function against the widget: on generated shops, offers and carts, the discount the
 //! Function gives each line is exactly what the widget's bundle row (`price::bundle_quote`, all
 //! items ticked, the offer `price::choose_offer` picks) takes off that item. The configuration

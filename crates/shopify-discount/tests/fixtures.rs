@@ -1,3 +1,4 @@
+#![cfg(not(target_family = "wasm"))]
 //! The fixtures in `integrations/shopify/extensions/crossbuy-discount/tests/fixtures/` (Shopify's
 //! `{"payload": {"export", "target", "input", "output"}}` shape, which `shopify app function run`
 //! also reads): each input, run through the Function natively, gives exactly its output. Each
