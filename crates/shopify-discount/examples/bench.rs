@@ -9,11 +9,20 @@
 //! the one that applies (the worst case: every offer is quoted), and reports the input size and
 //! the native time per run. The instruction count itself needs Shopify's function-runner
 //! (`shopify app function run`), which this machine cannot download.
+#[cfg(not(target_family = "wasm"))]
 use std::time::Instant;
 
+#[cfg(not(target_family = "wasm"))]
 use crossbuy_shopify_discount::cart_lines_discounts_generate_run;
+#[cfg(not(target_family = "wasm"))]
 use shopify_function::run_function_with_input;
 
+/// A native benchmark: built for wasm32 (`cargo test --target wasm32-unknown-unknown` builds
+/// every example) it does nothing.
+#[cfg(target_family = "wasm")]
+fn main() {}
+
+#[cfg(not(target_family = "wasm"))]
 fn main() {
     let line = |i: usize| {
         format!(
