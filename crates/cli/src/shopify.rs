@@ -7,58 +7,72 @@ use crossbuy_shopify_admin::discount::DiscountError;
 use crossbuy_shopify_admin::publish::PublishError;
 use crossbuy_shopify_admin::{AdminOptions, Client, DiscountOptions, RealSleeper};
 
-use crate::cli::{now, parse_flags, print, Flag};
+use crate::inputs::whole;
 
 /// The environment variable holding the Admin API access token (not an argument: arguments
 /// end up in shell histories and process lists).
 pub const TOKEN_VAR: &str = "SHOPIFY_ADMIN_TOKEN";
 
-pub const HELP: &str = "\
-crossbuy shopify: puts a snapshot into a Shopify shop for the crossbuy app's extensions
+/// Puts a snapshot into a Shopify shop for the crossbuy app's extensions
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "The Admin API access token is read from the SHOPIFY_ADMIN_TOKEN environment \
+                  variable (the app's own token for the shop: app-owned metafields take no other). \
+                  Exit status: 0 done, 1 failed (named on stderr), 2 usage."
+)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Sub,
+}
 
-USAGE:
-    crossbuy shopify publish  --catalog catalog.json --shop STORE.myshopify.com
-    crossbuy shopify discount --catalog catalog.json --shop STORE.myshopify.com [--title T]
+#[derive(Debug, clap::Subcommand)]
+enum Sub {
+    /// Writes the snapshot into the app's metafields (the shop's offers, each product's record
+    /// with its neighbours' cards) for the theme and thank-you extensions; products above the
+    /// metafield size limit are named and left out. Needs the write_products scope.
+    Publish(Shop),
+    /// Creates or updates one automatic app discount per campaign window of the snapshot's
+    /// offers, run by the crossbuy-discount Function, and deactivates those of an earlier run no
+    /// longer wanted. Needs the write_discounts scope.
+    Discount {
+        #[command(flatten)]
+        shop: Shop,
+        /// The discounts' title, before the window; buyers see it at checkout
+        #[arg(long, value_name = "T", default_value = "crossbuy bundle")]
+        title: String,
+        /// The message beside each discounted cart line (default none)
+        #[arg(long, value_name = "M")]
+        message: Option<String>,
+    },
+}
 
-    publish     writes the snapshot into the app's metafields (the shop's offers, and each
-                product's record with its neighbours' cards) for the theme extension and the
-                thank-you extension; products above the metafield size limit are named and
-                left out. Needs the write_products scope.
-    discount    creates or updates one automatic app discount per campaign window of the
-                snapshot's offers, run by the crossbuy-discount Function, and deactivates the
-                ones of an earlier run no longer wanted. Needs the write_discounts scope.
+#[derive(Debug, clap::Args)]
+struct Shop {
+    /// A snapshot written by `crossbuy snapshot` (with Shopify's numeric ids:
+    /// --shopify-products-json)
+    #[arg(long, value_name = "FILE")]
+    catalog: String,
+    /// The shop's permanent domain, STORE.myshopify.com
+    #[arg(long, value_name = "DOMAIN")]
+    shop: String,
+    /// The Admin GraphQL url instead of https://DOMAIN/admin/api/2026-07/graphql.json (a local
+    /// stand-in, for tests)
+    #[arg(long, value_name = "URL")]
+    endpoint: Option<String>,
+    /// Tries per request before giving up (throttled requests and 429/5xx answers are retried
+    /// after Shopify's wait)
+    #[arg(long, value_name = "N", default_value = "6", value_parser = at_least_one)]
+    attempts: u32,
+    /// The longest wait for one answer, in seconds
+    #[arg(long, value_name = "S", default_value = "30", value_parser = at_least_one)]
+    timeout: u32,
+}
 
-    --catalog FILE      a snapshot written by `crossbuy snapshot` (with Shopify's numeric ids:
-                        --shopify-products-json)
-    --shop DOMAIN       the shop's permanent domain, STORE.myshopify.com
-    --title T           discount: the discounts' title, before the window (default
-                        \"crossbuy bundle\"); buyers see it at checkout
-    --message M         discount: the message beside each discounted cart line (default none)
-    --endpoint URL      the Admin GraphQL url instead of https://DOMAIN/admin/api/2026-07/
-                        graphql.json (a local stand-in, for tests)
-    --attempts N        tries per request before giving up (default 6; throttled requests and
-                        429/5xx answers are retried after Shopify's wait)
-    --timeout S         the longest wait for one answer, in seconds (default 30)
-    -h, --help          this help
-
-The Admin API access token is read from the SHOPIFY_ADMIN_TOKEN environment variable.
-Exit status: 0 done, 1 failed (named on stderr), 2 usage.
-";
-
-fn flags_spec(discount: bool) -> Vec<Flag> {
-    let mut spec = vec![
-        Flag("catalog", None, true),
-        Flag("shop", None, true),
-        Flag("endpoint", None, true),
-        Flag("attempts", None, true),
-        Flag("timeout", None, true),
-        Flag("help", Some("-h"), false),
-    ];
-    if discount {
-        spec.push(Flag("title", None, true));
-        spec.push(Flag("message", None, true));
+fn at_least_one(s: &str) -> std::result::Result<u32, String> {
+    match whole::<u32>(s)? {
+        0 => Err("expected 1 or more, got 0".to_owned()),
+        n => Ok(n),
     }
-    spec
 }
 
 fn failed(what: &str, message: String) -> BuildError {
@@ -68,65 +82,58 @@ fn failed(what: &str, message: String) -> BuildError {
     }
 }
 
+/// Unix seconds now: `SOURCE_DATE_EPOCH` when set (tests), else the clock.
+fn now_ms() -> i64 {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .map(|d| d.as_secs() as i64)
+        })
+        .unwrap_or(0);
+    secs.saturating_mul(1000)
+}
+
 /// `crossbuy shopify …`.
-pub fn command(args: &[String]) -> Result<()> {
-    let sub = args.first().map(String::as_str);
-    let discount = match sub {
-        None | Some("help" | "--help" | "-h") => return print(HELP),
-        Some("publish") => false,
-        Some("discount") => true,
-        Some(other) => {
-            return Err(BuildError::Usage(format!(
-                "shopify: unknown command \"{other}\"; commands: publish, discount (see `crossbuy shopify --help`)"
-            )))
-        }
+pub fn run(args: Args) -> Result<()> {
+    let (shop_args, discount) = match args.command {
+        Sub::Publish(shop) => (shop, None),
+        Sub::Discount {
+            shop,
+            title,
+            message,
+        } => (shop, Some((title, message))),
     };
-    let name = if discount {
-        "shopify discount"
+    let name = if discount.is_some() {
+        "crossbuy shopify discount"
     } else {
-        "shopify publish"
+        "crossbuy shopify publish"
     };
-    let flags = parse_flags(name, &args[1..], &flags_spec(discount))?;
-    if flags.contains_key("help") {
-        return print(HELP);
+    let path = shop_args.catalog.as_str();
+    if shop_args.shop.trim().is_empty() {
+        return Err(BuildError::Usage(format!(
+            "{name}: --shop STORE.myshopify.com is empty"
+        )));
     }
-    let required = |key: &str, what: &str| {
-        flags
-            .get(key)
-            .filter(|v| !v.trim().is_empty())
-            .ok_or_else(|| BuildError::Usage(format!("{name}: --{key} {what} is required")))
-    };
-    let path = required("catalog", "FILE")?;
-    let shop = required("shop", "STORE.myshopify.com")?;
     let token = std::env::var(TOKEN_VAR).unwrap_or_default();
     if token.trim().is_empty() {
         return Err(BuildError::Usage(format!(
             "{name}: set {TOKEN_VAR} to the app's Admin API access token"
         )));
     }
-    let mut options = AdminOptions::new(shop, &token);
-    options.endpoint = flags.get("endpoint").cloned();
-    if let Some(n) = flags.get("attempts") {
-        options.max_attempts = n.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
-            BuildError::Usage(format!(
-                "{name}: --attempts \"{n}\" is not a whole number ≥ 1"
-            ))
-        })?;
-    }
-    if let Some(s) = flags.get("timeout") {
-        let secs: u64 = s.parse().ok().filter(|s| *s >= 1).ok_or_else(|| {
-            BuildError::Usage(format!(
-                "{name}: --timeout \"{s}\" is not a whole number of seconds ≥ 1"
-            ))
-        })?;
-        options.timeout = std::time::Duration::from_secs(secs);
-    }
+    let mut options = AdminOptions::new(&shop_args.shop, &token);
+    options.endpoint = shop_args.endpoint.clone();
+    options.max_attempts = shop_args.attempts;
+    options.timeout = std::time::Duration::from_secs(u64::from(shop_args.timeout));
     let text = std::fs::read_to_string(path).map_err(|e| BuildError::io(path, e))?;
     let sleeper = RealSleeper;
     let mut client =
         Client::new(options, &sleeper).map_err(|e| BuildError::Usage(format!("{name}: {e}")))?;
 
-    if !discount {
+    let Some((title, message)) = discount else {
         let report = crossbuy_shopify_admin::publish(&mut client, &text).map_err(|e| match e {
             PublishError::Snapshot(e) => BuildError::input(path, e.to_string()),
             e => failed("publish", e.to_string()),
@@ -159,15 +166,12 @@ pub fn command(args: &[String]) -> Result<()> {
             ));
         }
         return Ok(());
-    }
+    };
 
     let options = DiscountOptions {
-        title: flags
-            .get("title")
-            .cloned()
-            .unwrap_or_else(|| "crossbuy bundle".to_owned()),
-        message: flags.get("message").cloned(),
-        now_ms: now().unwrap_or(0).saturating_mul(1000),
+        title,
+        message,
+        now_ms: now_ms(),
     };
     let report =
         crossbuy_shopify_admin::discount(&mut client, &text, &options).map_err(|e| match e {
