@@ -24,7 +24,8 @@ use web_sys::{RequestInit, Response, Storage};
 use crossbuy_browser::clock::Clock;
 use crossbuy_browser::error::{report, Result, WebError};
 use crossbuy_browser::page::{self, json_text, marketing_allowed, Options};
-use crossbuy_engine::json::{self, Value};
+use crossbuy_engine::deadline::order_time;
+use crossbuy_engine::json::{self, Value, Writer};
 use crossbuy_engine::outbox::{Config, Finished, Message, Outbox, Outcome};
 use crossbuy_engine::plan::{follow_up, PlanConfig};
 use crossbuy_engine::platforms::{Destination, Klaviyo, Webhook, KLAVIYO_BASE};
@@ -62,7 +63,8 @@ impl Setup {
         let count = |name: &str, default: u32| {
             let v = field(name);
             let n = v.as_ref().and_then(JsValue::as_f64).map(|n| n as u32);
-            n.or_else(|| text(name)?.parse().ok()).unwrap_or(default)
+            n.or_else(|| u32::try_from(json::integer(&text(name)?)?).ok())
+                .unwrap_or(default)
         };
         let bad = |name: &'static str, message: &str| WebError::Option {
             name,
@@ -281,7 +283,7 @@ impl Sender {
                 &("POST ".to_owned()
                     + &m.request.url
                     + " answered HTTP "
-                    + &status.to_string()
+                    + &json::int_text(i64::from(status))
                     + "; signal "
                     + &m.key
                     + " given up"),
@@ -294,14 +296,20 @@ impl Sender {
 /// Until when a `Retry-After` value asks to wait: seconds, or an HTTP-date in any of its three
 /// forms, read by the browser's `Date.parse`.
 fn retry_at(value: &str, now: i64) -> Option<i64> {
-    match value.parse::<u32>() {
-        Ok(secs) => Some(now + i64::from(secs) * 1000),
-        Err(_) if value.bytes().any(|b| b.is_ascii_alphabetic()) => {
+    match json::integer(value).and_then(|secs| u32::try_from(secs).ok()) {
+        Some(secs) => Some(now + i64::from(secs) * 1000),
+        None if value.bytes().any(|b| b.is_ascii_alphabetic()) => {
             let at = js_sys::Date::parse(value);
             at.is_finite().then_some(at as i64)
         }
-        Err(_) => None,
+        None => None,
     }
+}
+
+/// The request's headers as `fetch` takes them (an object of names to values): the one place
+/// they cross to JavaScript.
+fn headers(pairs: &[(String, String)]) -> Option<JsValue> {
+    JSON::parse(&Writer(String::new()).texts(pairs).0).ok()
 }
 
 /// Starts `fetch(url, {method: "POST", headers, body, keepalive: true})` at once (during
@@ -309,8 +317,7 @@ fn retry_at(value: &str, now: i64) -> Option<i64> {
 fn start(m: &Message) -> Option<JsFuture> {
     let init = RequestInit::new();
     init.set_method("POST");
-    // The engine wrote the headers as a JSON object.
-    init.set_headers(&JSON::parse(&m.request.headers).ok()?);
+    init.set_headers(&headers(&m.request.headers)?);
     init.set_body(&JsValue::from_str(&m.request.body));
     // Not in web-sys's RequestInit yet.
     let _ = Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE);
@@ -410,7 +417,7 @@ impl Tracker {
         let field = |key: &str| v.get(key).and_then(Value::as_str).unwrap_or_default();
         let product = || self.catalog.product_index(field("product"));
         let at = |key: &str| match v.get(key) {
-            Some(Value::Number(n)) => n.parse::<i64>().ok(),
+            Some(Value::Number(n)) => json::integer(n),
             _ => None,
         };
         let ids = |key: &str| match v.get(key) {
@@ -498,11 +505,9 @@ impl Tracker {
         let shown = &state.shown;
         let signal = match event {
             Event::OptedIn => {
-                // `Date.parse` reads RFC 3339; the opt-in time stands in for a missing one.
-                let ordered_at = context.created_at.as_deref().map(js_sys::Date::parse);
-                let ordered_at = ordered_at
-                    .filter(|t| t.is_finite())
-                    .map_or(env.at, |t| t as i64);
+                // The order time as the widget's countdown reads it; the opt-in time stands in
+                // for a missing or unreadable one.
+                let ordered_at = order_time(context).ok().flatten().unwrap_or(env.at);
                 let bought = context_products(&self.catalog, context);
                 let config = PlanConfig {
                     delivery_days: self.setup.delivery_days,

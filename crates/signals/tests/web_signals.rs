@@ -164,7 +164,7 @@ impl Network {
             r#"return function (url, init) {
                 url = String(url);
                 if (!url.startsWith(endpoint)) return original(url, init);
-                state.requests.push({ url, headers: JSON.stringify(init.headers), body: init.body,
+                state.requests.push({ url, headers: JSON.stringify(Object.fromEntries(new Headers(init.headers))), body: init.body,
                                       keepalive: init.keepalive === true });
                 if (state.down) return Promise.reject(new TypeError("Failed to fetch"));
                 const answer = () => new Response(null, { status: state.status });
@@ -349,9 +349,10 @@ fn left_behind(shop: &str, endpoint: &str, key: &str) {
             consent: true,
             request: Request {
                 url: endpoint.into(),
-                headers: format!(
-                    r#"{{"content-type":"application/json","Idempotency-Key":"{key}"}}"#
-                ),
+                headers: vec![
+                    ("content-type".into(), "application/json".into()),
+                    ("Idempotency-Key".into(), key.into()),
+                ],
                 body: format!(r#"{{"type":"opted_in","id":"{key}"}}"#),
             },
         },
@@ -393,8 +394,13 @@ async fn nothing_is_queued_or_sent_before_the_shopper_opts_in() {
     assert_eq!(opted.url, endpoint);
     assert!(opted.keepalive);
     assert_eq!(
-        opted.headers.get("Idempotency-Key").and_then(Value::as_str),
+        // Header names as `fetch` sends them: case does not matter in HTTP.
+        opted.headers.get("idempotency-key").and_then(Value::as_str),
         Some(opted.field(&["id"]).as_str())
+    );
+    assert_eq!(
+        opted.headers.get("content-type").and_then(Value::as_str),
+        Some("application/json")
     );
     assert_eq!(opted.field(&["data", "email"]), "ada@example.com");
     assert_eq!(opted.field(&["occurred_at"]), "2026-11-20T10:05:00Z");
