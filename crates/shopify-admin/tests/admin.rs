@@ -203,7 +203,7 @@ fn the_published_metafields_rank_and_price_as_the_snapshot() {
                 out.push(format!(
                     "{:?} {:?}",
                     offer.map(|o| &o.id),
-                    bundle_quote(c, &recs, &[], offer).total
+                    bundle_quote(c, &recs, &[], offer).map(|q| q.total)
                 ));
                 out
             };

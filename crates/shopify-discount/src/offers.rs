@@ -355,7 +355,11 @@ pub fn apply(
             continue;
         }
         let items: Vec<usize> = (0..chosen.len()).collect();
-        let quote = bundle_quote(&catalog, &items, &[], Some(o));
+        // None: the prices do not add up within an i64 (not below 9,223 items of the
+        // snapshot's largest price); the widget shows no bundle row then, so nothing is taken off.
+        let Some(quote) = bundle_quote(&catalog, &items, &[], Some(o)) else {
+            continue;
+        };
         if quote.saving <= 0 {
             continue;
         }

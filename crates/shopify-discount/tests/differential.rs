@@ -118,7 +118,9 @@ fn the_function_takes_off_what_the_widget_quoted() {
         let exp = catalog.shop.currency.exponent();
         let mut widget: Vec<(String, i64)> = Vec::new();
         if let Some(o) = choose_offer(&catalog.offers, &catalog, PageKind::Checkout, &cart, 0) {
-            for line in bundle_quote(&catalog, &cart, &[], Some(&catalog.offers[o])).lines {
+            let quote = bundle_quote(&catalog, &cart, &[], Some(&catalog.offers[o]))
+                .expect("generated prices add up");
+            for line in quote.lines {
                 if let Some(was) = line.was.filter(|&w| w > line.price) {
                     widget.push((catalog.products[line.product].id.clone(), was - line.price));
                 }
