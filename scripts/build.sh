@@ -112,3 +112,10 @@ node scripts/demo-ratings.mjs demo/ratings.json www/demo/catalog.json www/demo/c
 # guideline 8): integrations/woocommerce/crossbuy/assets/, and the installable zip.
 step "WooCommerce plugin: assets/ and dist/crossbuy-woocommerce.zip"
 node scripts/woocommerce-plugin.mjs || die "scripts/woocommerce-plugin.mjs could not build the WooCommerce plugin"
+
+# The Shopify app's extensions (integrations/shopify/extensions): the theme extension's assets
+# (loader, glue, wasm, language packs, signals module), the app pixel's engine, the thank-you
+# block's and the pixel's bundles, the discount Function's wasm, each against its size limit;
+# and the demo's stand-in of Shopify's thank-you page (www/shopify/).
+step "Shopify app: extension assets and bundles, their sizes (scripts/shopify-build.mjs)"
+node scripts/shopify-build.mjs || die "scripts/shopify-build.mjs could not build the Shopify app's extensions"

@@ -39,6 +39,8 @@ step "wasm-pack test --headless --chrome crates/signals (the signals module)"
 wasm-pack --log-level warn test --headless --chrome crates/signals
 step "WooCommerce plugin (php -l, PHP tests)"
 bash tests/php/run.sh
+step "Shopify app: extension tests (vitest: the thank-you block and its differential test, the app pixel, the theme extension's Liquid)"
+node_modules/.bin/vitest run
 step "size budget"
 node scripts/size.mjs
 step "relay (crates/relay against the platforms' stand-ins, Redis; tests/relay)"

@@ -98,8 +98,11 @@
   const run = async () => {
     if (!script || !script.src) throw "cannot find its own <script src=\".../crossbuy.js\"> element";
     const data = script.dataset;
-    const glueUrl = new URL("pkg/crossbuy.js", script.src).href;
-    const wasmUrl = new URL("pkg/crossbuy_bg.wasm", script.src).href;
+    // data-assets='{"pkg/crossbuy.js":"https://…",…}': where a file beside the loader is instead,
+    // for a flat assets folder such as a Shopify theme extension's (docs/install/shopify.md).
+    const asset = (path) => JSON.parse(data.assets || "{}")[path] || new URL(path, script.src).href;
+    const glueUrl = asset("pkg/crossbuy.js");
+    const wasmUrl = asset("pkg/crossbuy_bg.wasm");
     if (document.readyState === "loading") {
       await new Promise((ready) => document.addEventListener("DOMContentLoaded", ready, { once: true }));
     }
@@ -131,7 +134,7 @@
       locale = JSON.parse(document.getElementById("crossbuy-context").textContent).locale || locale;
     } catch {}
     const lang = String(locale).toLowerCase().split(/[-_]/)[0];
-    const packUrl = PACKS.includes(lang) && new URL(`pkg/i18n/${lang}.json`, script.src).href;
+    const packUrl = PACKS.includes(lang) && asset(`pkg/i18n/${lang}.json`);
     const [glue, wasm, catalog, texts] = await Promise.all([
       import(glueUrl).catch((e) => {
         throw `cannot load ${glueUrl}: ${e.message}`;
@@ -165,7 +168,7 @@
       : data.signals && !/^(drip|omnisend)$/.test(data.signals) && `data-signals="${data.signals}" is unknown`;
     if (misconfigured) console.error(`crossbuy: ${misconfigured}; no consent box shown`);
     else if (data.signals) {
-      const url = (file) => new URL(`pkg/${file}${tries ? "?try=" + tries : ""}`, script.src).href;
+      const url = (file, u = new URL(asset("pkg/" + file), script.src)) => (tries && u.searchParams.set("try", tries), u.href);
       const start = () =>
         (started ||= import(url("crossbuy_signals.js"))
           .then(async (m) => {

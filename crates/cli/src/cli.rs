@@ -18,6 +18,7 @@ Examples:
     crossbuy snapshot --baskets baskets.csv [--products items.csv]                from a plain basket file
     crossbuy recommend --catalog catalog.json --items ID,ID                       what the widget would show
     crossbuy eval --baskets baskets.csv                                           measure against baselines
+    crossbuy shopify publish --catalog catalog.json --shop STORE.myshopify.com    into a Shopify shop
 
 Run `crossbuy help COMMAND` or `crossbuy COMMAND --help` for the options of each command.";
 
@@ -42,6 +43,8 @@ enum Command {
     Recommend(crate::recommend::Args),
     Eval(crate::eval::Args),
     I18nPacks(crate::i18n_packs::Args),
+    #[cfg(not(target_arch = "wasm32"))]
+    Shopify(crate::shopify::Args),
 }
 
 impl Command {
@@ -51,6 +54,8 @@ impl Command {
             Command::Recommend(args) => crate::recommend::run(args),
             Command::Eval(args) => crate::eval::run(args),
             Command::I18nPacks(args) => crate::i18n_packs::run(args),
+            #[cfg(not(target_arch = "wasm32"))]
+            Command::Shopify(args) => crate::shopify::run(args),
         }
     }
 }

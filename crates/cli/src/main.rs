@@ -9,6 +9,8 @@ mod i18n_packs;
 mod inputs;
 mod progress;
 mod recommend;
+#[cfg(not(target_arch = "wasm32"))]
+mod shopify;
 mod snapshot;
 
 fn main() -> std::process::ExitCode {

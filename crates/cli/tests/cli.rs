@@ -295,7 +295,7 @@ fn help_lists_every_option_and_bad_arguments_say_so() {
         ),
         (
             &["frobnicate"][..],
-            "crossbuy: unknown command \"frobnicate\"; commands: snapshot, recommend, eval, i18n-packs (see `crossbuy --help`)",
+            "crossbuy: unknown command \"frobnicate\"; commands: snapshot, recommend, eval, i18n-packs, shopify (see `crossbuy --help`)",
         ),
     ] {
         let (code, _, err) = run(args, &dir);

@@ -1,6 +1,6 @@
 //! The ISO 4217 exponent table has one source, `crossbuy_engine::money` (`ZERO`, `THREE`,
 //! `FOUR`). The runtimes that cannot call the engine carry a copy: the Shopify theme snippet
-//! and app embed (Liquid), the customer-events pixel's fallback (JavaScript), the BigCommerce
+//! and the app's theme extension (Liquid), the customer-events pixel's fallback (JavaScript), the BigCommerce
 //! snippet (JavaScript) and the WooCommerce plugin (PHP). Each copy is read here and must
 //! give every currency the engine's exponent: this test fails when one drifts.
 
@@ -135,7 +135,7 @@ const COPIES: &[(&str, Reader)] = &[
     ),
     ("integrations/shopify/snippets/crossbuy.liquid", liquid),
     (
-        "integrations/shopify/extensions/crossbuy-embed/snippets/crossbuy.liquid",
+        "integrations/shopify/extensions/crossbuy-theme/snippets/crossbuy-app.liquid",
         liquid,
     ),
 ];

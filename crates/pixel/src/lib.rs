@@ -14,7 +14,9 @@ mod opted_in;
 /// deliver the `opted_in` signal of a completed checkout, as JSON
 /// `[{"url", "headers", "body"}]`, computed by the engine as the widget would on the thank-you
 /// page. `context` is the page context JSON of the order; `settings` is
-/// `{ destination, origin, at, limit, deliveryDays }` (`at`: the event's time, unix ms). `[]`
+/// `{ destination, origin, at, limit, deliveryDays, source, consentText }` (`at`: the
+/// event's time, unix ms; `source`: `"widget"` when the shopper ticked a crossbuy consent box,
+/// with its `consentText`, else the checkout's marketing box). `[]`
 /// when the buyer did not accept email marketing; `undefined` on failure, with one console
 /// error. Never throws.
 #[wasm_bindgen(js_name = optedIn)]

@@ -19,7 +19,9 @@ use crossbuy_engine::signals::{self, ConsentSource, Envelope, OptIn, ShownOffer}
 use crossbuy_engine::{context_products, recommend, Catalog, PageContext};
 
 /// The requests that deliver the `opted_in` signal of the order in `context` to the
-/// destination in `settings` (`{ destination, origin, at, limit, deliveryDays }`), as JSON:
+/// destination in `settings` (`{ destination, origin, at, limit, deliveryDays, source,
+/// consentText }`; `source` is `"widget"` for a consent box the shopper ticked, else the
+/// checkout's marketing box), as JSON:
 /// `[{"url":…,"headers":{…},"body":"…"}]`, in sending order. Nothing when the buyer did not
 /// accept email marketing or left no email.
 pub(crate) fn opted_in(
@@ -72,6 +74,12 @@ pub(crate) fn opted_in(
     };
     let plan = follow_up(&catalog, &purchased, ordered_at, &config);
     let origin = text("origin").unwrap_or_default();
+    // The consent box of the thank-you extension, or the checkout's marketing box.
+    let source = match text("source").as_deref() {
+        Some("widget") => ConsentSource::Widget,
+        _ => ConsentSource::Checkout,
+    };
+    let consent_text = text("consentText").unwrap_or_default();
     let envelope = Envelope {
         catalog: &catalog,
         context: &context,
@@ -82,8 +90,8 @@ pub(crate) fn opted_in(
     let signal = signals::opted_in(
         &envelope,
         &OptIn {
-            text: "",
-            source: ConsentSource::Checkout,
+            text: &consent_text,
+            source,
             segment: context.segment,
             recommended: &recommended,
             offer,
