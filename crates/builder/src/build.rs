@@ -458,6 +458,7 @@ pub fn params(config: &Config) -> Params {
         },
         ease_auto_items: config.neighbours.dense_items.is_none(),
         ease_unseen: defaults.ease_unseen,
+        prior: defaults.prior,
     }
 }
 

@@ -160,6 +160,17 @@ pub struct Params {
     pub ease_auto_items: bool,
     /// EASE weights of pairs never bought together are kept (else dropped).
     pub ease_unseen: bool,
+    /// Weight of the popularity prior ([`super::prior`]).
+    pub prior: PriorWeight,
+}
+
+/// How much the popularity prior counts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PriorWeight {
+    /// Learned on a validation split of the training orders (the default).
+    Learn,
+    /// This weight (0: no prior).
+    Fixed(f64),
 }
 
 /// Default K.
@@ -177,6 +188,7 @@ impl Default for Params {
             ease: Some(DEFAULT_EASE),
             ease_auto_items: true,
             ease_unseen: false,
+            prior: PriorWeight::Fixed(0.0),
         }
     }
 }
@@ -363,7 +375,7 @@ fn fill_popular(stats: &PairStats, k: usize, popular: &[u32], lists: &mut [Vec<N
 }
 
 /// Keeps the best `k`, best first; ties go to the lower item id.
-fn top_k(v: &mut Vec<Neighbour>, k: usize) {
+pub(crate) fn top_k(v: &mut Vec<Neighbour>, k: usize) {
     let order =
         |a: &Neighbour, b: &Neighbour| b.score.total_cmp(&a.score).then(a.item.cmp(&b.item));
     if v.len() > k && k > 0 {

@@ -1,7 +1,7 @@
 //! `crossbuy eval`: its flags, read into the builder's [`EvalOptions`].
 
 use crossbuy_builder::build::{load, params, BuildInput};
-use crossbuy_builder::eval::{export_split, parse_variant, run_eval, EvalOptions};
+use crossbuy_builder::eval::{export_split, parse_variant, run_eval, EvalOptions, Task};
 use crossbuy_builder::report::{BuildError, Result, Summary};
 use crossbuy_builder::stats::DEFAULT_MAX_BASKET;
 
@@ -101,6 +101,7 @@ pub fn command(args: &[String]) -> Result<()> {
     let loaded = load(&input, &mut summary)?;
     report_problems(&summary);
     let options = EvalOptions {
+        task: Task::Basket,
         leave_one_out,
         train_fraction,
         seed,
@@ -115,7 +116,7 @@ pub fn command(args: &[String]) -> Result<()> {
     if let Some(dir) = flags.get("export-split") {
         export_split(&loaded, &options, std::path::Path::new(dir))?;
     }
-    let report = run_eval(&loaded, &options);
+    let report = run_eval(&loaded, &options)?;
     if flags.contains_key("json") {
         print!("{}", report.json());
     } else {
