@@ -551,6 +551,18 @@ pub fn export_split(loaded: &Loaded, options: &EvalOptions, dir: &std::path::Pat
     )
 }
 
+/// Rounds every neighbour score to what the snapshot carries and the engine reads back
+/// (`write::number`, then the engine's own decimal reader), so that crossbuy is measured on
+/// exactly the scores the widget sums (tested in `tests/eval_engine.rs`).
+pub fn as_shipped(lists: &mut NeighbourLists) {
+    for list in &mut lists.lists {
+        for nb in list.iter_mut() {
+            nb.score = crossbuy_engine::read::decimal_to_f64(&super::write::number(nb.score))
+                .unwrap_or(0.0);
+        }
+    }
+}
+
 /// Runs the baselines and crossbuy on one split.
 pub fn run_eval(loaded: &Loaded, options: &EvalOptions) -> Result<Report> {
     let b = &loaded.baskets;
@@ -587,7 +599,7 @@ pub fn run_eval(loaded: &Loaded, options: &EvalOptions) -> Result<Report> {
     runs.extend(options.variants.iter().cloned());
     let mut notes = Vec::new();
     for (name, p) in runs {
-        let (lists, weight) = lists_with_prior(
+        let (mut lists, weight, learned) = lists_with_prior(
             &split.train,
             &stats,
             &p,
@@ -595,10 +607,13 @@ pub fn run_eval(loaded: &Loaded, options: &EvalOptions) -> Result<Report> {
             &loaded.types,
             options.max_basket,
         );
+        as_shipped(&mut lists);
         if p.prior == PriorWeight::Learn {
             notes.push(format!(
-                "{name}: popularity prior weight {weight} (learned on the latest {}% of the training orders)",
-                (VALIDATION_SHARE * 100.0).round()
+                "{name}: popularity prior weight {weight} (learned on the latest {}% of the \
+                 training orders: {})",
+                (VALIDATION_SHARE * 100.0).round(),
+                learned.map_or("too few validation cases".to_owned(), |l| l.describe())
             ));
         }
         rows.push(Row {

@@ -9,15 +9,27 @@
 //! `w` is chosen from [`WEIGHTS`] on the last [`VALIDATION_SHARE`] of the training orders (by
 //! time), after building the lists from the rest: the weight with the best HR@4 relative to no
 //! prior, summed over the tasks the data allows (basket completion always; the next order when
-//! orders have customers and dates). The test part of an evaluation is never seen.
+//! orders have customers and dates), among the weights that keep the next-order catalog coverage
+//! at [`MIN_COVERAGE_VS_COSINE`] of item-kNN cosine's. The test part of an evaluation is never
+//! seen.
 
 use super::baskets::Baskets;
 use super::eval::{evaluate, next_order_cases, split_time, Ranker, Split};
-use super::score::{select, top_k, Neighbour, NeighbourLists, Params, PriorWeight};
+use super::score::{select, top_k, Method, Neighbour, NeighbourLists, Params, PriorWeight};
 use super::stats::PairStats;
 
 /// Candidate weights, smallest first (ties go to the smaller weight).
-pub const WEIGHTS: &[f64] = &[0.0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 1.0, 2.0];
+pub const WEIGHTS: &[f64] = &[0.0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 1.0, 2.0, 5.0];
+
+/// On the next-order cases, a weight must keep the catalog coverage at least this share of
+/// item-kNN cosine's on the same cases (the evaluation's bar), or [`MIN_COVERAGE_KEPT`] of the
+/// coverage without prior when that is lower (a validation split of a few hundred cases lets
+/// cosine cover much more than on a full test). A widget showing everyone the same best-sellers
+/// is not the answer.
+pub const MIN_COVERAGE_VS_COSINE: f64 = 0.5;
+
+/// See [`MIN_COVERAGE_VS_COSINE`].
+pub const MIN_COVERAGE_KEPT: f64 = 0.75;
 
 /// Share of the training orders (the latest) held out to choose the weight.
 pub const VALIDATION_SHARE: f64 = 0.2;
@@ -84,6 +96,8 @@ pub struct Trial {
     pub basket_hr4: f64,
     /// HR@4 on the validation next-order cases (`None` without customers and dates).
     pub next_hr4: Option<f64>,
+    /// Catalog coverage on the next-order cases.
+    pub next_coverage: Option<f64>,
 }
 
 /// The learned weight and every trial.
@@ -91,6 +105,8 @@ pub struct Trial {
 pub struct Learned {
     /// The chosen weight.
     pub weight: f64,
+    /// The least next-order coverage a weight had to keep (0 without next-order cases).
+    pub min_coverage: f64,
     /// What each weight measured.
     pub trials: Vec<Trial>,
 }
@@ -125,17 +141,23 @@ pub fn learn(
         train: Baskets::default(),
         cases: next,
     });
+    let min_coverage = next_split.as_ref().map_or(0.0, |s| {
+        let cosine = Ranker::Pairs(&stats, Method::Cosine);
+        evaluate(&cosine, s, &stats, &id_rank).coverage * MIN_COVERAGE_VS_COSINE
+    });
     let mut trials = Vec::with_capacity(WEIGHTS.len());
     for &weight in WEIGHTS {
         let mut l = lists.clone();
         apply(&stats, &mut l, weight, params.k, recommendable);
         let ranker = Ranker::Lists(&l);
+        let next = next_split
+            .as_ref()
+            .map(|s| evaluate(&ranker, s, &stats, &id_rank));
         trials.push(Trial {
             weight,
             basket_hr4: evaluate(&ranker, &basket_split, &stats, &id_rank).hr4,
-            next_hr4: next_split
-                .as_ref()
-                .map(|s| evaluate(&ranker, s, &stats, &id_rank).hr4),
+            next_hr4: next.map(|m| m.hr4),
+            next_coverage: next.map(|m| m.coverage),
         });
     }
     let base = trials[0];
@@ -143,18 +165,22 @@ pub fn learn(
         t.basket_hr4 / base.basket_hr4.max(1e-9)
             + t.next_hr4.unwrap_or(0.0) / base.next_hr4.unwrap_or(0.0).max(1e-9)
     };
+    let min_coverage = min_coverage.min(base.next_coverage.unwrap_or(0.0) * MIN_COVERAGE_KEPT);
+    // No prior is always allowed; a weight must keep the coverage.
     let best = trials
         .iter()
         .copied()
+        .filter(|t| t.weight == 0.0 || t.next_coverage.unwrap_or(1.0) >= min_coverage)
         .reduce(|a, b| if gain(&b) > gain(&a) { b } else { a })?;
     Some(Learned {
         weight: best.weight,
+        min_coverage,
         trials,
     })
 }
 
 /// Neighbour lists with the prior as `params.prior` says: learned on `baskets` (the training
-/// orders), fixed, or none. Returns the lists and the weight used.
+/// orders), fixed, or none. Returns the lists, the weight used and, when learned, the trials.
 pub fn lists_with_prior(
     baskets: &Baskets,
     stats: &PairStats,
@@ -162,16 +188,39 @@ pub fn lists_with_prior(
     recommendable: &[bool],
     types: &[Option<u32>],
     max_basket: usize,
-) -> (NeighbourLists, f64) {
+) -> (NeighbourLists, f64, Option<Learned>) {
+    let learned = match params.prior {
+        PriorWeight::Fixed(_) => None,
+        PriorWeight::Learn => learn(baskets, params, recommendable, types, max_basket),
+    };
     let weight = match params.prior {
         PriorWeight::Fixed(w) => w,
-        PriorWeight::Learn => {
-            learn(baskets, params, recommendable, types, max_basket).map_or(0.0, |l| l.weight)
-        }
+        PriorWeight::Learn => learned.as_ref().map_or(0.0, |l| l.weight),
     };
     let mut lists = select(stats, params, recommendable, types);
     apply(stats, &mut lists, weight, params.k, recommendable);
-    (lists, weight)
+    (lists, weight, learned)
+}
+
+impl Learned {
+    /// One line per weight: `w 0.5: basket HR@4 0.2031, next order 0.4762 (coverage 0.066)`.
+    pub fn describe(&self) -> String {
+        self.trials
+            .iter()
+            .map(|t| {
+                let mut line = format!("w {}: basket HR@4 {:.4}", t.weight, t.basket_hr4);
+                if let (Some(h), Some(c)) = (t.next_hr4, t.next_coverage) {
+                    line.push_str(&format!(", next order {h:.4} (coverage {c:.3})"));
+                }
+                line
+            })
+            .chain(
+                (self.min_coverage > 0.0)
+                    .then(|| format!("coverage kept >= {:.3}", self.min_coverage)),
+            )
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 #[cfg(test)]

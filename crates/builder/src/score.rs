@@ -188,7 +188,7 @@ impl Default for Params {
             ease: Some(DEFAULT_EASE),
             ease_auto_items: true,
             ease_unseen: false,
-            prior: PriorWeight::Fixed(0.0),
+            prior: PriorWeight::Learn,
         }
     }
 }
