@@ -7,8 +7,8 @@
 //! top pair score (so `w` does not depend on the score's scale). Lists keep their top K.
 //!
 //! `w` is chosen from [`WEIGHTS`] on the last [`VALIDATION_SHARE`] of the training orders (by
-//! time), after building the lists from the rest: the weight with the best HR@4 relative to no
-//! prior, summed over the tasks the data allows (basket completion always; the next order when
+//! time), after building the lists from the rest: the smallest weight within [`GAIN_TOLERANCE`]
+//! of the best HR@4 relative to no prior, summed over the tasks the data allows (basket completion always; the next order when
 //! orders have customers and dates), among the weights that keep the next-order catalog coverage
 //! at [`MIN_COVERAGE_VS_COSINE`] of item-kNN cosine's. The test part of an evaluation is never
 //! seen.
@@ -30,6 +30,10 @@ pub const MIN_COVERAGE_VS_COSINE: f64 = 0.5;
 
 /// See [`MIN_COVERAGE_VS_COSINE`].
 pub const MIN_COVERAGE_KEPT: f64 = 0.75;
+
+/// A smaller weight is kept unless a larger one gains more than this (relative HR@4 summed over
+/// the tasks: 0.01 is one percent).
+pub const GAIN_TOLERANCE: f64 = 0.01;
 
 /// Share of the training orders (the latest) held out to choose the weight.
 pub const VALIDATION_SHARE: f64 = 0.2;
@@ -166,12 +170,16 @@ pub fn learn(
             + t.next_hr4.unwrap_or(0.0) / base.next_hr4.unwrap_or(0.0).max(1e-9)
     };
     let min_coverage = min_coverage.min(base.next_coverage.unwrap_or(0.0) * MIN_COVERAGE_KEPT);
-    // No prior is always allowed; a weight must keep the coverage.
-    let best = trials
+    // No prior is always allowed; a weight must keep the coverage. Of the allowed weights, the
+    // smallest whose gain is within GAIN_TOLERANCE of the best: a few validation cases more
+    // or less should not push every list toward the best-sellers.
+    let allowed: Vec<Trial> = trials
         .iter()
         .copied()
         .filter(|t| t.weight == 0.0 || t.next_coverage.unwrap_or(1.0) >= min_coverage)
-        .reduce(|a, b| if gain(&b) > gain(&a) { b } else { a })?;
+        .collect();
+    let top = allowed.iter().map(gain).fold(f64::MIN, f64::max);
+    let best = allowed.into_iter().find(|t| gain(t) >= top - GAIN_TOLERANCE)?;
     Some(Learned {
         weight: best.weight,
         min_coverage,
