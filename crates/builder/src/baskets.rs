@@ -20,6 +20,12 @@ use super::table::{field, Table};
 /// No customer key for this basket.
 pub const NO_CUSTOMER: u32 = u32::MAX;
 
+/// The key a customer is known by while the builder runs: a 64-bit hash of the trimmed,
+/// lower-cased id or email, as 16 hex digits. The email itself is never kept or written.
+pub fn customer_key(who: &str) -> String {
+    format!("{:016x}", hash_name(&who.trim().to_lowercase()))
+}
+
 /// Names interned to dense `u32` ids, stored back to back in one buffer so that interning a
 /// million order names or items costs no allocation per name.
 #[derive(Debug, Clone, Default)]
@@ -504,7 +510,7 @@ fn read_lines(
                 let cust = if who.is_empty() {
                     NO_CUSTOMER
                 } else {
-                    c.customer_keys.intern(&who.to_lowercase())
+                    c.customer_keys.intern(&customer_key(who))
                 };
                 c.customers.push(cust);
             }
