@@ -9,7 +9,7 @@ use super::products::{read_products, resolve_prices, ProductFile, ProductRow};
 use super::progress::Progress;
 use super::report::{BuildError, Result, Summary};
 use super::repurchase::repurchase_days;
-use super::score::{Method, Params};
+use super::score::{Method, Params, PriorWeight};
 use super::stats::{PairStats, DEFAULT_MAX_BASKET};
 use super::storefront;
 use crossbuy_engine::offer::Offer;
@@ -458,7 +458,10 @@ pub fn params(config: &Config) -> Params {
         },
         ease_auto_items: config.neighbours.dense_items.is_none(),
         ease_unseen: defaults.ease_unseen,
-        prior: defaults.prior,
+        prior: config
+            .neighbours
+            .popularity_prior
+            .map_or(defaults.prior, PriorWeight::Fixed),
     }
 }
 

@@ -38,6 +38,16 @@ pub const GAIN_TOLERANCE: f64 = 0.01;
 /// Share of the training orders (the latest) held out to choose the weight.
 pub const VALIDATION_SHARE: f64 = 0.2;
 
+/// At most this many validation cases per task are scored (evenly spread over the validation
+/// orders), which keeps learning inside the builder's time budget on a large shop.
+pub const MAX_VALIDATION_CASES: usize = 3000;
+
+/// Every `n`-th case, so that at most [`MAX_VALIDATION_CASES`] remain.
+fn thin<T>(cases: Vec<T>) -> Vec<T> {
+    let step = cases.len().div_ceil(MAX_VALIDATION_CASES).max(1);
+    cases.into_iter().step_by(step).collect()
+}
+
 /// Fewer validation cases than this: no prior (too little evidence to learn one).
 pub const MIN_VALIDATION_CASES: usize = 30;
 
@@ -124,12 +134,13 @@ pub fn learn(
     types: &[Option<u32>],
     max_basket: usize,
 ) -> Option<Learned> {
-    let basket_split = split_time(baskets, 1.0 - VALIDATION_SHARE, 1);
+    let mut basket_split = split_time(baskets, 1.0 - VALIDATION_SHARE, 1);
+    basket_split.cases = thin(basket_split.cases);
     let next = if baskets.has_times && !baskets.customers.is_empty() {
         let mut order: Vec<usize> = (0..baskets.len()).collect();
         order.sort_by_key(|&i| (baskets.times[i], i));
         let cut = basket_split.train.len();
-        next_order_cases(baskets, &order[cut..])
+        thin(next_order_cases(baskets, &order[cut..]))
     } else {
         Vec::new()
     };
@@ -179,7 +190,9 @@ pub fn learn(
         .filter(|t| t.weight == 0.0 || t.next_coverage.unwrap_or(1.0) >= min_coverage)
         .collect();
     let top = allowed.iter().map(gain).fold(f64::MIN, f64::max);
-    let best = allowed.into_iter().find(|t| gain(t) >= top - GAIN_TOLERANCE)?;
+    let best = allowed
+        .into_iter()
+        .find(|t| gain(t) >= top - GAIN_TOLERANCE)?;
     Some(Learned {
         weight: best.weight,
         min_coverage,
