@@ -244,7 +244,10 @@ pub fn evaluate(ranker: &Ranker<'_>, split: &Split, stats: &PairStats, id_rank: 
     let mut is_target = vec![false; n];
     let mut shown = vec![false; n];
     let (mut hr1, mut hr4, mut p4, mut ndcg, mut mrr) = (0f64, 0f64, 0f64, 0f64, 0f64);
-    let popular: Vec<u32> = {
+    let catalog = stats.item_count.iter().filter(|&&c| c > 0).count();
+    let popular: Vec<u32> = if !matches!(ranker, Ranker::Popularity(_)) {
+        Vec::new()
+    } else {
         let mut v: Vec<u32> = (0..n as u32)
             .filter(|&i| stats.item_count[i as usize] > 0)
             .collect();
@@ -356,7 +359,7 @@ pub fn evaluate(ranker: &Ranker<'_>, split: &Split, stats: &PairStats, id_rank: 
         }
     }
     let cases = split.cases.len().max(1) as f64;
-    let catalog = popular.len().max(1) as f64;
+    let catalog = catalog.max(1) as f64;
     Metrics {
         hr1: hr1 / cases,
         hr4: hr4 / cases,

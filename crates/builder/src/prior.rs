@@ -59,6 +59,31 @@ pub fn apply(
     k: usize,
     recommendable: &[bool],
 ) {
+    let scale = median_top_score(lists);
+    apply_scaled(stats, lists, w, k, recommendable, scale, None);
+}
+
+/// The median of the lists' first scores (1 when every list is empty).
+fn median_top_score(lists: &NeighbourLists) -> f64 {
+    let mut firsts: Vec<f64> = lists
+        .lists
+        .iter()
+        .filter_map(|l| l.first().map(|x| x.score))
+        .collect();
+    firsts.sort_by(f64::total_cmp);
+    firsts.get(firsts.len() / 2).copied().unwrap_or(1.0)
+}
+
+/// [`apply`] with the scale given, to the lists of the items in `only` (all when `None`).
+fn apply_scaled(
+    stats: &PairStats,
+    lists: &mut NeighbourLists,
+    w: f64,
+    k: usize,
+    recommendable: &[bool],
+    scale: f64,
+    only: Option<&[bool]>,
+) {
     if w <= 0.0 {
         return;
     }
@@ -73,16 +98,9 @@ pub fn apply(
     popular.truncate(k);
     let Some(&top) = popular.first() else { return };
     let top = f64::from(stats.item_count[top as usize]);
-    let mut firsts: Vec<f64> = lists
-        .lists
-        .iter()
-        .filter_map(|l| l.first().map(|x| x.score))
-        .collect();
-    firsts.sort_by(f64::total_cmp);
-    let scale = firsts.get(firsts.len() / 2).copied().unwrap_or(1.0);
     let prior = |j: u32| w * scale * f64::from(stats.item_count[j as usize]) / top;
     for (i, list) in lists.lists.iter_mut().enumerate() {
-        if list.is_empty() && stats.item_count[i] == 0 {
+        if list.is_empty() && stats.item_count[i] == 0 || only.is_some_and(|o| !o[i]) {
             continue;
         }
         for x in list.iter_mut() {
@@ -160,10 +178,39 @@ pub fn learn(
         let cosine = Ranker::Pairs(&stats, Method::Cosine);
         evaluate(&cosine, s, &stats, &id_rank).coverage * MIN_COVERAGE_VS_COSINE
     });
+    // Only the lists of validation context items are ever summed: trials copy just those.
+    let mut in_context = vec![false; lists.lists.len()];
+    for case in basket_split
+        .cases
+        .iter()
+        .chain(next_split.iter().flat_map(|s| &s.cases))
+    {
+        for &c in &case.context {
+            in_context[c as usize] = true;
+        }
+    }
+    let scale = median_top_score(&lists);
+    let lists = NeighbourLists {
+        lists: lists
+            .lists
+            .into_iter()
+            .zip(&in_context)
+            .map(|(l, &used)| if used { l } else { Vec::new() })
+            .collect(),
+        cold_start: lists.cold_start,
+    };
     let mut trials = Vec::with_capacity(WEIGHTS.len());
     for &weight in WEIGHTS {
         let mut l = lists.clone();
-        apply(&stats, &mut l, weight, params.k, recommendable);
+        apply_scaled(
+            &stats,
+            &mut l,
+            weight,
+            params.k,
+            recommendable,
+            scale,
+            Some(&in_context),
+        );
         let ranker = Ranker::Lists(&l);
         let next = next_split
             .as_ref()
