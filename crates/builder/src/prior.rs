@@ -15,7 +15,9 @@
 
 use super::baskets::Baskets;
 use super::eval::{evaluate, next_order_cases, split_time, Ranker, Split};
-use super::score::{select, top_k, Method, Neighbour, NeighbourLists, Params, PriorWeight};
+use super::score::{
+    popular_items, select, top_k, Method, Neighbour, NeighbourLists, Params, PriorWeight,
+};
 use super::stats::PairStats;
 
 /// Candidate weights, smallest first (ties go to the smaller weight).
@@ -87,14 +89,7 @@ fn apply_scaled(
     if w <= 0.0 {
         return;
     }
-    let mut popular: Vec<u32> = (0..stats.n_items() as u32)
-        .filter(|&i| recommendable[i as usize] && stats.item_count[i as usize] > 0)
-        .collect();
-    popular.sort_by(|&a, &b| {
-        stats.item_count[b as usize]
-            .cmp(&stats.item_count[a as usize])
-            .then(a.cmp(&b))
-    });
+    let mut popular = popular_items(stats, recommendable);
     popular.truncate(k);
     let Some(&top) = popular.first() else { return };
     let top = f64::from(stats.item_count[top as usize]);

@@ -387,7 +387,7 @@ pub(crate) fn top_k(v: &mut Vec<Neighbour>, k: usize) {
 }
 
 /// Recommendable items, most bought first.
-fn popular_items(stats: &PairStats, recommendable: &[bool]) -> Vec<u32> {
+pub(crate) fn popular_items(stats: &PairStats, recommendable: &[bool]) -> Vec<u32> {
     let mut items: Vec<u32> = (0..stats.n_items() as u32)
         .filter(|&i| recommendable[i as usize] && stats.item_count[i as usize] > 0)
         .collect();
