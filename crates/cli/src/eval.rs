@@ -15,6 +15,9 @@ USAGE:
     crossbuy eval --baskets FILE [OPTIONS]
     crossbuy eval --products FILE --orders FILE [OPTIONS]
 
+    --task T            basket (default): hide one item of each test basket, rank the rest;
+                        next-order: a customer's order is the context, the new items of their
+                        next order within 30 days are the targets (needs customers and dates)
     --split S           time (default): train on the first 80% of orders by time (file order
                         when there are no times), test on the rest; leave-one-out: every basket
                         with 2+ items is a test case, trained on all orders minus its hidden item
@@ -23,7 +26,8 @@ USAGE:
     --variants LIST     extra crossbuy variants to compare, comma separated; each is parts
                         joined by `+`: a pair score (crossbuy:ALPHA:BETA, confidence, cosine,
                         lift:SHRINK, npmi, smooth:MU:ALPHA), ease:LAMBDA:ITEMS, noease, k:N,
-                        same:F (same-type demotion), unseen, fill, nocold; for example
+                        same:F (same-type demotion), unseen, fill, nocold, prior (learned
+                        popularity prior), prior:W (that weight), noprior; for example
                         noease,ease:20:3000+k:20 (scored through the same top-K pipeline)
     --same-type-factor F  demote same-type neighbours by F in the crossbuy variants (default 1)
     --fill-popular      top neighbour lists shorter than K up with popular items
@@ -35,10 +39,9 @@ USAGE:
     Input options as for `crossbuy snapshot` (--products, --orders, --baskets, --format, --drop,
     --config, --k, --min-support, --score), and -q, --quiet, -h, --help.
 
-Each test basket with at least two items has one item hidden; the rest is the context.
-HR@N: the hidden item is among the first N; NDCG@4 = 1/log2(rank+1) within the first 4;
-MRR: mean 1/rank (0 when not ranked); coverage: share of the training catalog that appears in
-some top 4.
+HR@N: a target is among the first N; P@4: share of the first 4 that are targets; NDCG@4
+against every target on top; MRR: mean 1/rank of the first target (0 when not ranked);
+coverage: share of the training catalog that appears in some top 4.
 ";
 
 /// `crossbuy eval …`.
@@ -48,6 +51,7 @@ pub fn command(args: &[String]) -> Result<()> {
         args,
         vec![
             Flag("split", None, true),
+            Flag("task", None, true),
             Flag("train-fraction", None, true),
             Flag("seed", None, true),
             Flag("variants", None, true),
@@ -101,7 +105,15 @@ pub fn command(args: &[String]) -> Result<()> {
     let loaded = load(&input, &mut summary)?;
     report_problems(&summary);
     let options = EvalOptions {
-        task: Task::Basket,
+        task: match flags.get("task").map(String::as_str) {
+            None | Some("basket") => Task::Basket,
+            Some("next-order") => Task::NextOrder,
+            Some(o) => {
+                return Err(usage(format!(
+                    "--task: expected basket or next-order, got \"{o}\""
+                )))
+            }
+        },
         leave_one_out,
         train_fraction,
         seed,
