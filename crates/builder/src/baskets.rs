@@ -13,9 +13,10 @@ use std::io::{BufRead, BufReader};
 
 use rustc_hash::FxHashMap;
 
+use super::input::{self, Marks, Source};
 use super::progress::Progress;
 use super::report::{BuildError, Result, Summary};
-use super::table::{field, Table};
+use super::table::{csv_error, field, line_breaks, unclosed_quote, Table};
 
 /// No customer key for this basket.
 pub const NO_CUSTOMER: u32 = u32::MAX;
@@ -349,25 +350,32 @@ pub fn read_plain(
     format: Option<BasketFormat>,
     drop: &HashSet<String>,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<PlainBaskets> {
-    let file = File::open(path).map_err(|e| BuildError::io(path, e))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut reader = BufReader::with_capacity(1 << 16, file);
+    let (source, size) = input::open_table(path)?;
+    let marks = source.marks();
+    let mut reader = BufReader::with_capacity(1 << 16, source);
     let first = {
-        let buf = reader.fill_buf().map_err(|e| BuildError::io(path, e))?;
+        let buf = reader
+            .fill_buf()
+            .map_err(|e| input::to_build_error(path, e))?;
         let end = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
         String::from_utf8_lossy(&buf[..end]).into_owned()
     };
     let format = format.unwrap_or_else(|| detect_format(first.trim_start_matches('\u{feff}')));
     let out = match format {
         BasketFormat::Lines => {
-            let table = Table::from_reader(path, Box::new(reader), size)?;
+            let table = Table::with_marks(path, Box::new(reader), size, marks.clone())?;
             read_lines(table, drop, summary, progress)?
         }
-        BasketFormat::Comma => read_comma(path, reader, drop, summary, progress)?,
-        BasketFormat::Whitespace => read_whitespace(path, reader, drop, summary, progress)?,
+        BasketFormat::Comma => read_comma(path, reader, &marks, drop, summary, progress)?,
+        BasketFormat::Whitespace => read_whitespace(path, reader, &marks, drop, summary, progress)?,
     };
+    if marks.saw_lone_cr() {
+        summary.notes.push(format!(
+            "{path} ends its lines with a carriage return alone (old Mac line endings): read as line ends"
+        ));
+    }
     if out.baskets.is_empty() {
         return Err(BuildError::input(
             path,
@@ -447,7 +455,7 @@ fn read_lines(
     mut table: Table,
     drop: &HashSet<String>,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<PlainBaskets> {
     // Separate `Date` and `Time` columns are read together.
     let date_col = table.find(&["date"]);
@@ -463,6 +471,14 @@ fn read_lines(
     };
     let item_col = table.require(ITEM_COLUMNS)?;
     let mut composite = String::new();
+    table.one_line(&[
+        Some(order_col),
+        Some(item_col),
+        date_col,
+        clock_col,
+        time_col,
+        customer_col,
+    ]);
     let path = table.path.clone();
     let mut c = Collector::new(drop);
     let mut orders: FxHashMap<String, u32> = FxHashMap::default();
@@ -472,7 +488,7 @@ fn read_lines(
     let mut rec = csv::StringRecord::new();
     let mut stamp = String::new();
     progress.start("reading baskets", table.size);
-    while let Some(line) = table.next(&mut rec, summary) {
+    while let Some(line) = table.next(&mut rec, summary)? {
         progress.at(table.position());
         let mut key = field(&rec, Some(order_col));
         if key.is_empty() {
@@ -534,10 +550,11 @@ fn read_lines(
 
 fn read_comma(
     path: &str,
-    reader: BufReader<File>,
+    reader: BufReader<Source<File>>,
+    marks: &Marks,
     drop: &HashSet<String>,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<PlainBaskets> {
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -547,20 +564,23 @@ fn read_comma(
     let mut rec = csv::ByteRecord::new();
     progress.start("reading baskets", 0);
     loop {
-        match csv.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                summary.problem(path, line, format!("unreadable row: {e}"));
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    break;
-                }
-                continue;
-            }
+        let read = csv.read_byte_record(&mut rec);
+        let next = csv.position();
+        marks.row_starts(next.byte(), next.line());
+        if !read.map_err(|e| csv_error(path, e))? {
+            break;
         }
         progress.at(rec.position().map_or(0, |p| p.byte()));
         let line = rec.position().map_or(0, |p| p.line());
+        if memchr::memchr(b'\n', rec.as_slice()).is_some() {
+            // No item has a line break: the quote of this line is never closed.
+            return Err(unclosed_quote(
+                path,
+                line,
+                line + line_breaks(rec.as_slice()),
+                "puts a line break in an item",
+            ));
+        }
         let order = c.order(c.times.len() as i64);
         for cell in rec.iter() {
             match std::str::from_utf8(cell) {
@@ -575,10 +595,11 @@ fn read_comma(
 
 fn read_whitespace(
     path: &str,
-    mut reader: BufReader<File>,
+    mut reader: BufReader<Source<File>>,
+    marks: &Marks,
     drop: &HashSet<String>,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<PlainBaskets> {
     let mut c = Collector::new(drop);
     let mut buf = Vec::with_capacity(1024);
@@ -587,9 +608,10 @@ fn read_whitespace(
     progress.start("reading baskets", 0);
     loop {
         buf.clear();
+        marks.row_starts(pos, line_no + 1);
         let n = reader
             .read_until(b'\n', &mut buf)
-            .map_err(|e| BuildError::io(path, e))?;
+            .map_err(|e| input::to_build_error(path, e))?;
         if n == 0 {
             break;
         }
@@ -651,11 +673,12 @@ mod tests {
             None,
             &HashSet::new(),
             &mut summary,
-            &mut Progress::new(false),
+            &mut super::super::progress::Silent,
         )
         .expect("read");
         let _ = std::fs::remove_file(&path);
         let b = &read.baskets;
+        let july21 = super::super::dates::parse_timestamp("2015-07-21").expect("date");
         let got: Vec<String> = (0..b.len())
             .map(|i| {
                 let items: Vec<&str> = b
@@ -666,18 +689,13 @@ mod tests {
                 format!(
                     "{}@{}:{}",
                     b.customers[i],
-                    super::super::dates::rfc3339(b.times[i])
-                        .get(..10)
-                        .unwrap_or(""),
+                    (b.times[i] - july21) / 86_400,
                     items.join("+")
                 )
             })
             .collect();
-        // Customer 7's two visits on 21 July are one order; 5 August is another.
-        assert_eq!(
-            got.join(" "),
-            "0@2015-07-21:milk+bread+jam 1@2015-07-21:milk 0@2015-08-05:eggs"
-        );
+        // Customer 7's two visits on 21 July are one order; 5 August (day 15) is another.
+        assert_eq!(got.join(" "), "0@0:milk+bread+jam 1@0:milk 0@15:eggs");
         assert!(b.has_times);
     }
 

@@ -16,6 +16,7 @@ pub mod config;
 pub mod dates;
 pub mod ease;
 pub mod eval;
+pub mod input;
 pub mod offers;
 pub mod order_book;
 pub mod orders;

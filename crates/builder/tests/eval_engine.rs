@@ -28,7 +28,7 @@ fn orders_csv() -> String {
     for order in 0..2400u64 {
         let customer = next(300);
         let day = 1 + order * 150 / 2400;
-        let (month, dom) = (1 + day / 30, 1 + day % 30);
+        let (month, dom) = (1 + day / 28, 1 + day % 28);
         // Two exactly tied complements: t0 goes with t1 in every 50th order and with t2 in the
         // order after it, so for a context of t0 the engine's tie rule (smaller id first) decides.
         if order % 50 < 2 {
