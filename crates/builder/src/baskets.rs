@@ -21,6 +21,12 @@ use super::table::{csv_error, field, line_breaks, unclosed_quote, Table};
 /// No customer key for this basket.
 pub const NO_CUSTOMER: u32 = u32::MAX;
 
+/// The key a customer is known by while the builder runs: a 64-bit hash of the trimmed,
+/// lower-cased id or email, as 16 hex digits. The email itself is never kept or written.
+pub fn customer_key(who: &str) -> String {
+    format!("{:016x}", hash_name(&who.trim().to_lowercase()))
+}
+
 /// Names interned to dense `u32` ids, stored back to back in one buffer so that interning a
 /// million order names or items costs no allocation per name.
 #[derive(Debug, Clone, Default)]
@@ -215,6 +221,28 @@ impl Baskets {
         (out, dropped)
     }
 
+    /// The baskets at `indices`, in that order, with their times and customers.
+    pub fn subset(&self, indices: &[usize]) -> Baskets {
+        let mut out = Baskets {
+            n_items: self.n_items,
+            start: Vec::with_capacity(indices.len() + 1),
+            items: Vec::new(),
+            times: Vec::with_capacity(indices.len()),
+            has_times: self.has_times,
+            customers: Vec::new(),
+        };
+        out.start.push(0);
+        for &i in indices {
+            out.items.extend_from_slice(self.basket(i));
+            out.start.push(out.items.len() as u32);
+            out.times.push(self.times[i]);
+            if !self.customers.is_empty() {
+                out.customers.push(self.customers[i]);
+            }
+        }
+        out
+    }
+
     /// A new set of baskets from `sets` (each sorted and distinct), keeping the item space.
     pub fn from_sets(n_items: usize, sets: &[Vec<u32>], times: &[i64], has_times: bool) -> Baskets {
         let mut out = Baskets {
@@ -306,7 +334,8 @@ pub fn detect_format(first_line: &str) -> BasketFormat {
         .map(|c| c.trim().trim_matches('"').trim().to_ascii_lowercase())
         .collect();
     let has = |names: &[&str]| cells.iter().any(|c| names.contains(&c.as_str()));
-    if cells.len() >= 2 && has(ORDER_COLUMNS) && has(ITEM_COLUMNS) {
+    let keyed = has(ORDER_COLUMNS) || has(CUSTOMER_COLUMNS) && has(TIME_COLUMNS);
+    if cells.len() >= 2 && keyed && has(ITEM_COLUMNS) {
         BasketFormat::Lines
     } else if first_line.contains(',') {
         BasketFormat::Comma
@@ -428,13 +457,20 @@ fn read_lines(
     summary: &mut Summary,
     progress: &mut dyn Progress,
 ) -> Result<PlainBaskets> {
-    let order_col = table.require(ORDER_COLUMNS)?;
-    let item_col = table.require(ITEM_COLUMNS)?;
     // Separate `Date` and `Time` columns are read together.
     let date_col = table.find(&["date"]);
     let clock_col = table.find(&["time"]);
     let time_col = table.find(TIME_COLUMNS);
     let customer_col = table.find(CUSTOMER_COLUMNS);
+    // Without an order column, an order is one customer's items on one date (a shop's
+    // "member, date, item" export).
+    let (order_col, date_key) = match (table.find(ORDER_COLUMNS), customer_col, time_col) {
+        (Some(o), _, _) => (o, None),
+        (None, Some(c), Some(t)) => (c, Some(t)),
+        _ => (table.require(ORDER_COLUMNS)?, None),
+    };
+    let item_col = table.require(ITEM_COLUMNS)?;
+    let mut composite = String::new();
     table.one_line(&[
         Some(order_col),
         Some(item_col),
@@ -454,10 +490,17 @@ fn read_lines(
     progress.start("reading baskets", table.size);
     while let Some(line) = table.next(&mut rec, summary)? {
         progress.at(table.position());
-        let key = field(&rec, Some(order_col));
+        let mut key = field(&rec, Some(order_col));
         if key.is_empty() {
             summary.problem(&path, line, "empty order id");
             continue;
+        }
+        if let Some(t) = date_key {
+            composite.clear();
+            composite.push_str(key);
+            composite.push('\u{1f}');
+            composite.push_str(field(&rec, Some(t)));
+            key = &composite;
         }
         let order = if key == last_key {
             last_order
@@ -483,7 +526,7 @@ fn read_lines(
                 let cust = if who.is_empty() {
                     NO_CUSTOMER
                 } else {
-                    c.customer_keys.intern(&who.to_lowercase())
+                    c.customer_keys.intern(&customer_key(who))
                 };
                 c.customers.push(cust);
             }
@@ -608,6 +651,52 @@ mod tests {
         check("citrus fruit,semi-finished bread", BasketFormat::Comma);
         check("0 1 2 3", BasketFormat::Whitespace);
         check("whole milk", BasketFormat::Whitespace);
+        // No order column: a customer and a date make the order.
+        check("customer_id,date,item", BasketFormat::Lines);
+        check("Member_number,Date,itemDescription", BasketFormat::Comma);
+        check("customer_id,item", BasketFormat::Comma);
+    }
+
+    #[test]
+    fn without_an_order_column_an_order_is_a_customers_date() {
+        let path =
+            std::env::temp_dir().join(format!("crossbuy-member-date-{}.csv", std::process::id()));
+        std::fs::write(
+            &path,
+            "customer_id,date,item\n7,21-07-2015,milk\n7,21-07-2015,bread\n8,21-07-2015,milk\n\
+             7,05-08-2015,eggs\n7,21-07-2015,jam\n",
+        )
+        .expect("write");
+        let mut summary = Summary::default();
+        let read = read_plain(
+            path.to_str().expect("utf-8 path"),
+            None,
+            &HashSet::new(),
+            &mut summary,
+            &mut super::super::progress::Silent,
+        )
+        .expect("read");
+        let _ = std::fs::remove_file(&path);
+        let b = &read.baskets;
+        let july21 = super::super::dates::parse_timestamp("2015-07-21").expect("date");
+        let got: Vec<String> = (0..b.len())
+            .map(|i| {
+                let items: Vec<&str> = b
+                    .basket(i)
+                    .iter()
+                    .map(|&x| read.items.name(x as usize))
+                    .collect();
+                format!(
+                    "{}@{}:{}",
+                    b.customers[i],
+                    (b.times[i] - july21) / 86_400,
+                    items.join("+")
+                )
+            })
+            .collect();
+        // Customer 7's two visits on 21 July are one order; 5 August (day 15) is another.
+        assert_eq!(got.join(" "), "0@0:milk+bread+jam 1@0:milk 0@15:eggs");
+        assert!(b.has_times);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::products::{read_products, resolve_prices, ProductFile, ProductRow};
 use super::progress::{Progress, Silent};
 use super::report::{BuildError, Result, Summary};
 use super::repurchase::repurchase_days;
-use super::score::{select, Method, Params};
+use super::score::{Method, Params, PriorWeight};
 use super::stats::{PairStats, DEFAULT_MAX_BASKET};
 use super::storefront;
 use crossbuy_engine::offer::Offer;
@@ -449,6 +449,10 @@ pub fn params(config: &Config) -> Params {
         },
         ease_auto_items: config.neighbours.dense_items.is_none(),
         ease_unseen: defaults.ease_unseen,
+        prior: config
+            .neighbours
+            .popularity_prior
+            .map_or(defaults.prior, PriorWeight::Fixed),
     }
 }
 
@@ -531,7 +535,24 @@ pub fn assemble(
                 .to_owned(),
         );
     }
-    let lists = select(&stats, &params, &recommendable, &types);
+    let (lists, prior_weight, learned) = super::prior::lists_with_prior(
+        &baskets,
+        &stats,
+        &params,
+        &recommendable,
+        &types,
+        max_basket,
+    );
+    if learned.is_some() || prior_weight > 0.0 {
+        summary.notes.push(format!(
+            "popularity prior weight {prior_weight}{}",
+            if learned.is_some() {
+                " (learned on the latest 20% of the orders)"
+            } else {
+                ""
+            }
+        ));
+    }
     lap(&mut summary, "score neighbours");
     let repurchase = repurchase_days(&baskets);
     lap(&mut summary, "repurchase intervals");

@@ -59,6 +59,8 @@ pub struct NeighbourConfig {
     pub dense_items: Option<usize>,
     /// Regularisation of the dense weights (default 50).
     pub dense_lambda: Option<f64>,
+    /// Weight of the popularity prior, ≥ 0 (0: none); unset: learned from the orders.
+    pub popularity_prior: Option<f64>,
 }
 
 /// `[rules]` and `[rules.exclude]`.
@@ -197,6 +199,14 @@ impl Config {
                 );
             }
         }
+        if let Some(w) = self.neighbours.popularity_prior {
+            if !(w.is_finite() && w >= 0.0) {
+                return fail(
+                    "neighbours.popularity_prior",
+                    format!("expected a number >= 0, got {w}"),
+                );
+            }
+        }
         if let Some(c) = &self.shop.currency {
             if crossbuy_engine::Currency::parse(c).is_none() {
                 return fail(
@@ -264,6 +274,14 @@ mod tests {
         check(
             "[neighbours]\nk = 4\n[neighbors]\nk = 4\n",
             "crossbuy.toml: line 3, column 2: unknown field `neighbors`, expected one of `shop`, `neighbours`, `rules`, `offers`",
+        );
+        check(
+            "[neighbours]\npopularity_prior = -1\n",
+            "crossbuy.toml: neighbours.popularity_prior: expected a number >= 0, got -1",
+        );
+        check(
+            "[neighbours]\npopularity_prior = 0\n",
+            "ok: k=8 pins=0 boosts=0 excluded tags=[]",
         );
         check(
             "[rules]\npin = { a = \"b\" }\n",

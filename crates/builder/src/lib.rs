@@ -21,6 +21,7 @@ pub mod offers;
 pub mod order_book;
 pub mod orders;
 pub mod pixel;
+pub mod prior;
 pub mod products;
 pub mod progress;
 pub mod report;

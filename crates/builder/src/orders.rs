@@ -264,11 +264,7 @@ fn read_table(
         }
         let email = field(&rec, email_col);
         if !email.is_empty() && customers[o] == NO_CUSTOMER {
-            customers[o] = if email.bytes().any(|b| b.is_ascii_uppercase()) {
-                emails.intern(&email.to_ascii_lowercase())
-            } else {
-                emails.intern(email)
-            };
+            customers[o] = emails.intern(&super::baskets::customer_key(email));
         }
         let currency = field(&rec, currency_col);
         if !currency.is_empty() && !currencies.iter().any(|c| c == currency) {

@@ -160,6 +160,17 @@ pub struct Params {
     pub ease_auto_items: bool,
     /// EASE weights of pairs never bought together are kept (else dropped).
     pub ease_unseen: bool,
+    /// Weight of the popularity prior ([`super::prior`]).
+    pub prior: PriorWeight,
+}
+
+/// How much the popularity prior counts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PriorWeight {
+    /// Learned on a validation split of the training orders (the default).
+    Learn,
+    /// This weight (0: no prior).
+    Fixed(f64),
 }
 
 /// Default K.
@@ -177,6 +188,7 @@ impl Default for Params {
             ease: Some(DEFAULT_EASE),
             ease_auto_items: true,
             ease_unseen: false,
+            prior: PriorWeight::Learn,
         }
     }
 }
@@ -363,7 +375,7 @@ fn fill_popular(stats: &PairStats, k: usize, popular: &[u32], lists: &mut [Vec<N
 }
 
 /// Keeps the best `k`, best first; ties go to the lower item id.
-fn top_k(v: &mut Vec<Neighbour>, k: usize) {
+pub(crate) fn top_k(v: &mut Vec<Neighbour>, k: usize) {
     let order =
         |a: &Neighbour, b: &Neighbour| b.score.total_cmp(&a.score).then(a.item.cmp(&b.item));
     if v.len() > k && k > 0 {
@@ -375,7 +387,7 @@ fn top_k(v: &mut Vec<Neighbour>, k: usize) {
 }
 
 /// Recommendable items, most bought first.
-fn popular_items(stats: &PairStats, recommendable: &[bool]) -> Vec<u32> {
+pub(crate) fn popular_items(stats: &PairStats, recommendable: &[bool]) -> Vec<u32> {
     let mut items: Vec<u32> = (0..stats.n_items() as u32)
         .filter(|&i| recommendable[i as usize] && stats.item_count[i as usize] > 0)
         .collect();

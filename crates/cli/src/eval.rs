@@ -1,7 +1,7 @@
 //! `crossbuy eval`: its arguments, read into the builder's [`EvalOptions`].
 
 use crossbuy_builder::build::{load_with, params, BuildInput};
-use crossbuy_builder::eval::{export_split, parse_variant, run_eval, EvalOptions};
+use crossbuy_builder::eval::{export_split, parse_variant, run_eval, EvalOptions, Task};
 use crossbuy_builder::report::{BuildError, Result, Summary};
 use crossbuy_builder::stats::DEFAULT_MAX_BASKET;
 
@@ -22,6 +22,11 @@ pub struct Args {
     #[command(flatten)]
     overrides: Overrides,
 
+    /// basket (default): hide one item of each test basket, rank the rest; next-order: a
+    /// customer's order is the context, the new items of their next order within 30 days are
+    /// the targets (needs customers and dates)
+    #[arg(long, value_name = "T", value_parser = task, help_heading = "Evaluation")]
+    task: Option<Task>,
     /// time (default): train on the first 80% of orders by time (file order when there are no
     /// times), test on the rest; leave-one-out: every basket with 2+ items is a test case,
     /// trained on all orders minus its hidden item
@@ -35,8 +40,9 @@ pub struct Args {
     seed: Option<f64>,
     /// Extra crossbuy variants to compare, comma separated; each is parts joined by `+`: a pair
     /// score (crossbuy:ALPHA:BETA, confidence, cosine, lift:SHRINK, npmi, smooth:MU:ALPHA),
-    /// ease:LAMBDA:ITEMS, noease, k:N, same:F (same-type demotion), unseen, fill, nocold; for
-    /// example noease,ease:20:3000+k:20 (scored through the same top-K pipeline)
+    /// ease:LAMBDA:ITEMS, noease, k:N, same:F (same-type demotion), unseen, fill, nocold, prior
+    /// (learned popularity prior), prior:W (that weight), noprior; for example
+    /// noease,ease:20:3000+k:20 (scored through the same top-K pipeline)
     #[arg(long, value_name = "LIST", help_heading = "Evaluation")]
     variants: Option<String>,
     /// Demote same-type neighbours by F in the crossbuy variants (default 1)
@@ -60,10 +66,18 @@ pub struct Args {
 }
 
 const AFTER_HELP: &str = "\
-Each test basket with at least two items has one item hidden; the rest is the context.
-HR@N: the hidden item is among the first N; NDCG@4 = 1/log2(rank+1) within the first 4;
-MRR: mean 1/rank (0 when not ranked); coverage: share of the training catalog that appears in
-some top 4.";
+HR@N: a target is among the first N; P@4: share of the first 4 that are targets; NDCG@4
+against every target on top; MRR: mean 1/rank of the first target (0 when not ranked);
+coverage: share of the training catalog that appears in some top 4.";
+
+/// `--task`.
+fn task(s: &str) -> std::result::Result<Task, String> {
+    match s {
+        "basket" => Ok(Task::Basket),
+        "next-order" => Ok(Task::NextOrder),
+        o => Err(format!("expected basket or next-order, got \"{o}\"")),
+    }
+}
 
 /// `--split`: true for leave-one-out.
 fn split(s: &str) -> std::result::Result<bool, String> {
@@ -102,6 +116,7 @@ pub fn run(args: Args) -> Result<()> {
     let loaded = load_with(&input, &mut summary, &mut Bar::on_stderr(args.quiet))?;
     report_problems(&summary);
     let options = EvalOptions {
+        task: args.task.unwrap_or_default(),
         leave_one_out,
         train_fraction,
         seed,
@@ -116,7 +131,7 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(dir) = &args.export_split {
         export_split(&loaded, &options, std::path::Path::new(dir))?;
     }
-    let report = run_eval(&loaded, &options);
+    let report = run_eval(&loaded, &options)?;
     print(&if args.json {
         report.json()
     } else {

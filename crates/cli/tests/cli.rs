@@ -1050,3 +1050,82 @@ fn platform_exports_are_read_within_the_same_bounds() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn eval_runs_both_tasks_on_customer_and_date_baskets() {
+    let dir = temp_dir("eval-tasks");
+    // 40 customers, each ordering tea and a mug on day 1, then tea and a scone 3 days later;
+    // no order column: one customer's lines on one date are one order.
+    let mut csv = String::from("customer_id,date,item\n");
+    for c in 0..40 {
+        let day = 1 + c / 2;
+        csv.push_str(&format!(
+            "c{c},2026-01-{day:02},tea\nc{c},2026-01-{day:02},mug\n"
+        ));
+        csv.push_str(&format!(
+            "c{c},2026-01-{:02},tea\nc{c},2026-01-{:02},scone\n",
+            day + 3,
+            day + 3
+        ));
+    }
+    std::fs::write(dir.join("orders.csv"), csv).expect("write");
+    let (code, out, err) = run(
+        &[
+            "eval",
+            "-q",
+            "--task",
+            "next-order",
+            "--baskets",
+            "orders.csv",
+        ],
+        &dir,
+    );
+    assert_eq!(code, 0, "{err}");
+    // The test part holds the last customers' two orders: after tea and a mug comes a scone.
+    check(
+        (code, &out),
+        0,
+        &[
+            "task: next-order, split: time",
+            "| method | HR@1 | HR@4 | P@4 | NDCG@4 | MRR | coverage |",
+            "| popularity |",
+            "| item-kNN cosine |",
+            "| crossbuy | 1.0000 | 1.0000 |",
+        ],
+    );
+    let (code, out, _) = run(&["eval", "-q", "--baskets", "orders.csv", "--json"], &dir);
+    check(
+        (code, &out),
+        0,
+        &["{\"task\":\"basket\",\"split\":\"time\""],
+    );
+    // Without customers there is no next order to measure.
+    std::fs::write(
+        dir.join("plain.csv"),
+        "order_id,item\n1,tea\n1,mug\n2,tea\n",
+    )
+    .expect("write");
+    let (code, _, err) = run(
+        &[
+            "eval",
+            "-q",
+            "--task",
+            "next-order",
+            "--baskets",
+            "plain.csv",
+        ],
+        &dir,
+    );
+    check(
+        (code, &err),
+        2,
+        &["eval --task next-order: the orders need a customer"],
+    );
+    let (code, _, err) = run(&["eval", "--task", "later", "--baskets", "plain.csv"], &dir);
+    check(
+        (code, &err),
+        2,
+        &["--task: expected basket or next-order, got \"later\""],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
