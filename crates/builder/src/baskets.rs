@@ -8,7 +8,6 @@
 //!   spaces/tabs when a line has no comma (`retail.dat`).
 
 use std::collections::{HashMap, HashSet};
-use std::fs::File;
 use std::io::{BufRead, BufReader};
 
 use rustc_hash::FxHashMap;
@@ -314,17 +313,18 @@ pub fn detect_format(first_line: &str) -> BasketFormat {
     }
 }
 
-/// Reads a plain basket file. Items in `drop` (compared trimmed) are left out and counted.
+/// Reads a plain basket file from `source` (`size` bytes when known); `path` names it in
+/// messages. Items in `drop` (compared trimmed) are left out and counted.
 pub fn read_plain(
     path: &str,
+    source: Box<dyn std::io::Read>,
+    size: u64,
     format: Option<BasketFormat>,
     drop: &HashSet<String>,
     summary: &mut Summary,
     progress: &mut Progress,
 ) -> Result<PlainBaskets> {
-    let file = File::open(path).map_err(|e| BuildError::io(path, e))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut reader = BufReader::with_capacity(1 << 16, file);
+    let mut reader = BufReader::with_capacity(1 << 16, source);
     let first = {
         let buf = reader.fill_buf().map_err(|e| BuildError::io(path, e))?;
         let end = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
@@ -491,7 +491,7 @@ fn read_lines(
 
 fn read_comma(
     path: &str,
-    reader: BufReader<File>,
+    reader: BufReader<Box<dyn std::io::Read>>,
     drop: &HashSet<String>,
     summary: &mut Summary,
     progress: &mut Progress,
@@ -532,7 +532,7 @@ fn read_comma(
 
 fn read_whitespace(
     path: &str,
-    mut reader: BufReader<File>,
+    mut reader: BufReader<Box<dyn std::io::Read>>,
     drop: &HashSet<String>,
     summary: &mut Summary,
     progress: &mut Progress,

@@ -6,10 +6,11 @@ use super::baskets::{read_plain, BasketFormat, Baskets};
 use super::config::Config;
 use super::orders::{read_orders, Orders};
 use super::products::{read_products, resolve_prices, ProductFile, ProductRow};
-use super::progress::Progress;
+use super::progress::{Progress, Stopwatch};
 use super::report::{BuildError, Result, Summary};
 use super::repurchase::repurchase_days;
 use super::score::{select, Method, Params};
+use super::source::{Disk, Sources};
 use super::stats::{PairStats, DEFAULT_MAX_BASKET};
 use super::storefront;
 use crossbuy_engine::offer::Offer;
@@ -201,29 +202,22 @@ fn priced(
     (products, map)
 }
 
-/// A file to read, and its size for progress.
-fn open(path: &str) -> Result<(Box<dyn std::io::Read>, u64)> {
-    let file = std::fs::File::open(path).map_err(|e| BuildError::io(path, e))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    Ok((Box::new(file), size))
-}
-
 /// Reads the products file of `platform`.
 fn platform_products(
+    sources: &dyn Sources,
     platform: Platform,
     path: &str,
     root: &str,
     summary: &mut Summary,
     progress: &mut Progress,
 ) -> Result<ProductFile> {
+    let (source, size) = sources.open(path)?;
     match platform {
-        Platform::Shopify => read_products(path, summary, progress),
+        Platform::Shopify => read_products(path, source, size, summary, progress),
         Platform::WooCommerce => {
-            let (source, size) = open(path)?;
             super::woocommerce::read_products(path, source, size, root, summary, progress)
         }
         Platform::BigCommerce => {
-            let (source, size) = open(path)?;
             super::bigcommerce::read_products(path, source, size, summary, progress)
         }
     }
@@ -231,31 +225,41 @@ fn platform_products(
 
 /// Reads the orders file of `platform` against its products.
 fn platform_orders(
+    sources: &dyn Sources,
     platform: Platform,
     path: &str,
     products: &ProductFile,
     summary: &mut Summary,
     progress: &mut Progress,
 ) -> Result<Orders> {
+    let (source, size) = sources.open(path)?;
     match platform {
-        Platform::Shopify => read_orders(path, products, summary, progress),
+        Platform::Shopify => read_orders(path, source, size, products, summary, progress),
         Platform::WooCommerce => {
-            let (source, size) = open(path)?;
             super::woocommerce::read_orders(path, source, size, products, summary, progress)
         }
         Platform::BigCommerce => {
-            let (source, size) = open(path)?;
             super::bigcommerce::read_orders(path, source, size, products, summary, progress)
         }
     }
 }
 
-/// Reads the inputs into products and baskets.
+/// Reads the inputs, files on disk, into products and baskets.
 pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
     let mut progress = Progress::new(false);
     if input.progress {
         progress = Progress::on_terminal();
     }
+    load_from(input, &Disk, summary, &mut progress)
+}
+
+/// Reads the inputs, opened by name from `sources`, into products and baskets.
+pub fn load_from(
+    input: &BuildInput,
+    sources: &dyn Sources,
+    summary: &mut Summary,
+    progress: &mut Progress,
+) -> Result<Loaded> {
     let root = input
         .config
         .shop
@@ -274,7 +278,7 @@ pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
                 .to_owned(),
         ));
     }
-    let storefront = storefront::read_files(&input.shopify_products_json, summary)?;
+    let storefront = storefront::read_files(sources, &input.shopify_products_json, summary)?;
     let with_ids = |file: &mut ProductFile, summary: &mut Summary| {
         if !storefront.is_empty() {
             storefront::apply(file, &storefront, summary);
@@ -296,10 +300,22 @@ pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
             let products_path = input.products.as_deref().ok_or_else(|| {
                 BuildError::Usage("--orders needs --products (the products export)".to_owned())
             })?;
-            let mut file =
-                platform_products(input.platform, products_path, &root, summary, &mut progress)?;
-            let orders =
-                platform_orders(input.platform, orders_path, &file, summary, &mut progress)?;
+            let mut file = platform_products(
+                sources,
+                input.platform,
+                products_path,
+                &root,
+                summary,
+                progress,
+            )?;
+            let orders = platform_orders(
+                sources,
+                input.platform,
+                orders_path,
+                &file,
+                summary,
+                progress,
+            )?;
             // After the orders joined by handle, SKU and name: the ids change, not the rows.
             with_ids(&mut file, summary);
             shopify = file.shopify;
@@ -311,21 +327,25 @@ pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
             (products, baskets, currency)
         }
         (None, Some(baskets_path)) => {
+            let (source, size) = sources.open(baskets_path)?;
             let plain = read_plain(
                 baskets_path,
+                source,
+                size,
                 input.basket_format,
                 &input.drop,
                 summary,
-                &mut progress,
+                progress,
             )?;
             match &input.products {
                 Some(products_path) => {
                     let mut file = platform_products(
+                        sources,
                         input.platform,
                         products_path,
                         &root,
                         summary,
-                        &mut progress,
+                        progress,
                     )?;
                     with_ids(&mut file, summary);
                     shopify = file.shopify;
@@ -486,7 +506,7 @@ pub fn excluded(products: &[Product], config: &Config) -> Vec<bool> {
 /// Runs the whole pipeline.
 pub fn build(input: &BuildInput, generated_at: Option<i64>) -> Result<Built> {
     let mut summary = Summary::default();
-    let started = std::time::Instant::now();
+    let started = Stopwatch::start();
     let loaded = load(input, &mut summary)?;
     summary.timings.push(("read files", started.elapsed()));
     assemble(loaded, &input.config, generated_at, summary)
@@ -515,11 +535,10 @@ pub fn assemble(
         .collect();
     summary.products_unavailable += products.iter().filter(|p| !p.available).count() as u64;
     let max_basket = config.neighbours.max_basket.unwrap_or(DEFAULT_MAX_BASKET);
-    let mut clock = std::time::Instant::now();
+    let mut clock = Stopwatch::start();
     let mut lap = |summary: &mut Summary, phase: &'static str| {
-        let now = std::time::Instant::now();
-        summary.timings.push((phase, now - clock));
-        clock = now;
+        summary.timings.push((phase, clock.elapsed()));
+        clock = Stopwatch::start();
     };
     let stats = PairStats::count(&baskets, max_basket);
     lap(&mut summary, "count pairs");

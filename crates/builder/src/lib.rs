@@ -1,4 +1,4 @@
-//! The snapshot builder (native only): from a shop's exports to a catalog snapshot.
+//! The snapshot builder (native and wasm32: the `crossbuy` command and the browser console): from a shop's exports to a catalog snapshot.
 //!
 //! The pipeline is: read products ([`products`]) and orders ([`orders`]) or plain baskets
 //! ([`baskets`]) into [`Baskets`] of interned `u32` items; count pair statistics
@@ -16,6 +16,7 @@ pub mod config;
 pub mod dates;
 pub mod ease;
 pub mod eval;
+pub mod explain;
 pub mod offers;
 pub mod order_book;
 pub mod orders;
@@ -26,6 +27,7 @@ pub mod report;
 pub mod repurchase;
 pub mod score;
 pub mod shards;
+pub mod source;
 pub mod stats;
 pub mod storefront;
 mod table;

@@ -1,6 +1,5 @@
 //! CSV tables read by header name, never by position.
 
-use std::fs::File;
 use std::io::Read;
 
 use csv::StringRecord;
@@ -19,13 +18,6 @@ pub(crate) struct Table {
 }
 
 impl Table {
-    /// Opens `path` and reads its header.
-    pub fn open(path: &str) -> Result<Table> {
-        let file = File::open(path).map_err(|e| BuildError::io(path, e))?;
-        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-        Table::from_reader(path, Box::new(file), size)
-    }
-
     /// Reads the header of an already open source; `path` names it in messages.
     pub fn from_reader(path: &str, source: Box<dyn Read>, size: u64) -> Result<Table> {
         let mut reader = csv::ReaderBuilder::new()

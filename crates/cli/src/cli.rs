@@ -4,12 +4,10 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 use crossbuy_builder::baskets::BasketFormat;
-use crossbuy_builder::build::{build, BuildInput, Built};
+use crossbuy_builder::build::{build, BuildInput, Built, Platform};
 use crossbuy_builder::config::Config;
 use crossbuy_builder::report::{BuildError, Result, Summary};
 use crossbuy_builder::write::to_json;
-use crossbuy_engine::money::to_decimal;
-use crossbuy_engine::score::{recommend, MIN_CARDS};
 use crossbuy_engine::Catalog;
 
 const HELP: &str = "\
@@ -17,6 +15,7 @@ crossbuy: builds the catalog snapshot for the crossbuy widget from a shop's own 
 
 USAGE:
     crossbuy snapshot --products FILE --orders FILE [OPTIONS]   from Shopify exports
+    crossbuy snapshot --platform woocommerce|bigcommerce --products FILE --orders FILE
     crossbuy snapshot --baskets FILE [--products FILE] [OPTIONS] from a plain basket file
     crossbuy recommend --catalog FILE --items ID,ID [--limit N]  what the widget would show
     crossbuy eval --baskets FILE [OPTIONS]                       measure against baselines
@@ -33,6 +32,10 @@ USAGE:
     crossbuy snapshot --baskets baskets.csv [--products items.csv] [OPTIONS]
 
 INPUT:
+    --platform P        whose exports --products and --orders are: shopify (default),
+                        woocommerce (WooCommerce's product CSV export or Store API JSON, and
+                        the crossbuy plugin's order history, CSV or JSON), bigcommerce (the
+                        control panel's products and orders exports)
     --products FILE     Shopify products export (current `URL handle` or legacy `Handle`
                         header; `Product ID` and `Variant ID` columns, when present, give
                         Shopify's ids) or a plain table with columns id,title,price[,
@@ -197,19 +200,7 @@ fn print(text: &str) -> Result<()> {
 
 /// Prints the bad rows (at most 100) to stderr.
 pub fn report_problems(summary: &Summary) {
-    let mut err = std::io::stderr().lock();
-    let mut problems: Vec<&crossbuy_builder::report::Problem> = summary.problems.iter().collect();
-    problems.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
-    for p in problems.into_iter().take(100) {
-        let _ = writeln!(err, "crossbuy: {p}");
-    }
-    if summary.bad_rows > 100 {
-        let _ = writeln!(
-            err,
-            "crossbuy: … and {} more unreadable rows",
-            summary.bad_rows - 100
-        );
-    }
+    eprint!("{}", summary.problems_text());
 }
 
 /// The build input from snapshot/eval flags (shared by `snapshot` and `eval`).
@@ -263,8 +254,16 @@ pub fn build_input(flags: &Flags) -> Result<BuildInput> {
             )))
         }
     };
+    let platform = match flags.get("platform") {
+        None => Platform::Shopify,
+        Some(p) => Platform::parse(p).ok_or_else(|| {
+            BuildError::Usage(format!(
+                "--platform: expected shopify, woocommerce or bigcommerce, got \"{p}\""
+            ))
+        })?,
+    };
     Ok(BuildInput {
-        platform: Default::default(),
+        platform,
         products: flags.get("products").cloned(),
         shopify_products_json: list(flags.get("shopify-products-json")),
         orders: flags.get("orders").cloned(),
@@ -277,7 +276,8 @@ pub fn build_input(flags: &Flags) -> Result<BuildInput> {
 }
 
 /// Flags shared by `snapshot` and `eval` for reading inputs.
-pub(crate) const INPUT_FLAGS: [Flag; 12] = [
+pub(crate) const INPUT_FLAGS: [Flag; 13] = [
+    Flag("platform", None, true),
     Flag("products", None, true),
     Flag("orders", None, true),
     Flag("baskets", None, true),
@@ -413,109 +413,7 @@ fn recommend_cmd(args: &[String]) -> Result<()> {
     print(&explain(&catalog, &items, limit))
 }
 
-/// What a merchant calls a product: its handle when the id is Shopify's number, else its id.
-fn name(p: &crossbuy_engine::Product) -> &str {
-    p.handle.as_deref().unwrap_or(&p.id)
-}
-
 /// What the widget would show for `items` (product or variant ids), with the evidence.
 pub fn explain(catalog: &Catalog, items: &[String], limit: usize) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::new();
-    let mut context = Vec::new();
-    for id in items {
-        match catalog
-            .product_index(id)
-            .or_else(|| catalog.variant_product(id))
-        {
-            Some(i) if !context.contains(&i) => {
-                let p = &catalog.products[i];
-                let _ = writeln!(
-                    out,
-                    "in the cart: {} ({}{}), {} neighbours",
-                    p.title,
-                    p.id,
-                    p.handle
-                        .as_ref()
-                        .map_or(String::new(), |h| format!(", handle {h}")),
-                    p.neighbours.len()
-                );
-                context.push(i);
-            }
-            Some(_) => {}
-            None => {
-                let _ = writeln!(
-                    out,
-                    "in the cart: \"{id}\" is not in this catalog (ignored)"
-                );
-            }
-        }
-    }
-    let recs = recommend(catalog, &context, limit);
-    let exp = catalog.shop.currency.exponent();
-    let code = catalog.shop.currency.code();
-    if recs.len() < MIN_CARDS {
-        let _ = writeln!(
-            out,
-            "the widget shows nothing: {} recommendation(s), it needs at least {MIN_CARDS}",
-            recs.len()
-        );
-    } else {
-        let _ = writeln!(out, "the widget shows:");
-    }
-    for (rank, r) in recs.iter().enumerate() {
-        let p = &catalog.products[r.product];
-        let was = p.was_price().map_or(String::new(), |w| {
-            format!(" (was {} {code})", to_decimal(w, exp))
-        });
-        let _ = writeln!(
-            out,
-            "  {}. {} ({}) at {} {code}{was}",
-            rank + 1,
-            p.title,
-            name(p),
-            to_decimal(p.price, exp)
-        );
-        let _ = writeln!(
-            out,
-            "     widget ids: product {}, variant {} (Add to cart), page {}",
-            p.id,
-            p.default_variant(),
-            p.url
-        );
-        if r.pinned {
-            let by = r
-                .because
-                .first()
-                .map_or("", |&c| name(&catalog.products[c]));
-            let _ = writeln!(out, "     pinned by the merchant for {by}");
-            continue;
-        }
-        let boost = catalog.rules.boost.get(&r.product);
-        let _ = writeln!(
-            out,
-            "     score {:.4}{}",
-            r.score,
-            boost.map_or(String::new(), |b| format!(" (boosted ×{b})"))
-        );
-        for &c in &r.because {
-            let ctx = &catalog.products[c];
-            if let Some(n) = ctx.neighbours.iter().find(|n| n.product == r.product) {
-                let evidence = if n.count == 1 {
-                    "bought together in 1 order".to_owned()
-                } else if n.count > 1 {
-                    format!("bought together in {} orders", n.count)
-                } else {
-                    "no orders together yet: from what shoppers of this type also buy".to_owned()
-                };
-                let _ = writeln!(
-                    out,
-                    "     with {}: score {:.4}, {evidence}",
-                    name(ctx),
-                    n.score
-                );
-            }
-        }
-    }
-    out
+    crossbuy_builder::explain::explain(catalog, items, limit).text(catalog)
 }
