@@ -20,6 +20,7 @@ pub mod explain;
 pub mod offers;
 pub mod order_book;
 pub mod orders;
+mod parallel;
 pub mod pixel;
 pub mod products;
 pub mod progress;
