@@ -7,7 +7,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openShop, expectedRanking, WIDGET_TIMEOUT } from "./helpers.mjs";
@@ -18,11 +19,14 @@ const FIXTURES = join(ROOT, "crates", "builder", "tests", "fixtures");
 const BUILD_TIMEOUT = 60_000;
 
 let env;
+let scratch;
 before(async () => {
   env = await openShop();
+  scratch = mkdtempSync(join(tmpdir(), "crossbuy-console-"));
 });
 after(async () => {
   await env?.close();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
 /** `crossbuy ARGS` in `cwd`: its stderr (problems, summary, "wrote" line) and the catalog. */
@@ -60,17 +64,19 @@ async function downloaded(page, button) {
 }
 
 const PLATFORMS = [
-  ["shopify", join(ROOT, "demo"), ["products_export.csv", "orders_export.csv"], []],
+  // The demo's crossbuy.toml (offers, shop name) dropped with the exports: the command reads it
+  // from the folder.
+  ["shopify", join(ROOT, "demo"), ["products_export.csv", "orders_export.csv", "crossbuy.toml"], []],
   ["woocommerce", join(FIXTURES, "woocommerce"), ["wc-product-export.csv", "crossbuy-orders.csv"], ["--platform", "woocommerce"]],
   ["woocommerce", join(FIXTURES, "woocommerce"), ["store-api-products.json", "crossbuy-orders.json"], ["--platform", "woocommerce"]],
   ["bigcommerce", join(FIXTURES, "bigcommerce"), ["products-export.csv", "orders-export.csv"], ["--platform", "bigcommerce"]],
 ];
 
-for (const [platform, dir, [products, orders], flags] of PLATFORMS) {
+for (const [platform, dir, [products, orders, ...more], flags] of PLATFORMS) {
   test(`${platform} (${products}, ${orders}): the console builds what crossbuy snapshot builds, and previews the real widget`, async () => {
     const expected = cli(dir, [...flags, "--products", products, "--orders", orders]);
     const { context, page, requests, errors } = await openConsole();
-    await build(page, platform, [join(dir, products), join(dir, orders)]);
+    await build(page, platform, [join(dir, products), join(dir, orders), ...more.map((f) => join(dir, f))]);
     assert.equal(await page.locator("#cb-error").textContent(), "");
     // The same summary and bad rows (file:line) as the command prints; it wrote catalog.json.
     const printed = expected.stderr.replace(/wrote - \(/, "wrote catalog.json (");
@@ -110,7 +116,9 @@ test("a real cart from the orders shows the cards crossbuy recommend lists, with
   await page.locator("#cb-cart").selectOption({ index: 1 });
   const want = expectedRanking(expected.catalog, { items: cart.map((id) => ({ product_id: id })) }).slice(0, 3);
   await page.waitForFunction((ids) => [...document.querySelectorAll("#cb-evidence > li")].map((li) => li.dataset.productId).join() === ids.join(), want);
-  const explained = execFileSync(CLI, ["recommend", "--catalog", "/dev/stdin", "--items", cart.join(","), "--limit", "3"], { input: JSON.stringify(expected.catalog), encoding: "utf8" });
+  const file = join(scratch, "catalog.json");
+  writeFileSync(file, JSON.stringify(expected.catalog));
+  const explained = execFileSync(CLI, ["recommend", "--catalog", file, "--items", cart.join(","), "--limit", "3"], { encoding: "utf8" });
   for (const line of (await page.locator("#cb-evidence").textContent()).match(/with [^:]+: score \d\.\d{4}, [a-z ]+\d* orders?/g) ?? []) {
     assert.ok(explained.includes(line), `${line} not in:\n${explained}`);
   }
@@ -132,24 +140,26 @@ test("the form writes crossbuy.toml, reads one back, names errors as the command
   await page.waitForFunction(() => document.querySelector("#cb-config-error").textContent.includes("line 3"));
   assert.equal(await page.locator("#cb-config-error").textContent(), "crossbuy: crossbuy.toml: line 3, column 2: unknown field `neighbors`, expected one of `shop`, `neighbours`, `rules`, `offers`");
   // A good one fills the form; the pin it holds leads the preview after the build.
-  const toml = '[shop]\nname = "Hearth & Tin"\n\n[rules]\nexclude = { tags = ["no-upsell"] }\n\n[rules.pin]\n85123A = ["22423"]\n';
+  const toml = '[shop]\nname = "Hearth & Tin"\n\n[rules]\nexclude = { tags = ["no-upsell"] }\n\n[rules.pin]\njumbo-bag-owls = ["white-hanging-heart-t-light-holder"]\n';
   await page.locator("#cb-read-toml").setInputFiles({ name: "crossbuy.toml", mimeType: "application/toml", buffer: Buffer.from(toml) });
   await page.waitForFunction(() => document.querySelector("#cb-pins").value !== "");
   assert.equal(await page.locator("#cb-config-error").textContent(), "");
-  assert.equal(await page.locator("#cb-pins").inputValue(), "85123A: 22423");
+  assert.equal(await page.locator("#cb-pins").inputValue(), "jumbo-bag-owls: white-hanging-heart-t-light-holder");
   assert.equal(await page.locator("#cb-shop-name").inputValue(), "Hearth & Tin");
   assert.equal(await page.locator("#cb-ex-tags").inputValue(), "no-upsell");
   const written = (await downloaded(page, "#cb-download-toml")).toString();
   await build(page, "shopify", [join(dir, "products_export.csv"), join(dir, "orders_export.csv")]);
   // The toml the console wrote builds, with the command line, the catalog the console built.
-  const viaCli = spawnSync(CLI, ["snapshot", "--products", "products_export.csv", "--orders", "orders_export.csv", "--config", "/dev/stdin", "-o", "-", "-q"], { cwd: dir, input: written, encoding: "utf8" });
+  const config = join(scratch, "crossbuy.toml");
+  writeFileSync(config, written);
+  const viaCli = spawnSync(CLI, ["snapshot", "--products", "products_export.csv", "--orders", "orders_export.csv", "--config", config, "-o", "-", "-q"], { cwd: dir, encoding: "utf8" });
   assert.equal(viaCli.status, 0, viaCli.stderr);
   const built = JSON.parse(await downloaded(page, "#cb-download-catalog"));
   assert.deepEqual({ ...built, generated_at: 0 }, { ...JSON.parse(viaCli.stdout), generated_at: 0 });
   assert.equal(built.shop.name, "Hearth & Tin");
-  await page.locator("#cb-product").selectOption("85123A");
-  await page.waitForFunction(() => document.querySelector("#cb-evidence > li")?.dataset.productId === "22423");
-  assert.match(await page.locator("#cb-evidence > li").first().textContent(), /pinned by the merchant for 85123A/);
+  await page.locator("#cb-product").selectOption("jumbo-bag-owls");
+  await page.waitForFunction(() => document.querySelector("#cb-evidence > li")?.dataset.productId === "white-hanging-heart-t-light-holder");
+  assert.match(await page.locator("#cb-evidence > li").first().textContent(), /pinned by the merchant for jumbo-bag-owls/);
   await context.close();
 });
 

@@ -240,28 +240,35 @@ export function mountConsole(root, options = {}) {
       window_hours: f("window_hours", "hours", { size: 4 }),
       products: f("products", "products (ids)", { size: 20 }),
     };
+    o2.original = o;
     box.append(h("button", { type: "button", onclick: () => (offers.splice(offers.indexOf(o2), 1), box.remove()) }, "Remove offer"));
     offers.push(o2);
     form.querySelector("#cb-offers").append(box);
   }
   const val = (id) => form.querySelector(`#${id}`).value;
   const set = (id, v) => (form.querySelector(`#${id}`).value = v ?? "");
+  // The configuration last read: the keys the form does not show (an offer's pages, a
+  // neighbours.score…) are kept from it; those it shows come from the form.
+  let base = {};
   function formConfig() {
-    const drop = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== "" && !(Array.isArray(v) && !v.length)));
+    const keep = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== "" && !(Array.isArray(v) && !v.length)));
+    const without = (o, keys) => Object.fromEntries(Object.entries(o ?? {}).filter(([k]) => !keys.includes(k)));
+    const shop = keep({ ...without(base.shop, ["name", "currency", "locale"]), name: val("cb-shop-name").trim(), currency: val("cb-currency").trim(), locale: val("cb-locale").trim() });
+    const neighbours = keep({ ...without(base.neighbours, ["k", "min_support"]), k: numberOr(val("cb-k")), min_support: numberOr(val("cb-min-support")) });
+    const exclude = keep({ products: list(val("cb-ex-products")), tags: list(val("cb-ex-tags")), types: list(val("cb-ex-types")), vendors: list(val("cb-ex-vendors")) });
+    const OFFER_KEYS = ["id", "kind", "percent", "amount", "code", "window_hours", "products"];
     return {
-      shop: drop({ name: val("cb-shop-name").trim(), currency: val("cb-currency").trim(), locale: val("cb-locale").trim() }),
-      neighbours: drop({ k: numberOr(val("cb-k")), min_support: numberOr(val("cb-min-support")) }),
-      rules: {
-        pin: readMap(val("cb-pins"), false),
-        boost: readMap(val("cb-boosts"), true),
-        exclude: drop({ products: list(val("cb-ex-products")), tags: list(val("cb-ex-tags")), types: list(val("cb-ex-types")), vendors: list(val("cb-ex-vendors")) }),
-      },
+      ...base,
+      shop,
+      neighbours,
+      rules: { pin: readMap(val("cb-pins"), false), boost: readMap(val("cb-boosts"), true), exclude },
       offers: offers.map((o) =>
-        drop({
+        keep({
+          ...without(o.original, OFFER_KEYS),
           id: o.id.value.trim(),
           kind: o.kind.value,
           percent: numberOr(o.percent.value),
-          amount: o.amount.value.trim(),
+          amount: numberOr(o.amount.value),
           code: o.code.value.trim(),
           window_hours: numberOr(o.window_hours.value),
           products: list(o.products.value),
@@ -270,6 +277,7 @@ export function mountConsole(root, options = {}) {
     };
   }
   function fillForm(c) {
+    base = structuredClone(c);
     set("cb-shop-name", c.shop?.name);
     set("cb-currency", c.shop?.currency);
     set("cb-locale", c.shop?.locale);
@@ -385,7 +393,6 @@ export function mountConsole(root, options = {}) {
     h("h2", { text: "Download" }),
     h("button", { type: "button", id: "cb-download-catalog", onclick: async () => download("catalog.json", await builder.call("catalog"), "application/json") }, "catalog.json"),
     h("button", { type: "button", id: "cb-download-shards", onclick: async () => download("catalog-shards.zip", await builder.call("shardsZip"), "application/zip") }, "Sharded catalog (zip)"),
-    h("button", { type: "button", id: "cb-download-toml", onclick: async () => (await writeToml()) !== null && download("crossbuy.toml", toml, "application/toml") }, "crossbuy.toml"),
   );
   const saveMessage = h("p", { id: "cb-save-message", role: "status" });
   if (options.save) {
@@ -492,7 +499,7 @@ export function mountConsole(root, options = {}) {
 
   root.append(
     h("section", { id: "cb-files-section" }, h("h2", { text: "1. Your exports" }), h("label", { text: "Platform " }, platform), fetchButton, drop, h("table", {}, h("thead", {}, h("tr", {}, h("th", { text: "file" }), h("th", { text: "size" }), h("th", { text: "is" }), h("th"))), fileRows)),
-    h("section", {}, h("h2", { text: "2. Settings (crossbuy.toml)" }), form, h("div", { class: "row" }, h("button", { type: "button", id: "cb-write-toml", onclick: writeToml }, "Write crossbuy.toml"), h("label", { text: "Read a crossbuy.toml " }, tomlInput)), configError, tomlOut),
+    h("section", {}, h("h2", { text: "2. Settings (crossbuy.toml)" }), form, h("div", { class: "row" }, h("button", { type: "button", id: "cb-write-toml", onclick: writeToml }, "Write crossbuy.toml"), h("button", { type: "button", id: "cb-download-toml", onclick: async () => (await writeToml()) !== null && download("crossbuy.toml", toml, "application/toml") }, "Download crossbuy.toml"), h("label", { text: "Read a crossbuy.toml " }, tomlInput)), configError, tomlOut),
     h("section", {}, h("h2", { text: "3. Build" }), h("div", { class: "row" }, buildButton, cancelButton), bar, status, error, summary),
     preview,
     evalSection,
