@@ -452,12 +452,11 @@ export function mountConsole(root, options = {}) {
     }
     built = answer;
     status.textContent = `Built in ${(answer.ms / 1000).toFixed(1)} s: ${answer.products.toLocaleString("en")} products.`;
+    status.dataset.ms = String(answer.ms);
     summary.textContent = answer.problems + answer.summary + answer.wrote + "\n";
     summary.hidden = false;
-    const catalog = JSON.parse(await builder.call("catalog"));
     // The preview shows the cards without their images: the console loads nothing from the shop.
-    for (const p of catalog.products ?? []) delete p.image;
-    previewCatalog = JSON.stringify(catalog);
+    previewCatalog = await builder.call("previewCatalog");
     const products = await builder.call("products");
     productPick.replaceChildren(h("option", { value: "", text: "— pick a product —" }), ...products.slice(0, 2000).map((p) => h("option", { value: p.id, text: `${p.title} (${p.name}), ${p.neighbours} neighbours` })));
     const carts = await builder.call("carts", { n: 50 });

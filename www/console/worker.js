@@ -27,6 +27,13 @@ const handlers = {
     return answer;
   },
   catalog: () => session?.catalog() ?? "",
+  // The preview's catalog: the cards without their images (the console loads nothing from the
+  // shop), made here so that the page's main thread does not parse a large catalog.
+  previewCatalog() {
+    const catalog = JSON.parse(session?.catalog() || '{"products":[]}');
+    for (const p of catalog.products ?? []) delete p.image;
+    return JSON.stringify(catalog);
+  },
   products: () => JSON.parse(session?.products() ?? "[]"),
   carts: ({ n }) => JSON.parse(session?.carts(n) ?? "[]"),
   explain: ({ items, limit }) => JSON.parse(session?.explain(JSON.stringify(items), limit) ?? "{}"),
