@@ -66,8 +66,14 @@ done
 step "wasm-pack build crates/signals -> pkg-signals/"
 wasm_pack crates/signals crossbuy-signals pkg-signals crossbuy_signals signals \
   || die "wasm-pack build of the signals module failed (see above)"
-step "language packs -> pkg/i18n (the widget's texts other than English, from crates/engine/src/i18n.rs)"
-cargo run --release --quiet -p crossbuy-engine --example i18n_packs -- pkg/i18n || die "cargo run --example i18n_packs failed"
+# The `crossbuy` command (crates/cli), built with the native profile the benchmarks use
+# (`cli`: the release profile is tuned for wasm size): it writes the language packs and the
+# demo snapshots below.
+step "cargo build --profile cli -p crossbuy-cli -> target/cli/crossbuy"
+cargo build --profile cli --quiet -p crossbuy-cli || die "cargo build --profile cli -p crossbuy-cli failed"
+CROSSBUY=target/cli/crossbuy
+step "crossbuy i18n-packs pkg/i18n (the widget's texts other than English, from crates/engine/src/i18n.rs)"
+"$CROSSBUY" i18n-packs pkg/i18n || die "crossbuy i18n-packs pkg/i18n failed"
 # The npm package: the widget, <crossbuy-widget> (www/crossbuy-element.js) and the signals module
 # with their types, the language packs, the wasm files, LICENSE; package.json's exports map.
 step "npm package -> pkg/ (scripts/npm-package.mjs)"
@@ -98,15 +104,14 @@ cp pkg-console/crossbuy_console.js pkg-console/crossbuy_console_bg.wasm www/cons
 cp pkg/crossbuy.js pkg/crossbuy_bg.wasm www/console/widget/
 
 step "crossbuy snapshot -> www/demo/catalog.json, www/demo/recommendations.json (the pixel's fallback)"
-cargo build --release --quiet -p crossbuy-cli || die "cargo build --release -p crossbuy-cli failed"
 mkdir -p www/demo
-target/release/crossbuy snapshot \
+"$CROSSBUY" snapshot \
   --products demo/products_export.csv --orders demo/orders_export.csv --config demo/crossbuy.toml \
   --shop-name "Hearth & Tin" --locale en-GB -o www/demo/catalog.json \
   --pixel-recommendations www/demo/recommendations.json --shards www/demo/shards \
   || die "crossbuy snapshot could not build the demo catalog from demo/*.csv"
 step "crossbuy snapshot (EUR price list, fr-FR) -> www/demo/catalog-eur.json"
-target/release/crossbuy snapshot --quiet \
+"$CROSSBUY" snapshot --quiet \
   --products demo/products_export.csv --orders demo/orders_export.csv --config demo/crossbuy.toml \
   --shop-name "Hearth & Tin" --currency EUR --locale fr-FR -o www/demo/catalog-eur.json \
   || die "crossbuy snapshot could not build the EUR demo catalog from demo/*.csv"

@@ -6,7 +6,7 @@ use super::baskets::{read_plain, BasketFormat, Baskets};
 use super::config::Config;
 use super::orders::{read_orders, Orders};
 use super::products::{read_products, resolve_prices, ProductFile, ProductRow};
-use super::progress::{Progress, Stopwatch};
+use super::progress::{Progress, Silent, Stopwatch};
 use super::report::{BuildError, Result, Summary};
 use super::repurchase::repurchase_days;
 use super::score::{select, Method, Params};
@@ -64,8 +64,6 @@ pub struct BuildInput {
     pub drop: HashSet<String>,
     /// The merchant configuration (command-line overrides already applied).
     pub config: Config,
-    /// Draw a progress line.
-    pub progress: bool,
 }
 
 /// Products and baskets, before any counting.
@@ -109,13 +107,7 @@ pub fn product_url(root: &str, id: &str) -> String {
         url.push('/');
     }
     url.push_str("products/");
-    for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            url.push(b as char);
-        } else {
-            url.push_str(&format!("%{b:02X}"));
-        }
-    }
+    crossbuy_engine::url::percent_encode(&mut url, id, b"");
     url
 }
 
@@ -209,7 +201,7 @@ fn platform_products(
     path: &str,
     root: &str,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<ProductFile> {
     let (source, size) = sources.open(path)?;
     match platform {
@@ -230,7 +222,7 @@ fn platform_orders(
     path: &str,
     products: &ProductFile,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<Orders> {
     let (source, size) = sources.open(path)?;
     match platform {
@@ -244,21 +236,27 @@ fn platform_orders(
     }
 }
 
-/// Reads the inputs, files on disk, into products and baskets.
+/// Reads the inputs into products and baskets.
 pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
-    let mut progress = Progress::new(false);
-    if input.progress {
-        progress = Progress::on_terminal();
-    }
-    load_from(input, &Disk, summary, &mut progress)
+    load_with(input, summary, &mut Silent)
 }
 
-/// Reads the inputs, opened by name from `sources`, into products and baskets.
+/// [`load`], reporting how far it is in each file to `progress`.
+pub fn load_with(
+    input: &BuildInput,
+    summary: &mut Summary,
+    progress: &mut dyn Progress,
+) -> Result<Loaded> {
+    load_from(input, &Disk, summary, progress)
+}
+
+/// [`load_with`], the inputs opened by name from `sources` (files on disk, or the files a
+/// merchant dropped on the browser console).
 pub fn load_from(
     input: &BuildInput,
     sources: &dyn Sources,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<Loaded> {
     let root = input
         .config
@@ -505,9 +503,18 @@ pub fn excluded(products: &[Product], config: &Config) -> Vec<bool> {
 
 /// Runs the whole pipeline.
 pub fn build(input: &BuildInput, generated_at: Option<i64>) -> Result<Built> {
+    build_with(input, generated_at, &mut Silent)
+}
+
+/// [`build`], reporting how far it is in each file to `progress`.
+pub fn build_with(
+    input: &BuildInput,
+    generated_at: Option<i64>,
+    progress: &mut dyn Progress,
+) -> Result<Built> {
     let mut summary = Summary::default();
     let started = Stopwatch::start();
-    let loaded = load(input, &mut summary)?;
+    let loaded = load_with(input, &mut summary, progress)?;
     summary.timings.push(("read files", started.elapsed()));
     assemble(loaded, &input.config, generated_at, summary)
 }
@@ -544,6 +551,12 @@ pub fn assemble(
     lap(&mut summary, "count pairs");
     summary.orders_too_large += u64::from(stats.too_large);
     summary.pairs_counted += stats.n_pairs() as u64;
+    if stats.n_pairs() == 0 {
+        summary.warnings.push(
+            "no two products were bought in the same order, so no product has neighbours from the orders: is each basket one line, or each line an item with its order id? (`crossbuy snapshot --help`, --baskets)"
+                .to_owned(),
+        );
+    }
     let lists = select(&stats, &params, &recommendable, &types);
     lap(&mut summary, "score neighbours");
     let repurchase = repurchase_days(&baskets);

@@ -1,7 +1,5 @@
-//! What the widget would show for a cart, and why: `crossbuy recommend`'s text and the
-//! console's evidence beside each card come from [`explain`], scored by the engine itself.
-
-use std::fmt::Write as _;
+//! What the widget would show for a cart, and why: the console's evidence beside each card,
+//! scored by the engine itself (`crossbuy recommend` prints the same cards and evidence).
 
 use crossbuy_engine::money::to_decimal;
 use crossbuy_engine::score::{recommend, MIN_CARDS};
@@ -126,89 +124,7 @@ impl Explanation {
         self.cards.len() >= MIN_CARDS
     }
 
-    /// `crossbuy recommend`'s text.
-    pub fn text(&self, catalog: &Catalog) -> String {
-        let mut out = String::new();
-        for item in &self.cart {
-            match item {
-                CartItem::Known(i) => {
-                    let p = &catalog.products[*i];
-                    let _ = writeln!(
-                        out,
-                        "in the cart: {} ({}{}), {} neighbours",
-                        p.title,
-                        p.id,
-                        p.handle
-                            .as_ref()
-                            .map_or(String::new(), |h| format!(", handle {h}")),
-                        p.neighbours.len()
-                    );
-                }
-                CartItem::Unknown(id) => {
-                    let _ = writeln!(
-                        out,
-                        "in the cart: \"{id}\" is not in this catalog (ignored)"
-                    );
-                }
-            }
-        }
-        let exp = catalog.shop.currency.exponent();
-        let code = catalog.shop.currency.code();
-        if self.shown() {
-            let _ = writeln!(out, "the widget shows:");
-        } else {
-            let _ = writeln!(
-                out,
-                "the widget shows nothing: {} recommendation(s), it needs at least {MIN_CARDS}",
-                self.cards.len()
-            );
-        }
-        for (rank, card) in self.cards.iter().enumerate() {
-            let p = &catalog.products[card.product];
-            let was = p.was_price().map_or(String::new(), |w| {
-                format!(" (was {} {code})", to_decimal(w, exp))
-            });
-            let _ = writeln!(
-                out,
-                "  {}. {} ({}) at {} {code}{was}",
-                rank + 1,
-                p.title,
-                name(p),
-                to_decimal(p.price, exp)
-            );
-            let _ = writeln!(
-                out,
-                "     widget ids: product {}, variant {} (Add to cart), page {}",
-                p.id,
-                p.default_variant(),
-                p.url
-            );
-            if card.pinned {
-                let by = card.pinned_for.map_or("", |c| name(&catalog.products[c]));
-                let _ = writeln!(out, "     pinned by the merchant for {by}");
-                continue;
-            }
-            let _ = writeln!(
-                out,
-                "     score {:.4}{}",
-                card.score,
-                card.boost
-                    .map_or(String::new(), |b| format!(" (boosted ×{b})"))
-            );
-            for e in &card.evidence {
-                let _ = writeln!(
-                    out,
-                    "     with {}: score {:.4}, {}",
-                    name(&catalog.products[e.with]),
-                    e.score,
-                    evidence_words(e.count)
-                );
-            }
-        }
-        out
-    }
-
-    /// The same as JSON, for the console: `{"shown":true,"cart":[…],"cards":[…]}` with each
+    /// As JSON, for the console: `{"shown":true,"cart":[…],"cards":[…]}` with each
     /// product's id, name and title.
     pub fn json(&self, catalog: &Catalog) -> Value {
         let product = |i: usize| {

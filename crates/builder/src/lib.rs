@@ -17,6 +17,7 @@ pub mod dates;
 pub mod ease;
 pub mod eval;
 pub mod explain;
+pub mod input;
 pub mod offers;
 pub mod order_book;
 pub mod orders;

@@ -22,9 +22,10 @@ pub trait Sources {
 pub struct Disk;
 
 impl Sources for Disk {
+    /// At most [`MAX_FILE_BYTES`](super::input::MAX_FILE_BYTES); the readers bound what they
+    /// read from it (`Table::from_reader`, `input::read_text_from`).
     fn open(&self, name: &str) -> Result<(Box<dyn Read>, u64)> {
-        let file = std::fs::File::open(name).map_err(|e| BuildError::io(name, e))?;
-        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let (file, size) = super::input::open_file(name)?;
         Ok((Box::new(file), size))
     }
 

@@ -25,7 +25,6 @@ use super::products::ProductFile;
 use super::report::{BuildError, Result, Summary};
 use super::source::Sources;
 use crossbuy_engine::url::is_safe_url;
-use std::io::Read;
 
 /// One product of the storefront JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,11 +59,8 @@ pub fn read_files(
 ) -> Result<Vec<StorefrontProduct>> {
     let mut out = Vec::new();
     for path in sources.expand(paths)? {
-        let (mut source, _) = sources.open(&path)?;
-        let mut text = String::new();
-        source
-            .read_to_string(&mut text)
-            .map_err(|e| BuildError::io(&path, e))?;
+        let (source, _) = sources.open(&path)?;
+        let text = super::input::read_text_from(&path, source)?;
         out.extend(read_text(&path, &text, summary)?);
     }
     Ok(out)

@@ -94,6 +94,51 @@ impl Read for BlobReader {
     }
 }
 
+/// Tells the page how far the build is: at a phase's start and end, and at most every 1% of
+/// the file (checked every 1,024 rows, so the worker's loop stays cheap).
+struct JsProgress {
+    callback: Function,
+    label: &'static str,
+    total: u64,
+    calls: u32,
+    reported: u64,
+}
+
+impl JsProgress {
+    fn tell(&self, at: u64) {
+        let _ = self.callback.call3(
+            &JsValue::NULL,
+            &JsValue::from_str(self.label),
+            &JsValue::from_f64(at as f64),
+            &JsValue::from_f64(self.total as f64),
+        );
+    }
+}
+
+impl Progress for JsProgress {
+    fn start(&mut self, label: &'static str, total: u64) {
+        self.label = label;
+        self.total = total;
+        self.calls = 0;
+        self.reported = 0;
+        self.tell(0);
+    }
+
+    fn at(&mut self, position: u64) {
+        self.calls = self.calls.wrapping_add(1);
+        if self.calls % 1024 == 0
+            && position.saturating_sub(self.reported) * 100 >= self.total.max(1 << 20)
+        {
+            self.reported = position;
+            self.tell(position);
+        }
+    }
+
+    fn done(&mut self) {
+        self.tell(self.total);
+    }
+}
+
 /// A console session (one per worker).
 #[wasm_bindgen]
 pub struct Console {

@@ -101,7 +101,6 @@ impl Request {
                 basket_format,
                 drop: list_of("drop").into_iter().collect::<HashSet<_>>(),
                 config,
-                progress: false,
             },
             now: v.get("now").and_then(Value::as_i64),
         })
@@ -135,7 +134,7 @@ impl Session {
         &mut self,
         request: &str,
         sources: &dyn Sources,
-        progress: &mut Progress,
+        progress: &mut dyn Progress,
     ) -> Value {
         match self.try_build(request, sources, progress) {
             Ok(v) => v,
@@ -147,7 +146,7 @@ impl Session {
         &mut self,
         request: &str,
         sources: &dyn Sources,
-        progress: &mut Progress,
+        progress: &mut dyn Progress,
     ) -> Result<Value> {
         *self = Session::default();
         let request = Request::parse(request)?;
@@ -268,7 +267,6 @@ impl Session {
             .built
             .as_ref()
             .ok_or_else(|| usage("build a catalog first".to_owned()))?;
-        let buckets = shards::bucket_count(built.products.len());
         let fail = |e: String| BuildError::input("catalog-shards.zip", e);
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let options = zip::write::SimpleFileOptions::default()
@@ -280,10 +278,9 @@ impl Session {
             zip.write_all(text.as_bytes())
                 .map_err(|e| fail(e.to_string()))
         };
+        let buckets =
+            shards::each_shard(built, |b, text| add(&format!("catalog/p/{b}.json"), text))?;
         add("catalog/index.json", &shards::index_json(built, buckets))?;
-        for (b, text) in shards::shard_texts(built, buckets).iter().enumerate() {
-            add(&format!("catalog/p/{b}.json"), text)?;
-        }
         let cursor = zip.finish().map_err(|e| fail(e.to_string()))?;
         Ok(cursor.into_inner())
     }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crossbuy_builder::build::{build, BuildInput, Platform};
 use crossbuy_builder::config::Config;
-use crossbuy_builder::progress::Progress;
+use crossbuy_builder::progress::{Progress, Silent};
 use crossbuy_builder::source::Memory;
 use crossbuy_builder::write::to_json;
 use crossbuy_console::session::{config_from_form, config_read, Session};
@@ -18,6 +18,18 @@ fn fixture(rel: &str) -> String {
         .join(rel)
         .display()
         .to_string()
+}
+
+/// The phases a build reported.
+#[derive(Default)]
+struct Heard(Vec<&'static str>);
+
+impl Progress for Heard {
+    fn start(&mut self, label: &'static str, _total: u64) {
+        self.0.push(label);
+    }
+    fn at(&mut self, _position: u64) {}
+    fn done(&mut self) {}
 }
 
 /// The console's build of `files` (platform, products, orders) against the command's.
@@ -36,12 +48,7 @@ fn same_as_cli(platform: &str, products: &str, orders: &str, config: &str) {
     let memory = Memory::new();
     memory.add(&products, std::fs::read(&products).unwrap());
     memory.add(&orders, std::fs::read(&orders).unwrap());
-    let mut heard = Vec::new();
-    let heard_ref = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-    let sink = heard_ref.clone();
-    let mut progress = Progress::with_callback(Box::new(move |phase, at, total| {
-        sink.borrow_mut().push((phase, at, total))
-    }));
+    let mut progress = Heard::default();
     let mut session = Session::new();
     let request = json!({"platform": platform, "products": products, "orders": orders,
                          "config": config, "now": now});
@@ -54,8 +61,11 @@ fn same_as_cli(platform: &str, products: &str, orders: &str, config: &str) {
     );
     assert_eq!(answer["summary"], json!(cli.summary.to_string()));
     assert_eq!(answer["problems"], json!(cli.summary.problems_text()));
-    heard.extend(heard_ref.borrow().iter().map(|h| h.0));
-    assert!(heard.contains(&"counting pairs and scoring"), "{heard:?}");
+    assert!(
+        progress.0.contains(&"counting pairs and scoring"),
+        "{:?}",
+        progress.0
+    );
 }
 
 #[test]
@@ -91,11 +101,7 @@ fn errors_are_the_command_lines_named_errors() {
     let memory = Memory::new();
     memory.add("orders.csv", b"Name,Lineitem name\n#1,Mug\n".to_vec());
     let mut session = Session::new();
-    let answer = session.build(
-        r#"{"orders":"orders.csv"}"#,
-        &memory,
-        &mut Progress::new(false),
-    );
+    let answer = session.build(r#"{"orders":"orders.csv"}"#, &memory, &mut Silent);
     assert_eq!(
         answer,
         json!({"ok": false, "error": "crossbuy: --orders needs --products (the products export)"})
@@ -103,13 +109,13 @@ fn errors_are_the_command_lines_named_errors() {
     let answer = session.build(
         r#"{"baskets":"b.csv","config":"[neighbours]\nk = 0\n"}"#,
         &memory,
-        &mut Progress::new(false),
+        &mut Silent,
     );
     assert_eq!(
         answer["error"],
         json!("crossbuy: crossbuy.toml: neighbours.k: expected 1 to 50, got 0")
     );
-    let answer = session.build(r#"{"baskets":"b.csv"}"#, &memory, &mut Progress::new(false));
+    let answer = session.build(r#"{"baskets":"b.csv"}"#, &memory, &mut Silent);
     assert_eq!(
         answer["error"],
         json!("crossbuy: b.csv: no such file was given")
@@ -127,11 +133,7 @@ fn preview_eval_and_shards_come_from_the_build() {
     }
     memory.add("baskets.csv", baskets.into_bytes());
     let mut session = Session::new();
-    let answer = session.build(
-        r#"{"baskets":"baskets.csv"}"#,
-        &memory,
-        &mut Progress::new(false),
-    );
+    let answer = session.build(r#"{"baskets":"baskets.csv"}"#, &memory, &mut Silent);
     assert_eq!(answer["ok"], json!(true), "{answer}");
     let why = session.explain(r#"["mug"]"#, 3);
     assert_eq!(why["shown"], json!(true));
