@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { openShop, expectedRanking, WIDGET_TIMEOUT } from "./helpers.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const CLI = join(ROOT, "target", "release", "crossbuy");
+const CLI = join(ROOT, "target", "cli", "crossbuy");
 const FIXTURES = join(ROOT, "crates", "builder", "tests", "fixtures");
 const BUILD_TIMEOUT = 60_000;
 

@@ -131,7 +131,7 @@ test("the admin page's console reads the shop's orders from the plugin's endpoin
   const listed = await (await fetch(`${base}/wp-json/wc/store/v1/products?per_page=100`)).json();
   writeFileSync(join(site, "crossbuy-orders.json"), JSON.stringify({ orders: history.orders }));
   writeFileSync(join(site, "store-api-products.json"), JSON.stringify([listed]));
-  const cli = spawnSync(join(ROOT, "target", "release", "crossbuy"), ["snapshot", "--platform", "woocommerce", "--products", "store-api-products.json", "--orders", "crossbuy-orders.json", "-o", "-"], { cwd: site, encoding: "utf8" });
+  const cli = spawnSync(join(ROOT, "target", "cli", "crossbuy"), ["snapshot", "--platform", "woocommerce", "--products", "store-api-products.json", "--orders", "crossbuy-orders.json", "-o", "-"], { cwd: site, encoding: "utf8" });
   assert.equal(cli.status, 0, cli.stderr);
   assert.equal(await admin.locator("#cb-summary").textContent(), cli.stderr.replace(/wrote - \(/, "wrote catalog.json ("));
   assert.match(cli.stderr, /orders read\s+48\n/);

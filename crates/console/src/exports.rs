@@ -179,14 +179,13 @@ impl Console {
             })
             .collect();
         let sources = Blobs { files, read };
-        let mut progress = Progress::with_callback(Box::new(move |phase, at, total| {
-            let _ = progress.call3(
-                &JsValue::NULL,
-                &JsValue::from_str(phase),
-                &JsValue::from_f64(at as f64),
-                &JsValue::from_f64(total as f64),
-            );
-        }));
+        let mut progress = JsProgress {
+            callback: progress,
+            label: "",
+            total: 0,
+            calls: 0,
+            reported: 0,
+        };
         self.session
             .build(request, &sources, &mut progress)
             .to_string()
