@@ -49,7 +49,7 @@ wasm_pack() {
 }
 # Every output from scratch, so nothing an earlier build left (a language pack, a shard, a file of
 # the npm package) is served, tested or packed.
-rm -rf pkg pkg-signals pkg-pixel www/pkg www/pixel www/demo/shards
+rm -rf pkg pkg-signals pkg-pixel pkg-console www/pkg www/pixel www/demo/shards www/console/pkg www/console/widget
 # The loader a merchant pastes, minified from its commented source (about 1.3 KB gzipped less):
 # src/loader/crossbuy.js -> www/crossbuy.js, which the demo pages and every test load.
 step "esbuild --minify src/loader/crossbuy.js -> www/crossbuy.js"
@@ -89,6 +89,19 @@ wasm_pack crates/pixel crossbuy-pixel pkg-pixel crossbuy_pixel optedIn \
   || die "wasm-pack build of the pixel's engine failed (see above)"
 mkdir -p www/pixel
 cp pkg-pixel/crossbuy_pixel.js pkg-pixel/crossbuy_pixel_bg.wasm www/pixel/
+
+# The merchant console (crates/console: the builder in the browser, www/console/): not shipped to
+# shoppers, so built for speed, not size: the `console` profile (opt-level 3) on the stable
+# toolchain, wasm-opt -O3. The console folder also gets the widget, for its preview.
+step "wasm-pack build crates/console (the merchant console, for speed) -> www/console/pkg/"
+wasm-pack --log-level warn build --target web --profile console --out-dir "$PWD/pkg-console" \
+  --out-name crossbuy_console crates/console -- -p crossbuy-console >&2 \
+  || die "wasm-pack build of the console failed (see above)"
+grep -q "^export class Console" pkg-console/crossbuy_console.d.ts \
+  || die "pkg-console/crossbuy_console.d.ts has no class Console: wasm-pack took another crate's module"
+mkdir -p www/console/pkg www/console/widget
+cp pkg-console/crossbuy_console.js pkg-console/crossbuy_console_bg.wasm www/console/pkg/
+cp pkg/crossbuy.js pkg/crossbuy_bg.wasm www/console/widget/
 
 step "crossbuy snapshot -> www/demo/catalog.json, www/demo/recommendations.json (the pixel's fallback)"
 mkdir -p www/demo

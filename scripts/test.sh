@@ -28,9 +28,9 @@ step "cargo fmt --check"
 cargo fmt --all --check
 step "cargo clippy (native, every crate, all targets)"
 cargo clippy --quiet --workspace --all-targets -- -D warnings
-step "cargo clippy (wasm32: the widget, signals and pixel modules and what they share, and the builder the browser console runs; lib and tests)"
+step "cargo clippy (wasm32: the widget, signals and pixel modules and what they share, and the builder and console the browser console runs; lib and tests)"
 cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests \
-  -p crossbuy -p crossbuy-signals -p crossbuy-pixel -p crossbuy-browser -p crossbuy-engine -p crossbuy-builder -- -D warnings
+  -p crossbuy -p crossbuy-signals -p crossbuy-pixel -p crossbuy-browser -p crossbuy-engine -p crossbuy-builder -p crossbuy-console -- -D warnings
 step "cargo test (every crate)"
 cargo test --quiet --workspace
 step "wasm-pack test --headless --chrome (the widget)"

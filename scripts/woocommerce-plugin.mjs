@@ -6,7 +6,8 @@
 //
 // integrations/woocommerce/crossbuy/assets/ receives www/crossbuy.js (the minified loader) and
 // pkg/: the widget's glue and module, the opt-in signals module and the language packs, the
-// files a merchant would otherwise host (README, "For merchants"). dist/crossbuy-woocommerce.zip
+// files a merchant would otherwise host (README, "For merchants"), and console/: the merchant
+// console (www/console/) the admin page embeds. dist/crossbuy-woocommerce.zip
 // is the plugin folder with them, its entries sorted and dated 1980-01-01 so that the same
 // files give the same zip. Fails, naming the file, when the build has not made one of them.
 
@@ -27,6 +28,8 @@ export function assets() {
     ["www/crossbuy.js", "crossbuy.js"],
     ...["crossbuy.js", "crossbuy_bg.wasm", "crossbuy_signals.js", "crossbuy_signals_bg.wasm"].map((f) => [`pkg/${f}`, `pkg/${f}`]),
     ...packs.map((f) => [`pkg/i18n/${f}`, `pkg/i18n/${f}`]),
+    // The merchant console its admin page embeds (the widget for its preview is pkg/ above).
+    ...["console.js", "worker.js", "console.css", "pkg/crossbuy_console.js", "pkg/crossbuy_console_bg.wasm"].map((f) => [`www/console/${f}`, `console/${f}`]),
   ];
 }
 

@@ -1,12 +1,13 @@
 // The WooCommerce plugin's admin page end to end, in Chromium: a shop manager uploads the
-// catalog.json that `crossbuy snapshot` wrote on WooCommerce > crossbuy, and the order-received
-// page shows the widget from it, loaded from the plugin's own assets. The site is a stand-in for
+// catalog.json that `crossbuy snapshot` wrote on WooCommerce > crossbuy, or builds one in the
+// page's console from the shop's own orders and saves it, and the order-received page shows the
+// widget from it, loaded from the plugin's own assets. The site is a stand-in for
 // WordPress (tests/php/wordpress.php under PHP's built-in server: the plugin's real code, the PHP
 // tests' stand-ins for WordPress and WooCommerce, a real multipart upload), not WordPress itself.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -105,5 +106,53 @@ test("the uploaded catalog is saved into uploads, and the order-received page sh
   assert.ok(loaded.every((p) => p.startsWith("/wp-content/plugins/crossbuy/assets/") || p.startsWith("/wp-content/uploads/crossbuy/")), loaded.join(", "));
   assert.ok(loaded.includes("/wp-content/plugins/crossbuy/assets/pkg/crossbuy_bg.wasm"));
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the admin page's console reads the shop's orders from the plugin's endpoint, builds in the browser, saves the catalog, and the storefront shows it", async () => {
+  const context = await browser.newContext({ locale: "en-GB" });
+  const requests = [];
+  context.on("request", (r) => requests.push(`${r.method()} ${r.url()}`));
+  const admin = await context.newPage();
+  const errors = [];
+  admin.on("pageerror", (e) => errors.push(String(e)));
+  await admin.goto(`${base}/wp-admin/admin.php?page=crossbuy`);
+  await admin.locator("#crossbuy-console:not([hidden]) #cb-fetch").click();
+  await admin.locator("#cb-status", { hasText: "Read. Now build the catalog." }).waitFor();
+  assert.deepEqual(await admin.locator("#cb-files-section tr[data-file]").evaluateAll((rows) => rows.map((r) => r.dataset.file)), ["crossbuy-orders.json", "store-api-products.json"]);
+  await admin.locator("#cb-build").click();
+  await admin.locator("#cb-summary:not([hidden])").waitFor({ timeout: 60_000 });
+  assert.equal(await admin.locator("#cb-error").textContent(), "");
+
+  // The same catalog the command line builds from what the endpoint and the Store API give.
+  const nonce = await admin.locator("#crossbuy-console").getAttribute("data-nonce");
+  const cookieless = { headers: { "X-WP-Nonce": nonce } };
+  const history = await (await fetch(`${base}/wp-json/crossbuy/v1/orders?per_page=100`, cookieless)).json();
+  const listed = await (await fetch(`${base}/wp-json/wc/store/v1/products?per_page=100`)).json();
+  writeFileSync(join(site, "crossbuy-orders.json"), JSON.stringify({ orders: history.orders }));
+  writeFileSync(join(site, "store-api-products.json"), JSON.stringify([listed]));
+  const cli = spawnSync(join(ROOT, "target", "cli", "crossbuy"), ["snapshot", "--platform", "woocommerce", "--products", "store-api-products.json", "--orders", "crossbuy-orders.json", "-o", "-"], { cwd: site, encoding: "utf8" });
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.equal(await admin.locator("#cb-summary").textContent(), cli.stderr.replace(/wrote - \(/, "wrote catalog.json ("));
+  assert.match(cli.stderr, /orders read\s+48\n/);
+
+  // The preview, then the save.
+  await admin.locator("#cb-widget li.cb-card").first().waitFor({ timeout: WIDGET_TIMEOUT });
+  await admin.locator("#cb-save").click();
+  await admin.locator("#cb-save-message", { hasText: "The catalog is saved: the storefront uses it now (7 products)." }).waitFor();
+  const saved = JSON.parse(readFileSync(join(site, "uploads", "crossbuy", "catalog.json"), "utf8"));
+  assert.deepEqual({ ...saved, generated_at: 0 }, { ...JSON.parse(cli.stdout), generated_at: 0 });
+  // Everything the console asked for came from this site: its own files, its endpoints.
+  assert.deepEqual(requests.filter((r) => !r.split(" ")[1].startsWith(`${base}/`) && !r.split(" ")[1].startsWith(`blob:${base}/`)), []);
+  assert.ok(requests.includes(`POST ${base}/wp-json/crossbuy/v1/catalog`), requests.join("\n"));
+  assert.ok(requests.some((r) => r.startsWith(`GET ${base}/wp-content/plugins/crossbuy/assets/console/pkg/crossbuy_console_bg.wasm`)), requests.join("\n"));
+  assert.deepEqual(errors, []);
+
+  const page = await context.newPage();
+  await page.goto(base + ORDER_PAGE);
+  await cards(page).first().waitFor({ timeout: WIDGET_TIMEOUT });
+  const ids = await cards(page).evaluateAll((els) => els.map((el) => el.dataset.productId));
+  assert.ok(ids.length >= 2);
+  assert.deepEqual(ids, expectedRanking(saved, await pageContext(page)).slice(0, ids.length));
   await context.close();
 });

@@ -466,6 +466,13 @@ function is_order_received_page() {
 function wp_enqueue_script( $handle, $src = '', $deps = array(), $ver = false, $args = array() ) {
 	$GLOBALS['wp']['enqueued'][ $handle ] = array( $src, $deps, $ver, $args );
 }
+/** WordPress 6.5's script modules (`<script type="module">`, printed in the page's footer). */
+function wp_enqueue_script_module( $id, $src = '', $deps = array(), $version = false ) {
+	$GLOBALS['wp']['modules'][ $id ] = array( $src, $deps, $version );
+}
+function wp_enqueue_style( $handle, $src = '', $deps = array(), $ver = false, $media = 'all' ) {
+	$GLOBALS['wp']['styles'][ $handle ] = array( $src, $deps, $ver );
+}
 function rest_url( $path = '' ) {
 	return $GLOBALS['wp']['home'] . '/wp-json/' . ltrim( $path, '/' );
 }

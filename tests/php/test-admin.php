@@ -54,11 +54,24 @@ test(
 		check( 'file input', strpos( $html, '<input type="file" id="crossbuy-catalog-file" name="catalog" accept=".json,application/json" required>' ) !== false, true );
 		check(
 			'console mount',
-			strpos( $html, '<div id="crossbuy-console" hidden data-orders="https://shop.example/wp-json/crossbuy/v1/orders" data-catalog="https://shop.example/wp-json/crossbuy/v1/catalog" data-nonce="' . wp_create_nonce( 'wp_rest' ) . '"></div>' ) !== false,
+			strpos( $html, '<div id="crossbuy-console" hidden data-orders="https://shop.example/wp-json/crossbuy/v1/orders" data-products="https://shop.example/wp-json/wc/store/v1/products" data-catalog="https://shop.example/wp-json/crossbuy/v1/catalog" data-nonce="' . wp_create_nonce( 'wp_rest' ) . '"></div>' ) !== false,
 			true
 		);
 		check( 'download link, its & escaped', strpos( $html, 'href="https://shop.example/wp-admin/admin-post.php?action=crossbuy_order_history&#038;_wpnonce=' . wp_create_nonce( 'crossbuy_order_history' ) . '"' ) !== false, true );
 		check( 'no missing-assets notice', strpos( $html, 'assets folder' ), false );
+	}
+);
+
+test(
+	'the console is enqueued on this page only, from the plugin\'s own files, as a script module',
+	function () {
+		$GLOBALS['wp']['modules'] = array();
+		$GLOBALS['wp']['styles']  = array();
+		do_action( 'admin_enqueue_scripts', 'index.php' );
+		check( 'not on other pages', $GLOBALS['wp']['modules'], array() );
+		do_action( 'admin_enqueue_scripts', 'woocommerce_page_crossbuy' );
+		check( 'module', $GLOBALS['wp']['modules']['crossbuy-console'][0], plugins_url( 'js/crossbuy-admin.js', CROSSBUY_PLUGIN_FILE ) );
+		check( 'style', $GLOBALS['wp']['styles']['crossbuy-console'][0], plugins_url( 'assets/console/console.css', CROSSBUY_PLUGIN_FILE ) );
 	}
 );
 

@@ -8,12 +8,11 @@
 //!   spaces/tabs when a line has no comma (`retail.dat`).
 
 use std::collections::{HashMap, HashSet};
-use std::fs::File;
 use std::io::{BufRead, BufReader};
 
 use rustc_hash::FxHashMap;
 
-use super::input::{self, Marks, Source};
+use super::input::{self, Marks};
 use super::progress::Progress;
 use super::report::{BuildError, Result, Summary};
 use super::table::{csv_error, field, line_breaks, unclosed_quote, Table};
@@ -347,12 +346,14 @@ pub fn detect_format(first_line: &str) -> BasketFormat {
 /// Reads a plain basket file. Items in `drop` (compared trimmed) are left out and counted.
 pub fn read_plain(
     path: &str,
+    source: Box<dyn std::io::Read>,
+    size: u64,
     format: Option<BasketFormat>,
     drop: &HashSet<String>,
     summary: &mut Summary,
     progress: &mut dyn Progress,
 ) -> Result<PlainBaskets> {
-    let (source, size) = input::open_table(path)?;
+    let source = input::Source::table(source);
     let marks = source.marks();
     let mut reader = BufReader::with_capacity(1 << 16, source);
     let first = {
@@ -550,7 +551,7 @@ fn read_lines(
 
 fn read_comma(
     path: &str,
-    reader: BufReader<Source<File>>,
+    reader: BufReader<input::Source<Box<dyn std::io::Read>>>,
     marks: &Marks,
     drop: &HashSet<String>,
     summary: &mut Summary,
@@ -595,7 +596,7 @@ fn read_comma(
 
 fn read_whitespace(
     path: &str,
-    mut reader: BufReader<Source<File>>,
+    mut reader: BufReader<input::Source<Box<dyn std::io::Read>>>,
     marks: &Marks,
     drop: &HashSet<String>,
     summary: &mut Summary,
@@ -659,24 +660,19 @@ mod tests {
 
     #[test]
     fn without_an_order_column_an_order_is_a_customers_date() {
-        let path =
-            std::env::temp_dir().join(format!("crossbuy-member-date-{}.csv", std::process::id()));
-        std::fs::write(
-            &path,
-            "customer_id,date,item\n7,21-07-2015,milk\n7,21-07-2015,bread\n8,21-07-2015,milk\n\
-             7,05-08-2015,eggs\n7,21-07-2015,jam\n",
-        )
-        .expect("write");
+        let text: &'static [u8] = b"customer_id,date,item\n7,21-07-2015,milk\n7,21-07-2015,bread\n\
+              8,21-07-2015,milk\n7,05-08-2015,eggs\n7,21-07-2015,jam\n";
         let mut summary = Summary::default();
         let read = read_plain(
-            path.to_str().expect("utf-8 path"),
+            "baskets.csv",
+            Box::new(text),
+            text.len() as u64,
             None,
             &HashSet::new(),
             &mut summary,
             &mut super::super::progress::Silent,
         )
         .expect("read");
-        let _ = std::fs::remove_file(&path);
         let b = &read.baskets;
         let july21 = super::super::dates::parse_timestamp("2015-07-21").expect("date");
         let got: Vec<String> = (0..b.len())

@@ -6,10 +6,11 @@ use super::baskets::{read_plain, BasketFormat, Baskets};
 use super::config::Config;
 use super::orders::{read_orders, Orders};
 use super::products::{read_products, resolve_prices, ProductFile, ProductRow};
-use super::progress::{Progress, Silent};
+use super::progress::{Progress, Silent, Stopwatch};
 use super::report::{BuildError, Result, Summary};
 use super::repurchase::repurchase_days;
 use super::score::{Method, Params, PriorWeight};
+use super::source::{Disk, Sources};
 use super::stats::{PairStats, DEFAULT_MAX_BASKET};
 use super::storefront;
 use crossbuy_engine::offer::Offer;
@@ -193,29 +194,22 @@ fn priced(
     (products, map)
 }
 
-/// A file to read, and its size for progress: at most [`MAX_FILE_BYTES`](super::input::MAX_FILE_BYTES)
-/// (the readers bound what they read from it: `Table::from_reader`, `input::read_text_from`).
-fn open(path: &str) -> Result<(Box<dyn std::io::Read>, u64)> {
-    let (source, size) = super::input::open_file(path)?;
-    Ok((Box::new(source), size))
-}
-
 /// Reads the products file of `platform`.
 fn platform_products(
+    sources: &dyn Sources,
     platform: Platform,
     path: &str,
     root: &str,
     summary: &mut Summary,
     progress: &mut dyn Progress,
 ) -> Result<ProductFile> {
+    let (source, size) = sources.open(path)?;
     match platform {
-        Platform::Shopify => read_products(path, summary, progress),
+        Platform::Shopify => read_products(path, source, size, summary, progress),
         Platform::WooCommerce => {
-            let (source, size) = open(path)?;
             super::woocommerce::read_products(path, source, size, root, summary, progress)
         }
         Platform::BigCommerce => {
-            let (source, size) = open(path)?;
             super::bigcommerce::read_products(path, source, size, summary, progress)
         }
     }
@@ -223,20 +217,20 @@ fn platform_products(
 
 /// Reads the orders file of `platform` against its products.
 fn platform_orders(
+    sources: &dyn Sources,
     platform: Platform,
     path: &str,
     products: &ProductFile,
     summary: &mut Summary,
     progress: &mut dyn Progress,
 ) -> Result<Orders> {
+    let (source, size) = sources.open(path)?;
     match platform {
-        Platform::Shopify => read_orders(path, products, summary, progress),
+        Platform::Shopify => read_orders(path, source, size, products, summary, progress),
         Platform::WooCommerce => {
-            let (source, size) = open(path)?;
             super::woocommerce::read_orders(path, source, size, products, summary, progress)
         }
         Platform::BigCommerce => {
-            let (source, size) = open(path)?;
             super::bigcommerce::read_orders(path, source, size, products, summary, progress)
         }
     }
@@ -250,6 +244,17 @@ pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
 /// [`load`], reporting how far it is in each file to `progress`.
 pub fn load_with(
     input: &BuildInput,
+    summary: &mut Summary,
+    progress: &mut dyn Progress,
+) -> Result<Loaded> {
+    load_from(input, &Disk, summary, progress)
+}
+
+/// [`load_with`], the inputs opened by name from `sources` (files on disk, or the files a
+/// merchant dropped on the browser console).
+pub fn load_from(
+    input: &BuildInput,
+    sources: &dyn Sources,
     summary: &mut Summary,
     progress: &mut dyn Progress,
 ) -> Result<Loaded> {
@@ -271,7 +276,7 @@ pub fn load_with(
                 .to_owned(),
         ));
     }
-    let storefront = storefront::read_files(&input.shopify_products_json, summary)?;
+    let storefront = storefront::read_files(sources, &input.shopify_products_json, summary)?;
     let with_ids = |file: &mut ProductFile, summary: &mut Summary| {
         if !storefront.is_empty() {
             storefront::apply(file, &storefront, summary);
@@ -293,9 +298,22 @@ pub fn load_with(
             let products_path = input.products.as_deref().ok_or_else(|| {
                 BuildError::Usage("--orders needs --products (the products export)".to_owned())
             })?;
-            let mut file =
-                platform_products(input.platform, products_path, &root, summary, progress)?;
-            let orders = platform_orders(input.platform, orders_path, &file, summary, progress)?;
+            let mut file = platform_products(
+                sources,
+                input.platform,
+                products_path,
+                &root,
+                summary,
+                progress,
+            )?;
+            let orders = platform_orders(
+                sources,
+                input.platform,
+                orders_path,
+                &file,
+                summary,
+                progress,
+            )?;
             // After the orders joined by handle, SKU and name: the ids change, not the rows.
             with_ids(&mut file, summary);
             shopify = file.shopify;
@@ -307,8 +325,11 @@ pub fn load_with(
             (products, baskets, currency)
         }
         (None, Some(baskets_path)) => {
+            let (source, size) = sources.open(baskets_path)?;
             let plain = read_plain(
                 baskets_path,
+                source,
+                size,
                 input.basket_format,
                 &input.drop,
                 summary,
@@ -316,8 +337,14 @@ pub fn load_with(
             )?;
             match &input.products {
                 Some(products_path) => {
-                    let mut file =
-                        platform_products(input.platform, products_path, &root, summary, progress)?;
+                    let mut file = platform_products(
+                        sources,
+                        input.platform,
+                        products_path,
+                        &root,
+                        summary,
+                        progress,
+                    )?;
                     with_ids(&mut file, summary);
                     shopify = file.shopify;
                     let need = file
@@ -490,7 +517,7 @@ pub fn build_with(
     progress: &mut dyn Progress,
 ) -> Result<Built> {
     let mut summary = Summary::default();
-    let started = std::time::Instant::now();
+    let started = Stopwatch::start();
     let loaded = load_with(input, &mut summary, progress)?;
     summary.timings.push(("read files", started.elapsed()));
     assemble(loaded, &input.config, generated_at, summary)
@@ -519,11 +546,10 @@ pub fn assemble(
         .collect();
     summary.products_unavailable += products.iter().filter(|p| !p.available).count() as u64;
     let max_basket = config.neighbours.max_basket.unwrap_or(DEFAULT_MAX_BASKET);
-    let mut clock = std::time::Instant::now();
+    let mut clock = Stopwatch::start();
     let mut lap = |summary: &mut Summary, phase: &'static str| {
-        let now = std::time::Instant::now();
-        summary.timings.push((phase, now - clock));
-        clock = now;
+        summary.timings.push((phase, clock.elapsed()));
+        clock = Stopwatch::start();
     };
     let stats = PairStats::count(&baskets, max_basket);
     lap(&mut summary, "count pairs");

@@ -2,97 +2,114 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::report::{BuildError, Result};
 use super::score::{Method, DEFAULT_K};
 
 /// The whole configuration; every section and key is optional.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// The shop.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "unset")]
     pub shop: ShopConfig,
     /// How neighbours are chosen.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "unset")]
     pub neighbours: NeighbourConfig,
     /// Merchant rules.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "unset")]
     pub rules: RulesConfig,
     /// `[[offers]]`: the merchant's offers, in priority order.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub offers: Vec<OfferConfig>,
 }
 
+/// A section left at its defaults is not written.
+fn unset<T: Default + PartialEq>(section: &T) -> bool {
+    *section == T::default()
+}
+
 /// `[shop]`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ShopConfig {
     /// Shop name.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// ISO 4217 code of the prices; default: the orders' `Currency` column.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Default locale (BCP 47).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Root path for cart requests, default `/`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub root: Option<String>,
 }
 
 /// `[neighbours]`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct NeighbourConfig {
     /// Neighbours kept per product (default 8, 1 to 50).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub k: Option<usize>,
     /// Ignore pairs bought together fewer times than this (default 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_support: Option<u32>,
     /// The pair score (`crossbuy`, `confidence`, `cosine`, `lift`, `npmi`, `cooccurrence`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<String>,
     /// Multiplies scores of same-type neighbours (default 1: no demotion).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub same_type_factor: Option<f64>,
     /// Cold start from type-level complements (default true).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cold_start: Option<bool>,
     /// Orders with more distinct items count for popularity only (default 100).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_basket: Option<usize>,
     /// How many best-selling items get dense (EASE) weights; 0 turns them off (default 1500).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dense_items: Option<usize>,
     /// Regularisation of the dense weights (default 50).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dense_lambda: Option<f64>,
     /// Weight of the popularity prior, ≥ 0 (0: none); unset: learned from the orders.
     pub popularity_prior: Option<f64>,
 }
 
 /// `[rules]` and `[rules.exclude]`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct RulesConfig {
     /// Context product id → product ids always shown first.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub pin: BTreeMap<String, Vec<String>>,
     /// Product id → score multiplier (> 0).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub boost: BTreeMap<String, f64>,
     /// Never recommended.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "unset")]
     pub exclude: ExcludeConfig,
 }
 
 /// `[rules.exclude]`: products never recommended (they may still be in a context).
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ExcludeConfig {
     /// By product id (the handle for Shopify).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub products: Vec<String>,
     /// By tag (case-insensitive).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// By product type (case-insensitive).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub types: Vec<String>,
     /// By vendor (case-insensitive).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vendors: Vec<String>,
 }
 
@@ -100,7 +117,7 @@ pub struct ExcludeConfig {
 /// Money and times stay TOML values here: a money field may be integer minor units or a decimal
 /// string, converted with the shop currency's exponent once the build knows it, and a time may be
 /// a string or a TOML date-time. [`super::offers`] checks and converts them.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct OfferConfig {
     /// Unique id, reported in signals.
@@ -108,33 +125,43 @@ pub struct OfferConfig {
     /// `percent`, `amount`, `bundle_price` or `bundle_percent`.
     pub kind: String,
     /// Whole percent off, 1 to 100 (`percent`, `bundle_percent`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub percent: Option<i64>,
     /// Off each item (`amount`): minor units or a decimal string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<toml::Value>,
     /// For all the covered items together (`bundle_price`): minor units or a decimal string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bundle_price: Option<toml::Value>,
     /// Ticked items needed (`bundle_percent`), ≥ 2.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_items: Option<i64>,
     /// The shop's discount code.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// How long the offer lasts for one shopper, ≥ 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub window_hours: Option<i64>,
     /// Campaign start: RFC 3339 text or a TOML date-time.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub starts_at: Option<toml::Value>,
     /// Campaign end.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ends_at: Option<toml::Value>,
     /// No offer price below this: minor units or a decimal string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_price: Option<toml::Value>,
     /// Pages it runs on.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<Vec<String>>,
     /// Limited to these products, by id, handle or SKU…
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub products: Vec<String>,
     /// …or to products with one of these tags…
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// …or of one of these types.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub types: Vec<String>,
 }
 
@@ -155,6 +182,22 @@ impl Config {
         })?;
         config.validate(path)?;
         Ok(config)
+    }
+
+    /// The configuration a form gave as JSON (the same keys as the TOML), checked as
+    /// [`Config::parse`] checks a file; `path` names it in errors.
+    pub fn from_json(path: &str, json: &str) -> Result<Config> {
+        let config: Config = serde_json::from_str(json).map_err(|e| BuildError::Config {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        config.validate(path)?;
+        Ok(config)
+    }
+
+    /// `crossbuy.toml`'s text for this configuration (keys left unset are not written).
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
     }
 
     /// Reads and parses a file.
@@ -250,6 +293,27 @@ mod tests {
             Err(e) => e.to_string(),
         };
         assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn a_form_writes_toml_that_reads_back_the_same() {
+        let form = r#"{"shop":{"name":"Hearth & Tin","currency":"GBP"},
+            "neighbours":{"k":4},
+            "rules":{"pin":{"mug":["tea","spoon"]},"boost":{"tea":1.5},
+                     "exclude":{"tags":["no-upsell"]}},
+            "offers":[{"id":"tea10","kind":"percent","percent":10,"products":["tea"],
+                       "amount":null,"min_price":"2.50","window_hours":48}]}"#;
+        let config = Config::from_json("form", form).unwrap();
+        let text = config.to_toml();
+        assert_eq!(Config::parse("crossbuy.toml", &text).unwrap(), config);
+        assert!(text.contains("[[offers]]"), "{text}");
+        assert!(!text.contains("amount"), "{text}");
+        assert_eq!(
+            Config::from_json("form", r#"{"neighbours":{"k":60}}"#)
+                .unwrap_err()
+                .to_string(),
+            "form: neighbours.k: expected 1 to 50, got 60"
+        );
     }
 
     #[test]

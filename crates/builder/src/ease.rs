@@ -190,8 +190,7 @@ fn dot(a: &[F], b: &[F]) -> F {
 /// there are enough rows and cores; `first_row` is the offset of the half within `rows`.
 fn par_rows(rows: &mut [F], n: usize, f: impl Fn(usize, &mut [F]) + Sync) {
     let count = rows.len() / n.max(1);
-    let cores = std::thread::available_parallelism().map_or(1, |t| t.get());
-    if count < 2 || cores < 2 || n < 256 {
+    if count < 2 || super::parallel::threads() < 2 || n < 256 {
         f(0, rows);
         return;
     }
@@ -258,9 +257,7 @@ fn lower_inverse(l: &[F], n: usize) -> Vec<F> {
 /// `P = Wᵀ W` (symmetric), split across threads by rows: `P_ij = Σ_{k ≥ max(i,j)} W_ki W_kj`.
 fn gram_of_inverse(w: &[F], n: usize) -> Vec<F> {
     let mut p = vec![F::default(); n * n];
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |t| t.get())
-        .clamp(1, 8);
+    let threads = super::parallel::threads();
     // Row i costs about (n − i)·i; cut rows into chunks of equal work, on block boundaries.
     let total: f64 = (0..n).map(|i| ((n - i) * (i + 1)) as f64).sum();
     let mut bounds = vec![0usize];
@@ -276,7 +273,8 @@ fn gram_of_inverse(w: &[F], n: usize) -> Vec<F> {
     }
     bounds.push(n);
     bounds.dedup();
-    std::thread::scope(|s| {
+    {
+        let mut jobs = Vec::new();
         let mut rest: &mut [F] = &mut p;
         let mut start = 0;
         for win in bounds.windows(2) {
@@ -284,7 +282,7 @@ fn gram_of_inverse(w: &[F], n: usize) -> Vec<F> {
             let (chunk, tail) = rest.split_at_mut((hi - start) * n);
             rest = tail;
             start = hi;
-            s.spawn(move || {
+            jobs.push(move || {
                 let mut b = lo;
                 while b < hi {
                     let e = (b + BLOCK).min(hi);
@@ -302,7 +300,8 @@ fn gram_of_inverse(w: &[F], n: usize) -> Vec<F> {
                 }
             });
         }
-    });
+        super::parallel::run(jobs);
+    }
     // Mirror the lower triangle.
     for i in 0..n {
         for j in 0..i {

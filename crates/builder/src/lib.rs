@@ -1,4 +1,4 @@
-//! The snapshot builder (native only): from a shop's exports to a catalog snapshot.
+//! The snapshot builder (native and wasm32: the `crossbuy` command and the browser console): from a shop's exports to a catalog snapshot.
 //!
 //! The pipeline is: read products ([`products`]) and orders ([`orders`]) or plain baskets
 //! ([`baskets`]) into [`Baskets`] of interned `u32` items; count pair statistics
@@ -16,10 +16,12 @@ pub mod config;
 pub mod dates;
 pub mod ease;
 pub mod eval;
+pub mod explain;
 pub mod input;
 pub mod offers;
 pub mod order_book;
 pub mod orders;
+mod parallel;
 pub mod pixel;
 pub mod prior;
 pub mod products;
@@ -28,6 +30,7 @@ pub mod report;
 pub mod repurchase;
 pub mod score;
 pub mod shards;
+pub mod source;
 pub mod stats;
 pub mod storefront;
 mod table;

@@ -170,14 +170,17 @@ enum Fate {
     Refunded,
 }
 
-/// Reads an orders export against the products.
+/// Reads an orders export from `source` (`size` bytes when known) against the products;
+/// `path` names it in messages.
 pub fn read_orders(
     path: &str,
+    source: Box<dyn std::io::Read>,
+    size: u64,
     products: &ProductFile,
     summary: &mut Summary,
     progress: &mut dyn Progress,
 ) -> Result<Orders> {
-    let table = Table::open(path)?;
+    let table = Table::from_reader(path, source, size)?;
     read_table(table, products, summary, progress)
 }
 

@@ -107,13 +107,16 @@ pub struct ProductFile {
     pub shopify: bool,
 }
 
-/// Reads a products file of any accepted kind.
+/// Reads a products file of any accepted kind from `source` (`size` bytes when known, for
+/// progress); `path` names it in messages.
 pub fn read_products(
     path: &str,
+    source: Box<dyn std::io::Read>,
+    size: u64,
     summary: &mut Summary,
     progress: &mut dyn Progress,
 ) -> Result<ProductFile> {
-    let table = Table::open(path)?;
+    let table = Table::from_reader(path, source, size)?;
     read_table(table, summary, progress)
 }
 

@@ -21,3 +21,29 @@ impl Progress for Silent {
     fn at(&mut self, _position: u64) {}
     fn done(&mut self) {}
 }
+
+/// Time spent per phase for `--timings`: measured natively, zero on wasm32 (which has no
+/// `Instant`; the console times the whole build itself).
+#[derive(Debug, Clone, Copy)]
+pub struct Stopwatch {
+    #[cfg(not(target_arch = "wasm32"))]
+    started: std::time::Instant,
+}
+
+impl Stopwatch {
+    /// Starts now.
+    pub fn start() -> Stopwatch {
+        Stopwatch {
+            #[cfg(not(target_arch = "wasm32"))]
+            started: std::time::Instant::now(),
+        }
+    }
+
+    /// The time since the start (zero on wasm32).
+    pub fn elapsed(&self) -> std::time::Duration {
+        #[cfg(not(target_arch = "wasm32"))]
+        return self.started.elapsed();
+        #[cfg(target_arch = "wasm32")]
+        return std::time::Duration::ZERO;
+    }
+}

@@ -259,6 +259,31 @@ impl Summary {
     }
 }
 
+impl Summary {
+    /// The bad rows (at most 100, by file and line) as `crossbuy: file:line: reason` lines,
+    /// then the warnings, as the command prints them (the browser console shows this).
+    pub fn problems_text(&self) -> String {
+        use fmt::Write as _;
+        let mut out = String::new();
+        let mut problems: Vec<&Problem> = self.problems.iter().collect();
+        problems.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
+        for p in problems.into_iter().take(100) {
+            let _ = writeln!(out, "crossbuy: {p}");
+        }
+        if self.bad_rows > 100 {
+            let _ = writeln!(
+                out,
+                "crossbuy: … and {} more unreadable rows",
+                self.bad_rows - 100
+            );
+        }
+        for w in &self.warnings {
+            let _ = writeln!(out, "crossbuy: warning: {w}");
+        }
+        out
+    }
+}
+
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "crossbuy: summary")?;

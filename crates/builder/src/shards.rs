@@ -127,6 +127,20 @@ fn write_shard(w: &mut Writer, built: &Built, primaries: &[usize], excluded: &Ha
     w.0.push('\n');
 }
 
+/// Hands each shard's text to `f` with its bucket, one at a time through one buffer (the shards
+/// together are several times the whole snapshot); returns the number of buckets. The files
+/// (`write_sharded`) and the browser console's zip both come from here.
+pub fn each_shard(built: &Built, mut f: impl FnMut(u32, &str) -> Result<()>) -> Result<u32> {
+    let buckets = bucket_count(built.products.len());
+    let excluded: HashSet<usize> = built.rules.exclude.iter().copied().collect();
+    let mut w = Writer(String::new());
+    for (b, primaries) in members(built, buckets).iter().enumerate() {
+        write_shard(&mut w, built, primaries, &excluded);
+        f(b as u32, &w.0)?;
+    }
+    Ok(buckets)
+}
+
 /// Writes the index and the shards under `dir`: `dir/index.json` and `dir/p/{bucket}.json`.
 pub fn write_shards(built: &Built, dir: &Path) -> Result<()> {
     write_sharded(built, &dir.join("index.json"), &dir.join("p"), SHARD_PATH).map(|_| ())
@@ -149,16 +163,10 @@ pub fn write_sharded(built: &Built, index: &Path, folder: &Path, template: &str)
             }
         }
     }
-    let buckets = bucket_count(built.products.len());
-    // One shard at a time, through one buffer: the shards together are several times the
-    // whole snapshot.
-    let excluded: HashSet<usize> = built.rules.exclude.iter().copied().collect();
-    let mut w = Writer(String::new());
-    for (b, primaries) in members(built, buckets).iter().enumerate() {
-        write_shard(&mut w, built, primaries, &excluded);
+    let buckets = each_shard(built, |b, text| {
         let path = folder.join(format!("{b}.json"));
-        std::fs::write(&path, &w.0).map_err(|e| BuildError::io(&shown(&path), e))?;
-    }
+        std::fs::write(&path, text).map_err(|e| BuildError::io(&shown(&path), e))
+    })?;
     std::fs::write(index, index_json_at(built, buckets, template))
         .map_err(|e| BuildError::io(&shown(index), e))?;
     Ok(buckets)

@@ -59,9 +59,7 @@ impl PairStats {
                 fill[i as usize] += 1;
             }
         }
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |t| t.get())
-            .clamp(1, 8);
+        let threads = super::parallel::threads();
         // Split items into ranges of about equal work (sum of posting lengths).
         let total = deg[n] as usize;
         let mut bounds = vec![0usize];
@@ -75,21 +73,16 @@ impl PairStats {
         }
         bounds.push(n);
         bounds.dedup();
-        let parts: Vec<Rows> = std::thread::scope(|s| {
-            let handles: Vec<_> = bounds
+        let (deg, postings) = (&deg, &postings);
+        let parts: Vec<Rows> = super::parallel::run(
+            bounds
                 .windows(2)
                 .map(|w| {
                     let (lo, hi) = (w[0], w[1]);
-                    let deg = &deg;
-                    let postings = &postings;
-                    s.spawn(move || count_range(baskets, deg, postings, lo, hi, n))
+                    move || count_range(baskets, deg, postings, lo, hi, n)
                 })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        });
+                .collect(),
+        );
         let mut start = Vec::with_capacity(n + 1);
         start.push(0usize);
         let mut adj = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());

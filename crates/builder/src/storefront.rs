@@ -23,6 +23,7 @@ use serde_json::Value;
 
 use super::products::ProductFile;
 use super::report::{BuildError, Result, Summary};
+use super::source::Sources;
 use crossbuy_engine::url::is_safe_url;
 
 /// One product of the storefront JSON.
@@ -49,40 +50,18 @@ pub struct StorefrontVariant {
     pub title: String,
 }
 
-/// Reads the files (a directory stands for the `.json` files in it, in name order).
-pub fn read_files(paths: &[String], summary: &mut Summary) -> Result<Vec<StorefrontProduct>> {
+/// Reads the pages named by `paths` (on disk, a directory stands for the `.json` files in it,
+/// in name order).
+pub fn read_files(
+    sources: &dyn Sources,
+    paths: &[String],
+    summary: &mut Summary,
+) -> Result<Vec<StorefrontProduct>> {
     let mut out = Vec::new();
-    for path in expand(paths)? {
-        let text = super::input::read_text(&path)?;
+    for path in sources.expand(paths)? {
+        let (source, _) = sources.open(&path)?;
+        let text = super::input::read_text_from(&path, source)?;
         out.extend(read_text(&path, &text, summary)?);
-    }
-    Ok(out)
-}
-
-/// Files named by `paths`: directories become their `.json` files, shorter names first
-/// (`products-2.json` before `products-10.json`).
-fn expand(paths: &[String]) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for path in paths {
-        if !std::path::Path::new(path).is_dir() {
-            out.push(path.clone());
-            continue;
-        }
-        let mut files: Vec<String> = std::fs::read_dir(path)
-            .map_err(|e| BuildError::io(path, e))?
-            .filter_map(|entry| entry.ok())
-            .map(|entry| entry.path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
-            .map(|p| p.display().to_string())
-            .collect();
-        files.sort_by(|a, b| a.len().cmp(&b.len()).then(a.cmp(b)));
-        if files.is_empty() {
-            return Err(BuildError::input(
-                path,
-                "no .json files in this directory (scripts/shopify-fetch-products.sh writes them)",
-            ));
-        }
-        out.extend(files);
     }
     Ok(out)
 }

@@ -29,13 +29,6 @@ pub(crate) struct Table {
 }
 
 impl Table {
-    /// Opens `path` and reads its header.
-    pub fn open(path: &str) -> Result<Table> {
-        let (source, size) = input::open_table(path)?;
-        let marks = source.marks();
-        Table::with_marks(path, Box::new(source), size, marks)
-    }
-
     /// Reads a table from CSV text (tests, stdin); `path` names it in messages.
     pub fn from_text(path: &str, text: &str) -> Result<Table> {
         Table::from_reader(path, Box::new(std::io::Cursor::new(text.to_owned())), 0)

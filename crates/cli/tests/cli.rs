@@ -961,8 +961,10 @@ fn readme_builds_crossbuy_with_the_profile_the_benchmarks_use() {
     }
     for file in &docs {
         for (n, line) in read(file).lines().enumerate() {
+            // The `crossbuy` command itself (`--bin crossbuy`, `-p crossbuy-cli`), not the
+            // other binaries of the workspace (crossbuy-relay has its own release build).
             if (line.contains("cargo run") || line.contains("cargo build"))
-                && line.contains("crossbuy")
+                && (line.contains("--bin crossbuy") || line.contains("-p crossbuy-cli"))
             {
                 commands.push(format!("{file}:{}: {}", n + 1, line.trim()));
             }

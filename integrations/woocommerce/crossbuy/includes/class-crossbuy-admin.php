@@ -25,6 +25,20 @@ final class Crossbuy_Admin {
 		add_filter( 'option_page_capability_' . Crossbuy_Settings::PAGE, array( __CLASS__, 'capability' ) );
 		add_filter( 'plugin_action_links_' . plugin_basename( CROSSBUY_PLUGIN_FILE ), array( __CLASS__, 'action_links' ) );
 		add_action( 'admin_init', array( __CLASS__, 'privacy_policy' ) );
+		add_action( 'admin_enqueue_scripts', array( __CLASS__, 'enqueue' ) );
+	}
+
+	/**
+	 * On this page only: the in-browser console (the plugin's own files, a script module).
+	 *
+	 * @param string $hook The admin page's hook suffix.
+	 */
+	public static function enqueue( $hook ) {
+		if ( 'woocommerce_page_' . self::PAGE !== $hook || '' === Crossbuy_Settings::loader_url() ) {
+			return;
+		}
+		wp_enqueue_style( 'crossbuy-console', plugins_url( 'assets/console/console.css', CROSSBUY_PLUGIN_FILE ), array(), CROSSBUY_VERSION );
+		wp_enqueue_script_module( 'crossbuy-console', plugins_url( 'js/crossbuy-admin.js', CROSSBUY_PLUGIN_FILE ), array(), CROSSBUY_VERSION );
 	}
 
 	/** Adds WooCommerce > crossbuy. */
@@ -150,8 +164,11 @@ final class Crossbuy_Admin {
 		echo '<input type="file" id="crossbuy-catalog-file" name="catalog" accept=".json,application/json" required></p>';
 		submit_button( __( 'Save catalog', 'crossbuy' ), 'primary', 'crossbuy-save-catalog', false );
 		echo '</form>';
+		echo '<h2>' . esc_html__( 'Build the catalog here', 'crossbuy' ) . '</h2>';
+		echo '<p>' . esc_html__( 'The console below reads your orders and products from this site and builds the catalog in your browser: nothing is sent anywhere else. Preview it, then save it to the shop.', 'crossbuy' ) . '</p>';
 		echo '<div id="crossbuy-console" hidden'
 			. ' data-orders="' . esc_url( rest_url( Crossbuy_History::REST_NAMESPACE . Crossbuy_History::REST_ROUTE ) ) . '"'
+			. ' data-products="' . esc_url( rest_url( 'wc/store/v1/products' ) ) . '"'
 			. ' data-catalog="' . esc_url( rest_url( Crossbuy_History::REST_NAMESPACE . Crossbuy_Catalog::REST_ROUTE ) ) . '"'
 			. ' data-nonce="' . esc_attr( wp_create_nonce( 'wp_rest' ) ) . '"></div>';
 	}

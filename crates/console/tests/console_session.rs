@@ -1,0 +1,191 @@
+//! The console builds what `crossbuy snapshot` builds, from the same files: the same catalog,
+//! the same summary and the same bad rows, for every platform's fixtures; its config form
+//! writes crossbuy.toml the command line reads; its sharded zip holds the command's shards.
+
+use std::path::PathBuf;
+
+use crossbuy_builder::build::{build, BuildInput, Platform};
+use crossbuy_builder::config::Config;
+use crossbuy_builder::progress::{Progress, Silent};
+use crossbuy_builder::source::Memory;
+use crossbuy_builder::write::to_json;
+use crossbuy_console::session::{config_from_form, config_read, Session};
+use serde_json::{json, Value};
+
+fn fixture(rel: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../builder/tests/fixtures")
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+/// The phases a build reported.
+#[derive(Default)]
+struct Heard(Vec<&'static str>);
+
+impl Progress for Heard {
+    fn start(&mut self, label: &'static str, _total: u64) {
+        self.0.push(label);
+    }
+    fn at(&mut self, _position: u64) {}
+    fn done(&mut self) {}
+}
+
+/// The console's build of `files` (platform, products, orders) against the command's.
+fn same_as_cli(platform: &str, products: &str, orders: &str, config: &str) {
+    let (products, orders) = (fixture(products), fixture(orders));
+    let now = 1_765_000_000;
+    let input = BuildInput {
+        platform: Platform::parse(platform).unwrap(),
+        products: Some(products.clone()),
+        orders: Some(orders.clone()),
+        config: Config::parse("crossbuy.toml", config).unwrap(),
+        ..BuildInput::default()
+    };
+    let cli = build(&input, Some(now)).unwrap();
+
+    let memory = Memory::new();
+    memory.add(&products, std::fs::read(&products).unwrap());
+    memory.add(&orders, std::fs::read(&orders).unwrap());
+    let mut progress = Heard::default();
+    let mut session = Session::new();
+    let request = json!({"platform": platform, "products": products, "orders": orders,
+                         "config": config, "now": now});
+    let answer = session.build(&request.to_string(), &memory, &mut progress);
+    assert_eq!(answer["ok"], json!(true), "{answer}");
+    assert_eq!(
+        session.catalog_json(),
+        to_json(&cli),
+        "{platform}: the catalogs differ"
+    );
+    assert_eq!(answer["summary"], json!(cli.summary.to_string()));
+    assert_eq!(answer["problems"], json!(cli.summary.problems_text()));
+    assert!(
+        progress.0.contains(&"counting pairs and scoring"),
+        "{:?}",
+        progress.0
+    );
+}
+
+#[test]
+fn each_platform_builds_the_command_lines_catalog_summary_and_bad_rows() {
+    same_as_cli(
+        "shopify",
+        "shopify/products_export_current.csv",
+        "shopify/orders_export.csv",
+        "",
+    );
+    same_as_cli(
+        "woocommerce",
+        "woocommerce/wc-product-export.csv",
+        "woocommerce/crossbuy-orders.csv",
+        "[neighbours]\nk = 4\n",
+    );
+    same_as_cli(
+        "woocommerce",
+        "woocommerce/store-api-products.json",
+        "woocommerce/crossbuy-orders.json",
+        "",
+    );
+    same_as_cli(
+        "bigcommerce",
+        "bigcommerce/products-export.csv",
+        "bigcommerce/orders-export.csv",
+        "[shop]\nname = \"Tin\"\n",
+    );
+}
+
+#[test]
+fn errors_are_the_command_lines_named_errors() {
+    let memory = Memory::new();
+    memory.add("orders.csv", b"Name,Lineitem name\n#1,Mug\n".to_vec());
+    let mut session = Session::new();
+    let answer = session.build(r#"{"orders":"orders.csv"}"#, &memory, &mut Silent);
+    assert_eq!(
+        answer,
+        json!({"ok": false, "error": "crossbuy: --orders needs --products (the products export)"})
+    );
+    let answer = session.build(
+        r#"{"baskets":"b.csv","config":"[neighbours]\nk = 0\n"}"#,
+        &memory,
+        &mut Silent,
+    );
+    assert_eq!(
+        answer["error"],
+        json!("crossbuy: crossbuy.toml: neighbours.k: expected 1 to 50, got 0")
+    );
+    let answer = session.build(r#"{"baskets":"b.csv"}"#, &memory, &mut Silent);
+    assert_eq!(
+        answer["error"],
+        json!("crossbuy: b.csv: no such file was given")
+    );
+}
+
+#[test]
+fn preview_eval_and_shards_come_from_the_build() {
+    let memory = Memory::new();
+    let mut baskets = String::from("order_id,item_id\n");
+    for o in 0..60 {
+        for item in ["mug", "tea", if o % 2 == 0 { "spoon" } else { "cosy" }] {
+            baskets.push_str(&format!("{o},{item}\n"));
+        }
+    }
+    memory.add("baskets.csv", baskets.into_bytes());
+    let mut session = Session::new();
+    let answer = session.build(r#"{"baskets":"baskets.csv"}"#, &memory, &mut Silent);
+    assert_eq!(answer["ok"], json!(true), "{answer}");
+    let why = session.explain(r#"["mug"]"#, 3);
+    assert_eq!(why["shown"], json!(true));
+    assert_eq!(why["cards"][0]["id"], json!("tea"));
+    assert_eq!(why["cards"][0]["evidence"][0]["orders"], json!(60));
+    assert_eq!(
+        why["cards"][0]["evidence"][0]["words"],
+        json!("bought together in 60 orders")
+    );
+    assert_eq!(
+        session.carts(2),
+        json!([["mug", "tea", "spoon"], ["mug", "tea", "cosy"]])
+    );
+    let eval = session.eval();
+    for task in ["time", "leave_one_out"] {
+        let methods: Vec<&str> = eval[task]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["method"].as_str().unwrap())
+            .collect();
+        assert_eq!(methods[0], "popularity", "{eval}");
+        assert_eq!(*methods.last().unwrap(), "crossbuy", "{eval}");
+    }
+    let zip = session.shards_zip().unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let names: Vec<String> = archive.file_names().map(str::to_owned).collect();
+    assert!(
+        names.contains(&"catalog/index.json".to_owned()),
+        "{names:?}"
+    );
+    assert!(names.contains(&"catalog/p/0.json".to_owned()), "{names:?}");
+    let _ = archive.by_name("catalog/index.json").unwrap();
+}
+
+#[test]
+fn the_config_form_writes_toml_and_reads_it_back_with_named_errors() {
+    let form = json!({"shop": {"name": "Hearth & Tin"}, "rules": {"pin": {"mug": ["tea"]},
+                      "boost": {"tea": 2.0}, "exclude": {"tags": ["gift"]}},
+                      "offers": [{"id": "tea10", "kind": "percent", "percent": 10,
+                                  "products": ["tea"]}]});
+    let written = config_from_form(&form.to_string());
+    assert_eq!(written["ok"], json!(true), "{written}");
+    let toml = written["toml"].as_str().unwrap();
+    let back: Value = config_read("crossbuy.toml", toml);
+    assert_eq!(back["config"], form);
+    assert_eq!(
+        config_read("crossbuy.toml", "[neighbours]\nk = 4\n[neighbors]\nk = 4\n")["error"],
+        json!("crossbuy: crossbuy.toml: line 3, column 2: unknown field `neighbors`, expected one of `shop`, `neighbours`, `rules`, `offers`")
+    );
+    assert_eq!(
+        config_from_form(r#"{"rules":{"boost":{"tea":0}}}"#)["error"],
+        json!("crossbuy: crossbuy.toml: rules.boost.\"tea\": expected a factor > 0, got 0 (use rules.exclude to hide a product)")
+    );
+}
