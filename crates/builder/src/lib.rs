@@ -16,6 +16,8 @@ pub mod config;
 pub mod dates;
 pub mod ease;
 pub mod eval;
+pub mod lift;
+pub mod measure;
 pub mod offers;
 pub mod order_book;
 pub mod orders;

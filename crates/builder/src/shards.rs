@@ -38,6 +38,7 @@ pub fn index_json(built: &Built, buckets: u32) -> String {
     // The offers travel in the index: the loader and `engine::shards::assemble` keep the index's
     // fields, each offer's products cut to those the page fetched.
     write_offers(&mut out, &built.offers, &built.products);
+    super::write::write_experiment(&mut out, built);
     out.push_str(&format!(
         ",\"shards\":{{\"hash\":\"{HASH}\",\"buckets\":{buckets},\"path\":\"{SHARD_PATH}\"}}}}\n"
     ));

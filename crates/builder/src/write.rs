@@ -293,8 +293,47 @@ pub fn to_json(built: &Built) -> String {
     out.push_str("\n]");
     write_rules(&mut out, &built.rules, &built.products);
     write_offers(&mut out, &built.offers, &built.products);
+    write_experiment(&mut out, built);
     out.push_str("}\n");
     out
+}
+
+/// The experiment and the best-sellers list (`,"experiment":{…},"bestsellers":[…]`), or
+/// nothing (docs/snapshot.md, "Experiments").
+pub fn write_experiment(out: &mut String, built: &Built) {
+    if let Some(e) = &built.experiment {
+        key(out, "experiment");
+        out.push_str("{\"name\":");
+        string(out, &e.name);
+        out.push_str(",\"arms\":[");
+        for (i, a) in e.arms.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"name\":");
+            string(out, &a.name);
+            let _ = write!(out, ",\"weight\":{},\"show\":\"{}\"", a.weight, a.show.as_str());
+            if let Some(c) = a.cards {
+                let _ = write!(out, ",\"cards\":{c}");
+            }
+            if !a.offer {
+                out.push_str(",\"offer\":false");
+            }
+            out.push('}');
+        }
+        out.push_str("]}");
+    }
+    if !built.bestsellers.is_empty() {
+        key(out, "bestsellers");
+        out.push('[');
+        for (i, &p) in built.bestsellers.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            string(out, &built.products[p].id);
+        }
+        out.push(']');
+    }
 }
 
 #[cfg(test)]

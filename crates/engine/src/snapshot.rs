@@ -1,6 +1,7 @@
 //! The catalog snapshot, version 1 (`docs/snapshot.md`): parsed and validated in one pass.
 
 use super::json::{self, Value};
+use super::experiment::Experiment;
 use super::money::Currency;
 use super::offer::{self, Offer};
 use super::read::{self, index, join, FieldError};
@@ -193,6 +194,10 @@ pub struct Catalog {
     pub rules: Rules,
     /// The merchant's offers, in priority order (`docs/snapshot.md`, "Offers").
     pub offers: Vec<Offer>,
+    /// The merchant's experiment, when one runs (`docs/snapshot.md`, "Experiments").
+    pub experiment: Option<Experiment>,
+    /// The shop's best-sellers, best first: what a `bestsellers` arm shows.
+    pub bestsellers: Vec<usize>,
     by_id: IdIndex,
     by_variant: IdIndex,
     by_handle: IdIndex,
@@ -307,6 +312,8 @@ impl Catalog {
             products: Vec::with_capacity(items.len()),
             rules: Rules::default(),
             offers: Vec::new(),
+            experiment: None,
+            bestsellers: Vec::new(),
             by_id,
             by_variant: IdIndex::default(),
             by_handle: IdIndex::default(),
@@ -326,6 +333,17 @@ impl Catalog {
         }
         if let Some(o) = read::optional(root, "offers") {
             catalog.offers = offer::parse_offers(o, &|id| catalog.by_id.get(id))?;
+        }
+        if let Some(e) = read::optional(root, "experiment") {
+            catalog.experiment = Some(Experiment::parse(e)?);
+        }
+        if let Some(b) = read::optional(root, "bestsellers") {
+            // Ids this snapshot lacks are passed over: a shard of the sharded form holds only
+            // some products, and the index lists the best-sellers of all.
+            for (i, x) in read::array_at(b, "bestsellers", "")?.iter().enumerate() {
+                let id = read::id_at(x, &index("bestsellers", i), "")?;
+                catalog.bestsellers.extend(catalog.by_id.get(&id));
+            }
         }
         Ok(catalog)
     }
