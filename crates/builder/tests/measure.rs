@@ -2,28 +2,9 @@
 //! under a known true effect of each arm, and the report must recover it.
 
 use crossbuy_builder::measure::{read_orders, report, summary_text, Query, Report};
+use crossbuy_builder::simulate::Params;
 use crossbuy_builder::Summary;
 use crossbuy_engine::Catalog;
-
-/// splitmix64: a small, well-mixed generator with a seed, so every run sees the same shops.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// Eight products: four "main" ones a shopper comes for, and four the widget recommends.
 pub const CATALOG: &str = r#"{"version":1,"shop":{"name":"Sim","currency":"GBP"},
@@ -43,68 +24,23 @@ pub const CATALOG: &str = r#"{"version":1,"shop":{"name":"Sim","currency":"GBP"}
  {"id":"spoon","variant_ids":["spoon-1"],"url":"/s","title":"Spoon","price":250,"type":"Kitchen"}],
 "experiment":{"name":"sim","arms":[{"name":"crossbuy","weight":1},{"name":"holdout","weight":1,"show":"none"}]}}"#;
 
-const MAIN: [(&str, i64); 4] = [("kettle", 3500), ("teapot", 2400), ("lamp", 4200), ("rug", 6900)];
-const EXTRA: [(&str, i64); 4] = [("tea", 450), ("mug", 800), ("cosy", 1200), ("bulb", 300)];
-
-/// A shop's orders under a known effect: every order buys one to three main products (the
-/// noise: a skewed order value), sometimes extras on its own; in the `crossbuy` arm it also adds
-/// the first recommended extra with probability `take`. The true lift in revenue per order is
-/// `take` × the mean price of what is added, computed from the same draws' expectation below.
+/// The simulated shop's orders and the true lift of `crossbuy` over the holdout.
 fn simulate(seed: u64, orders: u64, take: f64) -> (String, f64) {
     let catalog = Catalog::parse(CATALOG).unwrap();
-    let e = catalog.experiment.as_ref().unwrap();
-    let mut rng = Rng(seed);
-    let mut csv = String::from(
-        "order_id,created_at,status,customer,product_id,quantity,price,refunded_quantity,_crossbuy_arm,_crossbuy_page,_crossbuy_added\n",
-    );
-    for i in 0..orders {
-        let id = format!("{}", 10_000 + seed * 100_000 + i);
-        let arm = e.assign(&id);
-        let day = 1 + i * 28 / orders;
-        let when = format!("2026-11-{day:02}T10:00:00Z");
-        let customer = format!("c{}", rng.below(orders * 2 / 3));
-        let main = MAIN[rng.below(4) as usize];
-        let qty = 1 + u64::from(rng.unit() < 0.1);
-        let mut lines = vec![(main.0, qty, main.1)];
-        if rng.unit() < 0.2 {
-            let x = EXTRA[rng.below(4) as usize];
-            lines.push((x.0, 1, x.1));
-        }
-        // What the widget shows for this cart: the main product's best neighbour.
-        let added = if arm == 0 && rng.unit() < take {
-            let first = added_for(main.0);
-            if !lines.iter().any(|l| l.0 == first.0) {
-                lines.push((first.0, 1, first.1));
-            }
-            first.0
-        } else {
-            ""
-        };
-        let arm_value = format!("sim:{}", e.arms[arm].name);
-        for (p, q, price) in lines {
-            csv.push_str(&format!(
-                "{id},{when},completed,{customer},{p},{q},{price},0,{arm_value},checkout,{added}\n"
-            ));
-        }
-    }
-    // The true lift: take × E[price of the added item] less the cases where it was already in
-    // the basket (an extra bought on its own, probability 0.2 × 1/4 for that item).
-    let expected: f64 = MAIN
-        .iter()
-        .map(|m| {
-            let (_, price) = added_for(m.0);
-            price as f64 * (1.0 - 0.2 * 0.25) / 4.0
-        })
-        .sum();
-    (csv, take * expected)
-}
-
-fn added_for(main: &str) -> (&'static str, i64) {
-    match main {
-        "kettle" | "teapot" => EXTRA[0],
-        "lamp" => EXTRA[3],
-        _ => EXTRA[2],
-    }
+    let sim = crossbuy_builder::simulate::simulate(
+        &catalog,
+        &Params {
+            seed,
+            orders,
+            take: vec![take, 0.0],
+            start: 1_793_491_200, // 2026-11-01
+            days: 28,
+            page: "checkout".to_owned(),
+        },
+    )
+    .unwrap();
+    let truth = sim.lift(0, 1);
+    (sim.csv, truth)
 }
 
 fn run(csv: &str) -> Report {
@@ -133,9 +69,9 @@ fn the_interval_covers_the_true_lift_in_about_95_percent_of_shops() {
         (0.92..=0.98).contains(&coverage),
         "coverage {coverage} ({covered} of {seeds})"
     );
-    // The effect (about £3.42 on a £50 order) is found in most shops of 800 orders (the
-    // power computed from the spread, about £23 an order, is about 55%): far more often than
-    // the 5% of a zero effect.
+    // The effect (£3.60 on a £50 order) is found in about half the shops of 800 orders (the
+    // power computed from the spread of order values): far more often than the 5% of a zero
+    // effect.
     assert!(significant > seeds as u32 * 2 / 5, "found in {significant} of {seeds}");
 }
 
@@ -259,4 +195,29 @@ fn the_catalog_must_have_the_experiment() {
         report(&catalog, &file, &q).unwrap_err().to_string(),
         "the catalog's experiment is \"sim\", not \"other\": report with the snapshot that ran it"
     );
+}
+
+#[test]
+fn the_html_report_is_one_self_contained_file_with_charts() {
+    let (csv, _) = simulate(11, 1500, 0.6);
+    let mut r = run(&csv);
+    // Catalog text is text: a hostile shop name or product id is escaped.
+    r.shop = "<script>alert(1)</script> & Co".to_owned();
+    r.pairs[0].to = "\"><img src=x onerror=alert(1)>".to_owned();
+    let html = crossbuy_builder::measure_html::html(&r, crossbuy_engine::Currency::parse("GBP").unwrap());
+    assert!(html.starts_with("<!doctype html>\n<html lang=\"en\">"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"));
+    assert!(html.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"));
+    let lower = html.to_ascii_lowercase();
+    // No script, no external request: no src, no href, no url(), no @import.
+    for banned in ["<script", " src=\"", "href=\"", "url(", "@import", "http://", "https://"] {
+        assert!(!lower.contains(banned), "{banned}");
+    }
+    // Four charts, each an image with a title and a description, and the numbers as tables.
+    assert_eq!(html.matches("<svg ").count(), 4);
+    assert_eq!(html.matches("role=\"img\" aria-labelledby=").count(), 4);
+    assert_eq!(html.matches("<title id=").count(), 4);
+    assert!(html.matches("<table>").count() >= 3);
+    assert!(html.contains("<meta name=\"viewport\""));
+    assert!(html.contains(&r.lifts[0].verdict.replace('"', "&quot;")));
 }
