@@ -65,6 +65,8 @@ pub struct BuildInput {
     pub config: Config,
     /// Draw a progress line.
     pub progress: bool,
+    /// What shoppers did with the pairs shown (`--feedback`): re-weights them.
+    pub feedback: Option<super::feedback::Feedback>,
 }
 
 /// Products and baskets, before any counting.
@@ -493,7 +495,15 @@ pub fn build(input: &BuildInput, generated_at: Option<i64>) -> Result<Built> {
     let started = std::time::Instant::now();
     let loaded = load(input, &mut summary)?;
     summary.timings.push(("read files", started.elapsed()));
-    assemble(loaded, &input.config, generated_at, summary)
+    let mut built = assemble(loaded, &input.config, generated_at, summary)?;
+    if let Some(f) = &input.feedback {
+        let applied = f.apply(&mut built.products);
+        built.summary.notes.push(format!(
+            "feedback: {} pairs re-weighted by what shoppers took, {} products' neighbours reordered",
+            applied.pairs, applied.reordered
+        ));
+    }
+    Ok(built)
 }
 
 /// Counts, scores and assembles the snapshot model from loaded data.

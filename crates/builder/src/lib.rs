@@ -16,6 +16,7 @@ pub mod config;
 pub mod dates;
 pub mod ease;
 pub mod eval;
+pub mod feedback;
 pub mod lift;
 pub mod measure;
 pub mod measure_html;
