@@ -28,7 +28,10 @@ use crossbuy_engine::i18n::{Key, Overrides, Strings};
 use crossbuy_engine::offer::Offer;
 use crossbuy_engine::score::MIN_CARDS;
 use crossbuy_engine::url::is_safe_url;
-use crossbuy_engine::{context_products, recommend, Catalog, PageContext, Recommendation};
+use crossbuy_engine::experiment::{
+    arm_of, arm_value, recommend_for, ADDED_ATTRIBUTE, ARM_ATTRIBUTE, PAGE_ATTRIBUTE,
+};
+use crossbuy_engine::{context_products, Catalog, PageContext, PageKind, Recommendation};
 
 /// A widget on the page. Dropping it removes its listeners and timer; [`Mounted::unmount`]
 /// also empties the shadow root.
@@ -46,7 +49,44 @@ pub(crate) struct Mounted {
     signal: Option<Rc<Signal>>,
     /// True until the first render, where checkout consent is taken once.
     first: bool,
+    /// The experiment's cart attributes for this cart.
+    marks: Rc<RefCell<Marks>>,
     shown: Option<Shown>,
+}
+
+/// What the cart's attributes say of the experiment: the arm (`experiment:arm`, empty when the
+/// page is in none), the page kind and the products added from the widget (comma-separated).
+#[derive(Default)]
+struct Marks {
+    arm: String,
+    page: &'static str,
+    added: String,
+}
+
+/// Writes the marks to the cart; with `seed`, takes the adds an earlier page recorded.
+fn mark(cart: &Cart, marks: &Rc<RefCell<Marks>>, seed: bool) {
+    let m = marks.borrow();
+    let mut w = crossbuy_engine::json::Writer(String::new());
+    w.open('{')
+        .key(ARM_ATTRIBUTE)
+        .str(&m.arm)
+        .key(PAGE_ATTRIBUTE)
+        .str(m.page)
+        .key(ADDED_ATTRIBUTE)
+        .str(&m.added)
+        .close('}');
+    let marks = Rc::clone(marks);
+    cart.mark(
+        &w.0,
+        Box::new(move |earlier| {
+            let mut m = marks.borrow_mut();
+            if let (true, Some(earlier)) = (seed, earlier) {
+                if !earlier.is_empty() && m.added.is_empty() {
+                    m.added = earlier;
+                }
+            }
+        }),
+    );
 }
 
 /// The widget as shown, and what listens to it.
@@ -74,6 +114,7 @@ struct Live {
     /// The next countdown update; dropping it cancels it.
     tick: RefCell<Option<Timeout>>,
     signal: Option<Rc<Signal>>,
+    marks: Rc<RefCell<Marks>>,
 }
 
 impl Live {
@@ -138,6 +179,7 @@ impl Mounted {
                 .signal
                 .map(|f| Rc::new(Signal::new(f, options.consent_text))),
             first: true,
+            marks: Rc::default(),
             shown: None,
         };
         mounted.show(&context)?;
@@ -170,7 +212,25 @@ impl Mounted {
     fn show(&mut self, context: &PageContext) -> Result<()> {
         let catalog = Rc::clone(&self.catalog);
         let items = context_products(&catalog, context);
-        let mut recs = recommend(&catalog, &items, self.limit);
+        // An experiment's arm, by the page's unit; on a cart or checkout page the cart carries
+        // it into the order, also for a holdout that shows nothing.
+        let arm = catalog
+            .experiment
+            .as_ref()
+            .zip(arm_of(&catalog, context))
+            .map(|(e, a)| (arm_value(e, a), &e.arms[a]));
+        if let Some((value, _)) = &arm {
+            let cart_page = matches!(context.page, PageKind::Cart | PageKind::Checkout);
+            if cart_page && *value != self.marks.borrow().arm {
+                let mut m = self.marks.borrow_mut();
+                m.arm.clone_from(value);
+                m.page = context.page.as_str();
+                drop(m);
+                mark(&self.cart, &self.marks, true);
+            }
+        }
+        let arm = arm.map(|(_, a)| a);
+        let mut recs = recommend_for(&catalog, arm, &items, self.limit);
         // The snapshot parser already refuses other urls; checked again where they are used.
         recs.retain(|r| is_safe_url(&catalog.products[r.product].url));
         if recs.len() < MIN_CARDS {
@@ -189,7 +249,8 @@ impl Mounted {
         let strings = Strings::new(locale, &[merchant, pack]);
         let money = MoneyFormat::new(catalog.shop.currency, &locales);
         let shown = view::products(&recs);
-        let offer = LiveOffer::start(&catalog, context, &shown, self.clock.now());
+        let offer = LiveOffer::start(&catalog, context, &shown, self.clock.now())
+            .filter(|_| arm.map_or(true, |a| a.offer));
         let on = offer
             .as_ref()
             .filter(|o| !o.deadline().expired)
@@ -236,6 +297,7 @@ impl Mounted {
             body: RefCell::new(body),
             tick: RefCell::new(None),
             signal: self.signal.clone(),
+            marks: Rc::clone(&self.marks),
         });
         let listen = |on: &web_sys::EventTarget, kind: &'static str, f: fn(&Rc<Live>, &Event)| {
             let live = Rc::clone(&live);
@@ -499,6 +561,7 @@ fn on_click(live: &Rc<Live>, event: &Event) {
         (Rc::clone(signal), event)
     });
     let items: Rc<[(String, String)]> = items.into();
+    let added_items = Rc::clone(&items);
     let live = Rc::clone(live);
     Rc::clone(&live.cart).add(
         items,
@@ -506,6 +569,17 @@ fn on_click(live: &Rc<Live>, event: &Event) {
         Box::new(move |outcome| {
             if let (Added::Yes, Some((signal, event))) = (&outcome, &heard) {
                 signal.send(event);
+            }
+            if outcome == Added::Yes && !live.marks.borrow().arm.is_empty() {
+                let mut m = live.marks.borrow_mut();
+                for (_, product) in added_items.iter() {
+                    if !m.added.is_empty() {
+                        m.added.push(',');
+                    }
+                    m.added.push_str(product);
+                }
+                drop(m);
+                mark(&live.cart, &live.marks, false);
             }
             added(live, button, code, outcome)
         }),
