@@ -29,7 +29,7 @@ const STYLE: &str = "\
 :root{color-scheme:light;--ink:#1b1f24;--muted:#4a5360;--line:#c9ced6;--bar:#2f5fb3;--hold:#6b7280;--good:#1d6b3a;--bad:#a3261b}
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:var(--ink);background:#fff}
-main{max-width:52rem;margin:0 auto;padding:1rem}
+main{max-width:44rem;margin:0 auto;padding:1rem}
 h1{font-size:1.5rem;margin:.5rem 0}
 h2{font-size:1.2rem;margin:2rem 0 .5rem;border-top:1px solid var(--line);padding-top:1rem}
 p.meta,figcaption,.note{color:var(--muted)}
@@ -57,29 +57,30 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
-/// Horizontal bars: one per `(label, value, colour)`, with the value as text.
+/// Horizontal bars: one per `(label, value, colour, text)`, the label above its bar and the
+/// value as text beside it. 400 units wide, so the text stays legible on a phone.
 fn bars(id: &str, title: &str, desc: &str, rows: &[(String, f64, &str, String)]) -> String {
     let max = rows.iter().map(|r| r.1).fold(0.0f64, f64::max).max(1e-9);
-    let (label_w, bar_w, row_h) = (130.0, 330.0, 34.0);
-    let h = row_h * rows.len() as f64 + 10.0;
+    let (bar_w, row_h) = (290.0, 46.0);
+    let h = row_h * rows.len() as f64 + 4.0;
     let mut s = String::new();
     let _ = write!(
         s,
-        "<svg viewBox=\"0 0 560 {h}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
+        "<svg viewBox=\"0 0 400 {h}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
         escape(title),
         escape(desc)
     );
     for (i, (label, value, fill, text)) in rows.iter().enumerate() {
-        let y = 5.0 + row_h * i as f64;
+        let y = row_h * i as f64;
         let w = (value.max(0.0) / max * bar_w).max(1.0);
         let _ = write!(
             s,
-            "<text x=\"0\" y=\"{}\">{}</text><rect x=\"{label_w}\" y=\"{}\" width=\"{w:.1}\" height=\"20\" fill=\"{fill}\"/><text x=\"{:.1}\" y=\"{}\">{}</text>",
-            y + 15.0,
+            "<text x=\"0\" y=\"{}\">{}</text><rect x=\"0\" y=\"{}\" width=\"{w:.1}\" height=\"18\" fill=\"{fill}\"/><text x=\"{:.1}\" y=\"{}\">{}</text>",
+            y + 14.0,
             escape(label),
-            y + 2.0,
-            label_w + w + 6.0,
-            y + 15.0,
+            y + 20.0,
+            w + 6.0,
+            y + 34.0,
             escape(text)
         );
     }
@@ -87,18 +88,18 @@ fn bars(id: &str, title: &str, desc: &str, rows: &[(String, f64, &str, String)])
     s
 }
 
-/// A forest plot: each row an estimate with its 95% interval, and the zero line.
+/// A forest plot: each row an estimate with its 95% interval (label above), and the zero line.
 fn forest(id: &str, title: &str, desc: &str, rows: &[(String, Interval)], currency: Currency) -> String {
     let lo = rows.iter().map(|r| r.1.low).fold(0.0f64, f64::min);
     let hi = rows.iter().map(|r| r.1.high).fold(0.0f64, f64::max);
     let span = (hi - lo).max(1.0);
-    let (left, width, row_h) = (170.0, 250.0, 34.0);
+    let (left, width, row_h) = (10.0, 290.0, 46.0);
     let x = |v: f64| left + (v - lo) / span * width;
-    let h = row_h * rows.len() as f64 + 30.0;
+    let h = row_h * rows.len() as f64 + 24.0;
     let mut s = String::new();
     let _ = write!(
         s,
-        "<svg viewBox=\"0 0 560 {h}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
+        "<svg viewBox=\"0 0 400 {h}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
         escape(title),
         escape(desc)
     );
@@ -110,7 +111,7 @@ fn forest(id: &str, title: &str, desc: &str, rows: &[(String, Interval)], curren
         h - 5.0
     );
     for (i, (label, iv)) in rows.iter().enumerate() {
-        let y = 15.0 + row_h * i as f64;
+        let y = row_h * i as f64;
         let fill = if iv.significant() && iv.estimate > 0.0 {
             "#1d6b3a"
         } else if iv.significant() {
@@ -118,16 +119,17 @@ fn forest(id: &str, title: &str, desc: &str, rows: &[(String, Interval)], curren
         } else {
             "#2f5fb3"
         };
+        let mid = y + 30.0;
         let _ = write!(
             s,
-            "<text x=\"0\" y=\"{}\">{}</text><line x1=\"{:.1}\" y1=\"{y}\" x2=\"{:.1}\" y2=\"{y}\" stroke=\"{fill}\" stroke-width=\"3\"/><circle cx=\"{:.1}\" cy=\"{y}\" r=\"6\" fill=\"{fill}\"/><text x=\"{}\" y=\"{}\">{}</text>",
-            y + 5.0,
+            "<text x=\"0\" y=\"{}\">{}</text><line x1=\"{:.1}\" y1=\"{mid}\" x2=\"{:.1}\" y2=\"{mid}\" stroke=\"{fill}\" stroke-width=\"3\"/><circle cx=\"{:.1}\" cy=\"{mid}\" r=\"6\" fill=\"{fill}\"/><text x=\"{}\" y=\"{}\">{}</text>",
+            y + 14.0,
             escape(label),
             x(iv.low),
             x(iv.high),
             x(iv.estimate),
-            left + width + 10.0,
-            y + 5.0,
+            left + width + 12.0,
+            mid + 5.0,
             escape(&money(iv.estimate, currency))
         );
     }
