@@ -188,24 +188,30 @@ impl Cart {
         let init = Object::new();
         set(&init, "method", &"POST".into());
         set(&init, "headers", &headers);
-        set(&init, "body", &(r#"{"attributes":"#.to_owned() + attributes + "}").into());
+        set(
+            &init,
+            "body",
+            &(r#"{"attributes":"#.to_owned() + attributes + "}").into(),
+        );
         settle(
             &fetch(&url, &init),
-            Box::new(move |answer| match answer.map(|r| r.dyn_into::<Response>()) {
-                Ok(Ok(r)) if r.ok() => {
-                    if let Ok(json) = r.json() {
-                        settle(
-                            &json.into(),
-                            Box::new(move |cart| {
-                                let cart = cart.unwrap_or_default();
-                                let added = get(&get(&cart, "attributes"), ADDED_ATTRIBUTE);
-                                seen(added.as_string());
-                            }),
-                        );
+            Box::new(
+                move |answer| match answer.map(|r| r.dyn_into::<Response>()) {
+                    Ok(Ok(r)) if r.ok() => {
+                        if let Ok(json) = r.json() {
+                            settle(
+                                &json.into(),
+                                Box::new(move |cart| {
+                                    let cart = cart.unwrap_or_default();
+                                    let added = get(&get(&cart, "attributes"), ADDED_ATTRIBUTE);
+                                    seen(added.as_string());
+                                }),
+                            );
+                        }
                     }
-                }
-                _ => report(&("POST ".to_owned() + &url + " failed"), false),
-            }),
+                    _ => report(&("POST ".to_owned() + &url + " failed"), false),
+                },
+            ),
         );
     }
 }

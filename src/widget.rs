@@ -24,13 +24,13 @@ use crossbuy_browser::error::{js_message, report, Result, WebError};
 use crossbuy_browser::js::{get, object, text, Listener, Timeout};
 use crossbuy_browser::page::{self, json_text, Options};
 use crossbuy_engine::deadline::countdown;
+use crossbuy_engine::experiment::{
+    arm_of, arm_value, recommend_for, ADDED_ATTRIBUTE, ARM_ATTRIBUTE, PAGE_ATTRIBUTE,
+};
 use crossbuy_engine::i18n::{Key, Overrides, Strings};
 use crossbuy_engine::offer::Offer;
 use crossbuy_engine::score::MIN_CARDS;
 use crossbuy_engine::url::is_safe_url;
-use crossbuy_engine::experiment::{
-    arm_of, arm_value, recommend_for, ADDED_ATTRIBUTE, ARM_ATTRIBUTE, PAGE_ATTRIBUTE,
-};
 use crossbuy_engine::{context_products, Catalog, PageContext, PageKind, Recommendation};
 
 /// A widget on the page. Dropping it removes its listeners and timer; [`Mounted::unmount`]

@@ -52,7 +52,9 @@ fn unit_in(arm: usize, prefix: &str) -> String {
 }
 
 fn cart_page(token: &str) -> String {
-    format!(r#"{{"page":"cart","cart_token":"{token}","items":[{{"product_id":"mug","quantity":1}}]}}"#)
+    format!(
+        r#"{{"page":"cart","cart_token":"{token}","items":[{{"product_id":"mug","quantity":1}}]}}"#
+    )
 }
 
 /// Replaces `window.fetch` with a shop answering 200 and `body`, recording `METHOD url body`.
@@ -148,7 +150,9 @@ impl Target {
         let Some(root) = self.0.shadow_root() else {
             return Vec::new();
         };
-        let list = root.query_selector_all("li.cb-card h3, li.cb-card .cb-title").unwrap();
+        let list = root
+            .query_selector_all("li.cb-card h3, li.cb-card .cb-title")
+            .unwrap();
         (0..list.length())
             .map(|i| list.item(i).unwrap().text_content().unwrap_or_default())
             .collect()
@@ -175,7 +179,10 @@ async fn the_holdout_sees_nothing_and_its_cart_still_carries_the_arm() {
     let shop = Shop::answering(r#"{"attributes":{}}"#);
     let target = Target::new();
     let token = unit_in(2, "hold-");
-    assert!(target.mount(&cart_page(&token)).is_none(), "no widget for the holdout");
+    assert!(
+        target.mount(&cart_page(&token)).is_none(),
+        "no widget for the holdout"
+    );
     assert_eq!(target.titles(), Vec::<String>::new());
     until("the arm is written", || !shop.requests().is_empty()).await;
     assert_eq!(
@@ -233,7 +240,9 @@ async fn an_add_from_the_widget_is_added_to_the_cart_attribute() {
     assert!(r[1].starts_with("POST /cart/add.js "), "{}", r[1]);
     assert_eq!(
         r[2],
-        format!(r#"POST /cart/update.js {ARM}"t:crossbuy","_crossbuy_page":"cart","_crossbuy_added":"jam,tea"}}}}"#)
+        format!(
+            r#"POST /cart/update.js {ARM}"t:crossbuy","_crossbuy_page":"cart","_crossbuy_added":"jam,tea"}}}}"#
+        )
     );
 }
 
@@ -242,10 +251,12 @@ async fn a_thank_you_page_uses_the_order_id_and_writes_no_cart() {
     let shop = Shop::answering("{}");
     let target = Target::new();
     let order = unit_in(2, "");
-    let context = format!(r#"{{"page":"thank_you","order_id":"{order}","items":[{{"product_id":"mug"}}]}}"#);
+    let context =
+        format!(r#"{{"page":"thank_you","order_id":"{order}","items":[{{"product_id":"mug"}}]}}"#);
     assert!(target.mount(&context).is_none());
     let order = unit_in(0, "");
-    let context = format!(r#"{{"page":"thank_you","order_id":"{order}","items":[{{"product_id":"mug"}}]}}"#);
+    let context =
+        format!(r#"{{"page":"thank_you","order_id":"{order}","items":[{{"product_id":"mug"}}]}}"#);
     let _w = target.mount(&context).unwrap();
     assert_eq!(target.titles(), ["Tea", "Spoon"]);
     tick().await;

@@ -62,7 +62,11 @@ impl ExperimentConfig {
     pub fn resolve(&self, path: &str) -> Result<crossbuy_engine::experiment::Experiment> {
         use crossbuy_engine::json::{self, Writer};
         let mut w = Writer(String::new());
-        w.open('{').key("name").str(&self.name).key("arms").open('[');
+        w.open('{')
+            .key("name")
+            .str(&self.name)
+            .key("arms")
+            .open('[');
         for a in &self.arms {
             w.open('{').key("name").str(&a.name);
             if let Some(x) = a.weight {

@@ -74,7 +74,10 @@ impl Feedback {
             let at = format!("{path}: pairs[{i}]");
             let id = |k: &str| match p.get(k) {
                 Some(Value::Str(s)) => Ok(s.clone()),
-                _ => Err(BuildError::input(&format!("{at}.{k}"), "expected a product id")),
+                _ => Err(BuildError::input(
+                    &format!("{at}.{k}"),
+                    "expected a product id",
+                )),
             };
             let (from, to) = (id("from")?, id("to")?);
             let shown = count(p.get("shown"), &format!("{at}.shown"))?;

@@ -23,9 +23,9 @@ use csv::StringRecord;
 use serde::Serialize;
 
 use super::dates::parse_timestamp;
+use super::lift::{self, Interval};
 use super::orders::normalise_name;
 use super::report::{BuildError, Result, Summary};
-use super::lift::{self, Interval};
 use super::table::{field, Table};
 
 const DAY: i64 = 86_400;
@@ -159,9 +159,7 @@ pub fn read_orders(
     summary: &mut Summary,
 ) -> Result<OrderFile> {
     let mut t = match text {
-        Some(text) => {
-            Table::from_reader(path, Box::new(std::io::Cursor::new(text.to_owned())), 0)?
-        }
+        Some(text) => Table::from_reader(path, Box::new(std::io::Cursor::new(text.to_owned())), 0)?,
         None => Table::open(path)?,
     };
     let shopify = t.find(&["Lineitem name"]).is_some();
@@ -278,7 +276,11 @@ pub fn read_orders(
             q => match q.parse::<u32>() {
                 Ok(q) => q,
                 Err(_) => {
-                    summary.problem(&path, line, format!("quantity \"{q}\" is not a whole number; row skipped"));
+                    summary.problem(
+                        &path,
+                        line,
+                        format!("quantity \"{q}\" is not a whole number; row skipped"),
+                    );
                     continue;
                 }
             },
@@ -294,7 +296,11 @@ pub fn read_orders(
         let price = match price {
             Ok(p) => p,
             Err(e) => {
-                summary.problem(&path, line, format!("price \"{price_text}\": {e}; row skipped"));
+                summary.problem(
+                    &path,
+                    line,
+                    format!("price \"{price_text}\": {e}; row skipped"),
+                );
                 continue;
             }
         };
@@ -462,6 +468,9 @@ fn holdout(e: &Experiment) -> usize {
         .unwrap_or(e.arms.len() - 1)
 }
 
+/// Which exposed orders a segment holds.
+type Subset = Box<dyn Fn(&Exposed) -> bool>;
+
 struct Exposed<'a> {
     order: &'a Order,
     arm: usize,
@@ -585,7 +594,8 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
             refund_rate_rest: None,
         };
         let (mut items, mut accepted_value) = (0u64, 0i64);
-        let (mut cs_units, mut cs_refunded, mut rest_units, mut rest_refunded) = (0u64, 0u64, 0u64, 0u64);
+        let (mut cs_units, mut cs_refunded, mut rest_units, mut rest_refunded) =
+            (0u64, 0u64, 0u64, 0u64);
         let (mut sec7, mut sec30, mut new7, mut new30) = (0u64, 0u64, 0u64, 0u64);
         let mut days_to_next: Vec<f64> = Vec::new();
         for x in &mine {
@@ -595,7 +605,11 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
             let added: Vec<usize> = o
                 .added
                 .iter()
-                .filter_map(|id| catalog.product_index(id).or_else(|| catalog.variant_product(id)))
+                .filter_map(|id| {
+                    catalog
+                        .product_index(id)
+                        .or_else(|| catalog.variant_product(id))
+                })
                 .collect();
             let mut took = false;
             for l in &o.lines {
@@ -626,7 +640,12 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
                     }
                 }
             }
-            let shown = recommend_for(catalog, Some(arm), &context, crossbuy_engine::score::DEFAULT_CARDS);
+            let shown = recommend_for(
+                catalog,
+                Some(arm),
+                &context,
+                crossbuy_engine::score::DEFAULT_CARDS,
+            );
             for s in &shown {
                 let from = s.because.first().copied().or(context.first().copied());
                 if let Some(from) = from {
@@ -644,10 +663,15 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
             let history = &by_customer[c];
             let recommended: Vec<usize> = if shown.is_empty() {
                 // A holdout saw nothing; what crossbuy would have shown is the yardstick.
-                recommend_for(catalog, None, &context, crossbuy_engine::score::DEFAULT_CARDS)
-                    .iter()
-                    .map(|r| r.product)
-                    .collect()
+                recommend_for(
+                    catalog,
+                    None,
+                    &context,
+                    crossbuy_engine::score::DEFAULT_CARDS,
+                )
+                .iter()
+                .map(|r| r.product)
+                .collect()
             } else {
                 shown.iter().map(|r| r.product).collect()
             };
@@ -666,15 +690,15 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
                     known_types.extend(types);
                     continue;
                 }
-                if first_new.is_none() && !known_types.is_empty() {
-                    if types.clone().any(|ty| !known_types.contains(&ty)) {
-                        first_new = Some(pt - t);
-                    }
+                if first_new.is_none()
+                    && !known_types.is_empty()
+                    && types.clone().any(|ty| !known_types.contains(&ty))
+                {
+                    first_new = Some(pt - t);
                 }
                 if pt > t
                     && next.is_none()
-                    && p
-                        .lines
+                    && p.lines
                         .iter()
                         .any(|l| l.product.is_some_and(|i| recommended.contains(&i)))
                 {
@@ -742,7 +766,7 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
     };
     let (_, lifts) = lifts_of(&|_| true);
     let mut segments = Vec::new();
-    let seg: [(&str, Box<dyn Fn(&Exposed) -> bool>); 2] = [
+    let seg: [(&str, Subset); 2] = [
         ("new", Box::new(|x: &Exposed| !x.returning)),
         ("returning", Box::new(|x: &Exposed| x.returning)),
     ];
@@ -754,7 +778,10 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
             lifts,
         });
     }
-    let mut pages: Vec<&str> = exposed.iter().filter_map(|x| x.order.page.as_deref()).collect();
+    let mut pages: Vec<&str> = exposed
+        .iter()
+        .filter_map(|x| x.order.page.as_deref())
+        .collect();
     pages.sort_unstable();
     pages.dedup();
     for page in pages {
@@ -774,7 +801,13 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
             taken,
         })
         .collect();
-    pairs.sort_by(|a, b| b.shown.cmp(&a.shown).then(b.taken.cmp(&a.taken)).then(a.from.cmp(&b.from)).then(a.to.cmp(&b.to)));
+    pairs.sort_by(|a, b| {
+        b.shown
+            .cmp(&a.shown)
+            .then(b.taken.cmp(&a.taken))
+            .then(a.from.cmp(&b.from))
+            .then(a.to.cmp(&b.to))
+    });
     let times: Vec<i64> = exposed.iter().filter_map(|x| x.order.time).collect();
     let date = |t: i64| super::dates::rfc3339(t)[..10].to_owned();
     Ok(Report {
@@ -818,7 +851,12 @@ pub fn money(minor: f64, currency: Currency) -> String {
     let number = if e == 0 {
         group(m)
     } else {
-        format!("{}.{:0width$}", group(m / scale), m % scale, width = e as usize)
+        format!(
+            "{}.{:0width$}",
+            group(m / scale),
+            m % scale,
+            width = e as usize
+        )
     };
     let sign = if negative { "-" } else { "" };
     match currency.code() {
@@ -862,7 +900,11 @@ pub fn verdict(arm: &str, revenue: &Interval, more: u64, currency: Currency) -> 
         money(revenue.high, currency)
     );
     if revenue.significant() {
-        let word = if revenue.estimate > 0.0 { "earns" } else { "costs" };
+        let word = if revenue.estimate > 0.0 {
+            "earns"
+        } else {
+            "costs"
+        };
         let amount = if revenue.estimate > 0.0 {
             signed(revenue.estimate, currency)
         } else {
@@ -904,7 +946,14 @@ pub fn summary_text(r: &Report, currency: Currency) -> String {
     let _ = writeln!(
         s,
         "\n  {:<14} {:>7} {:>9} {:>12} {:>8} {:>12} {:>9} {:>9}",
-        "arm", "orders", "accepted", "revenue/ord", "items/ord", "attributed", "2nd 30d", "new type"
+        "arm",
+        "orders",
+        "accepted",
+        "revenue/ord",
+        "items/ord",
+        "attributed",
+        "2nd 30d",
+        "new type"
     );
     for a in &r.arms {
         let _ = writeln!(

@@ -89,7 +89,13 @@ fn bars(id: &str, title: &str, desc: &str, rows: &[(String, f64, &str, String)])
 }
 
 /// A forest plot: each row an estimate with its 95% interval (label above), and the zero line.
-fn forest(id: &str, title: &str, desc: &str, rows: &[(String, Interval)], currency: Currency) -> String {
+fn forest(
+    id: &str,
+    title: &str,
+    desc: &str,
+    rows: &[(String, Interval)],
+    currency: Currency,
+) -> String {
     let lo = rows.iter().map(|r| r.1.low).fold(0.0f64, f64::min);
     let hi = rows.iter().map(|r| r.1.high).fold(0.0f64, f64::max);
     let span = (hi - lo).max(1.0);
@@ -136,6 +142,9 @@ fn forest(id: &str, title: &str, desc: &str, rows: &[(String, Interval)], curren
     s.push_str("</svg>");
     s
 }
+
+/// One cell of the per-arm table.
+type Cell<'a> = Box<dyn Fn(&super::measure::ArmReport) -> String + 'a>;
 
 /// The whole page.
 pub fn html(r: &Report, currency: Currency) -> String {
@@ -192,7 +201,9 @@ pub fn html(r: &Report, currency: Currency) -> String {
             }
         }
     }
-    s.push_str("<section aria-labelledby=\"lift\"><h2 id=\"lift\">Lift in revenue per order</h2><figure>");
+    s.push_str(
+        "<section aria-labelledby=\"lift\"><h2 id=\"lift\">Lift in revenue per order</h2><figure>",
+    );
     if !rows.is_empty() {
         s.push_str(&forest(
             "lift-chart",
@@ -252,26 +263,70 @@ pub fn html(r: &Report, currency: Currency) -> String {
     s.push_str("<figcaption>Share of orders followed, within 30 days, by the same customer's order containing an item recommended to them.</figcaption></figure>");
     s.push_str("<div class=\"scroll\"><table><caption>All numbers by arm</caption><thead><tr><th scope=\"col\">Measure</th>");
     for a in &r.arms {
-        let _ = write!(s, "<th scope=\"col\">{} ({})</th>", escape(&a.arm), escape(&a.show));
+        let _ = write!(
+            s,
+            "<th scope=\"col\">{} ({})</th>",
+            escape(&a.arm),
+            escape(&a.show)
+        );
     }
     s.push_str("</tr></thead><tbody>");
     let opt_pct = |x: Option<f64>| x.map_or("–".to_owned(), pct);
-    let measures: Vec<(&str, Box<dyn Fn(&super::measure::ArmReport) -> String>)> = vec![
+    let measures: Vec<(&str, Cell)> = vec![
         ("Orders", Box::new(|a| a.orders.to_string())),
-        ("Orders that took a cross-sell", Box::new(|a| a.accepted.to_string())),
+        (
+            "Orders that took a cross-sell",
+            Box::new(|a| a.accepted.to_string()),
+        ),
         ("Acceptance rate", Box::new(|a| pct(a.acceptance_rate))),
-        ("Revenue per order", Box::new(move |a| m(a.revenue_per_order))),
-        ("Items per order", Box::new(|a| format!("{:.2}", a.items_per_order))),
-        ("Attributed revenue", Box::new(move |a| m(a.attributed_revenue as f64))),
-        ("Attributed items", Box::new(|a| a.attributed_items.to_string())),
-        ("Cross-sell order value", Box::new(move |a| a.cross_sell_order_value.map_or("–".to_owned(), |v| m(v)))),
-        ("Secondary purchase, 7 days", Box::new(|a| pct(a.secondary_7d))),
-        ("Secondary purchase, 30 days", Box::new(|a| pct(a.secondary_30d))),
-        ("Median days to it", Box::new(|a| a.secondary_median_days.map_or("–".to_owned(), |d| format!("{d:.1}")))),
+        (
+            "Revenue per order",
+            Box::new(move |a| m(a.revenue_per_order)),
+        ),
+        (
+            "Items per order",
+            Box::new(|a| format!("{:.2}", a.items_per_order)),
+        ),
+        (
+            "Attributed revenue",
+            Box::new(move |a| m(a.attributed_revenue as f64)),
+        ),
+        (
+            "Attributed items",
+            Box::new(|a| a.attributed_items.to_string()),
+        ),
+        (
+            "Cross-sell order value",
+            Box::new(move |a| a.cross_sell_order_value.map_or("–".to_owned(), m)),
+        ),
+        (
+            "Secondary purchase, 7 days",
+            Box::new(|a| pct(a.secondary_7d)),
+        ),
+        (
+            "Secondary purchase, 30 days",
+            Box::new(|a| pct(a.secondary_30d)),
+        ),
+        (
+            "Median days to it",
+            Box::new(|a| {
+                a.secondary_median_days
+                    .map_or("–".to_owned(), |d| format!("{d:.1}"))
+            }),
+        ),
         ("New product type, 7 days", Box::new(|a| pct(a.new_type_7d))),
-        ("New product type, 30 days", Box::new(|a| pct(a.new_type_30d))),
-        ("Refund rate, cross-sold units", Box::new(move |a| opt_pct(a.refund_rate_cross_sold))),
-        ("Refund rate, other units", Box::new(move |a| opt_pct(a.refund_rate_rest))),
+        (
+            "New product type, 30 days",
+            Box::new(|a| pct(a.new_type_30d)),
+        ),
+        (
+            "Refund rate, cross-sold units",
+            Box::new(move |a| opt_pct(a.refund_rate_cross_sold)),
+        ),
+        (
+            "Refund rate, other units",
+            Box::new(move |a| opt_pct(a.refund_rate_rest)),
+        ),
     ];
     for (name, f) in &measures {
         let _ = write!(s, "<tr><th scope=\"row\">{name}</th>");

@@ -312,7 +312,12 @@ pub fn write_experiment(out: &mut String, built: &Built) {
             }
             out.push_str("{\"name\":");
             string(out, &a.name);
-            let _ = write!(out, ",\"weight\":{},\"show\":\"{}\"", a.weight, a.show.as_str());
+            let _ = write!(
+                out,
+                ",\"weight\":{},\"show\":\"{}\"",
+                a.weight,
+                a.show.as_str()
+            );
             if let Some(c) = a.cards {
                 let _ = write!(out, ",\"cards\":{c}");
             }

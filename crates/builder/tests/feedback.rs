@@ -50,18 +50,29 @@ fn a_pair_never_taken_sinks_out_of_the_top_4() {
     // (`crossbuy report --json` then `crossbuy snapshot --feedback report.json`).
     for _round in 0..40 {
         let e = catalog.experiment.clone().unwrap();
-        let mut csv = String::from("order_id,product_id,quantity,price,_crossbuy_arm,_crossbuy_added\n");
+        let mut csv =
+            String::from("order_id,product_id,quantity,price,_crossbuy_arm,_crossbuy_added\n");
         for _ in 0..20 {
             order += 1;
             let id = order.to_string();
             let arm = e.assign(&id);
             let shown = if arm == 0 { top(&catalog) } else { Vec::new() };
             let added: Vec<&String> = shown.iter().filter(|p| rng.unit() < take(p)).collect();
-            let list = added.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(";");
+            let list = added
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(";");
             let arm_value = format!("fb:{}", e.arms[arm].name);
-            csv.push_str(&format!("{id},kettle,1,3500,{arm_value},\"{}\"\n", list.replace(';', ",")));
+            csv.push_str(&format!(
+                "{id},kettle,1,3500,{arm_value},\"{}\"\n",
+                list.replace(';', ",")
+            ));
             for a in &added {
-                csv.push_str(&format!("{id},{a},1,100,{arm_value},\"{}\"\n", list.replace(';', ",")));
+                csv.push_str(&format!(
+                    "{id},{a},1,100,{arm_value},\"{}\"\n",
+                    list.replace(';', ",")
+                ));
             }
         }
         let mut summary = Summary::default();
@@ -116,17 +127,25 @@ fn unhelpful_answers_from_the_webhook_log_count_as_showings_not_taken() {
     let before = catalog.products[0].neighbours[0].score;
     let applied = f.apply(&mut catalog.products);
     assert_eq!(applied.pairs, 3);
-    assert!(catalog.products[0].neighbours.iter().any(|n| n.score < before));
+    assert!(catalog.products[0]
+        .neighbours
+        .iter()
+        .any(|n| n.score < before));
     // Bad input names the place.
     let mut g = Feedback::default();
     assert_eq!(
-        g.read("report.json", r#"{"pairs":[{"from":"a","to":"b","shown":1,"taken":2}]}"#)
-            .unwrap_err()
-            .to_string(),
+        g.read(
+            "report.json",
+            r#"{"pairs":[{"from":"a","to":"b","shown":1,"taken":2}]}"#
+        )
+        .unwrap_err()
+        .to_string(),
         "report.json: pairs[0]: taken (2) is more than shown (1)"
     );
     assert_eq!(
-        g.read("signals.jsonl", "{\"a\":1}\n").unwrap_err().to_string(),
+        g.read("signals.jsonl", "{\"a\":1}\n")
+            .unwrap_err()
+            .to_string(),
         "signals.jsonl:1: not a webhook body (no \"type\")"
     );
 }

@@ -72,7 +72,10 @@ fn the_interval_covers_the_true_lift_in_about_95_percent_of_shops() {
     // The effect (£3.60 on a £50 order) is found in about half the shops of 800 orders (the
     // power computed from the spread of order values): far more often than the 5% of a zero
     // effect.
-    assert!(significant > seeds as u32 * 2 / 5, "found in {significant} of {seeds}");
+    assert!(
+        significant > seeds as u32 * 2 / 5,
+        "found in {significant} of {seeds}"
+    );
 }
 
 #[test]
@@ -101,12 +104,19 @@ fn the_report_counts_what_each_arm_did() {
     let r = run(&csv);
     assert_eq!(r.orders_exposed, 4000);
     let (cb, hold) = (&r.arms[0], &r.arms[1]);
-    assert_eq!((cb.arm.as_str(), hold.arm.as_str()), ("crossbuy", "holdout"));
+    assert_eq!(
+        (cb.arm.as_str(), hold.arm.as_str()),
+        ("crossbuy", "holdout")
+    );
     // The hash splits 4000 orders about evenly.
     assert!((1900..2100).contains(&cb.orders), "{}", cb.orders);
     assert_eq!(cb.orders + hold.orders, 4000);
     // About 60% take the cross-sell; the holdout, shown nothing, takes none.
-    assert!((0.56..0.64).contains(&cb.acceptance_rate), "{}", cb.acceptance_rate);
+    assert!(
+        (0.56..0.64).contains(&cb.acceptance_rate),
+        "{}",
+        cb.acceptance_rate
+    );
     assert_eq!(hold.accepted, 0);
     assert_eq!(hold.attributed_revenue, 0);
     assert!(cb.attributed_items >= cb.accepted);
@@ -120,15 +130,22 @@ fn the_report_counts_what_each_arm_did() {
         .iter()
         .find(|p| p.from == "kettle" && p.to == "tea")
         .unwrap();
-    assert!(tea.shown > 100 && tea.taken > 0 && tea.taken < tea.shown, "{tea:?}");
+    assert!(
+        tea.shown > 100 && tea.taken > 0 && tea.taken < tea.shown,
+        "{tea:?}"
+    );
     assert!(r.pairs.iter().all(|p| p.taken <= p.shown));
     // The holdout shows nothing, so it adds no pair.
     let text = summary_text(&r, crossbuy_engine::Currency::parse("GBP").unwrap());
-    assert!(text.contains("experiment \"sim\" at Sim: 4000 of 4000 orders"), "{text}");
+    assert!(
+        text.contains("experiment \"sim\" at Sim: 4000 of 4000 orders"),
+        "{text}"
+    );
     // Segments: new and returning customers, and the page.
     let names: Vec<&str> = r.segments.iter().map(|s| s.segment.as_str()).collect();
     assert_eq!(names, ["new", "returning", "page: checkout"]);
-    let seg_orders: u64 = r.segments[0].orders.iter().sum::<u64>() + r.segments[1].orders.iter().sum::<u64>();
+    let seg_orders: u64 =
+        r.segments[0].orders.iter().sum::<u64>() + r.segments[1].orders.iter().sum::<u64>();
     assert_eq!(seg_orders, 4000);
 }
 
@@ -140,8 +157,10 @@ fn a_small_shop_is_told_how_many_more_orders_it_needs() {
     if !l.revenue.significant() {
         assert!(l.more_orders_per_arm > 0);
         assert!(
-            l.verdict
-                .starts_with(&format!("not enough data yet: about {} more orders per arm", l.more_orders_per_arm)),
+            l.verdict.starts_with(&format!(
+                "not enough data yet: about {} more orders per arm",
+                l.more_orders_per_arm
+            )),
             "{}",
             l.verdict
         );
@@ -204,13 +223,16 @@ fn the_html_report_is_one_self_contained_file_with_charts() {
     // Catalog text is text: a hostile shop name or product id is escaped.
     r.shop = "<script>alert(1)</script> & Co".to_owned();
     r.pairs[0].to = "\"><img src=x onerror=alert(1)>".to_owned();
-    let html = crossbuy_builder::measure_html::html(&r, crossbuy_engine::Currency::parse("GBP").unwrap());
+    let html =
+        crossbuy_builder::measure_html::html(&r, crossbuy_engine::Currency::parse("GBP").unwrap());
     assert!(html.starts_with("<!doctype html>\n<html lang=\"en\">"));
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"));
     assert!(html.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"));
     let lower = html.to_ascii_lowercase();
     // No script, no external request: no src, no href, no url(), no @import.
-    for banned in ["<script", " src=\"", "href=\"", "url(", "@import", "http://", "https://"] {
+    for banned in [
+        "<script", " src=\"", "href=\"", "url(", "@import", "http://", "https://",
+    ] {
         assert!(!lower.contains(banned), "{banned}");
     }
     // Four charts, each an image with a title and a description, and the numbers as tables.

@@ -10,10 +10,10 @@
 
 use super::context::PageContext;
 use super::hash::{fnv1a64, FNV64_BASIS};
-use super::score::{recommend, Recommendation, MAX_CARDS};
-use super::snapshot::Catalog;
 use super::json::Value;
 use super::read::{self, index, join};
+use super::score::{recommend, Recommendation, MAX_CARDS};
+use super::snapshot::Catalog;
 
 /// The cart attribute (Shopify: "Note Attributes" in the orders export; WooCommerce: order
 /// meta) holding `{experiment}:{arm}`. The leading `_` keeps it hidden at checkout.
@@ -160,7 +160,11 @@ impl Experiment {
             });
         }
         if arms.len() < 2 {
-            return Err(read::error_at(path, "arms", &["expected at least two arms"]));
+            return Err(read::error_at(
+                path,
+                "arms",
+                &["expected at least two arms"],
+            ));
         }
         Ok(Experiment { name, arms })
     }
@@ -226,7 +230,12 @@ pub fn recommend_for(
 
 /// The value of the [`ARM_ATTRIBUTE`]: `{experiment}:{arm}`.
 pub fn arm_value(experiment: &Experiment, arm: usize) -> String {
-    [experiment.name.as_str(), ":", experiment.arms[arm].name.as_str()].concat()
+    [
+        experiment.name.as_str(),
+        ":",
+        experiment.arms[arm].name.as_str(),
+    ]
+    .concat()
 }
 
 #[cfg(test)]
@@ -337,7 +346,12 @@ mod tests {
         // Pinned values: a change to the hash would move every running experiment's shoppers.
         assert_eq!(bucket("fbt-2026", "1001"), bucket("fbt-2026", "1001"));
         assert_eq!(
-            [e.assign("1001"), e.assign("1002"), e.assign("1003"), e.assign("1004")],
+            [
+                e.assign("1001"),
+                e.assign("1002"),
+                e.assign("1003"),
+                e.assign("1004")
+            ],
             PINNED
         );
         // Another experiment name reshuffles: about as many units agree as chance says
@@ -347,7 +361,10 @@ mod tests {
         let same = (0..8000)
             .filter(|i| e.assign(&i.to_string()) == other.assign(&i.to_string()))
             .count();
-        assert!((2800..3200).contains(&same), "{same} of 8000 kept their arm");
+        assert!(
+            (2800..3200).contains(&same),
+            "{same} of 8000 kept their arm"
+        );
         assert_eq!(arm_value(&e, 2), "fbt-2026:holdout");
     }
 

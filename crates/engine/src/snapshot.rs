@@ -1,7 +1,7 @@
 //! The catalog snapshot, version 1 (`docs/snapshot.md`): parsed and validated in one pass.
 
-use super::json::{self, Value};
 use super::experiment::Experiment;
+use super::json::{self, Value};
 use super::money::Currency;
 use super::offer::{self, Offer};
 use super::read::{self, index, join, FieldError};
