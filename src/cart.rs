@@ -22,7 +22,6 @@ use web_sys::{Event, EventTarget, Response};
 
 use crossbuy_browser::error::{js_message, report};
 use crossbuy_browser::js::{fetch, get, global, set};
-use crossbuy_engine::experiment::ADDED_ATTRIBUTE;
 use crossbuy_engine::json::{self, escape_into, Value};
 use crossbuy_engine::url::{discount_url, encode_uri_component};
 
@@ -173,12 +172,11 @@ impl Cart {
 }
 
 impl Cart {
-    /// Writes crossbuy's cart attributes (`attributes`, a JSON object's text; `_`-prefixed names,
-    /// hidden at checkout, listed in the order's `Note Attributes`) with Shopify's
-    /// `POST {root}cart/update.js`, which keeps the cart's other attributes. `seen` hears the
-    /// cart's `_crossbuy_added` as the shop returns it. Other carts: nothing (the WooCommerce
-    /// and BigCommerce loaders keep their own order meta).
-    pub(crate) fn mark(&self, attributes: &str, seen: Then<Option<String>>) {
+    /// Writes crossbuy's cart attributes (`attributes`, a JSON object's text; `_`-prefixed
+    /// names, hidden at checkout, listed in the order's `Note Attributes`) with Shopify's
+    /// `POST {root}cart/update.js`, which keeps the cart's other attributes. A failure is one
+    /// console line. Other carts: nothing (their platforms' loaders keep their own order meta).
+    pub(crate) fn mark(&self, attributes: &str) {
         let Cart::Ajax(url) = self else {
             return;
         };
@@ -195,23 +193,12 @@ impl Cart {
         );
         settle(
             &fetch(&url, &init),
-            Box::new(
-                move |answer| match answer.map(|r| r.dyn_into::<Response>()) {
-                    Ok(Ok(r)) if r.ok() => {
-                        if let Ok(json) = r.json() {
-                            settle(
-                                &json.into(),
-                                Box::new(move |cart| {
-                                    let cart = cart.unwrap_or_default();
-                                    let added = get(&get(&cart, "attributes"), ADDED_ATTRIBUTE);
-                                    seen(added.as_string());
-                                }),
-                            );
-                        }
-                    }
-                    _ => report(&("POST ".to_owned() + &url + " failed"), false),
-                },
-            ),
+            Box::new(move |answer| {
+                let ok = answer.is_ok_and(|r| get(&r, "ok").is_truthy());
+                if !ok {
+                    report(&("POST ".to_owned() + &url + " failed"), false);
+                }
+            }),
         );
     }
 }

@@ -28,6 +28,7 @@ use crossbuy_engine::experiment::{
     arm_of, arm_value, recommend_for, ADDED_ATTRIBUTE, ARM_ATTRIBUTE, PAGE_ATTRIBUTE,
 };
 use crossbuy_engine::i18n::{Key, Overrides, Strings};
+use crossbuy_engine::json::escape_into;
 use crossbuy_engine::offer::Offer;
 use crossbuy_engine::score::MIN_CARDS;
 use crossbuy_engine::url::is_safe_url;
@@ -49,44 +50,25 @@ pub(crate) struct Mounted {
     signal: Option<Rc<Signal>>,
     /// True until the first render, where checkout consent is taken once.
     first: bool,
-    /// The experiment's cart attributes for this cart.
-    marks: Rc<RefCell<Marks>>,
+    /// The experiment's cart attributes written so far (`_crossbuy_arm` and `_crossbuy_page`),
+    /// empty when the page is in no experiment.
+    marked: String,
     shown: Option<Shown>,
 }
 
-/// What the cart's attributes say of the experiment: the arm (`experiment:arm`, empty when the
-/// page is in none), the page kind and the products added from the widget (comma-separated).
-#[derive(Default)]
-struct Marks {
-    arm: String,
-    page: &'static str,
-    added: String,
-}
-
-/// Writes the marks to the cart; with `seed`, takes the adds an earlier page recorded.
-fn mark(cart: &Cart, marks: &Rc<RefCell<Marks>>, seed: bool) {
-    let m = marks.borrow();
-    let mut w = crossbuy_engine::json::Writer(String::new());
-    w.open('{')
-        .key(ARM_ATTRIBUTE)
-        .str(&m.arm)
-        .key(PAGE_ATTRIBUTE)
-        .str(m.page)
-        .key(ADDED_ATTRIBUTE)
-        .str(&m.added)
-        .close('}');
-    let marks = Rc::clone(marks);
-    cart.mark(
-        &w.0,
-        Box::new(move |earlier| {
-            let mut m = marks.borrow_mut();
-            if let (true, Some(earlier)) = (seed, earlier) {
-                if !earlier.is_empty() && m.added.is_empty() {
-                    m.added = earlier;
-                }
-            }
-        }),
-    );
+/// Writes the experiment's attributes to the cart: the arm and page (`head`, a JSON object's
+/// members) and, for each product added from the widget, `_crossbuy_added_{id}` (one key each,
+/// so adds on earlier pages are kept: Shopify's update keeps other attributes).
+fn mark(cart: &Cart, head: &str, added: &[(String, String)]) {
+    let mut body = String::from("{") + head;
+    for (_, product) in added {
+        body.push_str(",\"");
+        body.push_str(ADDED_ATTRIBUTE);
+        escape_into(&mut body, product);
+        body.push_str("\":\"1\"");
+    }
+    body.push('}');
+    cart.mark(&body);
 }
 
 /// The widget as shown, and what listens to it.
@@ -114,7 +96,8 @@ struct Live {
     /// The next countdown update; dropping it cancels it.
     tick: RefCell<Option<Timeout>>,
     signal: Option<Rc<Signal>>,
-    marks: Rc<RefCell<Marks>>,
+    /// [`Mounted::marked`], for the adds.
+    marked: String,
 }
 
 impl Live {
@@ -179,7 +162,7 @@ impl Mounted {
                 .signal
                 .map(|f| Rc::new(Signal::new(f, options.consent_text))),
             first: true,
-            marks: Rc::default(),
+            marked: String::new(),
             shown: None,
         };
         mounted.show(&context)?;
@@ -220,13 +203,20 @@ impl Mounted {
             .zip(arm_of(&catalog, context))
             .map(|(e, a)| (arm_value(e, a), &e.arms[a]));
         if let Some((value, _)) = &arm {
-            let cart_page = matches!(context.page, PageKind::Cart | PageKind::Checkout);
-            if cart_page && *value != self.marks.borrow().arm {
-                let mut m = self.marks.borrow_mut();
-                m.arm.clone_from(value);
-                m.page = context.page.as_str();
-                drop(m);
-                mark(&self.cart, &self.marks, true);
+            if matches!(context.page, PageKind::Cart | PageKind::Checkout) {
+                let mut head = String::from("\"");
+                head.push_str(ARM_ATTRIBUTE);
+                head.push_str("\":\"");
+                escape_into(&mut head, value);
+                head.push_str("\",\"");
+                head.push_str(PAGE_ATTRIBUTE);
+                head.push_str("\":\"");
+                head.push_str(context.page.as_str());
+                head.push('"');
+                if head != self.marked {
+                    mark(&self.cart, &head, &[]);
+                    self.marked = head;
+                }
             }
         }
         let arm = arm.map(|(_, a)| a);
@@ -297,7 +287,7 @@ impl Mounted {
             body: RefCell::new(body),
             tick: RefCell::new(None),
             signal: self.signal.clone(),
-            marks: Rc::clone(&self.marks),
+            marked: self.marked.clone(),
         });
         let listen = |on: &web_sys::EventTarget, kind: &'static str, f: fn(&Rc<Live>, &Event)| {
             let live = Rc::clone(&live);
@@ -570,16 +560,8 @@ fn on_click(live: &Rc<Live>, event: &Event) {
             if let (Added::Yes, Some((signal, event))) = (&outcome, &heard) {
                 signal.send(event);
             }
-            if outcome == Added::Yes && !live.marks.borrow().arm.is_empty() {
-                let mut m = live.marks.borrow_mut();
-                for (_, product) in added_items.iter() {
-                    if !m.added.is_empty() {
-                        m.added.push(',');
-                    }
-                    m.added.push_str(product);
-                }
-                drop(m);
-                mark(&live.cart, &live.marks, false);
+            if outcome == Added::Yes && !live.marked.is_empty() {
+                mark(&live.cart, &live.marked, &added_items);
             }
             added(live, button, code, outcome)
         }),

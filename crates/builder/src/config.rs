@@ -60,7 +60,18 @@ impl ExperimentConfig {
     /// The snapshot's `experiment` object, checked by the engine's own reader (the widget's
     /// rules, once); errors name the key: `crossbuy.toml: experiment.arms[1].show: …`.
     pub fn resolve(&self, path: &str) -> Result<crossbuy_engine::experiment::Experiment> {
+        use crossbuy_engine::experiment::Show;
         use crossbuy_engine::json::{self, Writer};
+        for (i, a) in self.arms.iter().enumerate() {
+            if let Some(show) = a.show.as_deref().filter(|s| Show::parse(s).is_none()) {
+                return Err(BuildError::Config {
+                    path: format!("{path}: experiment.arms[{i}].show"),
+                    message: format!(
+                        "expected \"crossbuy\", \"bestsellers\" or \"none\", got \"{show}\""
+                    ),
+                });
+            }
+        }
         let mut w = Writer(String::new());
         w.open('{')
             .key("name")
@@ -88,10 +99,19 @@ impl ExperimentConfig {
             path: format!("{path}: experiment"),
             message: e.to_string(),
         })?;
-        crossbuy_engine::experiment::Experiment::parse(&value).map_err(|e| BuildError::Config {
-            path: format!("{path}: {}", e.path),
-            message: e.message.clone(),
-        })
+        let experiment = crossbuy_engine::experiment::Experiment::parse(&value).map_err(|e| {
+            BuildError::Config {
+                path: format!("{path}: {}", e.path),
+                message: e.message.clone(),
+            }
+        })?;
+        experiment
+            .check()
+            .map_err(|(at, key, message)| BuildError::Config {
+                path: format!("{path}: {at}.{key}"),
+                message,
+            })?;
+        Ok(experiment)
     }
 }
 

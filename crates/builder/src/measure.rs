@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crossbuy_engine::experiment::{
-    recommend_for, Experiment, Show, ADDED_ATTRIBUTE, ARM_ATTRIBUTE, PAGE_ATTRIBUTE,
+    recommend_for, Experiment, Show, ADDED_ATTRIBUTE, ADDED_COLUMN, ARM_ATTRIBUTE, PAGE_ATTRIBUTE,
 };
 use crossbuy_engine::money::parse_decimal;
 use crossbuy_engine::{Catalog, Currency};
@@ -194,7 +194,7 @@ pub fn read_orders(
     let refunded_col = col(&t, &["refunded_quantity"]);
     let arm_col = col(&t, &[ARM_ATTRIBUTE]);
     let page_col = col(&t, &[PAGE_ATTRIBUTE]);
-    let added_col = col(&t, &[ADDED_ATTRIBUTE]);
+    let added_col = col(&t, &[ADDED_COLUMN]);
     let path = t.path.clone();
 
     let mut out = OrderFile::default();
@@ -249,8 +249,13 @@ pub fn read_orders(
             match k {
                 ARM_ATTRIBUTE => order.arm = split_arm(v),
                 PAGE_ATTRIBUTE => order.page = Some(v.to_owned()),
-                ADDED_ATTRIBUTE => order.added = ids(v),
-                _ => {}
+                _ => {
+                    if let Some(id) = k.strip_prefix(ADDED_ATTRIBUTE) {
+                        if !id.is_empty() && !order.added.iter().any(|a| a == id) {
+                            order.added.push(id.to_owned());
+                        }
+                    }
+                }
             }
         }
         if let Some(arm) = split_arm(field(&rec, arm_col)) {

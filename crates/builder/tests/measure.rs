@@ -174,7 +174,7 @@ fn shopify_note_attributes_carry_the_arm_page_and_adds() {
     // Shopify's orders export: the order fields and Note Attributes on the first row only,
     // one `name: value` per line inside the quoted cell.
     let csv = "Name,Email,Financial Status,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Currency,Note Attributes,Id\n\
-#1001,a@x.example,paid,2026-11-02 10:00:00 +0000,1,Kettle,35.00,kettle-1,GBP,\"_crossbuy_arm: sim:crossbuy\n_crossbuy_page: cart\n_crossbuy_added: tea\",5001\n\
+#1001,a@x.example,paid,2026-11-02 10:00:00 +0000,1,Kettle,35.00,kettle-1,GBP,\"_crossbuy_arm: sim:crossbuy\n_crossbuy_page: cart\n_crossbuy_added_tea: 1\",5001\n\
 #1001,,,2026-11-02 10:00:00 +0000,2,Tea,4.50,tea-1,,,\n\
 #1002,b@x.example,paid,2026-11-02 11:00:00 +0000,1,Lamp,42.00,,GBP,\"gift: yes\n_crossbuy_arm: sim:holdout\",5002\n\
 #1003,c@x.example,refunded,2026-11-03 11:00:00 +0000,1,Rug,69.00,rug-1,GBP,_crossbuy_arm: sim:crossbuy,5003\n\

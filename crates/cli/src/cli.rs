@@ -273,6 +273,7 @@ pub fn build_input(flags: &Flags) -> Result<BuildInput> {
         drop: list(flags.get("drop")).into_iter().collect::<HashSet<_>>(),
         config,
         progress: !flags.contains_key("quiet"),
+        feedback: None,
     })
 }
 

@@ -11,17 +11,24 @@
 use super::context::PageContext;
 use super::hash::{fnv1a64, FNV64_BASIS};
 use super::json::Value;
-use super::read::{self, index, join};
+use super::read::{self, index};
 use super::score::{recommend, Recommendation, MAX_CARDS};
 use super::snapshot::Catalog;
 
 /// The cart attribute (Shopify: "Note Attributes" in the orders export; WooCommerce: order
 /// meta) holding `{experiment}:{arm}`. The leading `_` keeps it hidden at checkout.
 pub const ARM_ATTRIBUTE: &str = "_crossbuy_arm";
-/// The cart attribute listing the product ids added from the widget, comma-separated.
-pub const ADDED_ATTRIBUTE: &str = "_crossbuy_added";
+/// The prefix of the cart attributes naming a product added from the widget: one attribute
+/// `_crossbuy_added_{product id}` per product, so that adds on earlier pages are kept (in a
+/// plain CSV, the column `_crossbuy_added` lists the ids, comma-separated).
+pub const ADDED_ATTRIBUTE: &str = "_crossbuy_added_";
+/// The plain CSV's column of the products added from the widget.
+pub const ADDED_COLUMN: &str = "_crossbuy_added";
 /// The cart attribute naming the page kind the widget was shown on.
 pub const PAGE_ATTRIBUTE: &str = "_crossbuy_page";
+
+/// What a malformed arm is told.
+const ARM_SHAPE: &str = "expected {\"name\": text, \"weight\", \"cards\": whole numbers, \"show\": \"crossbuy\", \"bestsellers\" or \"none\", \"offer\": true or false}";
 
 /// What an arm shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,83 +115,105 @@ impl Experiment {
         self.arms.iter().position(|a| a.name == name)
     }
 
-    /// Reads the snapshot's `experiment` object.
+    /// Reads the snapshot's `experiment` object: the types, and `show`'s three values, with one
+    /// message for a malformed arm (the widget carries no more: every byte is downloaded by
+    /// every shopper). The ranges (names, weights, cards, two arms or more) are the builder's to
+    /// check ([`Experiment::check`], before it writes an experiment). An arm of weight 0 is
+    /// never chosen; `cards` is clamped to 1 to 4.
     pub fn parse(v: &Value) -> read::Boxed<Experiment> {
-        let path = "experiment";
-        read::object_at(v, path, "")?;
-        let name = read::req(v, path, "name", read::string_at)?;
-        check_name(&name, path, "name")?;
-        let apath = join(path, "arms");
-        let list = read::array_at(read::required_at(v, path, "arms")?, &apath, "")?;
-        let mut arms: Vec<Arm> = Vec::with_capacity(list.len());
+        let list = match v.get("arms") {
+            Some(Value::Array(list)) => &list[..],
+            _ => &[],
+        };
+        let mut arms = Vec::with_capacity(list.len());
         for (i, a) in list.iter().enumerate() {
-            let p = index(&apath, i);
-            read::object_at(a, &p, "")?;
-            let name = read::req(a, &p, "name", read::string_at)?;
-            check_name(&name, &p, "name")?;
-            if arms.iter().any(|b| b.name == name) {
-                return Err(read::error_at(&p, "name", &["repeats \"", &name, "\""]));
-            }
-            let weight = read::opt(a, &p, "weight", read::count_at)?.unwrap_or(1);
-            if !(1..=1000).contains(&weight) {
-                return Err(read::error_at(&p, "weight", &["expected 1 to 1000"]));
-            }
-            let show = match read::opt(a, &p, "show", read::string_at)? {
-                Some(s) => Show::parse(&s).ok_or_else(|| {
-                    read::error_at(
-                        &p,
-                        "show",
-                        &[
-                            "expected \"crossbuy\", \"bestsellers\" or \"none\", got \"",
-                            &s,
-                            "\"",
-                        ],
-                    )
-                })?,
-                None => Show::Crossbuy,
+            let count = |k| match a.get(k) {
+                None => Some(None),
+                Some(x) => read::count_at(x, "", "").ok().map(Some),
             };
-            let cards = read::opt(a, &p, "cards", read::count_at)?;
-            if cards.is_some_and(|c| !(2..=4).contains(&c)) {
-                return Err(read::error_at(&p, "cards", &["expected 2 to 4"]));
-            }
-            let offer = match read::optional(a, "offer") {
-                Some(x) => read::boolean_at(x, &p, "offer")?,
-                None => true,
+            let show = a
+                .get("show")
+                .map_or(Some(Show::Crossbuy), |s| s.as_str().and_then(Show::parse));
+            let offer = match a.get("offer") {
+                None => Some(true),
+                Some(Value::Bool(b)) => Some(*b),
+                _ => None,
             };
-            arms.push(Arm {
-                name,
-                weight,
-                show,
-                cards,
-                offer,
-            });
+            let name = a.get("name").and_then(Value::as_str);
+            match (name, count("weight"), show, count("cards"), offer) {
+                (Some(name), Some(weight), Some(show), Some(cards), Some(offer)) => {
+                    arms.push(Arm {
+                        name: name.to_owned(),
+                        weight: weight.unwrap_or(1),
+                        show,
+                        cards,
+                        offer,
+                    })
+                }
+                _ => {
+                    return Err(read::error_at(
+                        &index("experiment.arms", i),
+                        "",
+                        &[ARM_SHAPE],
+                    ))
+                }
+            }
         }
-        if arms.len() < 2 {
-            return Err(read::error_at(
-                path,
-                "arms",
-                &["expected at least two arms"],
+        match v.get("name").and_then(Value::as_str) {
+            Some(name) if !arms.is_empty() => Ok(Experiment {
+                name: name.to_owned(),
+                arms,
+            }),
+            _ => Err(read::error_at(
+                "experiment",
+                "",
+                &["expected {\"name\": text, \"arms\": [arms]}"],
+            )),
+        }
+    }
+
+    /// The rules the builder checks before it writes an experiment (the snapshot's reader
+    /// trusts them): names of 1 to 32 of `a-z`, `0-9`, `_`, `-`, unique arm names, weights 1 to
+    /// 1000, cards 2 to 4, at least two arms. The error is `(path, key, message)`.
+    pub fn check(&self) -> Result<(), (String, &'static str, String)> {
+        let bad_name = |n: &str| {
+            n.is_empty()
+                || n.len() > 32
+                || !n
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        };
+        let names = "expected 1 to 32 of a-z, 0-9, _ and -, got \"";
+        if bad_name(&self.name) {
+            return Err((
+                "experiment".into(),
+                "name",
+                [names, &self.name, "\""].concat(),
             ));
         }
-        Ok(Experiment { name, arms })
-    }
-}
-
-/// Names travel in cart attributes and file names: `[a-z0-9_-]`, 1 to 32 characters.
-fn check_name(name: &str, parent: &str, key: &str) -> read::Boxed<()> {
-    let ok = !name.is_empty()
-        && name.len() <= 32
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
-    if ok {
+        if self.arms.len() < 2 {
+            return Err((
+                "experiment".into(),
+                "arms",
+                "expected at least two arms".into(),
+            ));
+        }
+        for (i, a) in self.arms.iter().enumerate() {
+            let p = index("experiment.arms", i);
+            if bad_name(&a.name) {
+                return Err((p, "name", [names, &a.name, "\""].concat()));
+            }
+            if self.arms[..i].iter().any(|b| b.name == a.name) {
+                return Err((p, "name", ["repeats \"", &a.name, "\""].concat()));
+            }
+            if !(1..=1000).contains(&a.weight) {
+                return Err((p, "weight", "expected 1 to 1000".into()));
+            }
+            if a.cards.is_some_and(|c| !(2..=4).contains(&c)) {
+                return Err((p, "cards", "expected 2 to 4".into()));
+            }
+        }
         Ok(())
-    } else {
-        Err(read::error_at(
-            parent,
-            key,
-            &["expected 1 to 32 of a-z, 0-9, _ and -, got \"", name, "\""],
-        ))
     }
 }
 
@@ -208,23 +237,24 @@ pub fn recommend_for(
     match arm.map_or(Show::Crossbuy, |a| a.show) {
         Show::Crossbuy => recommend(catalog, items, limit),
         Show::None => Vec::new(),
-        Show::Bestsellers => catalog
-            .bestsellers
-            .iter()
-            .filter(|&&p| {
-                catalog.products[p].available
+        Show::Bestsellers => {
+            let mut out = Vec::new();
+            for &p in &catalog.bestsellers {
+                let shown = catalog.products[p].available
                     && !items.contains(&p)
-                    && !catalog.rules.exclude.contains(&p)
-            })
-            .take(limit.clamp(1, MAX_CARDS))
-            .map(|&product| Recommendation {
-                product,
-                score: 0.0,
-                because: Vec::new(),
-                count: 0,
-                pinned: false,
-            })
-            .collect(),
+                    && !catalog.rules.exclude.contains(&p);
+                if shown && out.len() < limit.clamp(1, MAX_CARDS) {
+                    out.push(Recommendation {
+                        product: p,
+                        score: 0.0,
+                        because: Vec::new(),
+                        count: 0,
+                        pinned: false,
+                    });
+                }
+            }
+            out
+        }
     }
 }
 
@@ -243,9 +273,13 @@ mod tests {
     use super::*;
     use crate::json;
 
+    /// Read, then checked as the builder does.
     fn exp(text: &str) -> Result<Experiment, String> {
         let v = json::parse(text).map_err(|e| e.to_string())?;
-        Experiment::parse(&v).map_err(|e| e.to_string())
+        let e = Experiment::parse(&v).map_err(|e| e.to_string())?;
+        e.check()
+            .map_err(|(p, k, m)| format!("{}: {m}", read::join(&p, k)))?;
+        Ok(e)
     }
 
     const THREE: &str = r#"{"name":"fbt-2026","arms":[
@@ -275,7 +309,7 @@ mod tests {
             ),
             (
                 r#"{"name":"x","arms":[{"name":"a","show":"all"},{"name":"b"}]}"#,
-                "experiment.arms[0].show: expected \"crossbuy\", \"bestsellers\" or \"none\", got \"all\"",
+                &format!("experiment.arms[0]: {ARM_SHAPE}"),
             ),
             (
                 r#"{"name":"x","arms":[{"name":"a","cards":5},{"name":"b"}]}"#,
@@ -284,6 +318,18 @@ mod tests {
             (
                 r#"{"name":"x","arms":[{"name":"a","weight":0},{"name":"b"}]}"#,
                 "experiment.arms[0].weight: expected 1 to 1000",
+            ),
+            (
+                r#"{"name":"x","arms":[{"name":"a","offer":"no"},{"name":"b"}]}"#,
+                &format!("experiment.arms[1 - 1]: {ARM_SHAPE}").replace("1 - 1", "0"),
+            ),
+            (
+                r#"{"name":"x","arms":[{"name":"a"},{"weight":2}]}"#,
+                &format!("experiment.arms[1]: {ARM_SHAPE}"),
+            ),
+            (
+                r#"{"arms":[{"name":"a"},{"name":"b"}]}"#,
+                "experiment: expected {\"name\": text, \"arms\": [arms]}",
             ),
         ] {
             assert_eq!(exp(text).unwrap_err(), error, "{text}");

@@ -337,12 +337,13 @@ impl Catalog {
         if let Some(e) = read::optional(root, "experiment") {
             catalog.experiment = Some(Experiment::parse(e)?);
         }
-        if let Some(b) = read::optional(root, "bestsellers") {
+        if let Some(Value::Array(list)) = read::optional(root, "bestsellers") {
             // Ids this snapshot lacks are passed over: a shard of the sharded form holds only
             // some products, and the index lists the best-sellers of all.
-            for (i, x) in read::array_at(b, "bestsellers", "")?.iter().enumerate() {
-                let id = read::id_at(x, &index("bestsellers", i), "")?;
-                catalog.bestsellers.extend(catalog.by_id.get(&id));
+            for id in list {
+                catalog
+                    .bestsellers
+                    .extend(id.as_str().and_then(|id| catalog.by_id.get(id)));
             }
         }
         Ok(catalog)
