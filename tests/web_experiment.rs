@@ -142,7 +142,8 @@ impl Target {
     fn mount(&self, context: &str) -> Option<Widget> {
         let o = Object::new();
         Reflect::set(&o, &"context".into(), &context.into()).unwrap();
-        Reflect::set(&o, &"now".into(), &1_800_000_000_000f64.into()).unwrap();
+        let now = js_sys::Function::new_no_args("return 1800000000000");
+        Reflect::set(&o, &"now".into(), &now).unwrap();
         mount(self.0.clone().into(), SHOP.into(), o.into())
     }
 
