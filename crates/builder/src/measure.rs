@@ -348,6 +348,9 @@ pub struct Query {
     pub experiment: Option<String>,
     /// Unix seconds: orders before are left out of exposure (they still count as history).
     pub since: Option<i64>,
+    /// The experiment ran on thank-you pages: an order without the arm attribute is in the
+    /// arm its id hashes to, and its outcome is what its customer bought in the next 7 days.
+    pub thank_you: bool,
 }
 
 /// Per-arm numbers.
@@ -479,7 +482,11 @@ type Subset = Box<dyn Fn(&Exposed) -> bool>;
 struct Exposed<'a> {
     order: &'a Order,
     arm: usize,
+    /// The outcome: the order's revenue, or on a thank-you page the customer's next 7 days'.
     revenue: i64,
+    /// Units, likewise.
+    items: u64,
+    page: Option<&'a str>,
     returning: bool,
 }
 
@@ -526,20 +533,45 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
     let mut unknown_arms: BTreeMap<String, u64> = BTreeMap::new();
     let mut overflow = 0u64;
     for o in &file.orders {
-        let Some((e, a)) = &o.arm else { continue };
-        if o.void || *e != experiment.name {
+        if o.void {
             continue;
         }
+        let (arm, thank_you) = match &o.arm {
+            Some((e, _)) if *e != experiment.name => continue,
+            Some((_, a)) => match experiment.arm(a) {
+                Some(arm) => (arm, false),
+                None => {
+                    *unknown_arms.entry(a.clone()).or_default() += 1;
+                    continue;
+                }
+            },
+            // The thank-you page chose the arm by the order id, and wrote nothing.
+            None if query.thank_you => (experiment.assign(&o.id), true),
+            None => continue,
+        };
         if let (Some(since), Some(t)) = (query.since, o.time) {
             if t < since {
                 continue;
             }
         }
-        let Some(arm) = experiment.arm(a) else {
-            *unknown_arms.entry(a.clone()).or_default() += 1;
-            continue;
+        let (revenue, items) = if thank_you {
+            // What the customer bought after the page, within 7 days.
+            let mut revenue = Some(0i64);
+            let mut items = 0u64;
+            if let (Some(c), Some(t)) = (&o.customer, o.time) {
+                for &j in &by_customer[c.as_str()] {
+                    let p = &file.orders[j];
+                    if p.time.is_some_and(|pt| pt > t && pt - t <= 7 * DAY) {
+                        revenue = revenue.zip(p.revenue()).and_then(|(a, b)| a.checked_add(b));
+                        items += p.items();
+                    }
+                }
+            }
+            (revenue, items)
+        } else {
+            (o.revenue(), o.items())
         };
-        let Some(revenue) = o.revenue() else {
+        let Some(revenue) = revenue else {
             overflow += 1;
             continue;
         };
@@ -553,6 +585,12 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
             order: o,
             arm,
             revenue,
+            items,
+            page: if thank_you {
+                Some("thank_you")
+            } else {
+                o.page.as_deref()
+            },
             returning,
         });
     }
@@ -606,7 +644,7 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
         for x in &mine {
             let o = x.order;
             r.revenue = r.revenue.saturating_add(x.revenue);
-            items += o.items();
+            items += x.items;
             let added: Vec<usize> = o
                 .added
                 .iter()
@@ -744,7 +782,7 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
             exposed
                 .iter()
                 .filter(|x| x.arm == a && subset(x))
-                .map(|x| (x.revenue as f64, x.order.items() as f64))
+                .map(|x| (x.revenue as f64, x.items as f64))
                 .unzip()
         };
         let (c_rev, c_items) = sample(control);
@@ -783,14 +821,11 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
             lifts,
         });
     }
-    let mut pages: Vec<&str> = exposed
-        .iter()
-        .filter_map(|x| x.order.page.as_deref())
-        .collect();
+    let mut pages: Vec<&str> = exposed.iter().filter_map(|x| x.page).collect();
     pages.sort_unstable();
     pages.dedup();
     for page in pages {
-        let (orders, lifts) = lifts_of(&|x: &Exposed| x.order.page.as_deref() == Some(page));
+        let (orders, lifts) = lifts_of(&|x: &Exposed| x.page == Some(page));
         segments.push(SegmentReport {
             segment: format!("page: {page}"),
             orders,

@@ -13,7 +13,7 @@ use crate::cli::{print, report_problems, write_file};
 /// Reports what an experiment earned, from the shop's orders export (docs/measure.md)
 #[derive(Debug, clap::Args)]
 #[command(
-    override_usage = "crossbuy report --orders orders_export.csv --catalog catalog.json [--experiment NAME] [--since DATE] [--html report.html] [--json]",
+    override_usage = "crossbuy report --orders orders_export.csv --catalog catalog.json [--experiment NAME] [--since DATE] [--thank-you] [--html report.html] [--json]",
     after_help = "The orders: Shopify's orders export (the arm, page and adds in `Note Attributes`), or a \
                   plain CSV with one row per line item (order_id, product_id, price in minor units, \
                   optional created_at, status, customer, quantity, refunded_quantity and the columns \
@@ -36,6 +36,10 @@ pub struct Args {
     /// Also write the report with its charts as one HTML file
     #[arg(long, value_name = "FILE")]
     html: Option<String>,
+    /// The experiment ran on thank-you pages: an order without the arm attribute is in the arm
+    /// its id hashes to, and what it earned is what its customer bought in the next 7 days
+    #[arg(long)]
+    thank_you: bool,
     /// Print the report as JSON (the input of `crossbuy snapshot --feedback`) instead of the summary
     #[arg(long)]
     json: bool,
@@ -63,6 +67,7 @@ pub fn run(args: Args) -> Result<()> {
     let query = Query {
         experiment: args.experiment.clone(),
         since,
+        thank_you: args.thank_you,
     };
     let r = report(&catalog, &file, &query)?;
     let currency = catalog.shop.currency;

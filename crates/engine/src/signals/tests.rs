@@ -412,10 +412,18 @@ fn signals_carry_the_experiments_arm() {
         origin: "https://shop.example",
     };
     let body = webhook::body(&feedback(&env, false));
-    let expected = ["\"arm\":\"t:", &catalog.experiment.as_ref().unwrap().arms[arm].name, "\""].concat();
+    let expected = [
+        "\"arm\":\"t:",
+        &catalog.experiment.as_ref().unwrap().arms[arm].name,
+        "\"",
+    ]
+    .concat();
     assert!(body.contains(&expected), "{body}");
     // Without an experiment, no arm.
     let plain = Catalog::parse(doc_example("snapshot")).unwrap();
-    let env = Envelope { catalog: &plain, ..env };
+    let env = Envelope {
+        catalog: &plain,
+        ..env
+    };
     assert!(!webhook::body(&feedback(&env, false)).contains("\"arm\""));
 }
