@@ -18,7 +18,9 @@ const HOUR = 60 * MINUTE;
  * moves it. */
 async function openAt(path, time, options = {}) {
   const context = await env.browser.newContext({ locale: "en-GB", ...options });
-  await context.clock.install({ time: time - 1000 });
+  // The installed clock runs in real time until pauseAt stops it at `time`; a minute's margin
+  // keeps pauseAt from being "in the past" on a loaded machine (no page observes the clock yet).
+  await context.clock.install({ time: time - MINUTE });
   const page = await context.newPage();
   await page.clock.pauseAt(time);
   const problems = [];
