@@ -105,16 +105,7 @@ impl Cart {
         done: Then<Added>,
     ) {
         let sent: JsValue = match &*self {
-            Cart::Ajax(url) => {
-                let headers = Object::new();
-                set(&headers, "Content-Type", &"application/json".into());
-                set(&headers, "Accept", &"application/json".into());
-                let init = Object::new();
-                set(&init, "method", &"POST".into());
-                set(&init, "headers", &headers);
-                set(&init, "body", &request_body(&items).into());
-                fetch(url, &init)
-            }
+            Cart::Ajax(url) => post(url, request_body(&items)),
             Cart::Function(f) => {
                 let (variant, product) = &items[next];
                 match f.call2(&JsValue::NULL, &variant.into(), &product.into()) {
@@ -181,18 +172,8 @@ impl Cart {
             return;
         };
         let url = url[..url.len() - "add.js".len()].to_owned() + "update.js";
-        let headers = Object::new();
-        set(&headers, "Content-Type", &"application/json".into());
-        let init = Object::new();
-        set(&init, "method", &"POST".into());
-        set(&init, "headers", &headers);
-        set(
-            &init,
-            "body",
-            &(r#"{"attributes":"#.to_owned() + attributes + "}").into(),
-        );
         settle(
-            &fetch(&url, &init),
+            &post(&url, r#"{"attributes":"#.to_owned() + attributes + "}"),
             Box::new(move |answer| {
                 let ok = answer.is_ok_and(|r| get(&r, "ok").is_truthy());
                 if !ok {
@@ -201,6 +182,18 @@ impl Cart {
             }),
         );
     }
+}
+
+/// `POST url` with a JSON `body`, as Shopify's Ajax Cart API takes it.
+fn post(url: &str, body: String) -> JsValue {
+    let headers = Object::new();
+    set(&headers, "Content-Type", &"application/json".into());
+    set(&headers, "Accept", &"application/json".into());
+    let init = Object::new();
+    set(&init, "method", &"POST".into());
+    set(&init, "headers", &headers);
+    set(&init, "body", &body.into());
+    fetch(url, &init)
 }
 
 /// What to do once an add or a code is settled.
