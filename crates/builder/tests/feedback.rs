@@ -93,6 +93,12 @@ fn a_pair_never_taken_sinks_out_of_the_top_4() {
         }
     }
     let sank_after = sank_after.expect("the tea never left the top 4");
+    // What the shoppers would take from the top 4 (the sum of their take probabilities): the
+    // snapshot that learned serves them better, never worse.
+    let expected = |c: &Catalog| top(c).iter().map(|p| take(p)).sum::<f64>();
+    let (before, after) = (expected(&original), expected(&catalog));
+    eprintln!("expected adds per page from the top 4: {before:.2} before, {after:.2} after");
+    assert!(after > before, "{before} -> {after}");
     eprintln!("the never-taken pair left the top 4 after {sank_after} showings");
     // A realistic number: a few dozen showings, not thousands.
     assert!((20..=150).contains(&sank_after), "{sank_after}");
