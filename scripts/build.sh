@@ -49,7 +49,8 @@ wasm_pack() {
 }
 # Every output from scratch, so nothing an earlier build left (a language pack, a shard, a file of
 # the npm package) is served, tested or packed.
-rm -rf pkg pkg-signals pkg-pixel www/pkg www/pixel www/demo/shards
+rm -rf pkg pkg-signals pkg-pixel www/pkg www/pixel www/demo/shards \
+  www/demo/catalog-experiment.json www/demo/experiment-orders.csv www/demo/report.html
 # The loader a merchant pastes, minified from its commented source (about 1.3 KB gzipped less):
 # src/loader/crossbuy.js -> www/crossbuy.js, which the demo pages and every test load.
 step "esbuild --minify src/loader/crossbuy.js -> www/crossbuy.js"
@@ -66,8 +67,14 @@ done
 step "wasm-pack build crates/signals -> pkg-signals/"
 wasm_pack crates/signals crossbuy-signals pkg-signals crossbuy_signals signals \
   || die "wasm-pack build of the signals module failed (see above)"
-step "language packs -> pkg/i18n (the widget's texts other than English, from crates/engine/src/i18n.rs)"
-cargo run --release --quiet -p crossbuy-engine --example i18n_packs -- pkg/i18n || die "cargo run --example i18n_packs failed"
+# The `crossbuy` command (crates/cli), built with the native profile the benchmarks use
+# (`cli`: the release profile is tuned for wasm size): it writes the language packs and the
+# demo snapshots below.
+step "cargo build --profile cli -p crossbuy-cli -> target/cli/crossbuy"
+cargo build --profile cli --quiet -p crossbuy-cli || die "cargo build --profile cli -p crossbuy-cli failed"
+CROSSBUY=target/cli/crossbuy
+step "crossbuy i18n-packs pkg/i18n (the widget's texts other than English, from crates/engine/src/i18n.rs)"
+"$CROSSBUY" i18n-packs pkg/i18n || die "crossbuy i18n-packs pkg/i18n failed"
 # The npm package: the widget, <crossbuy-widget> (www/crossbuy-element.js) and the signals module
 # with their types, the language packs, the wasm files, LICENSE; package.json's exports map.
 step "npm package -> pkg/ (scripts/npm-package.mjs)"
@@ -85,15 +92,14 @@ mkdir -p www/pixel
 cp pkg-pixel/crossbuy_pixel.js pkg-pixel/crossbuy_pixel_bg.wasm www/pixel/
 
 step "crossbuy snapshot -> www/demo/catalog.json, www/demo/recommendations.json (the pixel's fallback)"
-cargo build --release --quiet -p crossbuy-cli || die "cargo build --release -p crossbuy-cli failed"
 mkdir -p www/demo
-target/release/crossbuy snapshot \
+"$CROSSBUY" snapshot \
   --products demo/products_export.csv --orders demo/orders_export.csv --config demo/crossbuy.toml \
   --shop-name "Hearth & Tin" --locale en-GB -o www/demo/catalog.json \
   --pixel-recommendations www/demo/recommendations.json --shards www/demo/shards \
   || die "crossbuy snapshot could not build the demo catalog from demo/*.csv"
 step "crossbuy snapshot (EUR price list, fr-FR) -> www/demo/catalog-eur.json"
-target/release/crossbuy snapshot --quiet \
+"$CROSSBUY" snapshot --quiet \
   --products demo/products_export.csv --orders demo/orders_export.csv --config demo/crossbuy.toml \
   --shop-name "Hearth & Tin" --currency EUR --locale fr-FR -o www/demo/catalog-eur.json \
   || die "crossbuy snapshot could not build the EUR demo catalog from demo/*.csv"
@@ -102,6 +108,21 @@ target/release/crossbuy snapshot --quiet \
 step "demo ratings (demo/ratings.json) -> the demo snapshots"
 node scripts/demo-ratings.mjs demo/ratings.json www/demo/catalog.json www/demo/catalog-eur.json \
   || die "scripts/demo-ratings.mjs could not add the demo ratings"
+
+# The demo's experiment report (docs/measure.md): the demo catalog with demo/experiment.toml's
+# three arms, four weeks of simulated orders under a known effect (crossbuy: 35% add the first
+# card; best-sellers: 12%; holdout: nothing), and `crossbuy report --html`, linked from the index.
+step "crossbuy simulate + report -> www/demo/report.html (the demo's experiment)"
+target/release/crossbuy snapshot --quiet \
+  --products demo/products_export.csv --orders demo/orders_export.csv --config demo/experiment.toml \
+  --shop-name "Hearth & Tin" --locale en-GB -o www/demo/catalog-experiment.json \
+  || die "crossbuy snapshot could not build the demo's experiment catalog"
+target/release/crossbuy simulate --catalog www/demo/catalog-experiment.json --take 0.35,0.12,0 \
+  --orders 6000 --seed 7 -o www/demo/experiment-orders.csv \
+  || die "crossbuy simulate could not write the demo's experiment orders"
+target/release/crossbuy report --orders www/demo/experiment-orders.csv \
+  --catalog www/demo/catalog-experiment.json --html www/demo/report.html > /dev/null \
+  || die "crossbuy report could not write www/demo/report.html"
 
 # The WooCommerce plugin carries the loader, glue, wasm and language packs itself (WordPress.org
 # guideline 8): integrations/woocommerce/crossbuy/assets/, and the installable zip.

@@ -485,7 +485,7 @@ fn short_windows_offer_more_time_and_the_timer_can_be_hidden() {
 }
 
 /// The language pack the loader fetches for `lang` (`pkg/i18n/<code>.json`, made by
-/// `examples/i18n_packs.rs` from the same tables).
+/// `crossbuy i18n-packs` from the same tables).
 fn pack(lang: Lang) -> (&'static str, JsValue) {
     ("texts", Overrides::builtin(lang).to_json().into())
 }

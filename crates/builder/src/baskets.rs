@@ -13,9 +13,10 @@ use std::io::{BufRead, BufReader};
 
 use rustc_hash::FxHashMap;
 
+use super::input::{self, Marks, Source};
 use super::progress::Progress;
 use super::report::{BuildError, Result, Summary};
-use super::table::{field, Table};
+use super::table::{csv_error, field, line_breaks, unclosed_quote, Table};
 
 /// No customer key for this basket.
 pub const NO_CUSTOMER: u32 = u32::MAX;
@@ -320,25 +321,32 @@ pub fn read_plain(
     format: Option<BasketFormat>,
     drop: &HashSet<String>,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<PlainBaskets> {
-    let file = File::open(path).map_err(|e| BuildError::io(path, e))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut reader = BufReader::with_capacity(1 << 16, file);
+    let (source, size) = input::open_table(path)?;
+    let marks = source.marks();
+    let mut reader = BufReader::with_capacity(1 << 16, source);
     let first = {
-        let buf = reader.fill_buf().map_err(|e| BuildError::io(path, e))?;
+        let buf = reader
+            .fill_buf()
+            .map_err(|e| input::to_build_error(path, e))?;
         let end = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
         String::from_utf8_lossy(&buf[..end]).into_owned()
     };
     let format = format.unwrap_or_else(|| detect_format(first.trim_start_matches('\u{feff}')));
     let out = match format {
         BasketFormat::Lines => {
-            let table = Table::from_reader(path, Box::new(reader), size)?;
+            let table = Table::with_marks(path, Box::new(reader), size, marks.clone())?;
             read_lines(table, drop, summary, progress)?
         }
-        BasketFormat::Comma => read_comma(path, reader, drop, summary, progress)?,
-        BasketFormat::Whitespace => read_whitespace(path, reader, drop, summary, progress)?,
+        BasketFormat::Comma => read_comma(path, reader, &marks, drop, summary, progress)?,
+        BasketFormat::Whitespace => read_whitespace(path, reader, &marks, drop, summary, progress)?,
     };
+    if marks.saw_lone_cr() {
+        summary.notes.push(format!(
+            "{path} ends its lines with a carriage return alone (old Mac line endings): read as line ends"
+        ));
+    }
     if out.baskets.is_empty() {
         return Err(BuildError::input(
             path,
@@ -418,7 +426,7 @@ fn read_lines(
     mut table: Table,
     drop: &HashSet<String>,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<PlainBaskets> {
     let order_col = table.require(ORDER_COLUMNS)?;
     let item_col = table.require(ITEM_COLUMNS)?;
@@ -427,6 +435,14 @@ fn read_lines(
     let clock_col = table.find(&["time"]);
     let time_col = table.find(TIME_COLUMNS);
     let customer_col = table.find(CUSTOMER_COLUMNS);
+    table.one_line(&[
+        Some(order_col),
+        Some(item_col),
+        date_col,
+        clock_col,
+        time_col,
+        customer_col,
+    ]);
     let path = table.path.clone();
     let mut c = Collector::new(drop);
     let mut orders: FxHashMap<String, u32> = FxHashMap::default();
@@ -436,7 +452,7 @@ fn read_lines(
     let mut rec = csv::StringRecord::new();
     let mut stamp = String::new();
     progress.start("reading baskets", table.size);
-    while let Some(line) = table.next(&mut rec, summary) {
+    while let Some(line) = table.next(&mut rec, summary)? {
         progress.at(table.position());
         let key = field(&rec, Some(order_col));
         if key.is_empty() {
@@ -491,10 +507,11 @@ fn read_lines(
 
 fn read_comma(
     path: &str,
-    reader: BufReader<File>,
+    reader: BufReader<Source<File>>,
+    marks: &Marks,
     drop: &HashSet<String>,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<PlainBaskets> {
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -504,20 +521,23 @@ fn read_comma(
     let mut rec = csv::ByteRecord::new();
     progress.start("reading baskets", 0);
     loop {
-        match csv.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                summary.problem(path, line, format!("unreadable row: {e}"));
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    break;
-                }
-                continue;
-            }
+        let read = csv.read_byte_record(&mut rec);
+        let next = csv.position();
+        marks.row_starts(next.byte(), next.line());
+        if !read.map_err(|e| csv_error(path, e))? {
+            break;
         }
         progress.at(rec.position().map_or(0, |p| p.byte()));
         let line = rec.position().map_or(0, |p| p.line());
+        if memchr::memchr(b'\n', rec.as_slice()).is_some() {
+            // No item has a line break: the quote of this line is never closed.
+            return Err(unclosed_quote(
+                path,
+                line,
+                line + line_breaks(rec.as_slice()),
+                "puts a line break in an item",
+            ));
+        }
         let order = c.order(c.times.len() as i64);
         for cell in rec.iter() {
             match std::str::from_utf8(cell) {
@@ -532,10 +552,11 @@ fn read_comma(
 
 fn read_whitespace(
     path: &str,
-    mut reader: BufReader<File>,
+    mut reader: BufReader<Source<File>>,
+    marks: &Marks,
     drop: &HashSet<String>,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<PlainBaskets> {
     let mut c = Collector::new(drop);
     let mut buf = Vec::with_capacity(1024);
@@ -544,9 +565,10 @@ fn read_whitespace(
     progress.start("reading baskets", 0);
     loop {
         buf.clear();
+        marks.row_starts(pos, line_no + 1);
         let n = reader
             .read_until(b'\n', &mut buf)
-            .map_err(|e| BuildError::io(path, e))?;
+            .map_err(|e| input::to_build_error(path, e))?;
         if n == 0 {
             break;
         }

@@ -57,7 +57,7 @@ pub fn read_products(
     source: Box<dyn Read>,
     size: u64,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<ProductFile> {
     let t = Table::from_reader(name, source, size)?;
     let file = if t.has("item") {
@@ -411,7 +411,7 @@ fn read_layout(
     mut t: Table,
     c: &Columns,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<ProductFile> {
     let mut cat = Catalogue {
         path: t.path.clone(),
@@ -423,7 +423,7 @@ fn read_layout(
     };
     let mut rec = StringRecord::new();
     progress.start("reading products", t.size);
-    while let Some(line) = t.next(&mut rec, summary) {
+    while let Some(line) = t.next(&mut rec, summary)? {
         progress.at(t.position());
         let kind = field(&rec, Some(c.item));
         let item = kind.to_ascii_lowercase();
@@ -445,12 +445,20 @@ fn read_layout(
     Ok(cat.finish())
 }
 
-fn read_current(t: Table, summary: &mut Summary, progress: &mut Progress) -> Result<ProductFile> {
+fn read_current(
+    t: Table,
+    summary: &mut Summary,
+    progress: &mut dyn Progress,
+) -> Result<ProductFile> {
     let c = Columns::current(&t)?;
     read_layout(t, &c, summary, progress)
 }
 
-fn read_bulk_edit(t: Table, summary: &mut Summary, progress: &mut Progress) -> Result<ProductFile> {
+fn read_bulk_edit(
+    t: Table,
+    summary: &mut Summary,
+    progress: &mut dyn Progress,
+) -> Result<ProductFile> {
     let c = Columns::bulk_edit(&t)?;
     read_layout(t, &c, summary, progress)
 }
@@ -576,7 +584,7 @@ pub fn read_orders(
     size: u64,
     products: &ProductFile,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<Orders> {
     let mut t = Table::from_reader(name, source, size)?;
     let order_col = t.require(&["Order ID"])?;
@@ -600,7 +608,7 @@ pub fn read_orders(
     let mut current: Option<u32> = None;
     let mut rec = StringRecord::new();
     progress.start("reading orders", t.size);
-    while let Some(line) = t.next(&mut rec, summary) {
+    while let Some(line) = t.next(&mut rec, summary)? {
         progress.at(t.position());
         let key = field(&rec, Some(order_col));
         let o = if key.is_empty() {
@@ -759,7 +767,9 @@ mod tests {
             category_type("Shop All/Kitchen/Mugs;Gifts").as_deref(),
             Some("Mugs")
         );
-        let t = |raw, order| order_time(raw, order).map(crate::dates::rfc3339);
+        let t = |raw, order| {
+            order_time(raw, order).map(|s: i64| crossbuy_engine::time::format(s * 1000))
+        };
         assert_eq!(
             t("07/06/2023", Order::DayFirst).as_deref(),
             Some("2023-06-07T00:00:00Z")

@@ -6,7 +6,7 @@ use super::baskets::{read_plain, BasketFormat, Baskets};
 use super::config::Config;
 use super::orders::{read_orders, Orders};
 use super::products::{read_products, resolve_prices, ProductFile, ProductRow};
-use super::progress::Progress;
+use super::progress::{Progress, Silent};
 use super::report::{BuildError, Result, Summary};
 use super::repurchase::repurchase_days;
 use super::score::{select, Method, Params};
@@ -63,8 +63,6 @@ pub struct BuildInput {
     pub drop: HashSet<String>,
     /// The merchant configuration (command-line overrides already applied).
     pub config: Config,
-    /// Draw a progress line.
-    pub progress: bool,
     /// What shoppers did with the pairs shown (`--feedback`): re-weights them.
     pub feedback: Option<super::feedback::Feedback>,
 }
@@ -114,13 +112,7 @@ pub fn product_url(root: &str, id: &str) -> String {
         url.push('/');
     }
     url.push_str("products/");
-    for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            url.push(b as char);
-        } else {
-            url.push_str(&format!("%{b:02X}"));
-        }
-    }
+    crossbuy_engine::url::percent_encode(&mut url, id, b"");
     url
 }
 
@@ -207,11 +199,11 @@ fn priced(
     (products, map)
 }
 
-/// A file to read, and its size for progress.
+/// A file to read, and its size for progress: at most [`MAX_FILE_BYTES`](super::input::MAX_FILE_BYTES)
+/// (the readers bound what they read from it: `Table::from_reader`, `input::read_text_from`).
 fn open(path: &str) -> Result<(Box<dyn std::io::Read>, u64)> {
-    let file = std::fs::File::open(path).map_err(|e| BuildError::io(path, e))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    Ok((Box::new(file), size))
+    let (source, size) = super::input::open_file(path)?;
+    Ok((Box::new(source), size))
 }
 
 /// Reads the products file of `platform`.
@@ -220,7 +212,7 @@ fn platform_products(
     path: &str,
     root: &str,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<ProductFile> {
     match platform {
         Platform::Shopify => read_products(path, summary, progress),
@@ -241,7 +233,7 @@ fn platform_orders(
     path: &str,
     products: &ProductFile,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<Orders> {
     match platform {
         Platform::Shopify => read_orders(path, products, summary, progress),
@@ -258,10 +250,15 @@ fn platform_orders(
 
 /// Reads the inputs into products and baskets.
 pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
-    let mut progress = Progress::new(false);
-    if input.progress {
-        progress = Progress::on_terminal();
-    }
+    load_with(input, summary, &mut Silent)
+}
+
+/// [`load`], reporting how far it is in each file to `progress`.
+pub fn load_with(
+    input: &BuildInput,
+    summary: &mut Summary,
+    progress: &mut dyn Progress,
+) -> Result<Loaded> {
     let root = input
         .config
         .shop
@@ -303,9 +300,8 @@ pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
                 BuildError::Usage("--orders needs --products (the products export)".to_owned())
             })?;
             let mut file =
-                platform_products(input.platform, products_path, &root, summary, &mut progress)?;
-            let orders =
-                platform_orders(input.platform, orders_path, &file, summary, &mut progress)?;
+                platform_products(input.platform, products_path, &root, summary, progress)?;
+            let orders = platform_orders(input.platform, orders_path, &file, summary, progress)?;
             // After the orders joined by handle, SKU and name: the ids change, not the rows.
             with_ids(&mut file, summary);
             shopify = file.shopify;
@@ -322,17 +318,12 @@ pub fn load(input: &BuildInput, summary: &mut Summary) -> Result<Loaded> {
                 input.basket_format,
                 &input.drop,
                 summary,
-                &mut progress,
+                progress,
             )?;
             match &input.products {
                 Some(products_path) => {
-                    let mut file = platform_products(
-                        input.platform,
-                        products_path,
-                        &root,
-                        summary,
-                        &mut progress,
-                    )?;
+                    let mut file =
+                        platform_products(input.platform, products_path, &root, summary, progress)?;
                     with_ids(&mut file, summary);
                     shopify = file.shopify;
                     let need = file
@@ -491,9 +482,18 @@ pub fn excluded(products: &[Product], config: &Config) -> Vec<bool> {
 
 /// Runs the whole pipeline.
 pub fn build(input: &BuildInput, generated_at: Option<i64>) -> Result<Built> {
+    build_with(input, generated_at, &mut Silent)
+}
+
+/// [`build`], reporting how far it is in each file to `progress`.
+pub fn build_with(
+    input: &BuildInput,
+    generated_at: Option<i64>,
+    progress: &mut dyn Progress,
+) -> Result<Built> {
     let mut summary = Summary::default();
     let started = std::time::Instant::now();
-    let loaded = load(input, &mut summary)?;
+    let loaded = load_with(input, &mut summary, progress)?;
     summary.timings.push(("read files", started.elapsed()));
     let mut built = assemble(loaded, &input.config, generated_at, summary)?;
     if let Some(f) = &input.feedback {
@@ -539,6 +539,12 @@ pub fn assemble(
     lap(&mut summary, "count pairs");
     summary.orders_too_large += u64::from(stats.too_large);
     summary.pairs_counted += stats.n_pairs() as u64;
+    if stats.n_pairs() == 0 {
+        summary.warnings.push(
+            "no two products were bought in the same order, so no product has neighbours from the orders: is each basket one line, or each line an item with its order id? (`crossbuy snapshot --help`, --baskets)"
+                .to_owned(),
+        );
+    }
     let lists = select(&stats, &params, &recommendable, &types);
     lap(&mut summary, "score neighbours");
     let repurchase = repurchase_days(&baskets);

@@ -247,7 +247,7 @@ impl Config {
 
     /// Reads and parses a file.
     pub fn load(path: &str) -> Result<Config> {
-        let text = std::fs::read_to_string(path).map_err(|e| BuildError::io(path, e))?;
+        let text = super::input::read_text(path)?;
         Config::parse(path, &text)
     }
 

@@ -17,6 +17,7 @@ pub mod dates;
 pub mod ease;
 pub mod eval;
 pub mod feedback;
+pub mod input;
 pub mod lift;
 pub mod measure;
 pub mod measure_html;

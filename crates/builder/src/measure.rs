@@ -201,7 +201,7 @@ pub fn read_orders(
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut fully_refunded: Vec<bool> = Vec::new();
     let mut rec = StringRecord::new();
-    while let Some(line) = t.next(&mut rec, summary) {
+    while let Some(line) = t.next(&mut rec, summary)? {
         let key = field(&rec, Some(key_col));
         if key.is_empty() {
             if !rec.iter().all(|f| f.trim().is_empty()) {
@@ -849,7 +849,7 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
             .then(a.to.cmp(&b.to))
     });
     let times: Vec<i64> = exposed.iter().filter_map(|x| x.order.time).collect();
-    let date = |t: i64| super::dates::rfc3339(t)[..10].to_owned();
+    let date = |t: i64| crossbuy_engine::time::format(t.saturating_mul(1000))[..10].to_owned();
     Ok(Report {
         shop: catalog.shop.name.clone(),
         currency: currency.code().to_owned(),

@@ -13,6 +13,7 @@ use super::config::OfferConfig;
 use super::report::{BuildError, Result};
 use super::write::{write_offers, write_product, write_shop};
 use crossbuy_engine::deadline::Window;
+use crossbuy_engine::json::Writer;
 use crossbuy_engine::money::{parse_decimal, DecimalError};
 use crossbuy_engine::offer::{Offer, OfferKind, DEFAULT_WINDOW_HOURS};
 use crossbuy_engine::snapshot::Shop;
@@ -92,23 +93,21 @@ pub fn verify(shop: &Shop, products: &[Product], offers: &[Offer]) -> Result<()>
     let mut named: Vec<usize> = offers.iter().flat_map(|o| o.products.clone()).collect();
     named.sort_unstable();
     named.dedup();
-    let mut text = String::from("{\"version\":1,\"shop\":");
-    write_shop(&mut text, shop);
-    text.push_str(",\"products\":[");
-    for (k, &i) in named.iter().enumerate() {
-        if k > 0 {
-            text.push(',');
-        }
+    let mut w = Writer(String::new());
+    w.open('{').key("version").int(1).key("shop");
+    write_shop(&mut w, shop);
+    w.key("products").open('[');
+    for &i in &named {
         let card = Product {
             neighbours: Vec::new(),
             ..products[i].clone()
         };
-        write_product(&mut text, &card, products);
+        write_product(&mut w, &card, products);
     }
-    text.push(']');
-    write_offers(&mut text, offers, products);
-    text.push('}');
-    Catalog::parse(&text)
+    w.close(']');
+    write_offers(&mut w, offers, products);
+    w.close('}');
+    Catalog::parse(&w.0)
         .map(drop)
         .map_err(|e| BuildError::Config {
             path: "crossbuy.toml: offers".to_owned(),

@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 use super::baskets::{Baskets, Interner, NO_CUSTOMER};
 use super::dates::parse_timestamp;
 use super::products::ProductFile;
-use super::progress::Progress;
+use super::progress::{Progress, Silent};
 use super::report::{BuildError, Result, Summary};
 use super::table::{field, Table};
 
@@ -175,7 +175,7 @@ pub fn read_orders(
     path: &str,
     products: &ProductFile,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<Orders> {
     let table = Table::open(path)?;
     read_table(table, products, summary, progress)
@@ -188,15 +188,15 @@ pub fn read_orders_text(
     products: &ProductFile,
     summary: &mut Summary,
 ) -> Result<Orders> {
-    let table = Table::from_reader(path, Box::new(std::io::Cursor::new(text.to_owned())), 0)?;
-    read_table(table, products, summary, &mut Progress::new(false))
+    let table = Table::from_text(path, text)?;
+    read_table(table, products, summary, &mut Silent)
 }
 
 fn read_table(
     mut t: Table,
     products: &ProductFile,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<Orders> {
     let name_col = t.require(&["Name"])?;
     let item_col = t.require(&["Lineitem name"])?;
@@ -206,6 +206,13 @@ fn read_table(
     let cancelled_col = t.find(&["Cancelled at"]);
     let email_col = t.find(&["Email"]);
     let currency_col = t.find(&["Currency"]);
+    t.one_line(&[
+        Some(name_col),
+        Some(item_col),
+        sku_col,
+        created_col,
+        currency_col,
+    ]);
     let path = t.path.clone();
     let mut matcher = Matcher::new(products);
 
@@ -220,7 +227,7 @@ fn read_table(
     let mut last_order = 0u32;
     let mut rec = StringRecord::new();
     progress.start("reading orders", t.size);
-    while let Some(line) = t.next(&mut rec, summary) {
+    while let Some(line) = t.next(&mut rec, summary)? {
         progress.at(t.position());
         let key = field(&rec, Some(name_col));
         if key.is_empty() {

@@ -10,9 +10,8 @@
 //! applied), best first, at most [`MAX_CARDS`] long; products with nothing to recommend are left
 //! out.
 
-use std::fmt::Write as _;
-
-use super::write::string;
+use super::write::{id_key, item_on_its_line};
+use crossbuy_engine::json::Writer;
 use crossbuy_engine::score::{recommend, MAX_CARDS};
 use crossbuy_engine::Catalog;
 
@@ -21,45 +20,41 @@ pub const PIXEL_VERSION: u32 = 1;
 
 /// The `recommendations.json` text for `catalog`.
 pub fn recommendations_json(catalog: &Catalog) -> String {
-    let mut out = String::with_capacity(64 + catalog.products.len() * 600);
-    let _ = write!(out, "{{\"version\":{PIXEL_VERSION},\"currency\":");
-    string(&mut out, catalog.shop.currency.code());
-    out.push_str(",\"products\":{");
+    let mut w = Writer(String::with_capacity(64 + catalog.products.len() * 600));
+    w.open('{').key("version").int(i64::from(PIXEL_VERSION));
+    w.key("currency").str(catalog.shop.currency.code());
+    w.key("products").open('{');
     let mut first = true;
+    let mut scratch = Writer(String::with_capacity(4096));
     for (i, p) in catalog.products.iter().enumerate() {
         let recs = recommend(catalog, &[i], MAX_CARDS);
         if recs.is_empty() {
             continue;
         }
-        out.push_str(if first { "\n" } else { ",\n" });
+        item_on_its_line(&mut w, first, &mut scratch, |s| {
+            id_key(s, &p.id);
+            s.open('[');
+            for r in &recs {
+                let q = &catalog.products[r.product];
+                s.open('{').key("id").str(&q.id);
+                s.key("variant_id").str(q.default_variant());
+                s.key("title").str(&q.title);
+                s.key("url").str(&q.url);
+                s.key("price").int(q.price);
+                if let Some(was) = q.was_price() {
+                    s.key("compare_at_price").int(was);
+                }
+                if let Some(img) = &q.image {
+                    s.key("image").str(img);
+                }
+                s.close('}');
+            }
+            s.close(']');
+        });
         first = false;
-        string(&mut out, &p.id);
-        out.push_str(":[");
-        for (k, r) in recs.iter().enumerate() {
-            let q = &catalog.products[r.product];
-            if k > 0 {
-                out.push(',');
-            }
-            out.push_str("{\"id\":");
-            string(&mut out, &q.id);
-            out.push_str(",\"variant_id\":");
-            string(&mut out, q.default_variant());
-            out.push_str(",\"title\":");
-            string(&mut out, &q.title);
-            out.push_str(",\"url\":");
-            string(&mut out, &q.url);
-            let _ = write!(out, ",\"price\":{}", q.price);
-            if let Some(was) = q.was_price() {
-                let _ = write!(out, ",\"compare_at_price\":{was}");
-            }
-            if let Some(img) = &q.image {
-                out.push_str(",\"image\":");
-                string(&mut out, img);
-            }
-            out.push('}');
-        }
-        out.push(']');
     }
-    out.push_str("\n}}\n");
-    out
+    w.0.push('\n');
+    w.close('}').close('}');
+    w.0.push('\n');
+    w.0
 }

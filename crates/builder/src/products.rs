@@ -21,7 +21,7 @@ use std::collections::HashMap;
 
 use csv::StringRecord;
 
-use super::progress::Progress;
+use super::progress::{Progress, Silent};
 use super::report::{BuildError, Result, Summary};
 use super::table::{field, Table};
 use crossbuy_engine::money::parse_decimal;
@@ -111,7 +111,7 @@ pub struct ProductFile {
 pub fn read_products(
     path: &str,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<ProductFile> {
     let table = Table::open(path)?;
     read_table(table, summary, progress)
@@ -119,11 +119,15 @@ pub fn read_products(
 
 /// Reads products from CSV text (for tests and stdin); `path` names it in messages.
 pub fn read_products_text(path: &str, text: &str, summary: &mut Summary) -> Result<ProductFile> {
-    let table = Table::from_reader(path, Box::new(std::io::Cursor::new(text.to_owned())), 0)?;
-    read_table(table, summary, &mut Progress::new(false))
+    let table = Table::from_text(path, text)?;
+    read_table(table, summary, &mut Silent)
 }
 
-fn read_table(table: Table, summary: &mut Summary, progress: &mut Progress) -> Result<ProductFile> {
+fn read_table(
+    table: Table,
+    summary: &mut Summary,
+    progress: &mut dyn Progress,
+) -> Result<ProductFile> {
     let path = table.path.clone();
     let file = if table.has("handle") || table.has("url handle") {
         read_shopify(table, summary, progress)?
@@ -218,7 +222,7 @@ struct ShopifyColumns {
 fn read_shopify(
     mut t: Table,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<ProductFile> {
     let c = ShopifyColumns {
         handle: t.require(&["Handle", "URL handle"])?,
@@ -246,13 +250,22 @@ fn read_shopify(
         image: t.find(&["Image Src", "Product image URL"]),
         gift_card: t.find(&["Gift Card"]),
     };
+    t.one_line(&[
+        Some(c.handle),
+        Some(c.title),
+        Some(c.price),
+        c.compare_at,
+        c.product_id,
+        c.variant_id,
+        c.sku,
+    ]);
     let path = t.path.clone();
     let width = t.width();
     let mut products: Vec<ProductRow> = Vec::new();
     let mut by_handle: HashMap<String, usize> = HashMap::new();
     let mut rec = StringRecord::new();
     progress.start("reading products", t.size);
-    while let Some(line) = t.next(&mut rec, summary) {
+    while let Some(line) = t.next(&mut rec, summary)? {
         progress.at(t.position());
         if rec.len() > width || rec.len() <= c.price.max(c.handle).max(c.title) {
             summary.problem(
@@ -386,7 +399,8 @@ const ID_COLUMNS: &[&str] = &["id", "product_id", "item_id", "stockcode", "sku",
 fn read_plain(mut t: Table, summary: &mut Summary) -> Result<ProductFile> {
     let id_col = t.require(ID_COLUMNS)?;
     let title_col = t.find(&["title", "name", "description"]);
-    let price_col = t.find(&["price", "unit_price", "median_unit_price"]);
+    // Without prices every card would show the product as free.
+    let price_col = Some(t.require(&["price", "unit_price", "median_unit_price"])?);
     let compare_col = t.find(&["compare_at_price", "compare-at price", "compare_at"]);
     let url_col = t.find(&["url"]);
     let image_col = t.find(&["image", "image_url"]);
@@ -395,11 +409,12 @@ fn read_plain(mut t: Table, summary: &mut Summary) -> Result<ProductFile> {
     let tags_col = t.find(&["tags"]);
     let available_col = t.find(&["available", "in_stock"]);
     let variant_col = t.find(&["variant_id", "variant_ids"]);
+    t.one_line(&[Some(id_col), title_col, price_col, compare_col, variant_col]);
     let path = t.path.clone();
     let mut products: Vec<ProductRow> = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut rec = StringRecord::new();
-    while let Some(line) = t.next(&mut rec, summary) {
+    while let Some(line) = t.next(&mut rec, summary)? {
         let id = field(&rec, Some(id_col));
         if id.is_empty() {
             summary.problem(&path, line, "empty id; row skipped");
@@ -474,9 +489,9 @@ pub struct Prices {
 }
 
 /// Turns price texts into minor units with the currency's `exponent`, exactly. The default
-/// variant is the first in-stock variant with a readable price; variants with unreadable prices
-/// are reported and dropped. A product without any readable price gets `None` (and a problem);
-/// a plain table without a price column prices everything at 0.
+/// variant is the first in-stock variant with a readable price; variants with unreadable or
+/// empty prices are reported and dropped. A product without any readable price gets `None` (and
+/// a problem).
 pub fn resolve_prices(
     file: &mut ProductFile,
     exponent: u32,
@@ -487,14 +502,6 @@ pub fn resolve_prices(
         let mut kept = Vec::with_capacity(p.variants.len());
         let mut prices = Vec::with_capacity(p.variants.len());
         for v in p.variants.drain(..) {
-            if v.price.is_empty() && !file.shopify {
-                prices.push(Prices {
-                    price: 0,
-                    compare_at: None,
-                });
-                kept.push(v);
-                continue;
-            }
             let price = match parse_decimal(&v.price, exponent) {
                 Ok(n) if n >= 0 => n,
                 Ok(_) => {

@@ -1,78 +1,23 @@
-//! A progress line on stderr for long imports, drawn only when stderr is a terminal.
+//! How far the readers are in a file, for a progress bar. The builder draws nothing itself: the
+//! `crossbuy` command passes an implementation that draws on a terminal (indicatif), tests and
+//! other callers pass [`Silent`].
 
-use std::io::{IsTerminal, Write};
-use std::time::{Duration, Instant};
-
-/// Redraws at most every 100 ms; checks the clock only every few thousand rows.
-#[derive(Debug)]
-pub struct Progress {
-    enabled: bool,
-    label: &'static str,
-    total: u64,
-    calls: u32,
-    last: Option<Instant>,
-    drawn: bool,
+/// Receives a reader's position in the file it reads.
+pub trait Progress {
+    /// A phase starts over `total` bytes (0: unknown), such as "reading orders".
+    fn start(&mut self, label: &'static str, total: u64);
+    /// The reader reached byte `position`. Called once per row: keep it cheap.
+    fn at(&mut self, position: u64);
+    /// The phase is over.
+    fn done(&mut self);
 }
 
-impl Progress {
-    /// A progress line when stderr is a terminal, silence otherwise.
-    pub fn on_terminal() -> Progress {
-        Progress::new(std::io::stderr().is_terminal())
-    }
+/// Reports nowhere.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Silent;
 
-    /// Enabled or silent.
-    pub fn new(enabled: bool) -> Progress {
-        Progress {
-            enabled,
-            label: "",
-            total: 0,
-            calls: 0,
-            last: None,
-            drawn: false,
-        }
-    }
-
-    /// Starts a phase over `total` bytes (0: unknown).
-    pub fn start(&mut self, label: &'static str, total: u64) {
-        self.label = label;
-        self.total = total;
-        self.calls = 0;
-        self.last = None;
-    }
-
-    /// Reports the position reached.
-    pub fn at(&mut self, position: u64) {
-        if !self.enabled {
-            return;
-        }
-        self.calls = self.calls.wrapping_add(1);
-        if self.calls % 4096 != 0 {
-            return;
-        }
-        let now = Instant::now();
-        if self
-            .last
-            .is_some_and(|t| now.duration_since(t) < Duration::from_millis(100))
-        {
-            return;
-        }
-        self.last = Some(now);
-        let mut err = std::io::stderr().lock();
-        let _ = if let Some(pct) = (position.min(self.total) * 100).checked_div(self.total) {
-            let pct = pct as usize;
-            let bar = "#".repeat(pct / 4) + &" ".repeat(25 - pct / 4);
-            write!(err, "\r{} [{bar}] {pct:>3}%", self.label)
-        } else {
-            write!(err, "\r{}: {} MB", self.label, position >> 20)
-        };
-        self.drawn = true;
-    }
-
-    /// Clears the line.
-    pub fn done(&mut self) {
-        if self.enabled && self.drawn {
-            let _ = write!(std::io::stderr().lock(), "\r{:60}\r", "");
-            self.drawn = false;
-        }
-    }
+impl Progress for Silent {
+    fn start(&mut self, _label: &'static str, _total: u64) {}
+    fn at(&mut self, _position: u64) {}
+    fn done(&mut self) {}
 }

@@ -1,14 +1,51 @@
 //! What a build run tells the merchant: errors that stop it, bad rows that are skipped, and the
 //! closing summary.
+//!
+//! Every message that quotes the input shows it through [`shown`], so a control character in a
+//! file (an ANSI escape sequence, a carriage return, a bidirectional override) is printed escaped
+//! (`\u{1b}[31m`) and never acts on the merchant's terminal.
 
 use std::collections::HashMap;
 use std::fmt;
+
+/// Input text as messages show it: control characters (C0, DEL, C1) and the bidirectional
+/// formatting characters escaped as `\n`, `\r`, `\t` or `\u{…}`, everything else as is.
+pub fn shown(text: &str) -> Shown<'_> {
+    Shown(text)
+}
+
+/// See [`shown`].
+#[derive(Debug, Clone, Copy)]
+pub struct Shown<'a>(&'a str);
+
+/// Characters that would move the cursor, recolour or reorder what a terminal shows.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        while let Some((i, c)) = rest.char_indices().find(|&(_, c)| needs_escape(c)) {
+            f.write_str(&rest[..i])?;
+            match c {
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                '\t' => f.write_str("\\t")?,
+                c => write!(f, "\\u{{{:x}}}", u32::from(c))?,
+            }
+            rest = &rest[i + c.len_utf8()..];
+        }
+        f.write_str(rest)
+    }
+}
 
 /// Why a build stopped. Every variant names the file (and where it can, the column or key).
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     /// A file could not be opened, read or written.
-    #[error("{path}: {source}")]
+    #[error("{}: {source}", shown(.path))]
     Io {
         /// The file.
         path: String,
@@ -16,7 +53,7 @@ pub enum BuildError {
         source: std::io::Error,
     },
     /// A column the importer cannot do without is not in the header.
-    #[error("{path}: missing required column \"{column}\" (the header has: {found})")]
+    #[error("{}: missing required column \"{column}\" (the header has: {})", shown(.path), shown(.found))]
     MissingColumn {
         /// The file.
         path: String,
@@ -26,15 +63,27 @@ pub enum BuildError {
         found: String,
     },
     /// The file was read but gives nothing to build from, or is not a format crossbuy reads.
-    #[error("{path}: {message}")]
+    #[error("{}: {}", shown(.path), shown(.message))]
     Input {
         /// The file.
         path: String,
         /// What is wrong.
         message: String,
     },
+    /// A row of the file would be read wrongly, or not at all, and what follows it with it (an
+    /// unclosed quote, a row or file over the limits of [`crate::input`]): the run stops rather
+    /// than build from part of the file.
+    #[error("{}:{line}: {}", shown(.path), shown(.message))]
+    At {
+        /// The file.
+        path: String,
+        /// The 1-based line where the trouble starts.
+        line: u64,
+        /// What is wrong, and what to do.
+        message: String,
+    },
     /// The merchant configuration is wrong.
-    #[error("{path}: {message}")]
+    #[error("{}: {}", shown(.path), shown(.message))]
     Config {
         /// The configuration file, with the key when known.
         path: String,
@@ -42,7 +91,7 @@ pub enum BuildError {
         message: String,
     },
     /// A command-line argument is wrong.
-    #[error("{0}")]
+    #[error("{}", shown(.0))]
     Usage(String),
 }
 
@@ -65,6 +114,15 @@ impl BuildError {
             message: message.into(),
         }
     }
+
+    /// An error at `path:line` that stops the run.
+    pub fn at(path: &str, line: u64, message: impl Into<String>) -> BuildError {
+        BuildError::At {
+            path: path.to_owned(),
+            line,
+            message: message.into(),
+        }
+    }
 }
 
 /// A row that could not be used: `file:line: reason`. The run goes on without it.
@@ -82,9 +140,15 @@ pub struct Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line == 0 {
-            write!(f, "{}: {}", self.file, self.reason)
+            write!(f, "{}: {}", shown(&self.file), shown(&self.reason))
         } else {
-            write!(f, "{}:{}: {}", self.file, self.line, self.reason)
+            write!(
+                f,
+                "{}:{}: {}",
+                shown(&self.file),
+                self.line,
+                shown(&self.reason)
+            )
         }
     }
 }
@@ -161,6 +225,9 @@ pub struct Summary {
     pub products_repurchase: u64,
     /// Note lines (for example "no Email column: repurchase intervals skipped").
     pub notes: Vec<String>,
+    /// What makes the snapshot less than the merchant expects, said even with `--quiet` (for
+    /// example: no two products bought together).
+    pub warnings: Vec<String>,
     /// Time spent per phase (printed with `--timings`).
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
@@ -295,11 +362,11 @@ impl fmt::Display for Summary {
             names.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
             writeln!(f, "  most frequent unmatched line items:")?;
             for (name, n) in names.into_iter().take(5) {
-                writeln!(f, "    {n:>6} × {name}")?;
+                writeln!(f, "    {n:>6} × {}", shown(name))?;
             }
         }
         for note in &self.notes {
-            writeln!(f, "  note: {note}")?;
+            writeln!(f, "  note: {}", shown(note))?;
         }
         if let Some(n) = self.products_without_shopify_ids.filter(|&n| n > 0) {
             writeln!(
@@ -316,5 +383,46 @@ impl fmt::Display for Summary {
             )?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(input: &str, expected: &str) {
+        assert_eq!(shown(input).to_string(), expected, "{input:?}");
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        check(
+            "plain, café, 茶 & \"quotes\"",
+            "plain, café, 茶 & \"quotes\"",
+        );
+        check("\u{1b}[31mRed\u{1b}[0m", "\\u{1b}[31mRed\\u{1b}[0m");
+        check(
+            "a\nb\rc\td\u{0}e\u{7f}f\u{9b}g",
+            "a\\nb\\rc\\td\\u{0}e\\u{7f}f\\u{9b}g",
+        );
+        check("abc\u{202e}fed\u{2066}", "abc\\u{202e}fed\\u{2066}");
+        check("", "");
+    }
+
+    #[test]
+    fn messages_quote_input_escaped() {
+        let p = Problem {
+            file: "a\u{1b}.csv".to_owned(),
+            line: 3,
+            reason: "price \"\u{1b}[2J\": not an amount".to_owned(),
+        };
+        assert_eq!(
+            p.to_string(),
+            "a\\u{1b}.csv:3: price \"\\u{1b}[2J\": not an amount"
+        );
+        let e = BuildError::at("b.csv", 7, "item \"x\ny\"");
+        assert_eq!(e.to_string(), "b.csv:7: item \"x\\ny\"");
+        let e = BuildError::input("c.csv", "\u{1b}]0;title\u{7}");
+        assert_eq!(e.to_string(), "c.csv: \\u{1b}]0;title\\u{7}");
     }
 }

@@ -16,7 +16,7 @@ use crossbuy_engine::experiment::{recommend_for, ARM_ATTRIBUTE};
 use crossbuy_engine::score::DEFAULT_CARDS;
 use crossbuy_engine::Catalog;
 
-use super::dates::rfc3339;
+use crossbuy_engine::time::format as rfc3339_ms;
 
 /// splitmix64: small, well mixed, seeded, so a simulated shop is the same on every run.
 #[derive(Debug, Clone)]
@@ -128,7 +128,7 @@ pub fn simulate(catalog: &Catalog, p: &Params) -> Option<Simulated> {
     for i in 0..p.orders {
         let id = (100_000 + p.seed * 1_000_000 + i).to_string();
         let arm = e.assign(&id);
-        let when = rfc3339(p.start + (i as i64 * span) / p.orders.max(1) as i64);
+        let when = rfc3339_ms((p.start + (i as i64 * span) / p.orders.max(1) as i64) * 1000);
         let customer = rng.below((p.orders * 2 / 3).max(1));
         let k = rng.below(mains.len() as u64) as usize;
         let main = &catalog.products[mains[k]];

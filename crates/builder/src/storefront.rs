@@ -53,7 +53,7 @@ pub struct StorefrontVariant {
 pub fn read_files(paths: &[String], summary: &mut Summary) -> Result<Vec<StorefrontProduct>> {
     let mut out = Vec::new();
     for path in expand(paths)? {
-        let text = std::fs::read_to_string(&path).map_err(|e| BuildError::io(&path, e))?;
+        let text = super::input::read_text(&path)?;
         out.extend(read_text(&path, &text, summary)?);
     }
     Ok(out)

@@ -1,10 +1,17 @@
 //! CSV tables read by header name, never by position.
+//!
+//! Rows are read through an [`input::Source`](super::input), within its limits. A row the CSV
+//! reader cannot read is reported and skipped; but a quote that is never closed makes the reader
+//! take the rows after it as the text of one field, and those rows would be lost without a word.
+//! So a row whose fields run over several lines stops the run, naming its line, when its field
+//! count differs from the header's or a field that never holds a line break ([`Table::one_line`])
+//! has one.
 
-use std::fs::File;
 use std::io::Read;
 
 use csv::StringRecord;
 
+use super::input::{self, Marks};
 use super::report::{BuildError, Result, Summary};
 
 /// A CSV file with a header row.
@@ -16,18 +23,39 @@ pub(crate) struct Table {
     reader: csv::Reader<Box<dyn Read>>,
     /// Size in bytes when known (for progress).
     pub size: u64,
+    marks: Marks,
+    /// Columns whose values never span lines (ids, names, prices).
+    one_line: Vec<usize>,
 }
 
 impl Table {
     /// Opens `path` and reads its header.
     pub fn open(path: &str) -> Result<Table> {
-        let file = File::open(path).map_err(|e| BuildError::io(path, e))?;
-        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-        Table::from_reader(path, Box::new(file), size)
+        let (source, size) = input::open_table(path)?;
+        let marks = source.marks();
+        Table::with_marks(path, Box::new(source), size, marks)
     }
 
-    /// Reads the header of an already open source; `path` names it in messages.
-    pub fn from_reader(path: &str, source: Box<dyn Read>, size: u64) -> Result<Table> {
+    /// Reads a table from CSV text (tests, stdin); `path` names it in messages.
+    pub fn from_text(path: &str, text: &str) -> Result<Table> {
+        Table::from_reader(path, Box::new(std::io::Cursor::new(text.to_owned())), 0)
+    }
+
+    /// Reads a table from `reader` (a file or a download), within the limits of an
+    /// [`input::Source`]; `path` names it in messages, `size` is its length when known.
+    pub fn from_reader(path: &str, reader: Box<dyn Read>, size: u64) -> Result<Table> {
+        let source = input::Source::table(reader);
+        let marks = source.marks();
+        Table::with_marks(path, Box::new(source), size, marks)
+    }
+
+    /// Reads the header of an open source; `marks` is the handle of the [`input::Source`] it is.
+    pub(crate) fn with_marks(
+        path: &str,
+        source: Box<dyn Read>,
+        size: u64,
+        marks: Marks,
+    ) -> Result<Table> {
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(true)
@@ -35,23 +63,27 @@ impl Table {
             .from_reader(source);
         let headers = match reader.headers() {
             Ok(h) => h.clone(),
-            Err(e) => {
-                return Err(BuildError::input(
-                    path,
-                    format!("cannot read the header: {e}"),
-                ))
-            }
+            Err(e) => return Err(csv_error(path, e)),
         };
         let keys = headers.iter().map(normalise_header).collect::<Vec<_>>();
         if keys.iter().all(String::is_empty) {
             return Err(BuildError::input(path, "the file is empty (no header row)"));
         }
+        let start = reader.position();
+        marks.row_starts(start.byte(), start.line());
         Ok(Table {
             path: path.to_owned(),
             keys,
             reader,
             size,
+            marks,
+            one_line: Vec::new(),
         })
+    }
+
+    /// Declares columns whose values never hold a line break (see the module docs).
+    pub fn one_line(&mut self, columns: &[Option<usize>]) {
+        self.one_line.extend(columns.iter().flatten());
     }
 
     /// The index of the first column called any of `names` (compared trimmed, ignoring case).
@@ -94,28 +126,89 @@ impl Table {
     }
 
     /// Reads the next row into `rec` and returns its line number; `None` at the end. A row
-    /// the CSV reader cannot read (invalid UTF-8, broken quoting) is recorded in `summary` and
-    /// skipped; an I/O error ends the table with a problem.
-    pub fn next(&mut self, rec: &mut StringRecord, summary: &mut Summary) -> Option<u64> {
+    /// the CSV reader cannot read (invalid UTF-8) is recorded in `summary` and skipped; a read
+    /// error, a limit of [`input`] or an unclosed quote stops the run.
+    pub fn next(&mut self, rec: &mut StringRecord, summary: &mut Summary) -> Result<Option<u64>> {
         loop {
-            match self.reader.read_record(rec) {
-                Ok(true) => return Some(rec.position().map_or(0, |p| p.line())),
-                Ok(false) => return None,
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    let io = matches!(e.kind(), csv::ErrorKind::Io(_));
-                    summary.problem(&self.path, line, describe_csv_error(&e));
-                    if io {
-                        return None;
+            let read = self.reader.read_record(rec);
+            let next = self.reader.position();
+            self.marks.row_starts(next.byte(), next.line());
+            match read {
+                Ok(true) => {
+                    let line = rec.position().map_or(0, |p| p.line());
+                    if memchr::memchr(b'\n', rec.as_slice().as_bytes()).is_some() {
+                        self.check_lines(rec, line)?;
                     }
+                    return Ok(Some(line));
                 }
+                Ok(false) => return Ok(None),
+                Err(e) if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    summary.problem(&self.path, line, describe_csv_error(&e));
+                }
+                Err(e) => return Err(csv_error(&self.path, e)),
             }
         }
+    }
+
+    /// A row whose fields span lines: the rows after an unclosed quote, or a legitimate
+    /// multi-line text (a product description)?
+    fn check_lines(&self, rec: &StringRecord, line: u64) -> Result<()> {
+        let last = line + line_breaks(rec.as_slice().as_bytes());
+        let unclosed = |what: String| unclosed_quote(&self.path, line, last, &what);
+        if rec.len() != self.keys.len() {
+            return Err(unclosed(format!(
+                "leaves the row with {} fields where the header has {}",
+                rec.len(),
+                self.keys.len()
+            )));
+        }
+        if let Some(&col) = self
+            .one_line
+            .iter()
+            .find(|&&c| rec.get(c).is_some_and(|f| f.contains('\n')))
+        {
+            return Err(unclosed(format!(
+                "puts a line break in column \"{}\"",
+                self.keys[col]
+            )));
+        }
+        Ok(())
     }
 
     /// Bytes read so far.
     pub fn position(&self) -> u64 {
         self.reader.position().byte()
+    }
+}
+
+/// Line breaks inside a row's fields; one at the very end (an unclosed quote at the end of the
+/// file) does not start another line.
+pub(crate) fn line_breaks(row: &[u8]) -> u64 {
+    let row = row.strip_suffix(b"\n").unwrap_or(row);
+    memchr::memchr_iter(b'\n', row).count() as u64
+}
+
+/// The error for a quoted field that runs from `line` to `last` and `what` it does wrong.
+pub(crate) fn unclosed_quote(path: &str, line: u64, last: u64, what: &str) -> BuildError {
+    BuildError::at(
+        path,
+        line,
+        format!(
+            "a quoted field runs from this line to line {last} and {what}: a quote that is never closed? The rows in it would be lost; close the quote (a quote inside a quoted field is written twice: \"\")"
+        ),
+    )
+}
+
+/// The run-stopping error for a CSV error in `path`.
+pub(crate) fn csv_error(path: &str, e: csv::Error) -> BuildError {
+    let line = e.position().map_or(0, |p| p.line());
+    if !matches!(e.kind(), csv::ErrorKind::Io(_)) {
+        return BuildError::at(path, line, describe_csv_error(&e));
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => input::to_build_error(path, io),
+        other => BuildError::at(path, line, format!("unreadable row: {other:?}")),
     }
 }
 

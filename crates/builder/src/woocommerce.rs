@@ -64,7 +64,7 @@ pub fn read_products(
     size: u64,
     root: &str,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<ProductFile> {
     let (json, source) = sniff(name, source)?;
     let file = if json {
@@ -87,7 +87,7 @@ pub fn read_orders(
     size: u64,
     products: &ProductFile,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<Orders> {
     let (json, source) = sniff(name, source)?;
     if json {
@@ -112,15 +112,9 @@ fn sniff(name: &str, source: Box<dyn Read>) -> Result<(bool, Box<dyn Read>)> {
     Ok((matches!(first, Some(b'[' | b'{')), Box::new(reader)))
 }
 
-fn read_all(name: &str, mut source: Box<dyn Read>) -> Result<String> {
-    let mut text = String::new();
-    source.read_to_string(&mut text).map_err(|e| {
-        BuildError::input(
-            name,
-            format!("cannot read the JSON (save the file as UTF-8): {e}"),
-        )
-    })?;
-    Ok(text)
+/// The whole JSON text, within [`MAX_TEXT_BYTES`](super::input::MAX_TEXT_BYTES).
+fn read_all(name: &str, source: Box<dyn Read>) -> Result<String> {
+    super::input::read_text_from(name, source)
 }
 
 /// A field as WooCommerce's exporters wrote it, read back: text that a spreadsheet would run
@@ -193,7 +187,7 @@ fn read_product_csv(
     mut t: Table,
     root: &str,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<ProductFile> {
     let mut attributes = Vec::new();
     for n in 1.. {
@@ -230,7 +224,7 @@ fn read_product_csv(
     let mut not_sold = 0u64;
     let mut rec = StringRecord::new();
     progress.start("reading products", t.size);
-    while let Some(line) = t.next(&mut rec, summary) {
+    while let Some(line) = t.next(&mut rec, summary)? {
         progress.at(t.position());
         let id = cell(&rec, Some(c.id));
         if id.is_empty() && rec.iter().all(|f| f.trim().is_empty()) {
@@ -772,7 +766,7 @@ fn read_order_csv(
     mut t: Table,
     products: &ProductFile,
     summary: &mut Summary,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<Orders> {
     let order_col = t.require(&["order_id"])?;
     let product_col = t.require(&["product_id"])?;
@@ -790,7 +784,7 @@ fn read_order_csv(
     let mut book = OrderBook::default();
     let mut rec = StringRecord::new();
     progress.start("reading orders", t.size);
-    while let Some(line) = t.next(&mut rec, summary) {
+    while let Some(line) = t.next(&mut rec, summary)? {
         progress.at(t.position());
         let key = cell(&rec, Some(order_col));
         if key.is_empty() {

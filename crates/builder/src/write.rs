@@ -1,10 +1,8 @@
-//! Writes the snapshot v1 JSON (docs/snapshot.md): compact, one product per line.
-
-use std::fmt::Write;
+//! Writes the snapshot v1 JSON (docs/snapshot.md): compact, one product per line, through the
+//! engine's JSON writer ([`Writer`], which escapes strings as the engine reads them).
 
 use super::build::Built;
-use super::dates::rfc3339;
-use crossbuy_engine::json::escape_into;
+use crossbuy_engine::json::Writer;
 use crossbuy_engine::offer::{Offer, OfferKind};
 use crossbuy_engine::snapshot::{Product, Rules, Shop};
 use crossbuy_engine::time::{self, HOUR_MS};
@@ -28,341 +26,283 @@ pub fn number(x: f64) -> String {
     s
 }
 
-/// Appends `s` as a JSON string. Runs of characters that need no escape are copied whole;
-/// the rest go through the engine's `escape_into`, so the output is the engine's byte for byte.
-pub(crate) fn string(out: &mut String, s: &str) {
-    out.push('"');
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        // Control characters, `"`, `\\`, `<`, `>`, `&`, and 0xE2 (which starts U+2028/U+2029).
-        if b < 0x20 || matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&' | 0xE2) {
-            if b == 0xE2 && !matches!(bytes.get(i + 1..i + 3), Some([0x80, 0xA8 | 0xA9])) {
-                continue;
-            }
-            out.push_str(&s[start..i]);
-            let end = if b == 0xE2 { i + 3 } else { i + 1 };
-            escape_into(out, &s[i..end]);
-            start = end;
-        }
-    }
-    // Bytes skipped inside a U+2028/2029 sequence were consumed above.
-    if start < bytes.len() {
-        out.push_str(&s[start..]);
-    }
-    out.push('"');
+/// An object key that comes from the data (a product id), escaped like a string value.
+pub(crate) fn id_key(w: &mut Writer, id: &str) {
+    w.str(id);
+    w.0.push(':');
 }
 
-fn strings(out: &mut String, items: &[String]) {
-    out.push('[');
-    for (i, s) in items.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        string(out, s);
+/// An array of strings.
+pub(crate) fn strings<S: AsRef<str>>(w: &mut Writer, items: &[S]) {
+    w.open('[');
+    for s in items {
+        w.str(s.as_ref());
     }
-    out.push(']');
+    w.close(']');
 }
 
-fn key(out: &mut String, k: &str) {
-    out.push(',');
-    string(out, k);
-    out.push(':');
+/// An item of an array that starts on a line of its own: `\n` before the first, `,\n` before
+/// the others. `write` writes the item into `scratch` (cleared first), which is then appended.
+pub(crate) fn item_on_its_line(
+    out: &mut Writer,
+    first: bool,
+    scratch: &mut Writer,
+    write: impl FnOnce(&mut Writer),
+) {
+    out.0.push_str(if first { "\n" } else { ",\n" });
+    scratch.0.clear();
+    write(scratch);
+    out.0.push_str(&scratch.0);
 }
 
 /// The shop object.
-pub fn write_shop(out: &mut String, shop: &Shop) {
-    out.push_str("{\"name\":");
-    string(out, &shop.name);
-    key(out, "currency");
-    string(out, shop.currency.code());
+pub fn write_shop(w: &mut Writer, shop: &Shop) {
+    w.open('{').key("name").str(&shop.name);
+    w.key("currency").str(shop.currency.code());
     if let Some(l) = &shop.locale {
-        key(out, "locale");
-        string(out, l);
+        w.key("locale").str(l);
     }
-    key(out, "root");
-    string(out, &shop.root);
-    out.push('}');
+    w.key("root").str(&shop.root).close('}');
 }
 
-/// One product object. Neighbour indices are resolved to ids through `ids`.
-pub fn write_product(out: &mut String, p: &Product, all: &[Product]) {
-    out.push_str("{\"id\":");
-    string(out, &p.id);
-    key(out, "variant_ids");
-    strings(out, &p.variant_ids);
-    if let Some(h) = &p.handle {
-        key(out, "handle");
-        string(out, h);
+/// One product object. Neighbour indices are resolved to ids through `all`.
+pub fn write_product(w: &mut Writer, p: &Product, all: &[Product]) {
+    write_fields(w, p, all, false);
+}
+
+/// A product as a card of the sharded form: what the widget needs to show it, without its own
+/// neighbours, with only the variant added to the cart and without the aliases a context
+/// matches (its own shard has them).
+pub fn write_card(w: &mut Writer, p: &Product) {
+    write_fields(w, p, &[], true);
+}
+
+fn write_fields(w: &mut Writer, p: &Product, all: &[Product], card: bool) {
+    w.open('{').key("id").str(&p.id);
+    w.key("variant_ids");
+    strings(
+        w,
+        if card {
+            &p.variant_ids[..p.variant_ids.len().min(1)]
+        } else {
+            &p.variant_ids
+        },
+    );
+    if let Some(h) = p.handle.as_ref().filter(|_| !card) {
+        w.key("handle").str(h);
     }
-    if !p.skus.is_empty() {
-        key(out, "skus");
-        strings(out, &p.skus);
+    if !p.skus.is_empty() && !card {
+        w.key("skus");
+        strings(w, &p.skus);
     }
-    key(out, "url");
-    string(out, &p.url);
-    key(out, "title");
-    string(out, &p.title);
+    w.key("url").str(&p.url);
+    w.key("title").str(&p.title);
     if let Some(img) = &p.image {
-        key(out, "image");
-        string(out, img);
+        w.key("image").str(img);
     }
-    let _ = write!(out, ",\"price\":{}", p.price);
+    w.key("price").int(p.price);
     if let Some(c) = p.compare_at_price {
-        let _ = write!(out, ",\"compare_at_price\":{c}");
+        w.key("compare_at_price").int(c);
     }
     if !p.available {
-        out.push_str(",\"available\":false");
+        w.key("available").bool(false);
     }
     if let Some(t) = &p.product_type {
-        key(out, "type");
-        string(out, t);
+        w.key("type").str(t);
     }
     if let Some(v) = &p.vendor {
-        key(out, "vendor");
-        string(out, v);
+        w.key("vendor").str(v);
     }
     if !p.tags.is_empty() {
-        key(out, "tags");
-        strings(out, &p.tags);
+        w.key("tags");
+        strings(w, &p.tags);
     }
     if let Some(d) = p.repurchase_days {
-        let _ = write!(out, ",\"repurchase_days\":{d}");
+        w.key("repurchase_days").int(i64::from(d));
     }
-    if !p.neighbours.is_empty() {
-        key(out, "neighbours");
-        out.push('[');
-        for (i, n) in p.neighbours.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str("{\"id\":");
-            string(out, &all[n.product].id);
-            let _ = write!(
-                out,
-                ",\"score\":{},\"count\":{}}}",
-                number(n.score),
-                n.count
-            );
+    if !p.neighbours.is_empty() && !card {
+        w.key("neighbours").open('[');
+        for n in &p.neighbours {
+            w.open('{').key("id").str(&all[n.product].id);
+            w.key("score").raw(&number(n.score));
+            w.key("count").int(i64::from(n.count)).close('}');
         }
-        out.push(']');
+        w.close(']');
     }
-    out.push('}');
+    w.close('}');
 }
 
-/// The rules object, or nothing when there are no rules.
-pub fn write_rules(out: &mut String, rules: &Rules, all: &[Product]) {
+/// The rules object (`,"rules":{…}`), or nothing when there are no rules.
+pub fn write_rules(w: &mut Writer, rules: &Rules, all: &[Product]) {
     if rules.pin.is_empty() && rules.exclude.is_empty() && rules.boost.is_empty() {
         return;
     }
-    out.push_str(",\"rules\":{");
-    let mut first = true;
-    let mut sep = |out: &mut String| {
-        if !first {
-            out.push(',');
-        }
-        first = false;
-    };
+    w.key("rules").open('{');
     if !rules.pin.is_empty() {
-        sep(out);
-        out.push_str("\"pin\":{");
+        w.key("pin").open('{');
         let mut pins: Vec<(&usize, &Vec<usize>)> = rules.pin.iter().collect();
         pins.sort();
-        for (i, (from, to)) in pins.into_iter().enumerate() {
-            if i > 0 {
-                out.push(',');
+        for (from, to) in pins {
+            id_key(w, &all[*from].id);
+            w.open('[');
+            for t in to {
+                w.str(&all[*t].id);
             }
-            string(out, &all[*from].id);
-            out.push_str(":[");
-            for (j, t) in to.iter().enumerate() {
-                if j > 0 {
-                    out.push(',');
-                }
-                string(out, &all[*t].id);
-            }
-            out.push(']');
+            w.close(']');
         }
-        out.push('}');
+        w.close('}');
     }
     if !rules.exclude.is_empty() {
-        sep(out);
-        out.push_str("\"exclude\":[");
-        for (i, x) in rules.exclude.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            string(out, &all[*x].id);
+        w.key("exclude").open('[');
+        for x in &rules.exclude {
+            w.str(&all[*x].id);
         }
-        out.push(']');
+        w.close(']');
     }
     if !rules.boost.is_empty() {
-        sep(out);
-        out.push_str("\"boost\":{");
+        w.key("boost").open('{');
         let mut boosts: Vec<(&usize, &f64)> = rules.boost.iter().collect();
         boosts.sort_by_key(|b| *b.0);
-        for (i, (p, f)) in boosts.into_iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            string(out, &all[*p].id);
-            let _ = write!(out, ":{}", number(*f));
+        for (p, f) in boosts {
+            id_key(w, &all[*p].id);
+            w.raw(&number(*f));
         }
-        out.push('}');
+        w.close('}');
     }
-    out.push('}');
+    w.close('}');
 }
 
 /// The offers array (`,"offers":[…]`), or nothing when there are none (docs/snapshot.md,
 /// "Offers"). Products are written as their snapshot ids, times as UTC RFC 3339, and the
 /// defaults the engine would assume (`pages`, `window_hours`, `min_items`) spelled out.
-pub fn write_offers(out: &mut String, offers: &[Offer], all: &[Product]) {
+pub fn write_offers(w: &mut Writer, offers: &[Offer], all: &[Product]) {
     if offers.is_empty() {
         return;
     }
-    out.push_str(",\"offers\":[");
-    for (i, o) in offers.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str("{\"id\":");
-        string(out, &o.id);
-        let _ = match o.kind {
-            OfferKind::Percent(p) => write!(out, ",\"kind\":\"percent\",\"percent\":{p}"),
-            OfferKind::Amount(a) => write!(out, ",\"kind\":\"amount\",\"amount\":{a}"),
-            OfferKind::BundlePrice(b) => {
-                write!(out, ",\"kind\":\"bundle_price\",\"bundle_price\":{b}")
+    w.key("offers").open('[');
+    for o in offers {
+        w.open('{').key("id").str(&o.id);
+        match o.kind {
+            OfferKind::Percent(p) => {
+                w.key("kind")
+                    .str("percent")
+                    .key("percent")
+                    .int(i64::from(p));
             }
-            OfferKind::BundlePercent { percent, min_items } => write!(
-                out,
-                ",\"kind\":\"bundle_percent\",\"percent\":{percent},\"min_items\":{min_items}"
-            ),
-        };
-        if let Some(c) = &o.code {
-            key(out, "code");
-            string(out, c);
+            OfferKind::Amount(a) => {
+                w.key("kind").str("amount").key("amount").int(a);
+            }
+            OfferKind::BundlePrice(b) => {
+                w.key("kind").str("bundle_price").key("bundle_price").int(b);
+            }
+            OfferKind::BundlePercent { percent, min_items } => {
+                w.key("kind").str("bundle_percent");
+                w.key("percent").int(i64::from(percent));
+                w.key("min_items").int(i64::from(min_items));
+            }
         }
-        let _ = write!(out, ",\"window_hours\":{}", o.window.length_ms / HOUR_MS);
+        if let Some(c) = &o.code {
+            w.key("code").str(c);
+        }
+        w.key("window_hours").int(o.window.length_ms / HOUR_MS);
         for (name, at) in [
             ("starts_at", o.starts_at_ms),
             ("ends_at", o.window.ends_at_ms),
         ] {
             if let Some(ms) = at {
-                key(out, name);
-                string(out, &time::format(ms));
+                w.key(name).str(&time::format(ms));
             }
         }
         if o.min_price > 0 {
-            let _ = write!(out, ",\"min_price\":{}", o.min_price);
+            w.key("min_price").int(o.min_price);
         }
-        key(out, "pages");
-        let pages: Vec<String> = o.pages.iter().map(|p| p.as_str().to_owned()).collect();
-        strings(out, &pages);
+        w.key("pages").open('[');
+        for page in &o.pages {
+            w.str(page.as_str());
+        }
+        w.close(']');
         if !o.products.is_empty() {
-            key(out, "products");
-            let ids: Vec<String> = o.products.iter().map(|&p| all[p].id.clone()).collect();
-            strings(out, &ids);
+            w.key("products").open('[');
+            for &p in &o.products {
+                w.str(&all[p].id);
+            }
+            w.close(']');
         }
         for (name, list) in [("tags", &o.tags), ("types", &o.types)] {
             if !list.is_empty() {
-                key(out, name);
-                strings(out, list);
+                w.key(name);
+                strings(w, list);
             }
         }
-        out.push('}');
+        w.close('}');
     }
-    out.push(']');
+    w.close(']');
+}
+
+/// The shop, and the build time when known: the members every snapshot file starts with.
+pub(crate) fn write_head(w: &mut Writer, built: &Built) {
+    w.open('{').key("version").int(1);
+    if let Some(t) = built.generated_at {
+        w.key("generated_at")
+            .str(&time::format(t.saturating_mul(1000)));
+    }
+    w.key("shop");
+    write_shop(w, &built.shop);
 }
 
 /// The whole snapshot as JSON text.
 pub fn to_json(built: &Built) -> String {
-    let mut out = String::with_capacity(256 + built.products.len() * 400);
-    out.push_str("{\"version\":1");
-    if let Some(t) = built.generated_at {
-        key(&mut out, "generated_at");
-        string(&mut out, &rfc3339(t));
-    }
-    key(&mut out, "shop");
-    write_shop(&mut out, &built.shop);
-    out.push_str(",\"products\":[\n");
+    let mut w = Writer(String::with_capacity(256 + built.products.len() * 400));
+    write_head(&mut w, built);
+    w.key("products").open('[');
+    let mut scratch = Writer(String::with_capacity(1024));
     for (i, p) in built.products.iter().enumerate() {
-        if i > 0 {
-            out.push_str(",\n");
-        }
-        write_product(&mut out, p, &built.products);
+        item_on_its_line(&mut w, i == 0, &mut scratch, |s| {
+            write_product(s, p, &built.products)
+        });
     }
-    out.push_str("\n]");
-    write_rules(&mut out, &built.rules, &built.products);
-    write_offers(&mut out, &built.offers, &built.products);
-    write_experiment(&mut out, built);
-    out.push_str("}\n");
-    out
+    w.0.push('\n');
+    w.close(']');
+    write_rules(&mut w, &built.rules, &built.products);
+    write_offers(&mut w, &built.offers, &built.products);
+    write_experiment(&mut w, built);
+    w.close('}');
+    w.0.push('\n');
+    w.0
 }
 
-/// The experiment and the best-sellers list (`,"experiment":{…},"bestsellers":[…]`), or
+/// The experiment and the best-sellers list (`"experiment":{…},"bestsellers":[…]`), or
 /// nothing (docs/snapshot.md, "Experiments").
-pub fn write_experiment(out: &mut String, built: &Built) {
+pub fn write_experiment(w: &mut Writer, built: &Built) {
     if let Some(e) = &built.experiment {
-        key(out, "experiment");
-        out.push_str("{\"name\":");
-        string(out, &e.name);
-        out.push_str(",\"arms\":[");
-        for (i, a) in e.arms.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str("{\"name\":");
-            string(out, &a.name);
-            let _ = write!(
-                out,
-                ",\"weight\":{},\"show\":\"{}\"",
-                a.weight,
-                a.show.as_str()
-            );
+        w.key("experiment").open('{').key("name").str(&e.name);
+        w.key("arms").open('[');
+        for a in &e.arms {
+            w.open('{').key("name").str(&a.name);
+            w.key("weight").int(i64::from(a.weight));
+            w.key("show").str(a.show.as_str());
             if let Some(c) = a.cards {
-                let _ = write!(out, ",\"cards\":{c}");
+                w.key("cards").int(i64::from(c));
             }
             if !a.offer {
-                out.push_str(",\"offer\":false");
+                w.key("offer").bool(false);
             }
-            out.push('}');
+            w.close('}');
         }
-        out.push_str("]}");
+        w.close(']').close('}');
     }
     if !built.bestsellers.is_empty() {
-        key(out, "bestsellers");
-        out.push('[');
-        for (i, &p) in built.bestsellers.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            string(out, &built.products[p].id);
+        w.key("bestsellers").open('[');
+        for &p in &built.bestsellers {
+            w.str(&built.products[p].id);
         }
-        out.push(']');
+        w.close(']');
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn strings_are_escaped_as_the_engine_does() {
-        for s in [
-            "plain",
-            "",
-            "<img src=x onerror=alert(1)>",
-            "a\"b\\c\n\t\u{1}",
-            "caf\u{e9} \u{2028}x\u{2029}\u{2026}€",
-            "&amp;",
-        ] {
-            let mut ours = String::new();
-            string(&mut ours, s);
-            let mut theirs = String::from("\"");
-            escape_into(&mut theirs, s);
-            theirs.push('"');
-            assert_eq!(ours, theirs, "{s:?}");
-        }
-    }
 
     #[test]
     fn scores_keep_four_significant_digits() {

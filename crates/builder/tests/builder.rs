@@ -451,3 +451,78 @@ fn pixel_fallback_holds_the_engines_top_four_per_product() {
         .join("\n")
     );
 }
+
+#[test]
+fn the_engine_reads_back_every_string_the_builder_writes() {
+    let dir = std::env::temp_dir().join(format!("crossbuy-test-strings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let ids = [
+        "a\"b",
+        "c<d>&e",
+        "f\\g",
+        "h\u{2028}i\u{2029}j",
+        "caf\u{e9} \u{1f375}",
+    ];
+    let titles = [
+        "<script>alert(1)</script>",
+        "Tab\there",
+        "Bell\u{7} and \u{1b}[31mred",
+        "Line\u{2028}separator",
+        "\"Quoted\" & 'single'",
+    ];
+    let mut products = String::from("id,title,price,tags\n");
+    let mut baskets = String::from("order_id,item_id\n");
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    for (i, (id, title)) in ids.iter().zip(titles).enumerate() {
+        products.push_str(&format!(
+            "{},{},{i}.25,{}\n",
+            quote(id),
+            quote(title),
+            quote(title)
+        ));
+        for other in &ids[i + 1..] {
+            baskets.push_str(&format!(
+                "{i}{other:?},{}\n{i}{other:?},{}\n",
+                quote(id),
+                quote(other)
+            ));
+        }
+    }
+    std::fs::write(dir.join("products.csv"), &products).expect("write");
+    std::fs::write(dir.join("baskets.csv"), &baskets).expect("write");
+    let config = "[rules]\npin = { \"a\\\"b\" = [\"c<d>&e\"] }\nboost = { \"f\\\\g\" = 1.5 }\n";
+    let mut input = BuildInput {
+        products: Some(dir.join("products.csv").to_string_lossy().into_owned()),
+        baskets: Some(dir.join("baskets.csv").to_string_lossy().into_owned()),
+        config: Config::parse("crossbuy.toml", config).expect("config"),
+        ..BuildInput::default()
+    };
+    input.config.shop.currency = Some("GBP".to_owned());
+    let built = build(&input, Some(0)).expect("builds");
+    let json = to_json(&built);
+    for raw in [
+        '<', '>', '&', '\u{2028}', '\u{2029}', '\u{7}', '\u{1b}', '\t',
+    ] {
+        assert!(
+            !json.contains(raw),
+            "{raw:?} written raw, the engine's writer escapes it"
+        );
+    }
+    let catalog = Catalog::parse(&json).expect("the engine reads it");
+    for (id, title) in ids.iter().zip(titles) {
+        let p = &catalog.products[catalog
+            .product_index(id)
+            .unwrap_or_else(|| panic!("{id:?}"))];
+        assert_eq!(
+            (p.title.as_str(), p.tags.as_slice()),
+            (title, &[title.to_owned()][..])
+        );
+        assert_eq!(p.neighbours.len(), ids.len() - 1, "{id:?}");
+    }
+    let pinned = catalog.product_index("a\"b").expect("pin source");
+    let target = catalog.product_index("c<d>&e").expect("pin target");
+    assert_eq!(catalog.rules.pin.get(&pinned), Some(&vec![target]));
+    let boosted = catalog.product_index("f\\g").expect("boosted");
+    assert_eq!(catalog.rules.boost.get(&boosted), Some(&1.5));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -8,7 +8,7 @@ use std::io::Cursor;
 
 use crossbuy_builder::bigcommerce;
 use crossbuy_builder::build::{build, BuildInput, Built, Platform};
-use crossbuy_builder::progress::Progress;
+use crossbuy_builder::progress::Silent;
 use crossbuy_builder::write::to_json;
 use crossbuy_builder::{Config, Summary};
 use crossbuy_engine::{context_products, recommend, Catalog, PageContext};
@@ -249,7 +249,7 @@ fn the_integrations_page_contexts_find_their_products_and_cards() {
 
 fn read_bc(products: &str, orders: &str) -> (String, Summary) {
     let mut summary = Summary::default();
-    let mut progress = Progress::new(false);
+    let mut progress = Silent;
     let file = bigcommerce::read_products(
         "products.csv",
         Box::new(Cursor::new(products.to_owned())),

@@ -1,104 +1,105 @@
-//! `crossbuy eval`: its flags, read into the builder's [`EvalOptions`].
+//! `crossbuy eval`: its arguments, read into the builder's [`EvalOptions`].
 
-use crossbuy_builder::build::{load, params, BuildInput};
+use crossbuy_builder::build::{load_with, params, BuildInput};
 use crossbuy_builder::eval::{export_split, parse_variant, run_eval, EvalOptions};
 use crossbuy_builder::report::{BuildError, Result, Summary};
 use crossbuy_builder::stats::DEFAULT_MAX_BASKET;
 
-use crate::cli::{build_input, parse_with_inputs, report_problems, Flag};
+use crate::cli::{print, report_problems};
+use crate::inputs::{InputFiles, Overrides};
+use crate::progress::Bar;
 
-/// Help text.
-pub const HELP: &str = "\
-crossbuy eval: measures crossbuy's recommendations against baselines on held-out orders
+/// Measures crossbuy's recommendations against baselines on held-out orders
+#[derive(Debug, clap::Args)]
+#[command(
+    override_usage = "crossbuy eval --baskets FILE [OPTIONS]\n       \
+                      crossbuy eval --products FILE --orders FILE [OPTIONS]",
+    after_help = AFTER_HELP
+)]
+pub struct Args {
+    #[command(flatten)]
+    input: InputFiles,
+    #[command(flatten)]
+    overrides: Overrides,
 
-USAGE:
-    crossbuy eval --baskets FILE [OPTIONS]
-    crossbuy eval --products FILE --orders FILE [OPTIONS]
+    /// time (default): train on the first 80% of orders by time (file order when there are no
+    /// times), test on the rest; leave-one-out: every basket with 2+ items is a test case,
+    /// trained on all orders minus its hidden item
+    #[arg(long, value_name = "S", value_parser = split, help_heading = "Evaluation")]
+    split: Option<bool>,
+    /// Share of orders used for training with --split time (default 0.8)
+    #[arg(long, value_name = "F", value_parser = positive, help_heading = "Evaluation")]
+    train_fraction: Option<f64>,
+    /// Which item of a test basket is hidden (default 1)
+    #[arg(long, value_name = "N", value_parser = positive, help_heading = "Evaluation")]
+    seed: Option<f64>,
+    /// Extra crossbuy variants to compare, comma separated; each is parts joined by `+`: a pair
+    /// score (crossbuy:ALPHA:BETA, confidence, cosine, lift:SHRINK, npmi, smooth:MU:ALPHA),
+    /// ease:LAMBDA:ITEMS, noease, k:N, same:F (same-type demotion), unseen, fill, nocold; for
+    /// example noease,ease:20:3000+k:20 (scored through the same top-K pipeline)
+    #[arg(long, value_name = "LIST", help_heading = "Evaluation")]
+    variants: Option<String>,
+    /// Demote same-type neighbours by F in the crossbuy variants (default 1)
+    #[arg(long, value_name = "F", value_parser = positive, help_heading = "Evaluation")]
+    same_type_factor: Option<f64>,
+    /// Top neighbour lists shorter than K up with popular items
+    #[arg(long, help_heading = "Evaluation")]
+    fill_popular: bool,
+    /// Print the results as JSON instead of a table
+    #[arg(long, help_heading = "Evaluation")]
+    json: bool,
+    /// Also write the split: DIR/train.csv (one training basket per line) and DIR/cases.csv
+    /// (hidden item, then the context items), for comparing other tools on exactly the same
+    /// cases (scripts/bench_mlxtend.py)
+    #[arg(long, value_name = "DIR", help_heading = "Evaluation")]
+    export_split: Option<String>,
 
-    --split S           time (default): train on the first 80% of orders by time (file order
-                        when there are no times), test on the rest; leave-one-out: every basket
-                        with 2+ items is a test case, trained on all orders minus its hidden item
-    --train-fraction F  share of orders used for training with --split time (default 0.8)
-    --seed N            which item of a test basket is hidden (default 1)
-    --variants LIST     extra crossbuy variants to compare, comma separated; each is parts
-                        joined by `+`: a pair score (crossbuy:ALPHA:BETA, confidence, cosine,
-                        lift:SHRINK, npmi, smooth:MU:ALPHA), ease:LAMBDA:ITEMS, noease, k:N,
-                        same:F (same-type demotion), unseen, fill, nocold; for example
-                        noease,ease:20:3000+k:20 (scored through the same top-K pipeline)
-    --same-type-factor F  demote same-type neighbours by F in the crossbuy variants (default 1)
-    --fill-popular      top neighbour lists shorter than K up with popular items
-    --json              print the results as JSON instead of a table
-    --export-split DIR  also write the split: DIR/train.csv (one training basket per line)
-                        and DIR/cases.csv (hidden item, then the context items), for comparing
-                        other tools on exactly the same cases (scripts/bench_mlxtend.py)
+    /// No progress bar
+    #[arg(short, long, help_heading = "Messages")]
+    quiet: bool,
+}
 
-    Input options as for `crossbuy snapshot` (--products, --orders, --baskets, --format, --drop,
-    --config, --k, --min-support, --score), and -q, --quiet, -h, --help.
-
+const AFTER_HELP: &str = "\
 Each test basket with at least two items has one item hidden; the rest is the context.
 HR@N: the hidden item is among the first N; NDCG@4 = 1/log2(rank+1) within the first 4;
 MRR: mean 1/rank (0 when not ranked); coverage: share of the training catalog that appears in
-some top 4.
-";
+some top 4.";
+
+/// `--split`: true for leave-one-out.
+fn split(s: &str) -> std::result::Result<bool, String> {
+    match s {
+        "time" => Ok(false),
+        "leave-one-out" | "loo" => Ok(true),
+        o => Err(format!("expected time or leave-one-out, got \"{o}\"")),
+    }
+}
+
+fn positive(s: &str) -> std::result::Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && *x > 0.0)
+        .ok_or_else(|| format!("expected a positive number, got \"{s}\""))
+}
 
 /// `crossbuy eval …`.
-pub fn command(args: &[String]) -> Result<()> {
-    let flags = parse_with_inputs(
-        "eval",
-        args,
-        vec![
-            Flag("split", None, true),
-            Flag("train-fraction", None, true),
-            Flag("seed", None, true),
-            Flag("variants", None, true),
-            Flag("same-type-factor", None, true),
-            Flag("fill-popular", None, false),
-            Flag("json", None, false),
-            Flag("export-split", None, true),
-        ],
-    )?;
-    if flags.contains_key("help") {
-        print!("{HELP}");
-        return Ok(());
-    }
-    let input: BuildInput = build_input(&flags)?;
-    let usage = |m: String| BuildError::Usage(format!("eval: {m}"));
-    let leave_one_out = match flags.get("split").map(String::as_str) {
-        None | Some("time") => false,
-        Some("leave-one-out" | "loo") => true,
-        Some(o) => {
-            return Err(usage(format!(
-                "--split: expected time or leave-one-out, got \"{o}\""
-            )))
-        }
-    };
-    let parse_f = |name: &str, default: f64| -> Result<f64> {
-        flags.get(name).map_or(Ok(default), |v| {
-            v.parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite() && *x > 0.0)
-                .ok_or_else(|| usage(format!("--{name}: expected a positive number, got \"{v}\"")))
-        })
-    };
-    let train_fraction = parse_f("train-fraction", 0.8)?.min(0.99);
-    let seed = parse_f("seed", 1.0)? as u64;
+pub fn run(args: Args) -> Result<()> {
+    let input: BuildInput = args.input.build_input(&args.overrides)?;
+    let usage = |m: String| BuildError::Usage(format!("crossbuy eval: {m}"));
+    let leave_one_out = args.split.unwrap_or(false);
+    let train_fraction = args.train_fraction.unwrap_or(0.8).min(0.99);
+    let seed = args.seed.unwrap_or(1.0) as u64;
     let mut base = params(&input.config);
-    base.same_type_factor = parse_f("same-type-factor", base.same_type_factor)?;
-    base.fill_popular = flags.contains_key("fill-popular");
+    base.same_type_factor = args.same_type_factor.unwrap_or(base.same_type_factor);
+    base.fill_popular = args.fill_popular;
     let mut variants = Vec::new();
-    for v in flags
-        .get("variants")
-        .map(|s| s.split(','))
-        .into_iter()
-        .flatten()
-    {
+    for v in args.variants.iter().flat_map(|s| s.split(',')) {
         let v = v.trim();
         let p = parse_variant(v, &base)
             .ok_or_else(|| usage(format!("--variants: cannot read \"{v}\"")))?;
         variants.push((format!("crossbuy[{v}]"), p));
     }
     let mut summary = Summary::default();
-    let loaded = load(&input, &mut summary)?;
+    let loaded = load_with(&input, &mut summary, &mut Bar::on_stderr(args.quiet))?;
     report_problems(&summary);
     let options = EvalOptions {
         leave_one_out,
@@ -112,14 +113,13 @@ pub fn command(args: &[String]) -> Result<()> {
             .max_basket
             .unwrap_or(DEFAULT_MAX_BASKET),
     };
-    if let Some(dir) = flags.get("export-split") {
+    if let Some(dir) = &args.export_split {
         export_split(&loaded, &options, std::path::Path::new(dir))?;
     }
     let report = run_eval(&loaded, &options);
-    if flags.contains_key("json") {
-        print!("{}", report.json());
+    print(&if args.json {
+        report.json()
     } else {
-        print!("{}", report.table());
-    }
-    Ok(())
+        report.table()
+    })
 }

@@ -118,7 +118,10 @@ pub fn simulate_run(args: SimulateArgs) -> Result<()> {
     let catalog = load_catalog(&args.catalog)?;
     let arms = catalog.experiment.as_ref().map_or(0, |e| e.arms.len());
     if arms == 0 {
-        return Err(BuildError::input(&args.catalog, "the catalog has no experiment"));
+        return Err(BuildError::input(
+            &args.catalog,
+            "the catalog has no experiment",
+        ));
     }
     if args.take.len() != arms || args.take.iter().any(|p| !(0.0..=1.0).contains(p)) {
         return Err(BuildError::Usage(format!(
@@ -126,7 +129,10 @@ pub fn simulate_run(args: SimulateArgs) -> Result<()> {
         )));
     }
     let start = parse_timestamp(&args.start).ok_or_else(|| {
-        BuildError::Usage(format!("crossbuy simulate: --start: expected a date, got \"{}\"", args.start))
+        BuildError::Usage(format!(
+            "crossbuy simulate: --start: expected a date, got \"{}\"",
+            args.start
+        ))
     })?;
     let sim = simulate(
         &catalog,

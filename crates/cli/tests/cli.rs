@@ -158,9 +158,7 @@ fn plain_basket_files_in_both_layouts() {
                 "orders used 4",
             ],
         );
-        let catalog =
-            Catalog::parse(&std::fs::read_to_string(dir.join("out.json")).expect("written"))
-                .expect("parses");
+        let catalog = written_catalog(&dir, "out.json");
         let tea = &catalog.products[catalog.product_index("tea").expect("tea")];
         let first = &catalog.products[tea.neighbours[0].product];
         assert_eq!(
@@ -185,36 +183,129 @@ fn help_lists_every_option_and_bad_arguments_say_so() {
         (code, &out),
         0,
         &[
-            "--products FILE",
-            "--orders FILE",
-            "--shopify-products-json FILE[,FILE…]",
-            "--baskets FILE",
-            "--format F",
-            "--drop ID,ID",
-            "--config FILE",
-            "-o, --output FILE",
-            "--shards DIR",
-            "--pixel-recommendations FILE",
-            "--shop-name NAME",
-            "--currency CODE",
-            "--locale TAG",
-            "--k N",
-            "--min-support N",
-            "--score NAME",
+            "--products <FILE>",
+            "--orders <FILE>",
+            "--shopify-products-json <FILE[,FILE…]>",
+            "--baskets <FILE>",
+            "--format <F>",
+            "--drop <ID,ID>",
+            "--config <FILE>",
+            "-o, --output <FILE>",
+            "--shards <DIR>",
+            "--pixel-recommendations <FILE>",
+            "--shop-name <NAME>",
+            "--currency <CODE>",
+            "--locale <TAG>",
+            "--k <N>",
+            "--min-support <N>",
+            "--score <NAME>",
             "-q, --quiet",
+            "WHOLE_MAX_BYTES: a whole snapshot is written up to",
         ],
     );
+    // `crossbuy help COMMAND` is `crossbuy COMMAND --help`; each command lists its options.
+    for (command, options) in [
+        ("snapshot", &["--products <FILE>", "--timings"][..]),
+        (
+            "recommend",
+            &["--catalog <FILE>", "--items <ID,ID>", "--limit <N>"][..],
+        ),
+        (
+            "eval",
+            &[
+                "--products <FILE>",
+                "--baskets <FILE>",
+                "--k <N>",
+                "--split <S>",
+                "--train-fraction <F>",
+                "--seed <N>",
+                "--variants <LIST>",
+                "--same-type-factor <F>",
+                "--fill-popular",
+                "--json",
+                "--export-split <DIR>",
+                "-q, --quiet",
+            ][..],
+        ),
+        ("i18n-packs", &["<DIR>"][..]),
+    ] {
+        let (code, long, _) = run(&[command, "--help"], &dir);
+        check((code, &long), 0, options);
+        let (code, via_help, _) = run(&["help", command], &dir);
+        assert_eq!((code, &via_help), (0, &long), "crossbuy help {command}");
+    }
+    let (code, version, _) = run(&["--version"], &dir);
+    check((code, &version), 0, &["crossbuy 0.1.0"]);
+    // The overview, with or without --help: every command, exit 0.
+    for args in [&[][..], &["--help"][..], &["help"][..]] {
+        let (code, out, _) = run(args, &dir);
+        check(
+            (code, &out),
+            0,
+            &["snapshot", "recommend", "eval", "i18n-packs", "Examples:"],
+        );
+    }
     let (code, out, _) = run(&["--help"], &dir);
     check(
         (code, &out),
         0,
         &["crossbuy snapshot", "crossbuy recommend", "crossbuy eval"],
     );
-    let (code, _, err) = run(&["snapshot", "--baskets"], &dir);
-    check(
-        (code, &err),
-        2,
-        &["crossbuy: crossbuy snapshot: --baskets needs a value"],
+    // Usage errors: exit 2, one line naming the command and the argument, nothing written.
+    for (args, message) in [
+        (
+            &["snapshot", "--baskets"][..],
+            "crossbuy: crossbuy snapshot: --baskets needs a value",
+        ),
+        (
+            &["snapshot", "--baskets", "b.csv", "--output", "--quiet"][..],
+            "crossbuy: crossbuy snapshot: --output needs a value",
+        ),
+        (
+            &["snapshot", "--baskets", "b.csv", "-o", "-q"][..],
+            "crossbuy: crossbuy snapshot: --output needs a value",
+        ),
+        (
+            &["snapshot", "--frobnicate"][..],
+            "crossbuy: crossbuy snapshot: unknown argument \"--frobnicate\" (see `crossbuy snapshot --help`)",
+        ),
+        (
+            &["snapshot", "--baskets", "b.csv", "--k", "60"][..],
+            "crossbuy: crossbuy snapshot: --k: expected 1 to 50, got 60",
+        ),
+        (
+            &["snapshot", "--baskets", "b.csv", "--format", "tabs"][..],
+            "crossbuy: crossbuy snapshot: --format: expected lines, comma or whitespace, got \"tabs\"",
+        ),
+        (
+            &["snapshot", "--baskets", "b.csv", "--currency", "pounds"][..],
+            "crossbuy: crossbuy snapshot: --currency: expected an ISO 4217 code such as GBP, got \"pounds\"",
+        ),
+        (
+            &["eval", "--baskets", "b.csv", "--split", "random"][..],
+            "crossbuy: crossbuy eval: --split: expected time or leave-one-out, got \"random\"",
+        ),
+        (
+            &["recommend", "--items", "tea"][..],
+            "crossbuy: crossbuy recommend: --catalog FILE required (see `crossbuy recommend --help`)",
+        ),
+        (
+            &["recommend", "--catalog", "c.json", "--items", " , "][..],
+            "crossbuy: crossbuy recommend: --items ID,ID is required",
+        ),
+        (
+            &["frobnicate"][..],
+            "crossbuy: unknown command \"frobnicate\"; commands: snapshot, recommend, eval, i18n-packs (see `crossbuy --help`)",
+        ),
+    ] {
+        let (code, _, err) = run(args, &dir);
+        check((code, &err), 2, &[message]);
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+    }
+    assert_eq!(
+        std::fs::read_dir(&dir).expect("dir").count(),
+        0,
+        "a wrong command line writes nothing (no file named --quiet or -q)"
     );
     let (code, _, err) = run(&["snapshot", "--orders", "x.csv"], &dir);
     check((code, &err), 2, &["--orders needs --products"]);
@@ -322,5 +413,640 @@ fn shopify_ids_pixel_file_and_the_ids_recommend_shows() {
         1,
         &["crossbuy: products.json: not Shopify's product JSON (expected {\"products\":[…]} from /products.json): expected value at line 1 column 1"],
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The snapshot `name` written in `dir`, as the engine reads it.
+fn written_catalog(dir: &std::path::Path, name: &str) -> Catalog {
+    let text = std::fs::read_to_string(dir.join(name)).expect("snapshot written");
+    Catalog::parse(&text).expect("the engine reads the snapshot")
+}
+
+/// Writes `files` (name, contents) into a fresh directory.
+fn with_files(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
+    let dir = temp_dir(name);
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).expect("write");
+    }
+    dir
+}
+
+/// `crossbuy snapshot --products PRODUCTS --baskets baskets.csv --currency GBP` in `dir`.
+fn snapshot_in_gbp(products: &str, dir: &std::path::Path) -> (i32, String, String) {
+    let args = [
+        "snapshot",
+        "--products",
+        products,
+        "--baskets",
+        "baskets.csv",
+        "--currency",
+        "GBP",
+    ];
+    run(&args, dir)
+}
+
+/// A plain products table of 20 products, `p1` to `p20`, and baskets pairing each with the next.
+fn twenty_products() -> (String, String) {
+    let mut products = String::from("id,title,price\n");
+    for i in 1..=20 {
+        products.push_str(&format!("p{i},Product {i},{i}.50\n"));
+    }
+    let mut baskets = String::from("order_id,item_id\n");
+    for o in 1..=20 {
+        baskets.push_str(&format!("{o},p{o}\n{o},p{}\n", o % 20 + 1));
+    }
+    (products, baskets)
+}
+
+#[test]
+fn an_unclosed_quote_stops_the_run_instead_of_losing_the_rows_after_it() {
+    let (products, baskets) = twenty_products();
+    // Row 7 (product 6) opens a quote that is never closed: the CSV reader would take rows 7 to
+    // 21 as one title, and write 5 of the 20 products.
+    let broken = products.replace("p6,Product 6,", "p6,\"Product 6,");
+    let broken_baskets = baskets.replace("5,p6\n", "5,\"p6\n");
+    let rows = "tea,mug\n\"tea,scone\njam,scone\ntea,mug\n";
+    let dir = with_files(
+        "unclosed-quote",
+        &[
+            ("products.csv", broken.as_bytes()),
+            ("baskets.csv", baskets.as_bytes()),
+            ("broken-baskets.csv", broken_baskets.as_bytes()),
+            ("rows.csv", rows.as_bytes()),
+        ],
+    );
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["--products", "products.csv", "--baskets", "baskets.csv", "--currency", "GBP"],
+            "crossbuy: products.csv:7: a quoted field runs from this line to line 21 and leaves the row with 2 fields where the header has 3: a quote that is never closed?",
+        ),
+        (
+            &["--baskets", "broken-baskets.csv"],
+            "crossbuy: broken-baskets.csv:11: a quoted field runs from this line to line 41 and puts a line break in column \"item_id\": a quote that is never closed?",
+        ),
+        (
+            &["--baskets", "rows.csv"],
+            "crossbuy: rows.csv:2: a quoted field runs from this line to line 4 and puts a line break in an item: a quote that is never closed?",
+        ),
+    ];
+    for (args, message) in cases {
+        let mut all = vec!["snapshot", "-o", "catalog.json"];
+        all.extend_from_slice(args);
+        let (code, _, err) = run(&all, &dir);
+        check((code, &err), 1, &[message, "close the quote"]);
+        assert!(
+            !dir.join("catalog.json").exists(),
+            "nothing written from part of a file: {args:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn baskets_with_carriage_return_line_ends_read_like_any_other() {
+    let lines = "order_id,item_id\n1,tea\n1,mug\n2,tea\n2,mug\n3,tea\n3,scone\n";
+    let comma = "tea,mug\ntea,mug\ntea,scone\n";
+    let spaces = "tea mug\ntea mug\ntea scone\n";
+    let mut files: Vec<(String, String)> = Vec::new();
+    for (name, text) in [("lines", lines), ("comma", comma), ("spaces", spaces)] {
+        files.push((format!("{name}-lf.csv"), text.to_owned()));
+        files.push((format!("{name}-cr.csv"), text.replace('\n', "\r")));
+        files.push((format!("{name}-crlf.csv"), text.replace('\n', "\r\n")));
+    }
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_bytes()))
+        .collect();
+    let dir = with_files("carriage-returns", &refs);
+    for (file, _) in &files {
+        let (code, _, err) = run(&["snapshot", "--baskets", file, "-o", "out.json"], &dir);
+        let mut expected = vec!["orders used 3", "pairs bought together 2"];
+        let note = format!("note: {file} ends its lines with a carriage return alone");
+        if file.ends_with("-cr.csv") {
+            expected.push(&note);
+        } else {
+            assert!(!err.contains("carriage return alone"), "{file}: {err}");
+        }
+        check((code, &err), 0, &expected);
+        let catalog = written_catalog(&dir, "out.json");
+        let tea = &catalog.products[catalog.product_index("tea").expect("tea")];
+        let first = &catalog.products[tea.neighbours[0].product];
+        assert_eq!(
+            (first.id.as_str(), tea.neighbours[0].count),
+            ("mug", 2),
+            "{file}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn no_pair_bought_together_is_a_warning_even_when_quiet() {
+    let dir = with_files("no-pairs", &[("single.csv", b"tea\nmug\nscone\n")]);
+    let (code, _, err) = run(&["snapshot", "-q", "--baskets", "single.csv"], &dir);
+    check(
+        (code, &err),
+        0,
+        &["crossbuy: warning: no two products were bought in the same order"],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_products_table_without_prices_is_refused_and_an_empty_price_named() {
+    let (_, baskets) = twenty_products();
+    let mut products = String::from("id,title\n");
+    let mut some_empty = String::from("id,title,price\n");
+    for i in 1..=20 {
+        products.push_str(&format!("p{i},Product {i}\n"));
+        let price = if i == 4 {
+            String::new()
+        } else {
+            format!("{i}.50")
+        };
+        some_empty.push_str(&format!("p{i},Product {i},{price}\n"));
+    }
+    let dir = with_files(
+        "no-price",
+        &[
+            ("products.csv", products.as_bytes()),
+            ("some-empty.csv", some_empty.as_bytes()),
+            ("baskets.csv", baskets.as_bytes()),
+        ],
+    );
+    let (code, _, err) = snapshot_in_gbp("products.csv", &dir);
+    check(
+        (code, &err),
+        1,
+        &["crossbuy: products.csv: missing required column \"price\" or \"unit_price\" or \"median_unit_price\" (the header has: id, title)"],
+    );
+    assert!(!dir.join("catalog.json").exists());
+    let (code, _, err) = snapshot_in_gbp("some-empty.csv", &dir);
+    check(
+        (code, &err),
+        0,
+        &[
+            "crossbuy: some-empty.csv:5: price (empty): expected a decimal amount",
+            "crossbuy: some-empty.csv:5: product \"p4\" has no variant with a readable price; left out",
+            "products written 19",
+        ],
+    );
+    let catalog = written_catalog(&dir, "catalog.json");
+    assert!(
+        catalog.products.iter().all(|p| p.price > 0),
+        "no product is shown as free"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn endless_or_binary_input_stops_at_a_documented_limit() {
+    let mut long_row = b"order_id,item_id\n1,tea\n2,".to_vec();
+    long_row.resize(long_row.len() + (3 << 20), b'x');
+    let mut utf16 = vec![0xff, 0xfe];
+    for c in "order_id,item_id\n1,tea\n".encode_utf16() {
+        utf16.extend(c.to_le_bytes());
+    }
+    let dir = with_files(
+        "endless",
+        &[("long-row.csv", &long_row), ("utf16.csv", &utf16)],
+    );
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["--baskets", "/dev/zero"],
+            "crossbuy: /dev/zero:1: a NUL byte: this is not a text file (UTF-16 or binary?); save it as CSV UTF-8",
+        ),
+        (
+            &["--baskets", "/dev/zero", "--format", "comma"],
+            "crossbuy: /dev/zero:1: a NUL byte",
+        ),
+        (
+            &["--products", "/dev/zero", "--orders", "/dev/zero"],
+            "crossbuy: /dev/zero:1: a NUL byte",
+        ),
+        (
+            &["--baskets", "long-row.csv"],
+            "crossbuy: long-row.csv:3: a row longer than 1 MiB, the most crossbuy reads (a quote that is never closed, or not a CSV file?)",
+        ),
+        (
+            &["--baskets", "utf16.csv"],
+            "crossbuy: utf16.csv:1: a NUL byte",
+        ),
+    ];
+    for (args, message) in cases {
+        let mut all = vec!["snapshot"];
+        all.extend_from_slice(args);
+        let (code, _, err) = run(&all, &dir);
+        check((code, &err), 1, &[message]);
+        assert!(
+            !err.contains("backtrace") && !err.contains("memory allocation"),
+            "{err}"
+        );
+    }
+    let (code, _, err) = run(
+        &["snapshot", "--baskets", "x.csv", "--config", "/dev/zero"],
+        &dir,
+    );
+    check((code, &err), 1, &["crossbuy: /dev/zero:1: a NUL byte"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn control_characters_from_the_input_are_shown_escaped() {
+    let products = "id,title,price\n\
+        p1,\u{1b}[31mRed Tea\u{1b}[0m,4.50\n\
+        p2,Mug,oops\u{1b}[2J\n\
+        p3,Jam \u{202e}reversed,3.00\n\
+        p4,Scone,2.00\n";
+    let baskets =
+        "order_id,item_id\n1,p1\n1,p3\n2,p1\n2,p4\n3,p1\n3,p3\n4,p\u{1b}]0;pwned\u{7}\n4,p1\n";
+    let dir = with_files(
+        "ansi",
+        &[
+            ("products.csv", products.as_bytes()),
+            ("baskets.csv", baskets.as_bytes()),
+        ],
+    );
+    let (code, _, err) = snapshot_in_gbp("products.csv", &dir);
+    check(
+        (code, &err),
+        0,
+        &["crossbuy: products.csv:3: price oops\\u{1b}[2J: expected a decimal amount"],
+    );
+    // A Shopify order line that matches no product is named in the summary.
+    std::fs::write(
+        dir.join("orders.csv"),
+        "Name,Lineitem name,Lineitem sku,Currency\n\
+         #1,Classic Mug - White,MUG-W,GBP\n\
+         #1,\u{1b}]0;pwned\u{7}Tea,ZZZ,GBP\n",
+    )
+    .expect("write");
+    let (code, _, orders_err) = run(
+        &[
+            "snapshot",
+            "--products",
+            &fixture("products_export_current.csv"),
+            "--orders",
+            "orders.csv",
+            "-o",
+            "shopify.json",
+        ],
+        &dir,
+    );
+    check(
+        (code, &orders_err),
+        0,
+        &[
+            "most frequent unmatched line items:",
+            "1 × \\u{1b}]0;pwned\\u{7}Tea",
+        ],
+    );
+    let (code, out, _) = run(
+        &["recommend", "--catalog", "catalog.json", "--items", "p1"],
+        &dir,
+    );
+    check(
+        (code, &out),
+        0,
+        &[
+            "in the cart: \\u{1b}[31mRed Tea\\u{1b}[0m (p1)",
+            "Jam \\u{202e}reversed (p3) at 3.00 GBP",
+        ],
+    );
+    let (code, unknown, _) = run(
+        &[
+            "recommend",
+            "--catalog",
+            "catalog.json",
+            "--items",
+            "p\u{1b}[1m",
+        ],
+        &dir,
+    );
+    check(
+        (code, &unknown),
+        0,
+        &["in the cart: \"p\\u{1b}[1m\" is not in this catalog (ignored)"],
+    );
+    for text in [&err, &orders_err, &out, &unknown] {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202e}') && !text.contains('\u{7}'),
+            "raw control characters reach the terminal: {text:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_progress_bar_only_on_a_terminal_and_never_with_quiet() {
+    let mut baskets = String::from("order_id,item_id\n");
+    for o in 0..20_000 {
+        baskets.push_str(&format!("{o},tea{}\n{o},mug{}\n", o % 97, o % 89));
+    }
+    let dir = with_files("progress", &[("baskets.csv", baskets.as_bytes())]);
+    let bin = env!("CARGO_BIN_EXE_crossbuy");
+    // `script` (util-linux) runs the command on a pseudo-terminal and copies what it draws.
+    let on_terminal = |extra: &str| -> String {
+        let out = Command::new("script")
+            .args([
+                "-qec",
+                &format!("stty cols 100; {bin} snapshot {extra} --baskets baskets.csv"),
+                "/dev/null",
+            ])
+            .current_dir(&dir)
+            .output()
+            .expect("run script (util-linux)");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let drawn = on_terminal("");
+    assert!(
+        drawn.contains("reading baskets [") && drawn.contains("crossbuy: wrote catalog.json"),
+        "a bar, then the summary: {drawn:?}"
+    );
+    let quiet = on_terminal("--quiet");
+    assert!(!quiet.contains("reading baskets"), "{quiet:?}");
+    let (code, _, err) = run(&["snapshot", "--baskets", "baskets.csv"], &dir);
+    check((code, &err), 0, &["crossbuy: summary"]);
+    assert!(
+        !err.contains("reading baskets") && !err.contains('\r'),
+        "stderr is not a terminal: {err:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_snapshot_too_large_to_parse_at_once_is_written_sharded_and_says_so() {
+    // 6,000 items, each bought with its next four: a whole snapshot of about 3 MB, more than
+    // the widget parses within 50 ms (WHOLE_MAX_BYTES).
+    let mut baskets = String::new();
+    for i in 0..6_000 {
+        let item = |k: usize| format!("item-{:05}", (i + k) % 6_000);
+        baskets.push_str(&format!(
+            "{},{},{}\n{},{}\n",
+            item(0),
+            item(1),
+            item(2),
+            item(0),
+            item(4)
+        ));
+    }
+    let dir = with_files(
+        "auto-shards",
+        &[
+            ("baskets.csv", baskets.as_bytes()),
+            // The dense model is cubic in its items: off, so the debug build stays quick.
+            ("crossbuy.toml", b"[neighbours]\ndense_items = 0\n"),
+        ],
+    );
+    let (code, whole, err) = run(&["snapshot", "--baskets", "baskets.csv", "-o", "-"], &dir);
+    check(
+        (code, &err),
+        0,
+        &[
+            "crossbuy: warning: the snapshot is",
+            "the widget parses within one 50 ms task (WHOLE_MAX_BYTES: it would hold the shopper's page longer)",
+        ],
+    );
+    assert!(
+        whole.len() > crossbuy_engine::snapshot::WHOLE_MAX_BYTES,
+        "{}",
+        whole.len()
+    );
+    let whole = Catalog::parse(&whole).expect("stdout has the whole snapshot");
+
+    // With every output option; then --quiet, which still says where the products went.
+    for quiet in [false, true] {
+        let mut args = vec!["snapshot", "--baskets", "baskets.csv", "-o", "catalog.json"];
+        if quiet {
+            args.push("--quiet");
+        } else {
+            args.extend(["--pixel-recommendations", "pixel.json", "--shards", "copy"]);
+        }
+        let (code, _, err) = run(&args, &dir);
+        check(
+            (code, &err),
+            0,
+            &[
+                "crossbuy: the snapshot is",
+                "catalog.json is the index of the sharded form, its 3000 shards are in catalog/",
+            ],
+        );
+        assert_eq!(err.contains("crossbuy: summary"), !quiet, "{err}");
+    }
+    let index = std::fs::read_to_string(dir.join("catalog.json")).expect("index");
+    assert!(index.len() < 1000, "the index holds no products: {index}");
+    let layout = crossbuy_engine::shards::ShardIndex::parse(&index).expect("an index");
+    assert_eq!(
+        (layout.buckets, layout.path.as_str()),
+        (3000, "catalog/{bucket}.json")
+    );
+    // What a page with item-00042 fetches: the index and that product's shard.
+    let shard = std::fs::read_to_string(dir.join(layout.shard_path("item-00042"))).expect("shard");
+    let assembled = crossbuy_engine::shards::assemble(&index, &[&shard]).expect("assembles");
+    let show = |c: &Catalog| -> Vec<String> {
+        let i = c.product_index("item-00042").expect("in the catalog");
+        crossbuy_engine::recommend(c, &[i], 4)
+            .iter()
+            .map(|r| c.products[r.product].id.clone())
+            .collect()
+    };
+    assert_eq!(
+        show(&assembled),
+        show(&whole),
+        "the page shows what the whole snapshot would"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.join("catalog"))
+            .expect("shards")
+            .count(),
+        3000
+    );
+    assert!(dir.join("copy/index.json").exists() && dir.join("copy/p/2999.json").exists());
+    let pixel: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("pixel.json")).expect("pixel"))
+            .expect("pixel file is JSON");
+    assert_eq!(pixel["products"].as_object().map(|p| p.len()), Some(6000));
+    // crossbuy recommend reads the shards the page would fetch.
+    let (code, out, _) = run(
+        &[
+            "recommend",
+            "--catalog",
+            "catalog.json",
+            "--items",
+            "item-00042",
+        ],
+        &dir,
+    );
+    check(
+        (code, &out),
+        0,
+        &[
+            "in the cart: item-00042 (item-00042), 6 neighbours",
+            "the widget shows:",
+            "1. item-000",
+        ],
+    );
+    assert!(!out.contains("note:"), "{out}");
+    // An id that is not a product id: the page would not find its shard, recommend says so.
+    let (code, out, _) = run(
+        &[
+            "recommend",
+            "--catalog",
+            "catalog.json",
+            "--items",
+            "item-00042,POST",
+        ],
+        &dir,
+    );
+    check(
+        (code, &out),
+        0,
+        &[
+            "note: \"POST\" is not a product id of this sharded catalog",
+            "in the cart: \"POST\" is not in this catalog (ignored)",
+            "the widget shows:",
+        ],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_small_snapshot_stays_whole() {
+    let dir = with_files("whole", &[("baskets.csv", b"tea,mug\ntea,scone\n")]);
+    let (code, _, err) = run(&["snapshot", "--baskets", "baskets.csv"], &dir);
+    check(
+        (code, &err),
+        0,
+        &["crossbuy: wrote catalog.json (3 products"],
+    );
+    assert!(!err.contains("sharded"), "{err}");
+    assert_eq!(written_catalog(&dir, "catalog.json").products.len(), 3);
+    assert!(!dir.join("catalog").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn readme_builds_crossbuy_with_the_profile_the_benchmarks_use() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).expect(path);
+    // The profile scripts/bench.sh measures with (`--release` is tuned for the wasm's size).
+    let bench = read("scripts/bench.sh");
+    let profile = bench
+        .lines()
+        .filter(|l| l.trim_start().starts_with("cargo build"))
+        .find_map(|l| l.split("--profile ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("scripts/bench.sh builds crossbuy with --profile");
+    let manifest = read("Cargo.toml");
+    let section = manifest
+        .split(&format!("[profile.{profile}]\n"))
+        .nth(1)
+        .expect("the profile is in Cargo.toml");
+    assert!(
+        section.lines().any(|l| l == "opt-level = 3"),
+        "[profile.{profile}] is built for speed"
+    );
+    let mut commands = Vec::new();
+    let mut docs = vec!["README.md".to_owned(), "package.json".to_owned()];
+    for entry in std::fs::read_dir(root.join("docs")).expect("docs") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if name.ends_with(".md") {
+            docs.push(format!("docs/{name}"));
+        }
+    }
+    for file in &docs {
+        for (n, line) in read(file).lines().enumerate() {
+            if (line.contains("cargo run") || line.contains("cargo build"))
+                && line.contains("crossbuy")
+            {
+                commands.push(format!("{file}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        commands.iter().any(|c| c.starts_with("README.md:")),
+        "README shows how to build crossbuy: {commands:?}"
+    );
+    for c in &commands {
+        assert!(
+            c.contains(&format!("--profile {profile}")) && !c.contains("--release"),
+            "{c}: build crossbuy with --profile {profile}, as scripts/bench.sh does"
+        );
+    }
+}
+
+#[test]
+fn platform_exports_are_read_within_the_same_bounds() {
+    let fixtures = format!("{}/../builder/tests/fixtures", env!("CARGO_MANIFEST_DIR"));
+    let woo_orders = std::fs::read_to_string(format!("{fixtures}/woocommerce/crossbuy-orders.csv"))
+        .expect("fixture");
+    // Line 3 opens a quote that is never closed: the rest of the history would be one name.
+    let broken = woo_orders.replacen(",MUG-B,Classic Mug", ",MUG-B,\"Classic Mug", 1);
+    assert_ne!(broken, woo_orders);
+    let dir = with_files("platforms", &[("woo-orders.csv", broken.as_bytes())]);
+    let woo_products = format!("{fixtures}/woocommerce/wc-product-export.csv");
+    let woo_json = format!("{fixtures}/woocommerce/store-api-products.json");
+    let woo = format!("{fixtures}/woocommerce/crossbuy-orders.csv");
+    let bc_products = format!("{fixtures}/bigcommerce/products-export.csv");
+    let bc = format!("{fixtures}/bigcommerce/orders-export.csv");
+    let good: [[&str; 3]; 3] = [
+        ["woocommerce", &woo_products, &woo],
+        ["woo", &woo_json, &woo],
+        ["bigcommerce", &bc_products, &bc],
+    ];
+    for [platform, products, orders] in good {
+        let args = [
+            "snapshot",
+            "--platform",
+            platform,
+            "--products",
+            products,
+            "--orders",
+            orders,
+        ];
+        let (code, _, err) = run(&args, &dir);
+        check(
+            (code, &err),
+            0,
+            &[
+                "products written 6",
+                "crossbuy: wrote catalog.json (6 products",
+            ],
+        );
+    }
+    let bad: [(&[&str], i32, &str); 4] = [
+        (
+            &["--platform", "woocommerce", "--products", &woo_products, "--orders", "woo-orders.csv"],
+            1,
+            "crossbuy: woo-orders.csv:3: a quoted field runs from this line to line",
+        ),
+        (
+            &["--platform", "woocommerce", "--products", "/dev/zero", "--orders", &woo],
+            1,
+            "crossbuy: /dev/zero:1: a NUL byte",
+        ),
+        (
+            &["--platform", "bigcommerce", "--products", &bc_products, "--orders", "/dev/zero"],
+            1,
+            "crossbuy: /dev/zero:1: a NUL byte",
+        ),
+        (
+            &["--platform", "shopfiy", "--baskets", "b.csv"],
+            2,
+            "crossbuy snapshot: --platform: expected shopify, woocommerce or bigcommerce, got \"shopfiy\"",
+        ),
+    ];
+    for (args, expected_code, message) in bad {
+        let mut all = vec!["snapshot", "-o", "bad.json"];
+        all.extend_from_slice(args);
+        let (code, _, err) = run(&all, &dir);
+        check((code, &err), expected_code, &[message]);
+        assert!(!dir.join("bad.json").exists(), "{args:?}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -9,6 +9,11 @@ use super::sort;
 
 /// The snapshot version this engine reads.
 pub const SNAPSHOT_VERSION: u32 = 1;
+/// The largest whole snapshot, in bytes, that the widget parses within one 50 ms main-thread
+/// task (docs/snapshot.md, "Sharded form"): `crossbuy snapshot` writes the sharded form above
+/// it. Measured with `node scripts/bench-parse.mjs` (docs/snapshot.md: 996,089 bytes 29 ms best
+/// of 9; 2,002,557 bytes 145 ms).
+pub const WHOLE_MAX_BYTES: usize = 1_000_000;
 /// [`SNAPSHOT_VERSION`] as written in JSON, for comparing and quoting without formatting.
 const VERSION_TEXT: &str = "1";
 

@@ -1,0 +1,213 @@
+//! `crossbuy recommend`: what the widget would show for a cart, and why.
+
+use std::path::{Path, PathBuf};
+
+use crossbuy_builder::input::read_text;
+use crossbuy_builder::report::{shown, BuildError, Result};
+use crossbuy_engine::money::to_decimal;
+use crossbuy_engine::score::{recommend, MIN_CARDS};
+use crossbuy_engine::shards::{assemble, ShardIndex};
+use crossbuy_engine::Catalog;
+
+use crate::cli::print;
+use crate::inputs::whole;
+
+/// Shows what the widget would show for a cart, and why
+#[derive(Debug, clap::Args)]
+#[command(
+    override_usage = "crossbuy recommend --catalog catalog.json --items ID,ID [--limit N]",
+    after_help = "For each recommendation it prints the ids the widget uses: the product id, the \
+                  variant it adds to the cart (on Shopify, a numeric variant id) and the product page."
+)]
+pub struct Args {
+    /// A snapshot written by `crossbuy snapshot`: a whole snapshot, or the index of the sharded
+    /// form (its shards are read from beside it, as the page fetches them)
+    #[arg(long, value_name = "FILE")]
+    catalog: String,
+    /// Product or variant ids in the cart / order (handles and SKUs too)
+    #[arg(long, value_name = "ID,ID", value_delimiter = ',', required = true)]
+    items: Vec<String>,
+    /// Cards to show, 1 to 4 (default 3)
+    #[arg(long, value_name = "N", value_parser = whole::<usize>)]
+    limit: Option<usize>,
+}
+
+/// `crossbuy recommend …`.
+pub fn run(args: Args) -> Result<()> {
+    let items: Vec<String> = args
+        .items
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if items.is_empty() {
+        return Err(BuildError::Usage(
+            "crossbuy recommend: --items ID,ID is required".to_owned(),
+        ));
+    }
+    let limit = args.limit.unwrap_or(crossbuy_engine::score::DEFAULT_CARDS);
+    let (catalog, notes) = load(&args.catalog, &items)?;
+    print(&(notes + &explain(&catalog, &items, limit)))
+}
+
+/// The catalog of `path`, with the shards the page would fetch for `items` when it is the index
+/// of the sharded form; every shard when an item is not a product id (a handle, a SKU), with a
+/// note, since the page finds shards by product id.
+fn load(path: &str, items: &[String]) -> Result<(Catalog, String)> {
+    let text = read_text(path)?;
+    let bad = |e: crossbuy_engine::snapshot::SnapshotError| BuildError::input(path, e.to_string());
+    let value = crossbuy_engine::json::parse(&text).map_err(|e| bad(e.into()))?;
+    if value.get("shards").is_none() {
+        return Ok((
+            Catalog::from_value(&value).map_err(|e| bad(e.into()))?,
+            String::new(),
+        ));
+    }
+    let layout = ShardIndex::from_value(&value).map_err(|e| bad(e.into()))?;
+    let base = Path::new(path).parent().unwrap_or(Path::new(""));
+    let read_bucket = |b: u32| -> Result<String> {
+        let url = layout.path.replace("{bucket}", &b.to_string());
+        let file = percent_encoding::percent_decode_str(&url)
+            .decode_utf8()
+            .map(|p| base.join(p.as_ref()))
+            .unwrap_or_else(|_| PathBuf::from(&url));
+        read_text(&file.to_string_lossy())
+    };
+    let join = |buckets: &[u32]| -> Result<Catalog> {
+        let shards = buckets
+            .iter()
+            .map(|&b| read_bucket(b))
+            .collect::<Result<Vec<String>>>()?;
+        let refs: Vec<&str> = shards.iter().map(String::as_str).collect();
+        assemble(&text, &refs).map_err(bad)
+    };
+    let mut buckets: Vec<u32> = items.iter().map(|id| layout.bucket(id)).collect();
+    buckets.sort_unstable();
+    buckets.dedup();
+    let catalog = join(&buckets)?;
+    let missing: Vec<&String> = items
+        .iter()
+        .filter(|id| catalog.product_index(id).is_none())
+        .collect();
+    if missing.is_empty() {
+        return Ok((catalog, String::new()));
+    }
+    let mut notes = String::new();
+    for id in missing {
+        notes.push_str(&format!(
+            "note: \"{}\" is not a product id of this sharded catalog: the page finds shards by product id, so the widget would not see it; looked for it in every shard\n",
+            shown(id)
+        ));
+    }
+    let all: Vec<u32> = (0..layout.buckets).collect();
+    Ok((join(&all)?, notes))
+}
+
+/// What a merchant calls a product: its handle when the id is Shopify's number, else its id.
+fn name(p: &crossbuy_engine::Product) -> &str {
+    p.handle.as_deref().unwrap_or(&p.id)
+}
+
+/// What the widget would show for `items` (product or variant ids), with the evidence.
+pub fn explain(catalog: &Catalog, items: &[String], limit: usize) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let mut context = Vec::new();
+    for id in items {
+        match catalog
+            .product_index(id)
+            .or_else(|| catalog.variant_product(id))
+        {
+            Some(i) if !context.contains(&i) => {
+                let p = &catalog.products[i];
+                let _ = writeln!(
+                    out,
+                    "in the cart: {} ({}{}), {} neighbours",
+                    shown(&p.title),
+                    shown(&p.id),
+                    p.handle
+                        .as_ref()
+                        .map_or(String::new(), |h| format!(", handle {}", shown(h))),
+                    p.neighbours.len()
+                );
+                context.push(i);
+            }
+            Some(_) => {}
+            None => {
+                let _ = writeln!(
+                    out,
+                    "in the cart: \"{}\" is not in this catalog (ignored)",
+                    shown(id)
+                );
+            }
+        }
+    }
+    let recs = recommend(catalog, &context, limit);
+    let exp = catalog.shop.currency.exponent();
+    let code = catalog.shop.currency.code();
+    if recs.len() < MIN_CARDS {
+        let _ = writeln!(
+            out,
+            "the widget shows nothing: {} recommendation(s), it needs at least {MIN_CARDS}",
+            recs.len()
+        );
+    } else {
+        let _ = writeln!(out, "the widget shows:");
+    }
+    for (rank, r) in recs.iter().enumerate() {
+        let p = &catalog.products[r.product];
+        let was = p.was_price().map_or(String::new(), |w| {
+            format!(" (was {} {code})", to_decimal(w, exp))
+        });
+        let _ = writeln!(
+            out,
+            "  {}. {} ({}) at {} {code}{was}",
+            rank + 1,
+            shown(&p.title),
+            shown(name(p)),
+            to_decimal(p.price, exp)
+        );
+        let _ = writeln!(
+            out,
+            "     widget ids: product {}, variant {} (Add to cart), page {}",
+            shown(&p.id),
+            shown(p.default_variant()),
+            shown(&p.url)
+        );
+        if r.pinned {
+            let by = r
+                .because
+                .first()
+                .map_or("", |&c| name(&catalog.products[c]));
+            let _ = writeln!(out, "     pinned by the merchant for {}", shown(by));
+            continue;
+        }
+        let boost = catalog.rules.boost.get(&r.product);
+        let _ = writeln!(
+            out,
+            "     score {:.4}{}",
+            r.score,
+            boost.map_or(String::new(), |b| format!(" (boosted ×{b})"))
+        );
+        for &c in &r.because {
+            let ctx = &catalog.products[c];
+            if let Some(n) = ctx.neighbours.iter().find(|n| n.product == r.product) {
+                let evidence = if n.count == 1 {
+                    "bought together in 1 order".to_owned()
+                } else if n.count > 1 {
+                    format!("bought together in {} orders", n.count)
+                } else {
+                    "no orders together yet: from what shoppers of this type also buy".to_owned()
+                };
+                let _ = writeln!(
+                    out,
+                    "     with {}: score {:.4}, {evidence}",
+                    shown(name(ctx)),
+                    n.score
+                );
+            }
+        }
+    }
+    out
+}
