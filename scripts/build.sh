@@ -113,14 +113,14 @@ node scripts/demo-ratings.mjs demo/ratings.json www/demo/catalog.json www/demo/c
 # three arms, four weeks of simulated orders under a known effect (crossbuy: 35% add the first
 # card; best-sellers: 12%; holdout: nothing), and `crossbuy report --html`, linked from the index.
 step "crossbuy simulate + report -> www/demo/report.html (the demo's experiment)"
-target/release/crossbuy snapshot --quiet \
+"$CROSSBUY" snapshot --quiet \
   --products demo/products_export.csv --orders demo/orders_export.csv --config demo/experiment.toml \
   --shop-name "Hearth & Tin" --locale en-GB -o www/demo/catalog-experiment.json \
   || die "crossbuy snapshot could not build the demo's experiment catalog"
-target/release/crossbuy simulate --catalog www/demo/catalog-experiment.json --take 0.35,0.12,0 \
+"$CROSSBUY" simulate --catalog www/demo/catalog-experiment.json --take 0.35,0.12,0 \
   --orders 6000 --seed 7 -o www/demo/experiment-orders.csv \
   || die "crossbuy simulate could not write the demo's experiment orders"
-target/release/crossbuy report --orders www/demo/experiment-orders.csv \
+"$CROSSBUY" report --orders www/demo/experiment-orders.csv \
   --catalog www/demo/catalog-experiment.json --html www/demo/report.html > /dev/null \
   || die "crossbuy report could not write www/demo/report.html"
 
