@@ -214,7 +214,7 @@ pub fn html(r: &Report, currency: Currency) -> String {
         ));
     }
     s.push_str("<figcaption>A dot right of zero means the arm earned more per order than the holdout; the line is the 95% confidence interval. Green: measured gain; red: measured loss; blue: not yet measurable.</figcaption></figure>");
-    s.push_str("<div class=\"scroll\"><table><caption>Lift by segment</caption><thead><tr><th scope=\"col\">Arm and segment</th><th scope=\"col\">Lift</th><th scope=\"col\">95% CI</th><th scope=\"col\">Orders (arm / holdout)</th></tr></thead><tbody>");
+    s.push_str("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Lift by segment\"><table><caption>Lift by segment</caption><thead><tr><th scope=\"col\">Arm and segment</th><th scope=\"col\">Lift</th><th scope=\"col\">95% CI</th><th scope=\"col\">Orders (arm / holdout)</th></tr></thead><tbody>");
     for (label, iv) in &rows {
         let _ = write!(
             s,
@@ -261,7 +261,7 @@ pub fn html(r: &Report, currency: Currency) -> String {
         &arm_rows(&|a| (a.secondary_30d, pct(a.secondary_30d))),
     ));
     s.push_str("<figcaption>Share of orders followed, within 30 days, by the same customer's order containing an item recommended to them.</figcaption></figure>");
-    s.push_str("<div class=\"scroll\"><table><caption>All numbers by arm</caption><thead><tr><th scope=\"col\">Measure</th>");
+    s.push_str("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"All numbers by arm\"><table><caption>All numbers by arm</caption><thead><tr><th scope=\"col\">Measure</th>");
     for a in &r.arms {
         let _ = write!(
             s,
@@ -337,7 +337,7 @@ pub fn html(r: &Report, currency: Currency) -> String {
     }
     s.push_str("</tbody></table></div></section>");
 
-    s.push_str("<section aria-labelledby=\"pairs\"><h2 id=\"pairs\">Recommended pairs</h2><p>What the widget showed (recomputed from the snapshot) and how often shoppers took it. Pairs shown often and never taken lose weight in the next snapshot built with <code>--feedback</code>.</p><div class=\"scroll\"><table><caption>Most shown pairs</caption><thead><tr><th scope=\"col\">In the cart</th><th scope=\"col\">Recommended</th><th scope=\"col\">Shown</th><th scope=\"col\">Taken</th><th scope=\"col\">Rate</th></tr></thead><tbody>");
+    s.push_str("<section aria-labelledby=\"pairs\"><h2 id=\"pairs\">Recommended pairs</h2><p>What the widget showed (recomputed from the snapshot) and how often shoppers took it. Pairs shown often and never taken lose weight in the next snapshot built with <code>--feedback</code>.</p><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Most shown pairs\"><table><caption>Most shown pairs</caption><thead><tr><th scope=\"col\">In the cart</th><th scope=\"col\">Recommended</th><th scope=\"col\">Shown</th><th scope=\"col\">Taken</th><th scope=\"col\">Rate</th></tr></thead><tbody>");
     for p in r.pairs.iter().take(25) {
         let _ = write!(
             s,
