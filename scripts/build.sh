@@ -49,7 +49,8 @@ wasm_pack() {
 }
 # Every output from scratch, so nothing an earlier build left (a language pack, a shard, a file of
 # the npm package) is served, tested or packed.
-rm -rf pkg pkg-signals pkg-pixel pkg-console www/pkg www/pixel www/demo/shards www/console/pkg www/console/widget
+rm -rf pkg pkg-signals pkg-pixel pkg-console www/pkg www/pixel www/demo/shards www/console/pkg www/console/widget \
+  www/demo/catalog-experiment.json www/demo/experiment-orders.csv www/demo/report.html
 # The loader a merchant pastes, minified from its commented source (about 1.3 KB gzipped less):
 # src/loader/crossbuy.js -> www/crossbuy.js, which the demo pages and every test load.
 step "esbuild --minify src/loader/crossbuy.js -> www/crossbuy.js"
@@ -120,6 +121,21 @@ step "crossbuy snapshot (EUR price list, fr-FR) -> www/demo/catalog-eur.json"
 step "demo ratings (demo/ratings.json) -> the demo snapshots"
 node scripts/demo-ratings.mjs demo/ratings.json www/demo/catalog.json www/demo/catalog-eur.json \
   || die "scripts/demo-ratings.mjs could not add the demo ratings"
+
+# The demo's experiment report (docs/measure.md): the demo catalog with demo/experiment.toml's
+# three arms, four weeks of simulated orders under a known effect (crossbuy: 35% add the first
+# card; best-sellers: 12%; holdout: nothing), and `crossbuy report --html`, linked from the index.
+step "crossbuy simulate + report -> www/demo/report.html (the demo's experiment)"
+"$CROSSBUY" snapshot --quiet \
+  --products demo/products_export.csv --orders demo/orders_export.csv --config demo/experiment.toml \
+  --shop-name "Hearth & Tin" --locale en-GB -o www/demo/catalog-experiment.json \
+  || die "crossbuy snapshot could not build the demo's experiment catalog"
+"$CROSSBUY" simulate --catalog www/demo/catalog-experiment.json --take 0.35,0.12,0 \
+  --orders 6000 --seed 7 -o www/demo/experiment-orders.csv \
+  || die "crossbuy simulate could not write the demo's experiment orders"
+"$CROSSBUY" report --orders www/demo/experiment-orders.csv \
+  --catalog www/demo/catalog-experiment.json --html www/demo/report.html > /dev/null \
+  || die "crossbuy report could not write www/demo/report.html"
 
 # The WooCommerce plugin carries the loader, glue, wasm and language packs itself (WordPress.org
 # guideline 8): integrations/woocommerce/crossbuy/assets/, and the installable zip.

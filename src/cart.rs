@@ -105,16 +105,7 @@ impl Cart {
         done: Then<Added>,
     ) {
         let sent: JsValue = match &*self {
-            Cart::Ajax(url) => {
-                let headers = Object::new();
-                set(&headers, "Content-Type", &"application/json".into());
-                set(&headers, "Accept", &"application/json".into());
-                let init = Object::new();
-                set(&init, "method", &"POST".into());
-                set(&init, "headers", &headers);
-                set(&init, "body", &request_body(&items).into());
-                fetch(url, &init)
-            }
+            Cart::Ajax(url) => post(url, request_body(&items)),
             Cart::Function(f) => {
                 let (variant, product) = &items[next];
                 match f.call2(&JsValue::NULL, &variant.into(), &product.into()) {
@@ -169,6 +160,40 @@ impl Cart {
             }),
         );
     }
+}
+
+impl Cart {
+    /// Writes crossbuy's cart attributes (`attributes`, a JSON object's text; `_`-prefixed
+    /// names, hidden at checkout, listed in the order's `Note Attributes`) with Shopify's
+    /// `POST {root}cart/update.js`, which keeps the cart's other attributes. A failure is one
+    /// console line. Other carts: nothing (their platforms' loaders keep their own order meta).
+    pub(crate) fn mark(&self, attributes: &str) {
+        let Cart::Ajax(url) = self else {
+            return;
+        };
+        let url = url[..url.len() - "add.js".len()].to_owned() + "update.js";
+        settle(
+            &post(&url, r#"{"attributes":"#.to_owned() + attributes + "}"),
+            Box::new(move |answer| {
+                let ok = answer.is_ok_and(|r| get(&r, "ok").is_truthy());
+                if !ok {
+                    report(&("POST ".to_owned() + &url + " failed"), false);
+                }
+            }),
+        );
+    }
+}
+
+/// `POST url` with a JSON `body`, as Shopify's Ajax Cart API takes it.
+fn post(url: &str, body: String) -> JsValue {
+    let headers = Object::new();
+    set(&headers, "Content-Type", &"application/json".into());
+    set(&headers, "Accept", &"application/json".into());
+    let init = Object::new();
+    set(&init, "method", &"POST".into());
+    set(&init, "headers", &headers);
+    set(&init, "body", &body.into());
+    fetch(url, &init)
 }
 
 /// What to do once an add or a code is settled.

@@ -24,11 +24,15 @@ use crossbuy_browser::error::{js_message, report, Result, WebError};
 use crossbuy_browser::js::{get, object, text, Listener, Timeout};
 use crossbuy_browser::page::{self, json_text, Options};
 use crossbuy_engine::deadline::{anchor, countdown, Anchor};
+use crossbuy_engine::experiment::{
+    arm_of, arm_value, recommend_for, ADDED_ATTRIBUTE, ARM_ATTRIBUTE, PAGE_ATTRIBUTE,
+};
 use crossbuy_engine::i18n::{Key, Overrides, Strings};
+use crossbuy_engine::json::escape_into;
 use crossbuy_engine::offer::Offer;
 use crossbuy_engine::score::MIN_CARDS;
 use crossbuy_engine::url::is_safe_url;
-use crossbuy_engine::{context_products, recommend, Catalog, PageContext, Recommendation};
+use crossbuy_engine::{context_products, Catalog, PageContext, PageKind, Recommendation};
 
 /// A widget on the page. Dropping it removes its listeners and timer; [`Mounted::unmount`]
 /// also empties the shadow root.
@@ -46,7 +50,25 @@ pub(crate) struct Mounted {
     signal: Option<Rc<Signal>>,
     /// True until the first render, where checkout consent is taken once.
     first: bool,
+    /// The experiment's cart attributes written so far (`_crossbuy_arm` and `_crossbuy_page`),
+    /// empty when the page is in no experiment.
+    marked: String,
     shown: Option<Shown>,
+}
+
+/// Writes the experiment's attributes to the cart: the arm and page (`head`, a JSON object's
+/// members) and, for each product added from the widget, `_crossbuy_added_{id}` (one key each,
+/// so adds on earlier pages are kept: Shopify's update keeps other attributes).
+fn mark(cart: &Cart, head: &str, added: &[(String, String)]) {
+    let mut body = String::from("{") + head;
+    for (_, product) in added {
+        body.push_str(",\"");
+        body.push_str(ADDED_ATTRIBUTE);
+        escape_into(&mut body, product);
+        body.push_str("\":\"1\"");
+    }
+    body.push('}');
+    cart.mark(&body);
 }
 
 /// The widget as shown, and what listens to it.
@@ -74,6 +96,8 @@ struct Live {
     /// The next countdown update; dropping it cancels it.
     tick: RefCell<Option<Timeout>>,
     signal: Option<Rc<Signal>>,
+    /// [`Mounted::marked`], for the adds.
+    marked: String,
 }
 
 impl Live {
@@ -141,6 +165,7 @@ impl Mounted {
                 .signal
                 .map(|f| Rc::new(Signal::new(f, options.consent_text))),
             first: true,
+            marked: String::new(),
             shown: None,
         };
         mounted.show(&context)?;
@@ -173,7 +198,32 @@ impl Mounted {
     fn show(&mut self, context: &PageContext) -> Result<()> {
         let catalog = Rc::clone(&self.catalog);
         let items = context_products(&catalog, context);
-        let mut recs = recommend(&catalog, &items, self.limit);
+        // An experiment's arm, by the page's unit; on a cart or checkout page the cart carries
+        // it into the order, also for a holdout that shows nothing.
+        let arm = catalog
+            .experiment
+            .as_ref()
+            .zip(arm_of(&catalog, context))
+            .map(|(e, a)| (arm_value(e, a), &e.arms[a]));
+        if let Some((value, _)) = &arm {
+            if matches!(context.page, PageKind::Cart | PageKind::Checkout) {
+                let mut head = String::from("\"");
+                head.push_str(ARM_ATTRIBUTE);
+                head.push_str("\":\"");
+                escape_into(&mut head, value);
+                head.push_str("\",\"");
+                head.push_str(PAGE_ATTRIBUTE);
+                head.push_str("\":\"");
+                head.push_str(context.page.as_str());
+                head.push('"');
+                if head != self.marked {
+                    mark(&self.cart, &head, &[]);
+                    self.marked = head;
+                }
+            }
+        }
+        let arm = arm.map(|(_, a)| a);
+        let mut recs = recommend_for(&catalog, arm, &items, self.limit);
         // The snapshot parser already refuses other urls; checked again where they are used.
         recs.retain(|r| is_safe_url(&catalog.products[r.product].url));
         if recs.len() < MIN_CARDS {
@@ -192,7 +242,8 @@ impl Mounted {
         let strings = Strings::new(locale, &[merchant, pack]);
         let money = MoneyFormat::new(catalog.shop.currency, &locales);
         let shown = view::products(&recs);
-        let offer = LiveOffer::start(&catalog, context, &shown, self.clock.now());
+        let offer = LiveOffer::start(&catalog, context, &shown, self.clock.now())
+            .filter(|_| arm.map_or(true, |a| a.offer));
         let on = offer
             .as_ref()
             .filter(|o| !o.deadline().expired)
@@ -239,6 +290,7 @@ impl Mounted {
             body: RefCell::new(body),
             tick: RefCell::new(None),
             signal: self.signal.clone(),
+            marked: self.marked.clone(),
         });
         let listen = |on: &web_sys::EventTarget, kind: &'static str, f: fn(&Rc<Live>, &Event)| {
             let live = Rc::clone(&live);
@@ -502,6 +554,7 @@ fn on_click(live: &Rc<Live>, event: &Event) {
         (Rc::clone(signal), event)
     });
     let items: Rc<[(String, String)]> = items.into();
+    let added_items = Rc::clone(&items);
     let live = Rc::clone(live);
     Rc::clone(&live.cart).add(
         items,
@@ -509,6 +562,9 @@ fn on_click(live: &Rc<Live>, event: &Event) {
         Box::new(move |outcome| {
             if let (Added::Yes, Some((signal, event))) = (&outcome, &heard) {
                 signal.send(event);
+            }
+            if outcome == Added::Yes && !live.marked.is_empty() {
+                mark(&live.cart, &live.marked, &added_items);
             }
             added(live, button, code, outcome)
         }),

@@ -64,6 +64,8 @@ pub struct BuildInput {
     pub drop: HashSet<String>,
     /// The merchant configuration (command-line overrides already applied).
     pub config: Config,
+    /// What shoppers did with the pairs shown (`--feedback`): re-weights them.
+    pub feedback: Option<super::feedback::Feedback>,
 }
 
 /// Products and baskets, before any counting.
@@ -93,6 +95,10 @@ pub struct Built {
     pub rules: Rules,
     /// The merchant's offers, in priority order (products as indices into `products`).
     pub offers: Vec<Offer>,
+    /// The merchant's experiment, when one is configured.
+    pub experiment: Option<crossbuy_engine::experiment::Experiment>,
+    /// The best-selling recommendable products, best first (written when an arm shows them).
+    pub bestsellers: Vec<usize>,
     /// Unix seconds of the build, when known.
     pub generated_at: Option<i64>,
     /// What the run read, used and skipped.
@@ -520,7 +526,15 @@ pub fn build_with(
     let started = Stopwatch::start();
     let loaded = load_with(input, &mut summary, progress)?;
     summary.timings.push(("read files", started.elapsed()));
-    assemble(loaded, &input.config, generated_at, summary)
+    let mut built = assemble(loaded, &input.config, generated_at, summary)?;
+    if let Some(f) = &input.feedback {
+        let applied = f.apply(&mut built.products);
+        built.summary.notes.push(format!(
+            "feedback: {} pairs re-weighted by what shoppers took, {} products' neighbours reordered",
+            applied.pairs, applied.reordered
+        ));
+    }
+    Ok(built)
 }
 
 /// Counts, scores and assembles the snapshot model from loaded data.
@@ -626,6 +640,10 @@ pub fn assemble(
         .filter(|&i| keep[i] && excluded[i])
         .map(|i| new_index[i])
         .collect();
+    let sold: Vec<u32> = (0..keep.len())
+        .filter(|&i| keep[i])
+        .map(|i| stats.item_count[i])
+        .collect();
     let products: Vec<Product> = products
         .into_iter()
         .zip(&keep)
@@ -700,14 +718,52 @@ pub fn assemble(
             shop.name
         ));
     }
+    let experiment = match &config.experiment {
+        Some(e) => Some(e.resolve("crossbuy.toml")?),
+        None => None,
+    };
+    let shows_bestsellers = experiment.as_ref().is_some_and(|e| {
+        e.arms
+            .iter()
+            .any(|a| a.show == crossbuy_engine::experiment::Show::Bestsellers)
+    });
+    let bestsellers = if shows_bestsellers {
+        let n = config
+            .experiment
+            .as_ref()
+            .and_then(|e| e.bestsellers)
+            .unwrap_or(DEFAULT_BESTSELLERS);
+        best_sellers(&products, &sold, &rules, n)
+    } else {
+        Vec::new()
+    };
     Ok(Built {
         shop,
         products,
         rules,
         offers,
+        experiment,
+        bestsellers,
         generated_at,
         summary,
     })
+}
+
+/// Best-sellers a `bestsellers` arm lists when the merchant does not say how many.
+pub const DEFAULT_BESTSELLERS: usize = 12;
+
+/// The `n` recommendable products bought in the most orders (ties: by id).
+fn best_sellers(products: &[Product], sold: &[u32], rules: &Rules, n: usize) -> Vec<usize> {
+    let mut list: Vec<usize> = (0..products.len())
+        .filter(|&i| products[i].available && sold[i] > 0 && !rules.exclude.contains(&i))
+        .collect();
+    list.sort_by(|&a, &b| {
+        sold[b]
+            .cmp(&sold[a])
+            .then_with(|| products[a].id.cmp(&products[b].id))
+    });
+    list.truncate(n);
+    list
 }
 
 /// The most common vendor, else "Shop".

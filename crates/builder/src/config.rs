@@ -23,6 +23,102 @@ pub struct Config {
     /// `[[offers]]`: the merchant's offers, in priority order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub offers: Vec<OfferConfig>,
+    /// `[experiment]`: arms shoppers are split into (docs/config.md, "Experiments").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experiment: Option<ExperimentConfig>,
+}
+
+/// `[experiment]` and its `[[experiment.arms]]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ExperimentConfig {
+    /// The experiment's name: part of the hash, so a new name reshuffles the shoppers.
+    pub name: String,
+    /// How many best-sellers the snapshot lists for a `bestsellers` arm (default 12).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bestsellers: Option<usize>,
+    /// The arms, at least two.
+    #[serde(default)]
+    pub arms: Vec<ArmConfig>,
+}
+
+/// One `[[experiment.arms]]` table, with the snapshot's field names.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ArmConfig {
+    /// Reported in the order's attributes.
+    pub name: String,
+    /// Relative weight (default 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<u32>,
+    /// `crossbuy` (default), `bestsellers` or `none`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show: Option<String>,
+    /// Cards shown, 2 to 4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cards: Option<u32>,
+    /// False: no offer in this arm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offer: Option<bool>,
+}
+
+impl ExperimentConfig {
+    /// The snapshot's `experiment` object, checked by the engine's own reader (the widget's
+    /// rules, once); errors name the key: `crossbuy.toml: experiment.arms[1].show: …`.
+    pub fn resolve(&self, path: &str) -> Result<crossbuy_engine::experiment::Experiment> {
+        use crossbuy_engine::experiment::Show;
+        use crossbuy_engine::json::{self, Writer};
+        for (i, a) in self.arms.iter().enumerate() {
+            if let Some(show) = a.show.as_deref().filter(|s| Show::parse(s).is_none()) {
+                return Err(BuildError::Config {
+                    path: format!("{path}: experiment.arms[{i}].show"),
+                    message: format!(
+                        "expected \"crossbuy\", \"bestsellers\" or \"none\", got \"{show}\""
+                    ),
+                });
+            }
+        }
+        let mut w = Writer(String::new());
+        w.open('{')
+            .key("name")
+            .str(&self.name)
+            .key("arms")
+            .open('[');
+        for a in &self.arms {
+            w.open('{').key("name").str(&a.name);
+            if let Some(x) = a.weight {
+                w.key("weight").int(i64::from(x));
+            }
+            if let Some(x) = &a.show {
+                w.key("show").str(x);
+            }
+            if let Some(x) = a.cards {
+                w.key("cards").int(i64::from(x));
+            }
+            if let Some(x) = a.offer {
+                w.key("offer").bool(x);
+            }
+            w.close('}');
+        }
+        w.close(']').close('}');
+        let value = json::parse(&w.0).map_err(|e| BuildError::Config {
+            path: format!("{path}: experiment"),
+            message: e.to_string(),
+        })?;
+        let experiment = crossbuy_engine::experiment::Experiment::parse(&value).map_err(|e| {
+            BuildError::Config {
+                path: format!("{path}: {}", e.path),
+                message: e.message.clone(),
+            }
+        })?;
+        experiment
+            .check()
+            .map_err(|(at, key, message)| BuildError::Config {
+                path: format!("{path}: {at}.{key}"),
+                message,
+            })?;
+        Ok(experiment)
+    }
 }
 
 /// A section left at its defaults is not written.
@@ -266,6 +362,12 @@ impl Config {
                 );
             }
         }
+        if let Some(e) = &self.experiment {
+            e.resolve(path)?;
+            if e.bestsellers.is_some_and(|n| !(1..=50).contains(&n)) {
+                return fail("experiment.bestsellers", "expected 1 to 50".to_owned());
+            }
+        }
         // What can be checked before the exports are read; money and product references wait
         // for the shop currency and the catalog (`build::assemble`).
         super::offers::check(path, &self.offers)
@@ -337,7 +439,19 @@ mod tests {
         );
         check(
             "[neighbours]\nk = 4\n[neighbors]\nk = 4\n",
-            "crossbuy.toml: line 3, column 2: unknown field `neighbors`, expected one of `shop`, `neighbours`, `rules`, `offers`",
+            "crossbuy.toml: line 3, column 2: unknown field `neighbors`, expected one of `shop`, `neighbours`, `rules`, `offers`, `experiment`",
+        );
+        check(
+            "[experiment]\nname = \"fbt\"\n[[experiment.arms]]\nname = \"crossbuy\"\n[[experiment.arms]]\nname = \"holdout\"\nshow = \"nothing\"\n",
+            "crossbuy.toml: experiment.arms[1].show: expected \"crossbuy\", \"bestsellers\" or \"none\", got \"nothing\"",
+        );
+        check(
+            "[experiment]\nname = \"fbt\"\n[[experiment.arms]]\nname = \"crossbuy\"\n",
+            "crossbuy.toml: experiment.arms: expected at least two arms",
+        );
+        check(
+            "[experiment]\nname = \"fbt\"\n[[experiment.arms]]\nname = \"a\"\nwieght = 2\n",
+            "crossbuy.toml: line 5, column 1: unknown field `wieght`, expected one of `name`, `weight`, `show`, `cards`, `offer`",
         );
         check(
             "[neighbours]\npopularity_prior = -1\n",

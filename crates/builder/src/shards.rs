@@ -57,6 +57,7 @@ pub fn index_json_at(built: &Built, buckets: u32, path: &str) -> String {
     // The offers travel in the index: the loader and `engine::shards::assemble` keep the index's
     // fields, each offer's products cut to those the page fetched.
     write_offers(&mut w, &built.offers, &built.products);
+    super::write::write_experiment(&mut w, built);
     w.key("shards").open('{').key("hash").str(HASH);
     w.key("buckets").int(i64::from(buckets));
     w.key("path").str(path).close('}').close('}');

@@ -265,9 +265,39 @@ pub fn to_json(built: &Built) -> String {
     w.close(']');
     write_rules(&mut w, &built.rules, &built.products);
     write_offers(&mut w, &built.offers, &built.products);
+    write_experiment(&mut w, built);
     w.close('}');
     w.0.push('\n');
     w.0
+}
+
+/// The experiment and the best-sellers list (`"experiment":{…},"bestsellers":[…]`), or
+/// nothing (docs/snapshot.md, "Experiments").
+pub fn write_experiment(w: &mut Writer, built: &Built) {
+    if let Some(e) = &built.experiment {
+        w.key("experiment").open('{').key("name").str(&e.name);
+        w.key("arms").open('[');
+        for a in &e.arms {
+            w.open('{').key("name").str(&a.name);
+            w.key("weight").int(i64::from(a.weight));
+            w.key("show").str(a.show.as_str());
+            if let Some(c) = a.cards {
+                w.key("cards").int(i64::from(c));
+            }
+            if !a.offer {
+                w.key("offer").bool(false);
+            }
+            w.close('}');
+        }
+        w.close(']').close('}');
+    }
+    if !built.bestsellers.is_empty() {
+        w.key("bestsellers").open('[');
+        for &p in &built.bestsellers {
+            w.str(&built.products[p].id);
+        }
+        w.close(']');
+    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ Examples:
     crossbuy recommend --catalog catalog.json --items ID,ID                       what the widget would show
     crossbuy eval --baskets baskets.csv                                           measure against baselines
     crossbuy shopify publish --catalog catalog.json --shop STORE.myshopify.com    into a Shopify shop
+    crossbuy report --orders orders_export.csv --catalog catalog.json            what an experiment earned
 
 Run `crossbuy help COMMAND` or `crossbuy COMMAND --help` for the options of each command.";
 
@@ -45,6 +46,8 @@ enum Command {
     I18nPacks(crate::i18n_packs::Args),
     #[cfg(not(target_arch = "wasm32"))]
     Shopify(crate::shopify::Args),
+    Report(crate::report::Args),
+    Simulate(crate::report::SimulateArgs),
 }
 
 impl Command {
@@ -56,6 +59,8 @@ impl Command {
             Command::I18nPacks(args) => crate::i18n_packs::run(args),
             #[cfg(not(target_arch = "wasm32"))]
             Command::Shopify(args) => crate::shopify::run(args),
+            Command::Report(args) => crate::report::run(args),
+            Command::Simulate(args) => crate::report::simulate_run(args),
         }
     }
 }

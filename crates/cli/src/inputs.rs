@@ -156,6 +156,7 @@ impl InputFiles {
             }),
             drop: list(&self.drop).into_iter().collect::<HashSet<_>>(),
             config,
+            feedback: None,
         })
     }
 }

@@ -9,6 +9,7 @@ mod i18n_packs;
 mod inputs;
 mod progress;
 mod recommend;
+mod report;
 #[cfg(not(target_arch = "wasm32"))]
 mod shopify;
 mod snapshot;

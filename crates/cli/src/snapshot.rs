@@ -47,6 +47,12 @@ pub struct Args {
     #[command(flatten)]
     overrides: Overrides,
 
+    /// What shoppers did with the pairs they were shown, to re-weight them (docs/measure.md,
+    /// "Feed it back"): `crossbuy report --json`'s output, or the shop webhook's signal bodies
+    /// as JSON lines; repeat for several files
+    #[arg(long, value_name = "FILE", help_heading = "Learning")]
+    feedback: Vec<String>,
+
     /// Print the time spent in each phase to stderr
     #[arg(long, help_heading = "Messages")]
     timings: bool,
@@ -83,7 +89,15 @@ fn now() -> Option<i64> {
 
 /// `crossbuy snapshot …`.
 pub fn run(args: Args) -> Result<()> {
-    let input = args.input.build_input(&args.overrides)?;
+    let mut input = args.input.build_input(&args.overrides)?;
+    if !args.feedback.is_empty() {
+        let mut feedback = crossbuy_builder::feedback::Feedback::default();
+        for path in &args.feedback {
+            let text = std::fs::read_to_string(path).map_err(|e| BuildError::io(path, e))?;
+            feedback.read(path, &text)?;
+        }
+        input.feedback = Some(feedback);
+    }
     let built: Built = build_with(&input, now(), &mut Bar::on_stderr(args.quiet))?;
     report_problems(&built.summary);
     let mut timings = built.summary.timings.clone();

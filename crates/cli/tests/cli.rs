@@ -199,6 +199,7 @@ fn help_lists_every_option_and_bad_arguments_say_so() {
             "--k <N>",
             "--min-support <N>",
             "--score <NAME>",
+            "--feedback <FILE>",
             "-q, --quiet",
             "WHOLE_MAX_BYTES: a whole snapshot is written up to",
         ],
@@ -209,6 +210,30 @@ fn help_lists_every_option_and_bad_arguments_say_so() {
         (
             "recommend",
             &["--catalog <FILE>", "--items <ID,ID>", "--limit <N>"][..],
+        ),
+        (
+            "report",
+            &[
+                "--orders <FILE>",
+                "--catalog <FILE>",
+                "--experiment <NAME>",
+                "--since <DATE>",
+                "--html <FILE>",
+                "--thank-you",
+                "--json",
+            ][..],
+        ),
+        (
+            "simulate",
+            &[
+                "--catalog <FILE>",
+                "--take <P,P>",
+                "--orders <N>",
+                "--seed <N>",
+                "--start <DATE>",
+                "--page <KIND>",
+                "-o, --output <FILE>",
+            ][..],
         ),
         (
             "eval",
@@ -295,7 +320,7 @@ fn help_lists_every_option_and_bad_arguments_say_so() {
         ),
         (
             &["frobnicate"][..],
-            "crossbuy: unknown command \"frobnicate\"; commands: snapshot, recommend, eval, i18n-packs, shopify (see `crossbuy --help`)",
+            "crossbuy: unknown command \"frobnicate\"; commands: snapshot, recommend, eval, i18n-packs, shopify, report, simulate (see `crossbuy --help`)",
         ),
     ] {
         let (code, _, err) = run(args, &dir);

@@ -101,6 +101,8 @@ impl Request {
                 basket_format,
                 drop: list_of("drop").into_iter().collect::<HashSet<_>>(),
                 config,
+                // `crossbuy snapshot --feedback` is not in the console yet.
+                feedback: None,
             },
             now: v.get("now").and_then(Value::as_i64),
         })

@@ -75,6 +75,9 @@ pub struct PageContext {
     pub page: PageKind,
     /// Order id, on a thank-you page.
     pub order_id: Option<String>,
+    /// The cart's token, on cart and checkout pages (Shopify: `cart.js`'s `token`): with the
+    /// order id, the unit an experiment assigns arms by.
+    pub cart_token: Option<String>,
     /// When the order was placed (RFC 3339), when known.
     pub created_at: Option<String>,
     /// Items bought or in the cart.
@@ -111,6 +114,16 @@ impl Segment {
 }
 
 impl PageContext {
+    /// The unit an experiment assigns by: the order id on a thank-you page, else the cart
+    /// token; `None` on a product page, or when the page gave neither.
+    pub fn unit(&self) -> Option<&str> {
+        match self.page {
+            PageKind::ThankYou => self.order_id.as_deref(),
+            PageKind::Cart | PageKind::Checkout => self.cart_token.as_deref(),
+            PageKind::Product => None,
+        }
+    }
+
     /// Reads the platform-neutral context JSON (see README, "Page context").
     pub fn parse(text: &str) -> Result<PageContext, ContextError> {
         Ok(Self::from_value(&json::parse(text)?, false).map_err(FieldError::from)?)
@@ -136,6 +149,7 @@ impl PageContext {
         let mut c = PageContext {
             page: PageKind::ThankYou,
             order_id: None,
+            cart_token: None,
             created_at: None,
             items: Vec::new(),
             currency: None,
@@ -197,6 +211,7 @@ impl PageContext {
             }
         }
         c.order_id = read::opt(v, "", "order_id", read::id_at)?;
+        c.cart_token = read::opt(v, "", "cart_token", read::id_at)?;
         c.created_at = read::opt(v, "", "created_at", read::string_at)?;
         if !shopify {
             c.locale = read::opt(v, "", "locale", read::string_at)?;

@@ -25,6 +25,7 @@
 
 pub mod context;
 pub mod deadline;
+pub mod experiment;
 pub mod hash;
 pub mod i18n;
 pub mod json;

@@ -1,5 +1,6 @@
 //! The catalog snapshot, version 1 (`docs/snapshot.md`): parsed and validated in one pass.
 
+use super::experiment::Experiment;
 use super::json::{self, Value};
 use super::money::Currency;
 use super::offer::{self, Offer};
@@ -198,6 +199,10 @@ pub struct Catalog {
     pub rules: Rules,
     /// The merchant's offers, in priority order (`docs/snapshot.md`, "Offers").
     pub offers: Vec<Offer>,
+    /// The merchant's experiment, when one runs (`docs/snapshot.md`, "Experiments").
+    pub experiment: Option<Experiment>,
+    /// The shop's best-sellers, best first: what a `bestsellers` arm shows.
+    pub bestsellers: Vec<usize>,
     by_id: IdIndex,
     by_variant: IdIndex,
     by_handle: IdIndex,
@@ -312,6 +317,8 @@ impl Catalog {
             products: Vec::with_capacity(items.len()),
             rules: Rules::default(),
             offers: Vec::new(),
+            experiment: None,
+            bestsellers: Vec::new(),
             by_id,
             by_variant: IdIndex::default(),
             by_handle: IdIndex::default(),
@@ -331,6 +338,18 @@ impl Catalog {
         }
         if let Some(o) = read::optional(root, "offers") {
             catalog.offers = offer::parse_offers(o, &|id| catalog.by_id.get(id))?;
+        }
+        if let Some(e) = read::optional(root, "experiment") {
+            catalog.experiment = Some(Experiment::parse(e)?);
+        }
+        if let Some(Value::Array(list)) = read::optional(root, "bestsellers") {
+            // Ids this snapshot lacks are passed over: a shard of the sharded form holds only
+            // some products, and the index lists the best-sellers of all.
+            for id in list {
+                catalog
+                    .bestsellers
+                    .extend(id.as_str().and_then(|id| catalog.by_id.get(id)));
+            }
         }
         Ok(catalog)
     }

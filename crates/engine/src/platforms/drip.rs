@@ -49,12 +49,7 @@ impl Drip {
             }
             w.key("tags").open('[').str("crossbuy").close(']');
             w.close('}').close(']');
-            out.push(signal.message(
-                [signal.key.as_str(), "_identify"].concat(),
-                url(),
-                &[],
-                w.0,
-            ));
+            out.push(signal.message([signal.key.as_str(), "_identify"].concat(), url(), &[], w.0));
         }
         let mut w = Writer(String::from("[\"track\""));
         w.str(signal.kind.metric()).open('{');

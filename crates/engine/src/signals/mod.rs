@@ -159,6 +159,13 @@ impl Envelope<'_> {
             w.key("order_id").str(o);
         }
         w.key("page").str(self.context.page.as_str());
+        // The experiment's arm (docs/measure.md), so a shop's own endpoint can split by it.
+        if let (Some(e), Some(arm)) = (
+            &self.catalog.experiment,
+            crate::experiment::arm_of(self.catalog, self.context),
+        ) {
+            w.key("arm").str(&crate::experiment::arm_value(e, arm));
+        }
         w
     }
 

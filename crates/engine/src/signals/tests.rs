@@ -388,3 +388,38 @@ fn keys_are_stable_per_event_and_distinct_across_events() {
     check("keys bundle_added feedback", "different keys");
     check("keys opted_in offer_viewed", "different keys");
 }
+
+#[test]
+fn signals_carry_the_experiments_arm() {
+    let snapshot = doc_example("snapshot").trim_end();
+    let with = [
+        &snapshot[..snapshot.len() - 1],
+        r#","experiment":{"name":"t","arms":[{"name":"a"},{"name":"b","show":"none"}]}}"#,
+    ]
+    .concat();
+    let catalog = Catalog::parse(&with).expect("snapshot with an experiment");
+    let context = PageContext::parse(doc_example("context")).expect("docs context");
+    let arm = crate::experiment::arm_of(&catalog, &context).expect("the order id is the unit");
+    let env = Envelope {
+        catalog: &catalog,
+        context: &context,
+        email: "a@b.example",
+        at: 0,
+        origin: "https://shop.example",
+    };
+    let body = webhook::body(&feedback(&env, false));
+    let expected = [
+        "\"arm\":\"t:",
+        &catalog.experiment.as_ref().unwrap().arms[arm].name,
+        "\"",
+    ]
+    .concat();
+    assert!(body.contains(&expected), "{body}");
+    // Without an experiment, no arm.
+    let plain = Catalog::parse(doc_example("snapshot")).unwrap();
+    let env = Envelope {
+        catalog: &plain,
+        ..env
+    };
+    assert!(!webhook::body(&feedback(&env, false)).contains("\"arm\""));
+}
