@@ -63,9 +63,14 @@ try {
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext({ locale: "en-GB" });
     const page = await context.newPage();
+    const messages = [];
+    page.on("console", (m) => messages.push(m.text()));
+    page.on("pageerror", (e) => messages.push(String(e)));
     await page.addInitScript(probe);
     await page.goto(new URL(path, shop.url).href);
-    await page.waitForFunction(() => window.__bench.painted, null, { timeout: 15_000 });
+    await page.waitForFunction(() => window.__bench.painted, null, { timeout: 15_000 }).catch((e) => {
+      throw new Error(`no cards on ${path}: ${messages.join("; ") || e.message}`);
+    });
     rows.push(
       await page.evaluate(() => {
         const end = (part) => {
