@@ -27,12 +27,13 @@ const path = process.argv[3] || "thank-you.html";
 
 // Runs in the page before any of its scripts.
 const probe = () => {
-  const w = (window.__bench = { longest: 0, tasks: [] });
+  let done;
+  const w = (window.__bench = { longest: 0, tasks: [], done: new Promise((ok) => (done = ok)) });
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
         if (w.painted) continue;
-        w.tasks.push(Math.round(e.duration));
+        w.tasks.push([Math.round(e.startTime), Math.round(e.duration)]);
         w.longest = Math.max(w.longest, e.duration);
       }
     }).observe({ type: "longtask" });
@@ -41,7 +42,7 @@ const probe = () => {
     const root = document.querySelector("#crossbuy")?.shadowRoot;
     if (root && root.querySelector("li.cb-card")) {
       const ch = new MessageChannel();
-      ch.port1.onmessage = () => (w.painted = performance.now());
+      ch.port1.onmessage = () => done((w.painted = performance.now()));
       ch.port2.postMessage(0);
       return;
     }
@@ -68,9 +69,9 @@ try {
     page.on("pageerror", (e) => messages.push(String(e)));
     await page.addInitScript(probe);
     await page.goto(new URL(path, shop.url).href);
-    await page.waitForFunction(() => window.__bench.painted, null, { timeout: 15_000 }).catch((e) => {
-      throw new Error(`no cards on ${path}: ${messages.join("; ") || e.message}`);
-    });
+    // Awaited in the page, not polled from here (polling would run in the page's frames).
+    await page.evaluate(() => Promise.race([window.__bench.done, new Promise((ok) => setTimeout(ok, 15_000))]));
+    if (!(await page.evaluate(() => window.__bench.painted))) throw new Error(`no cards on ${path}: ${messages.join("; ")}`);
     rows.push(
       await page.evaluate(() => {
         const end = (part) => {
@@ -85,6 +86,7 @@ try {
           "script -> painted": b.painted - script,
           "inputs -> painted": b.painted - inputs,
           "longest task": b.longest,
+          "longest task starts": b.longest ? b.tasks.find(([, d]) => d == Math.round(b.longest))[0] - script : NaN,
           "script -> wasm arrived": end("crossbuy_bg.wasm") - script,
           "script -> catalog arrived": end("catalog") - script,
         };

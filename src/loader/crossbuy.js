@@ -112,12 +112,13 @@
     // (the page context comes before the script tag, docs/install.md); otherwise after.
     const fetches = () => {
       let locale = document.documentElement.lang;
+      let currency;
       try {
-        locale = JSON.parse(document.getElementById("crossbuy-context").textContent).locale || locale;
+        ({ locale = locale, currency } = JSON.parse(document.getElementById("crossbuy-context").textContent));
       } catch {}
       const lang = String(locale).toLowerCase().split(/[-_]/)[0];
       const packUrl = PACKS.includes(lang) && new URL(`pkg/i18n/${lang}.json`, script.src).href;
-      return [
+      const started = [
         import(glueUrl).catch((e) => {
           throw `cannot load ${glueUrl}: ${e.message}`;
         }),
@@ -127,6 +128,14 @@
         catalogUrl && load("the catalog", catalogUrl).then((r) => r.text()).then((t) => sharded(t, catalogUrl)),
         packUrl && load("the texts", packUrl).then((r) => r.text()).catch((e) => console.error("crossbuy: " + e)),
       ];
+      // The page's first Intl.NumberFormat loads its locale's data (tens of ms): done while the
+      // downloads run (a task of its own), rather than in mount(), which formats the prices.
+      setTimeout(() => {
+        try {
+          new Intl.NumberFormat(locale, { style: "currency", currency: currency || "USD" }).format(1);
+        } catch {}
+      });
+      return started;
     };
     let early = (document.getElementById("crossbuy-context") || window.Shopify?.checkout) && fetches();
     // Settled here so that a failure is reported once, by the await below, not as unhandled.
