@@ -27,7 +27,18 @@ async function open(body) {
     messages.push(m.type() + ": " + m.text());
     if (m.text().startsWith("crossbuy:")) said();
   });
-  page.on("request", (r) => seen.push(new URL(r.url()).pathname));
+  const waiting = [];
+  page.on("request", (r) => {
+    seen.push(new URL(r.url()).pathname);
+    waiting.filter((w) => seen.includes(w.path)).forEach((w) => w.ok());
+  });
+  // Resolves once `path` has been requested, before or after the call.
+  const requested = (path) =>
+    new Promise((ok, fail) => {
+      if (seen.includes(path)) return ok();
+      waiting.push({ path, ok });
+      setTimeout(() => fail(new Error(`${path} not requested within ${WIDGET_TIMEOUT} ms`)), WIDGET_TIMEOUT);
+    });
   let release;
   const held = new Promise((ok) => (release = ok));
   await page.route("**/early.html", (route) =>
@@ -38,16 +49,15 @@ async function open(body) {
     route.fulfill({ contentType: "text/javascript", body: "document.documentElement.dataset.slow = 'ran';" });
   });
   await page.goto(new URL("early.html", env.shop.url).href, { waitUntil: "commit" });
-  return { context, page, seen, messages, release, crossbuySaid };
+  return { context, page, seen, messages, release, crossbuySaid, requested };
 }
 
 test("with the context before the script tag, the wasm and the catalog are requested before the page has finished parsing", async () => {
-  const { context, page, seen, release } = await open(
+  const { context, page, seen, release, requested } = await open(
     `${CONTEXT}<div id="crossbuy"></div><script src="/crossbuy.js" data-catalog="/demo/catalog.json" async></script>`
   );
   try {
-    await page.waitForRequest((r) => r.url().endsWith("/demo/catalog.json"), { timeout: WIDGET_TIMEOUT });
-    await page.waitForRequest((r) => r.url().endsWith("/pkg/crossbuy_bg.wasm"), { timeout: WIDGET_TIMEOUT });
+    await Promise.all([requested("/demo/catalog.json"), requested("/pkg/crossbuy_bg.wasm")]);
     assert.equal(await page.evaluate(() => document.readyState), "loading", "the page is still being parsed");
     assert.equal(await cards(page).count(), 0, "no cards before the page is parsed");
     release();
