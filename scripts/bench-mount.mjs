@@ -90,7 +90,7 @@ try {
           "script -> wasm arrived": end("crossbuy_bg.wasm") - script,
           "script -> catalog arrived": end("catalog") - script,
         };
-        for (const m of ["crossbuy:start", "crossbuy:bytes", "crossbuy:compiled", "crossbuy:parsed", "crossbuy:mounted"]) {
+        for (const m of ["crossbuy:start", "crossbuy:bytes", "crossbuy:mounted"]) {
           const t = mark(m);
           if (t !== undefined) row[`script -> ${m.slice(9)}`] = t - script;
         }

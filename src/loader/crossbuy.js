@@ -9,7 +9,7 @@
   "use strict";
   // Performance marks (scripts/bench-mount.mjs, docs/performance.md): the loader running, the
   // wasm compiled and the catalog read, the cards rendered.
-  const mark = (name) => performance.mark?.("crossbuy:" + name);
+  const mark = (name) => performance.mark("crossbuy:" + name);
   mark("start");
   // widget.css :host min-height, reserved so the page does not shift.
   const RESERVE = "34.25rem";
@@ -178,7 +178,6 @@
     } catch (e) {
       throw `cannot start ${wasmUrl}: ${e.message}`;
     }
-    mark("compiled");
     // mount() logs its failure and returns undefined.
     const adapter = carts[data.cart] && carts[data.cart](data);
     const source = catalogUrl || "#crossbuy-catalog";
