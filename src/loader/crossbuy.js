@@ -114,7 +114,9 @@
       let locale = document.documentElement.lang;
       let currency;
       try {
-        ({ locale = locale, currency } = JSON.parse(document.getElementById("crossbuy-context").textContent));
+        const said = JSON.parse(document.getElementById("crossbuy-context").textContent);
+        locale = said.locale || locale;
+        currency = said.currency;
       } catch {}
       const lang = String(locale).toLowerCase().split(/[-_]/)[0];
       const packUrl = PACKS.includes(lang) && new URL(`pkg/i18n/${lang}.json`, script.src).href;
@@ -130,9 +132,10 @@
       ];
       // The page's first Intl.NumberFormat loads its locale's data (tens of ms): done while the
       // downloads run (a task of its own), rather than in mount(), which formats the prices.
+      // Without a currency in the context it throws, and mount() pays that cost as before.
       setTimeout(() => {
         try {
-          new Intl.NumberFormat(locale, { style: "currency", currency: currency || "USD" }).format(1);
+          new Intl.NumberFormat(locale, { style: "currency", currency }).format(1);
         } catch {}
       });
       return started;
