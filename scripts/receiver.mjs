@@ -16,6 +16,12 @@
 // `throttle` answers the next n requests 429 with `Retry-After: <retryAfter>`; `reject` answers
 // the next n requests 400; `down` drops every connection without an answer while true; `hold`
 // keeps the next n answers back until `release()` (a send the page never hears back from).
+//
+// The other email platforms' stand-ins (Mailchimp, ActiveCampaign, Shopify's order lookup for the
+// relay, and what www/demo/drip.js and www/demo/omnisend.js hand on) are in email-platforms.mjs;
+// the faults apply to them too (`only`, a path prefix, limits the faults to one platform).
+
+import { emailPlatforms } from "./email-platforms.mjs";
 
 const KLAVIYO_REVISION = "2026-07-15";
 const CORS = {
@@ -24,10 +30,11 @@ const CORS = {
 };
 
 export function receiver() {
-  const faults = { failShare: 0, throttle: 0, retryAfter: "1", reject: 0, down: false, hold: 0 };
+  const faults = { failShare: 0, throttle: 0, retryAfter: "1", reject: 0, down: false, hold: 0, only: "" };
+  const platforms = emailPlatforms();
   /** Every request that reached an endpoint: { path, status, key }. */
   const attempts = [];
-  /** Accepted signals by key: { destination, what, key, count, body }. */
+  /** Accepted signals by platform and key: { destination, what, key, count, body }. */
   const byKey = new Map();
   const held = [];
   let posts = 0;
@@ -40,11 +47,13 @@ export function receiver() {
   /** Handles `url` when it is the receiver's; returns whether it was. */
   function handle(req, res, url, body) {
     const path = url.pathname;
-    const endpoint = ["/klaviyo/client/events/", "/klaviyo/client/subscriptions/", "/webhook"].includes(path);
+    const other = platforms.owns(path);
+    const endpoint = other || ["/klaviyo/client/events/", "/klaviyo/client/subscriptions/", "/webhook"].includes(path);
     if (path === "/__signals") {
       if (req.method === "DELETE") {
         attempts.length = 0;
         byKey.clear();
+        platforms.reset();
       } else if (req.method === "POST") {
         Object.assign(faults, JSON.parse(body || "{}"));
       }
@@ -56,7 +65,8 @@ export function receiver() {
       return true;
     }
     if (!endpoint) return false;
-    if (faults.down) {
+    const faulty = !faults.only || path.startsWith(faults.only);
+    if (faults.down && faulty) {
       attempts.push({ path, status: "dropped" });
       req.socket.destroy();
       return true;
@@ -69,12 +79,14 @@ export function receiver() {
       });
       return true;
     }
-    if (req.method !== "POST") {
-      answer(res, 405, { allow: "POST, OPTIONS" });
+    const allowed = path.startsWith("/mailchimp/") ? ["PUT", "POST"] : path.startsWith("/shopify/") ? ["GET"] : ["POST"];
+    if (!allowed.includes(req.method)) {
+      answer(res, 405, { allow: `${allowed.join(", ")}, OPTIONS` });
       return true;
     }
-    const n = posts++;
-    const fault = faults.reject > 0 ? (faults.reject--, 400)
+    const n = faulty ? posts++ : 0;
+    const fault = !faulty ? 0
+      : faults.reject > 0 ? (faults.reject--, 400)
       : faults.throttle > 0 ? (faults.throttle--, 429)
       : Math.floor((n + 1) * faults.failShare) > Math.floor(n * faults.failShare) ? 503
       : 0;
@@ -84,14 +96,18 @@ export function receiver() {
       answer(res, fault, headers, "");
       return true;
     }
-    const result = path === "/webhook" ? webhook(req, body) : klaviyo(req, url, body);
-    attempts.push({ path, status: result.status, key: result.key });
-    if (result.status < 300) {
-      const seen = byKey.get(result.key);
+    const result = other ? platforms.route(req, url, body) : path === "/webhook" ? webhook(req, body) : klaviyo(req, url, body);
+    if (!result.quiet) attempts.push({ path, status: result.rejected ? "rejected" : result.status, key: result.key });
+    if (result.status < 300 && result.key) {
+      // Per platform: ActiveCampaign's and Omnisend's contacts of one email are two records.
+      const id = `${result.destination} ${result.key}`;
+      const seen = byKey.get(id);
       if (seen) seen.count++;
-      else byKey.set(result.key, { destination: result.destination, what: result.what, key: result.key, count: 1, body: result.body });
+      else byKey.set(id, { destination: result.destination, what: result.what, key: result.key, count: 1, body: result.body });
     }
-    const send = () => answer(res, result.status, result.error ? { "content-type": "application/json" } : {}, result.error ?? "");
+    const text = result.error ?? result.answer ?? "";
+    const type = result.headers ?? (text ? { "content-type": "application/json" } : {});
+    const send = () => answer(res, result.status, type, text);
     if (faults.hold > 0) {
       faults.hold--;
       held.push(send);
@@ -102,6 +118,7 @@ export function receiver() {
   return {
     faults,
     attempts,
+    platforms,
     handle,
     received,
     /** Sends the answers kept back by `hold`. */
@@ -111,7 +128,8 @@ export function receiver() {
       attempts.length = 0;
       byKey.clear();
       held.length = 0;
-      Object.assign(faults, { failShare: 0, throttle: 0, retryAfter: "1", reject: 0, down: false, hold: 0 });
+      platforms.reset();
+      Object.assign(faults, { failShare: 0, throttle: 0, retryAfter: "1", reject: 0, down: false, hold: 0, only: "" });
     },
   };
 
@@ -170,14 +188,15 @@ function escapeHtml(s) {
 
 function page(received) {
   const rows = received.map((r) => {
-    const data = r.body?.data?.attributes?.properties ?? r.body?.data ?? {};
+    const data = r.body?.data?.attributes?.properties ?? r.body?.data ?? r.body?.properties ?? r.body?.[2]?.properties ?? r.body?.[2] ?? {};
     return `<tr><td>${escapeHtml(r.destination)}</td><td>${escapeHtml(r.what)}</td><td><code>${escapeHtml(r.key)}</code></td>`
       + `<td>${r.count}</td><td>${escapeHtml(data.order_id ?? "")}</td>`
       + `<td><details><summary>body</summary><pre>${escapeHtml(JSON.stringify(r.body, null, 2))}</pre></details></td></tr>`;
   });
   return `<!doctype html><html lang="en"><meta charset="utf-8"><title>Signals received – Hearth &amp; Tin</title>
 <link rel="stylesheet" href="/shop.css"><main class="page"><h1>Signals received</h1>
-<p>What crossbuy delivered to this demo's receiver (<code>/klaviyo/client/…</code> and <code>/webhook</code>), once per key;
+<p>What crossbuy delivered to this demo's receiver (<code>/klaviyo/client/…</code>, <code>/webhook</code>, and the stand-ins of
+Drip, Omnisend, and, through the relay, Mailchimp and ActiveCampaign), once per key;
 "times" counts deliveries of the same key (at least once, deduplicated here).</p>
 <table><thead><tr><th>destination</th><th>signal</th><th>key</th><th>times</th><th>order</th><th></th></tr></thead>
 <tbody>${rows.join("\n") || '<tr><td colspan="6">Nothing yet: opt in on the <a href="/thank-you.html">thank-you page</a>.</td></tr>'}</tbody></table></main></html>`;

@@ -23,6 +23,12 @@
 // Variants come from the catalog snapshot (`demo/catalog.json` under the root by default).
 // Opt-in signals go to the receiver of scripts/receiver.mjs (`shop.signals`): Klaviyo's client
 // API under /klaviyo/ and a webhook at /webhook; GET /signals shows what arrived.
+// `?platform=` on the thank-you pages switches their signals to another platform's stand-in:
+// `drip` and `omnisend` (the page gets the platform's snippet with www/demo/drip.js or
+// omnisend.js standing in for its script), `relay`, `mailchimp` and `activecampaign` (the three
+// names of one path: the widget posts to crossbuy-relay, which `start({ relay: true })` runs
+// against the stand-ins of scripts/email-platforms.mjs with Mailchimp, ActiveCampaign and
+// Omnisend's REST API in its file; `shop.relay`), or `webhook`.
 // scripts/platforms.mjs adds the WooCommerce and BigCommerce stand-ins and the rest of Shopify's
 // cart for the fixture pages under www/platforms/ (`shop.platforms` is their state).
 
@@ -32,6 +38,7 @@ import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { receiver } from "./receiver.mjs";
+import { RELAY_BIN, standinConfig, startRelay } from "./relay.mjs";
 import { platforms } from "./platforms.mjs";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
@@ -55,8 +62,9 @@ const MAX_BODY = 64 * 1024;
 
 /**
  * Starts the demo shop. Resolves to
- * `{ url, port, requests, carts, soldOut, platforms, orderTime, signals, close() }` once listening.
- * @param {{ port?: number, root?: string, catalog?: string, host?: string, orderTime?: string }} [options]
+ * `{ url, port, requests, carts, soldOut, platforms, orderTime, signals, relay, close() }` once
+ * listening; with `relay`, crossbuy-relay runs against the stand-ins (`shop.relay`).
+ * @param {{ port?: number, root?: string, catalog?: string, host?: string, orderTime?: string, relay?: boolean }} [options]
  */
 export async function start({
   port = 8080,
@@ -64,6 +72,7 @@ export async function start({
   catalog,
   host = "127.0.0.1",
   orderTime = new Date(Math.floor(Date.now() / 1000) * 1000 - 5 * 60_000).toISOString().replace(".000Z", "Z"),
+  relay: withRelay = false,
 } = {}) {
   const rootDir = resolve(root);
   const catalogPath = resolve(catalog ?? join(rootDir, "demo", "catalog.json"));
@@ -72,6 +81,7 @@ export async function start({
   const soldOut = new Set();
   const variants = variantIndex(catalogPath);
   const signals = receiver();
+  const live = { relay: null };
   const platform = platforms({
     rootDir,
     soldOut,
@@ -87,7 +97,7 @@ export async function start({
       }
       if (signals.handle(req, res, url, body)) return;
       if (!(await platform.route({ req, res, url, body }))) {
-        await route({ req, res, url, body, rootDir, requests, carts, soldOut, variants, orderTime });
+        await route({ req, res, url, body, rootDir, requests, carts, soldOut, variants, orderTime, relay: live.relay });
       }
     } catch (err) {
       if (!res.headersSent) {
@@ -102,20 +112,35 @@ export async function start({
     server.listen(port, host, ok);
   });
   const actual = server.address().port;
+  const url = `http://${host}:${actual}/`;
+  if (withRelay) {
+    live.relay = await startRelay({
+      toml: standinConfig({
+        standins: url,
+        origins: [url.replace(/\/$/, "")],
+        platforms: DEMO_RELAY_PLATFORMS,
+        extra: "retry_after_seconds = 2",
+      }),
+    });
+  }
   return {
-    url: `http://${host}:${actual}/`,
+    url,
     port: actual,
+    relay: live.relay,
     requests,
     carts,
     soldOut,
     platforms: platform.state,
     orderTime,
     signals,
-    close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(() => ok()); }),
+    close: async () => {
+      await live.relay?.stop();
+      await new Promise((ok) => { server.closeAllConnections?.(); server.close(() => ok()); });
+    },
   };
 }
 
-async function route({ req, res, url, body, rootDir, requests, carts, soldOut, variants, orderTime }) {
+async function route({ req, res, url, body, rootDir, requests, carts, soldOut, variants, orderTime, relay }) {
   const path = url.pathname;
   if (path === "/__requests") {
     if (req.method === "DELETE") requests.length = 0;
@@ -142,7 +167,44 @@ async function route({ req, res, url, body, rootDir, requests, carts, soldOut, v
   if (path.startsWith("/discount/")) {
     return applyDiscount(req, res, url, carts);
   }
-  return serveFile(req, res, rootDir, path, SNAPSHOT_FLAGS.get(url.searchParams.get("snapshot")), orderTime);
+  const signalsTo = signalsFor(url.searchParams.get("platform"), relay);
+  return serveFile(req, res, rootDir, path, SNAPSHOT_FLAGS.get(url.searchParams.get("snapshot")), orderTime, signalsTo);
+}
+
+/** The platforms in the demo relay's file: every platform the relay forwards to. */
+export const DEMO_RELAY_PLATFORMS = ["mailchimp", "activecampaign", "omnisend"];
+
+// The demo pages' signals attributes, as the thank-you pages have them (Klaviyo's stand-in).
+const KLAVIYO_TAG = 'data-signals="klaviyo" data-klaviyo-key="DEMO01" data-klaviyo-list="DemoLs" data-signals-url="/klaviyo"';
+
+/**
+ * What `?platform=NAME` puts in place of the Klaviyo attributes: the attributes, and the
+ * platform's snippet before crossbuy's script tag (Drip's and Omnisend's, their scripts stood in
+ * for by www/demo/). `null` leaves the page as it is.
+ */
+function signalsFor(platform, relay) {
+  switch (platform) {
+    case "drip":
+      return {
+        attributes: 'data-signals="drip"',
+        snippet: '<script>var _dcq = _dcq || []; var _dcs = _dcs || {}; _dcs.account = "9999999";</script>'
+          + '<script src="/demo/drip.js" async></script>',
+      };
+    case "omnisend":
+      return {
+        attributes: 'data-signals="omnisend"',
+        snippet: '<script>window.omnisend = window.omnisend || []; omnisend.push(["brandID", "DEMO"]); omnisend.push(["track", "$pageViewed"]);</script>'
+          + '<script src="/demo/omnisend.js" async></script>',
+      };
+    case "relay":
+    case "mailchimp":
+    case "activecampaign":
+      return { attributes: `data-signals="${platform}" data-signals-url="${relay ? `${relay.url}signals` : "/relay-is-not-running"}"`, snippet: "" };
+    case "webhook":
+      return { attributes: 'data-signals="webhook" data-signals-url="/webhook"', snippet: "" };
+    default:
+      return null;
+  }
 }
 
 // `?snapshot=broken` on a page points its script tag at a snapshot that fails to parse, and
@@ -154,7 +216,7 @@ const SNAPSHOT_FLAGS = new Map([
   ["sharded", "/demo/shards/index.json"],
 ]);
 
-async function serveFile(req, res, rootDir, path, snapshotUrl, orderTime) {
+async function serveFile(req, res, rootDir, path, snapshotUrl, orderTime, signalsTo) {
   let relative;
   try {
     relative = normalize(decodeURIComponent(path)).replace(/^([/\\])+/, "");
@@ -179,6 +241,9 @@ async function serveFile(req, res, rootDir, path, snapshotUrl, orderTime) {
   if (ext === ".html" && req.method !== "HEAD") {
     let html = data.toString("utf8").replaceAll("{{order_time}}", orderTime);
     if (snapshotUrl) html = html.replaceAll('data-catalog="/demo/catalog.json"', `data-catalog="${snapshotUrl}"`);
+    if (signalsTo && html.includes(KLAVIYO_TAG)) {
+      html = html.replace(KLAVIYO_TAG, signalsTo.attributes).replace('<script src="/crossbuy.js"', `${signalsTo.snippet}<script src="/crossbuy.js"`);
+    }
     data = Buffer.from(html);
   }
   return send(res, 200, { "content-type": type, "content-length": req.method === "HEAD" ? info.size : data.length }, data);
@@ -333,8 +398,12 @@ function readBody(req) {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const port = Number(process.env.PORT ?? 8080);
-  const shop = await start({ port });
+  const relay = (await stat(RELAY_BIN).catch(() => null)) !== null;
+  const shop = await start({ port, relay });
   console.log(`crossbuy demo shop: ${shop.url} (thank-you page: ${shop.url}thank-you.html, signals received: ${shop.url}signals)`);
+  console.log(`  the same page with signals to Drip or Omnisend's snippet${relay ? ", or through crossbuy-relay to Mailchimp, ActiveCampaign and Omnisend's API" : ""}: `
+    + `${shop.url}thank-you.html?platform=drip (omnisend${relay ? ", relay" : ""})`);
+  if (!relay) console.log(`  (cargo build -p crossbuy-relay to try Mailchimp, ActiveCampaign and Omnisend's API through the relay)`);
   const stop = async () => { await shop.close(); process.exit(0); };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

@@ -4,8 +4,8 @@
 #   build's nightly (scripts/size-toolchain.toml) with its components and targets;
 #   wasm-bindgen-cli at exactly Cargo.lock's version and wasm-pack (cargo install);
 # - Debian: chromium and chromium-driver (each unless $CHROME or $CHROMEDRIVER names your own;
-#   a variable you set is checked, never replaced) and php-cli (apt-get, through sudo when not
-#   root);
+#   a variable you set is checked, never replaced), php-cli and redis-server (the relay's
+#   tests; apt-get, through sudo when not root);
 # - npm: the packages of package-lock.json (npm ci, again whenever the lock file changed), among
 #   them binaryen's wasm-opt (Debian bookworm's binaryen 108 corrupts wasm-bindgen's externref
 #   table; scripts/build.sh puts npm's first on PATH).
@@ -75,7 +75,7 @@ if ! command -v wasm-pack >/dev/null; then
   cargo install wasm-pack >&2
 fi
 
-# Debian packages: a browser and its driver, php. Only a variable the user set names their own
+# Debian packages: a browser and its driver, php, redis-server. Only a variable the user set names their own
 # browser or driver (scripts/test.sh sets none before this runs); it must then be executable.
 missing=()
 if [ -n "${CHROME:-}" ]; then
@@ -89,6 +89,8 @@ else
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
 fi
 command -v php >/dev/null || missing+=(php-cli)
+# The relay's tests start a Redis shared by two relays (crates/relay, tests/relay).
+command -v redis-server >/dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   command -v apt-get >/dev/null || die "missing ${missing[*]} and there is no apt-get to install them"
   as_root=()

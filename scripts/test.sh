@@ -41,6 +41,9 @@ step "WooCommerce plugin (php -l, PHP tests)"
 bash tests/php/run.sh
 step "size budget"
 node scripts/size.mjs
+step "relay (crates/relay against the platforms' stand-ins, Redis; tests/relay)"
+cargo build --quiet -p crossbuy-relay
+node --test --test-concurrency=1 tests/relay/*.test.mjs
 step "end-to-end (Chromium)"
 node --test --test-concurrency=1 tests/e2e/*.test.mjs
 trap - EXIT

@@ -9,7 +9,7 @@ use std::cell::Cell;
 
 use crossbuy_browser::error::report;
 use crossbuy_browser::storage::{self, Stored};
-use crossbuy_engine::deadline::{order_time, Deadline};
+use crossbuy_engine::deadline::{anchor, Anchor, Deadline};
 use crossbuy_engine::offer::Offer;
 use crossbuy_engine::price::choose_offer;
 use crossbuy_engine::sort::sort_by;
@@ -25,18 +25,24 @@ pub(crate) struct LiveOffer {
 
 impl LiveOffer {
     /// The offer for `shown` on this page at `now`, with its deadline resumed from storage
-    /// (or started: from the order on a thank-you page, else from this first view), or `None`.
+    /// (or started: from the order on a thank-you page, else from this first view), or `None`
+    /// (also on a thank-you page whose order time cannot be read).
     pub(crate) fn start(
         catalog: &Catalog,
         context: &PageContext,
         shown: &[usize],
         now: i64,
     ) -> Option<LiveOffer> {
+        // An order time that cannot be read: no offer, whose countdown a cleared storage
+        // would restart (the widget said why when it mounted).
+        let order = match anchor(context) {
+            Anchor::Order(ms) => Some(ms),
+            Anchor::FirstView => None,
+            Anchor::Unreadable { .. } => return None,
+        };
         let index = choose_offer(&catalog.offers, catalog, context.page, shown, now)?;
         let key = deadline_key(catalog, context);
         let stored = load(&key).and_then(|text| Deadline::parse(&text));
-        // An unreadable order time anchors the window at the first view instead.
-        let order = order_time(context).ok().flatten();
         let window = catalog.offers[index].window;
         let live = LiveOffer {
             index,

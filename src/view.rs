@@ -111,7 +111,11 @@ pub(crate) fn bundle(
     strings: &Strings,
 ) -> (String, String) {
     let items = products(recs);
-    let quote = bundle_quote(catalog, &items, ticked, offer);
+    // A total that does not fit (never with the snapshot's prices) shows no figure, not a
+    // wrong one.
+    let Some(quote) = bundle_quote(catalog, &items, ticked, offer) else {
+        return (String::new(), String::new());
+    };
     let amount = |key, minor| strings.text(key, &[("amount", &money.format(minor))]);
     (
         amount(Key::BundleTotal, quote.total),

@@ -23,7 +23,7 @@ use crossbuy_browser::clock::Clock;
 use crossbuy_browser::error::{js_message, report, Result, WebError};
 use crossbuy_browser::js::{get, object, text, Listener, Timeout};
 use crossbuy_browser::page::{self, json_text, Options};
-use crossbuy_engine::deadline::countdown;
+use crossbuy_engine::deadline::{anchor, countdown, Anchor};
 use crossbuy_engine::i18n::{Key, Overrides, Strings};
 use crossbuy_engine::offer::Offer;
 use crossbuy_engine::score::MIN_CARDS;
@@ -117,6 +117,9 @@ impl Mounted {
             overrides(&options.strings, "strings"),
             overrides(&options.texts, "texts"),
         ];
+        if let Anchor::Unreadable { warning } = anchor(&context) {
+            report(&warning, true);
+        }
         if context.currency.is_some_and(|c| c != catalog.shop.currency) {
             report(
                 &("prices are in the snapshot's currency, ".to_owned()

@@ -348,6 +348,15 @@ fn a_broken_snapshot_renders_nothing_throws_nothing_and_says_where() {
             "error: crossbuy: snapshot products[3].url: expected an http(s) or shop-relative url, got \"javascript:alert(1)\" (in https://shop.example/catalog.json)",
         ),
         (
+            // Past crossbuy's largest amount: refused, never a total that wrapped round.
+            SHOP.replace(r#""price": 1299"#, r#""price": 9223372036854775807"#),
+            "error: crossbuy: snapshot products[3].price: expected integer minor units ≤ 1000000000000000, got 9223372036854775807 (in https://shop.example/catalog.json)",
+        ),
+        (
+            SHOP.replace(r#"["40001", "40002"]"#, r#"["40001", 40002]"#),
+            "error: crossbuy: snapshot products[1].variant_ids[1]: expected an id as a string, got 40002 (in https://shop.example/catalog.json)",
+        ),
+        (
             SHOP.replace(r#""version": 1"#, r#""version": 2"#),
             "error: crossbuy: snapshot version: this crossbuy understands snapshot version 1, got 2; update crossbuy.js (in https://shop.example/catalog.json)",
         ),

@@ -407,6 +407,72 @@ fn a_reload_or_a_clock_set_back_never_extends_the_deadline() {
     assert!(stored.ends_with(r#""expired":true}"#), "{stored}");
 }
 
+/// A thank-you page's countdown starts at the order, so clearing storage does not give the
+/// shopper a new window; an order time the widget cannot read shows no offer at all (one
+/// warning says why), rather than a countdown that would start again.
+#[wasm_bindgen_test]
+fn a_cleared_storage_never_restarts_an_orders_countdown() {
+    let spy = spy();
+    clear_storage();
+    let first = Page::open(&snapshot(TWENTY), &thank_you("7", "en-GB"), T0 + HOUR, &[]);
+    assert_eq!(first.text(".cb-time"), "Offer ends in 1 d 23 h");
+    drop(first);
+    clear_storage();
+    let again = Page::open(
+        &snapshot(TWENTY),
+        &thank_you("7", "en-GB"),
+        T0 + 10 * HOUR,
+        &[],
+    );
+    assert_eq!(again.text(".cb-time"), "Offer ends in 1 d 14 h");
+    drop(again);
+    assert_eq!(spy.log(), Vec::<String>::new());
+    let unreadable = thank_you("8", "en-GB").replace("2026-11-20T10:00:00Z", "yesterday");
+    for now in [T0, T0 + 10 * HOUR] {
+        clear_storage();
+        let page = Page::open(&snapshot(TWENTY), &unreadable, now, &[]);
+        assert_eq!(page.offer(), "Total: £24.49 / - / ");
+        assert_eq!(
+            page.text(".cb-badge"),
+            "-13%",
+            "only the real compare-at saving"
+        );
+    }
+    spy.restore();
+    assert_eq!(
+        spy.log(),
+        [
+            "warn: crossbuy: page context created_at: expected a four-digit year at character 0, got \"yesterday\"; without the order's time no offer is shown on this page";
+            2
+        ],
+        "once per page"
+    );
+}
+
+/// The largest prices a snapshot allows (10^15 minor units each) add up exactly on the bundle
+/// row, with and without an offer: never a total that wrapped round below zero.
+#[wasm_bindgen_test]
+fn the_largest_prices_add_up_exactly() {
+    let max = r#""price":1000000000000000"#;
+    let largest = |offers: &str| {
+        snapshot(offers)
+            .replace(r#""price":800"#, max)
+            .replace(r#""price":350"#, max)
+            .replace(r#""price":1299"#, max)
+    };
+    for (offers, total) in [
+        ("[]", "Total: £30,000,000,000,000.00"),
+        (
+            TWENTY,
+            "Total: £24,000,000,000,000.00 · You save £6,000,000,000,000.00",
+        ),
+    ] {
+        clear_storage();
+        let page = Page::open(&largest(offers), &thank_you("9", "en-GB"), T0, &[]);
+        assert_eq!(page.text(".cb-total"), total, "{offers}");
+    }
+}
+
 /// The `localStorage` keys of the deadline records, sorted.
 fn deadline_keys() -> Vec<String> {
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();

@@ -2,7 +2,8 @@
  * <script src=".../crossbuy.js" data-catalog=".../catalog.json" data-target="#crossbuy" async></script>
  * Optional: data-limit="2".."4", data-root="/fr/" (the shop's cart root), data-cart (docs/install),
  * data-strings='{"*":{"heading":"Complete the look"}}' (your texts, docs/theming.md),
- * data-signals="klaviyo|webhook" and friends (opt-in email signals, docs/signals.md).
+ * data-signals="klaviyo|webhook|relay|mailchimp|activecampaign|drip|omnisend" and friends (opt-in
+ * email signals, docs/signals.md).
  * Without data-catalog the snapshot is read from <script type="application/json" id="crossbuy-catalog">.
  * Whatever fails, the page keeps working: nothing is thrown, one console message says why. */
 (() => {
@@ -195,8 +196,8 @@
     // A destination that cannot work is said at once, and no consent is asked for.
     const misconfigured =
       data.signals == "klaviyo" ? !data.klaviyoKey && "data-klaviyo-key is missing"
-      : data.signals == "webhook" ? !data.signalsUrl && "data-signals-url is missing"
-      : data.signals && `data-signals="${data.signals}": expected "klaviyo" or "webhook"`;
+      : /^(webhook|relay|mailchimp|activecampaign)$/.test(data.signals) ? !data.signalsUrl && "data-signals-url is missing"
+      : data.signals && !/^(drip|omnisend)$/.test(data.signals) && `data-signals="${data.signals}" is unknown`;
     if (misconfigured) console.error(`crossbuy: ${misconfigured}; no consent box shown`);
     else if (data.signals) {
       const url = (file) => new URL(`pkg/${file}${tries ? "?try=" + tries : ""}`, script.src).href;

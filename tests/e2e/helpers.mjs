@@ -20,9 +20,9 @@ export const CHROME_ARGS = [
 /** How long a shopper would wait for the widget before giving up, in milliseconds. */
 export const WIDGET_TIMEOUT = 15_000;
 
-/** Starts the demo shop and a browser; `close()` stops both. */
-export async function openShop() {
-  const shop = await start({ port: 0 });
+/** Starts the demo shop (with crossbuy-relay when `relay`) and a browser; `close()` stops both. */
+export async function openShop({ relay = false } = {}) {
+  const shop = await start({ port: 0, relay });
   const browser = await chromium.launch({
     executablePath: process.env.CHROME || "/usr/bin/chromium",
     args: CHROME_ARGS,
@@ -65,6 +65,20 @@ export async function visit({ shop, browser }, path) {
   };
   await page.goto(new URL(path, shop.url).href);
   return { page, context, console, pageErrors, crossbuyMessage };
+}
+
+/**
+ * Polls `done` until it holds (I/O between the page and the demo server takes real time), at
+ * most `timeout` ms; the error names `what` and, when given, what `detail()` says.
+ */
+export async function until(what, done, { timeout = WIDGET_TIMEOUT, detail } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const value = await done();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`never happened within ${timeout} ms: ${what}${detail ? `: ${detail()}` : ""}`);
+    await new Promise((ok) => setTimeout(ok, 20));
+  }
 }
 
 /** The widget's cards, in the order shown. */

@@ -7,7 +7,7 @@ import { after, before, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { AxeBuilder } from "@axe-core/playwright";
-import { WIDGET_TIMEOUT, cards, crossbuyMessages, openShop, visit } from "./helpers.mjs";
+import { WIDGET_TIMEOUT, cards, crossbuyMessages, openShop, until, visit } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await openShop(); });
@@ -54,17 +54,6 @@ function assertShape(received, documented, optional, what) {
 
 /** What the docs call optional, as parts of key paths. */
 const OPTIONAL = ["segment", "offer", "compare_at_price", "image", "repurchase_at", "products"];
-
-/** Polls `done` until it holds (I/O between the page and the receiver takes real time). */
-async function until(what, done, timeout = WIDGET_TIMEOUT) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const value = await done();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`never happened within ${timeout} ms: ${what}`);
-    await new Promise((ok) => setTimeout(ok, 20));
-  }
-}
 
 /** The thank-you page with its signals attributes and context changed as `edit` says. */
 async function thankYou(page, edit = (html) => html) {

@@ -100,7 +100,7 @@ const FRESH_INSTALLS = [
   `cargo install wasm-bindgen-cli --version ${BINDGEN} --force`,
   "cargo install wasm-pack",
   "apt-get update -qq",
-  "apt-get install -y -qq --no-install-recommends chromium chromium-driver php-cli",
+  "apt-get install -y -qq --no-install-recommends chromium chromium-driver php-cli redis-server",
   "npm ci --no-audit --no-fund --loglevel=error",
 ];
 
@@ -156,7 +156,7 @@ test("a browser and driver the user names are checked and used, never replaced",
   const r = machine.run(scripts.test, env);
   assert.equal(r.status, 3, r.stderr);
   const apt = machine.installs().filter((l) => l.startsWith("apt-get install"));
-  assert.deepEqual(apt, ["apt-get install -y -qq --no-install-recommends php-cli"]);
+  assert.deepEqual(apt, ["apt-get install -y -qq --no-install-recommends php-cli redis-server"]);
   assert.deepEqual(handedToBuild(machine), [[`CHROME=${env.CHROME}`, `CHROMEDRIVER=${env.CHROMEDRIVER}`]]);
 });
 
@@ -183,7 +183,7 @@ test("not root: apt-get goes through sudo; without sudo setup says what to run a
   t.after(without.cleanup);
   const s = without.run("bash scripts/setup.sh");
   assert.equal(s.status, 1);
-  assert.match(s.stderr, /setup: error: missing chromium chromium-driver php-cli: run 'apt-get install chromium chromium-driver php-cli' as root/);
+  assert.match(s.stderr, /setup: error: missing chromium chromium-driver php-cli redis-server: run 'apt-get install chromium chromium-driver php-cli redis-server' as root/);
 });
 
 test("an installed size toolchain lacking its target or component gets only those", (t) => {

@@ -14,7 +14,7 @@ use super::report::{BuildError, Result};
 use super::write::{write_offers, write_product, write_shop};
 use crossbuy_engine::deadline::Window;
 use crossbuy_engine::json::Writer;
-use crossbuy_engine::money::{parse_decimal, DecimalError};
+use crossbuy_engine::money::{parse_decimal, DecimalError, MAX_AMOUNT};
 use crossbuy_engine::offer::{Offer, OfferKind, DEFAULT_WINDOW_HOURS};
 use crossbuy_engine::snapshot::Shop;
 use crossbuy_engine::time::{self, HOUR_MS};
@@ -394,6 +394,15 @@ fn money(key: &str, v: &toml::Value, currency: Option<Currency>) -> Field<i64> {
     };
     if amount < 0 {
         return bad(key, format!("expected an amount ≥ 0, got {v}"));
+    }
+    // The snapshot's bound, so the widget reads what the builder writes.
+    if amount > MAX_AMOUNT {
+        return bad(
+            key,
+            format!(
+                "expected at most {MAX_AMOUNT} minor units (crossbuy's largest amount), got {v}"
+            ),
+        );
     }
     Ok(amount)
 }

@@ -113,6 +113,37 @@ fn skipped_rows_name_file_line_and_reason() {
     );
 }
 
+/// Prices are bounded as the snapshot bounds them (docs/snapshot.md): the largest is kept
+/// exactly, one minor unit more skips the variant with its file and line, so the builder never
+/// writes a snapshot the widget refuses.
+#[test]
+fn prices_above_the_largest_amount_are_skipped_with_their_line() {
+    let text = std::fs::read_to_string(CURRENT).expect("fixture");
+    let text = text
+        .replacen(",8.99,12.00,", ",\"10,000,000,000,000.00\",,", 1)
+        .replacen(",4.25,", ",10000000000000.01,", 1);
+    let path = std::env::temp_dir().join(format!("crossbuy-max-price-{}.csv", std::process::id()));
+    std::fs::write(&path, text).expect("written");
+    let path = path.to_string_lossy().into_owned();
+    let built = shopify(&path, "");
+    let catalog = parsed(&built);
+    let mug = &catalog.products[catalog.product_index("classic-mug").expect("mug")];
+    assert_eq!(mug.price, 1_000_000_000_000_000);
+    assert_eq!(catalog.product_index("green-tea"), None);
+    let problems: Vec<String> = built
+        .summary
+        .problems
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    for expected in [
+        format!("{path}:7: price 10000000000000.01: amount out of range: at most 1000000000000000 minor units; variant skipped"),
+        format!("{path}:7: product \"green-tea\" has no variant with a readable price; left out"),
+    ] {
+        assert!(problems.contains(&expected), "{expected}\nin {problems:#?}");
+    }
+}
+
 #[test]
 fn every_order_and_line_is_accounted_for() {
     let s = shopify(CURRENT, "").summary;

@@ -282,6 +282,30 @@ fn decimal_amounts_become_exact_minor_units_of_the_shop_currency() {
             "bundle_price = \"0.00\"",
             "crossbuy.toml: offers[0].bundle_price: expected an amount > 0",
         ),
+        // The snapshot's bound (docs/snapshot.md): the widget reads what the builder writes.
+        ("GBP", "bundle_price = 1000000000000000", "o all for 1000000000000000 48h on checkout,thank_you"),
+        ("GBP", "bundle_price = \"10,000,000,000,000.00\"", "o all for 1000000000000000 48h on checkout,thank_you"),
+        ("JPY", "bundle_price = \"1000000000000000\"", "o all for 1000000000000000 48h on checkout,thank_you"),
+        (
+            "GBP",
+            "bundle_price = 1000000000000001",
+            "crossbuy.toml: offers[0].bundle_price: expected at most 1000000000000000 minor units (crossbuy's largest amount), got 1000000000000001",
+        ),
+        (
+            "GBP",
+            "bundle_price = 9223372036854775807",
+            "crossbuy.toml: offers[0].bundle_price: expected at most 1000000000000000 minor units (crossbuy's largest amount), got 9223372036854775807",
+        ),
+        (
+            "GBP",
+            "bundle_price = 1500\nmin_price = \"10000000000000.01\"",
+            "crossbuy.toml: offers[0].min_price: amount out of range: at most 1000000000000000 minor units, got \"10000000000000.01\"",
+        ),
+        (
+            "KWD",
+            "bundle_price = \"1000000000000.001\"",
+            "crossbuy.toml: offers[0].bundle_price: amount out of range: at most 1000000000000000 minor units, got \"1000000000000.001\"",
+        ),
     ] {
         assert_eq!(money(currency, fields), expected, "{currency} {fields}");
     }

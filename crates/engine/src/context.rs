@@ -391,6 +391,15 @@ mod tests {
             r#"{"page":"cart","locale":7,"segment":"vip","line_items":[{"product_id":"a","quantity":-1}]}"#,
             "page context Shopify.checkout.line_items[0].quantity: expected a whole number ≥ 0, got -1",
         );
+        // Line item prices have the snapshot's bound, in either form.
+        check(
+            r#"{"page":"cart","items":[{"product_id":"a","price":1000000000000000},{"product_id":"b","price":9223372036854775807}]}"#,
+            "page context items[1].price: expected integer minor units ≤ 1000000000000000, got 9223372036854775807",
+        );
+        check_shopify(
+            r#"{"currency":"USD","line_items":[{"product_id":1,"price":"92233720368547758.07"}]}"#,
+            "page context Shopify.checkout.line_items[0].price: amount out of range: at most 1000000000000000 minor units, got \"92233720368547758.07\"",
+        );
     }
 
     #[test]

@@ -212,7 +212,7 @@ impl Deadline {
     pub fn parse(text: &str) -> Option<Deadline> {
         let v = json::parse(text).ok()?;
         let n = |key: &str| match v.get(key)? {
-            Value::Number(n) => n.parse::<i64>().ok(),
+            Value::Number(n) => json::integer(n),
             _ => None,
         };
         Some(Deadline {
@@ -234,6 +234,42 @@ pub fn order_time(context: &PageContext) -> Result<Option<i64>, TimeError> {
     match (&context.page, &context.created_at) {
         (PageKind::ThankYou, Some(t)) => time::parse(t).map(Some),
         _ => Ok(None),
+    }
+}
+
+/// Where an offer's window starts on a page ([`anchor`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor {
+    /// At the order: a thank-you page with a readable `created_at` (unix ms).
+    Order(i64),
+    /// At the shopper's first view, which the shell stores: a page without an order time.
+    FirstView,
+    /// Nowhere: a thank-you page whose `created_at` cannot be read. A window started at the
+    /// first view would start again whenever the shopper's storage is cleared, so the page
+    /// shows no offer; `warning` says why, for the shell to report once.
+    Unreadable {
+        /// `page context created_at: …, got "yesterday"; …`.
+        warning: String,
+    },
+}
+
+/// Where this page's offer window starts: the order's time on a thank-you page, else the
+/// first view; [`Anchor::Unreadable`] (no offer) when the order's time is there but cannot be
+/// read.
+pub fn anchor(context: &PageContext) -> Anchor {
+    match order_time(context) {
+        Ok(Some(ms)) => Anchor::Order(ms),
+        Ok(None) => Anchor::FirstView,
+        Err(e) => Anchor::Unreadable {
+            warning: [
+                "page context created_at: ",
+                &e.to_string(),
+                ", got \"",
+                context.created_at.as_deref().unwrap_or_default(),
+                "\"; without the order's time no offer is shown on this page",
+            ]
+            .concat(),
+        },
     }
 }
 
@@ -523,6 +559,51 @@ mod tests {
         ] {
             assert_eq!(Deadline::parse(text), None, "{text}");
         }
+    }
+
+    /// An unreadable order time shows no offer, so clearing storage cannot restart the
+    /// countdown of an order's page; a readable one anchors the window whatever is stored.
+    #[test]
+    fn an_unreadable_order_time_shows_no_offer_and_says_why() {
+        let window = Window {
+            length_ms: 48 * HOUR_MS,
+            ends_at_ms: None,
+        };
+        let at = |context: &str| anchor(&PageContext::parse(context).expect("test context"));
+        assert_eq!(
+            at(r#"{"page":"thank_you","order_id":"1","created_at":"yesterday"}"#),
+            Anchor::Unreadable {
+                warning: "page context created_at: expected a four-digit year at character 0, got \"yesterday\"; without the order's time no offer is shown on this page".into()
+            }
+        );
+        assert_eq!(
+            at(r#"{"page":"thank_you","order_id":"1","created_at":"2026-11-20T10:00"}"#),
+            Anchor::Unreadable {
+                warning: "page context created_at: no UTC offset: add Z or an offset such as +01:00, got \"2026-11-20T10:00\"; without the order's time no offer is shown on this page".into()
+            }
+        );
+        assert_eq!(
+            at(r#"{"page":"thank_you","order_id":"1"}"#),
+            Anchor::FirstView
+        );
+        assert_eq!(
+            at(r#"{"page":"checkout","created_at":"yesterday"}"#),
+            Anchor::FirstView
+        );
+        let order = r#"{"page":"thank_you","order_id":"1","created_at":"2026-11-20T10:00:00Z"}"#;
+        let Anchor::Order(order_ms) = at(order) else {
+            panic!("a readable order time")
+        };
+        // Ten hours after the order, with storage cleared (no record): 38 hours left, as
+        // with the record kept.
+        let now = order_ms + 10 * HOUR_MS;
+        let kept = Deadline::start(None, Some(order_ms), window, order_ms + HOUR_MS);
+        let cleared = Deadline::start(None, Some(order_ms), window, now);
+        assert_eq!(cleared.remaining_ms(now), 38 * HOUR_MS);
+        assert_eq!(
+            Deadline::start(Some(&kept), Some(order_ms), window, now).remaining_ms(now),
+            cleared.remaining_ms(now)
+        );
     }
 
     #[test]

@@ -269,7 +269,11 @@ impl Parser<'_> {
                             } else {
                                 hi
                             };
-                            out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
+                            // A low surrogate without a high one is no character a Rust
+                            // string can hold: an error, as serde_json has it.
+                            let c = char::from_u32(code)
+                                .ok_or_else(|| self.error("a low surrogate without a high one"))?;
+                            out.push(c);
                         }
                         _ => return Err(self.error("invalid escape in string")),
                     }
@@ -389,6 +393,75 @@ impl From<bool> for Value {
     }
 }
 
+/// An optional sign then at least one ASCII digit, as `str::parse` reads integers: the sign
+/// (true: negative) and the magnitude, if it fits `u64`. One small reader in place of the
+/// standard library's generic parsers, one copy per integer type.
+pub(crate) fn signed_digits(text: &str) -> Option<(bool, u64)> {
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    Some((negative, n))
+}
+
+/// Appends `n` in decimal with at least `width` digits (zeros in front, up to 20), without the
+/// formatter, whose machinery every `to_string` call site would carry into the wasm.
+pub fn push_digits(out: &mut String, n: u64, width: usize) {
+    let mut buf = [b'0'; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let start = i.min(buf.len() - width.min(buf.len()));
+    for &b in &buf[start..] {
+        out.push(char::from(b));
+    }
+}
+
+/// Appends `n` in decimal, as `n.to_string()` writes it (see [`push_digits`]).
+pub fn push_int(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    push_digits(out, n.unsigned_abs(), 1);
+}
+
+/// `n` in decimal, as `n.to_string()` writes it.
+pub fn int_text(n: i64) -> String {
+    let mut out = String::new();
+    push_int(&mut out, n);
+    out
+}
+
+/// A number's text as `str::parse::<i64>` reads it (an optional sign, digits), without the
+/// standard library's generic parser, which the shipped modules would carry once per integer
+/// type.
+pub fn integer(text: &str) -> Option<i64> {
+    match signed_digits(text)? {
+        (false, n) => i64::try_from(n).ok(),
+        // -2^63 is the one magnitude that fits negative only.
+        (true, n) if n <= 1 << 63 => Some((n as i64).wrapping_neg()),
+        _ => None,
+    }
+}
+
 /// The items of an array value; none for anything else.
 pub(crate) fn items(v: Option<&Value>) -> &[Value] {
     match v {
@@ -400,7 +473,7 @@ pub(crate) fn items(v: Option<&Value>) -> &[Value] {
 /// An integer value.
 pub(crate) fn int(v: Option<&Value>) -> Option<i64> {
     match v {
-        Some(Value::Number(n)) => n.parse().ok(),
+        Some(Value::Number(n)) => integer(n),
         _ => None,
     }
 }
@@ -466,7 +539,9 @@ impl Writer {
 
     /// An integer.
     pub fn int(&mut self, v: i64) -> &mut Writer {
-        self.raw(&v.to_string())
+        self.sep();
+        push_int(&mut self.0, v);
+        self
     }
 
     /// `true` or `false`.
@@ -485,6 +560,16 @@ impl Writer {
     pub fn close(&mut self, bracket: char) -> &mut Writer {
         self.0.push(bracket);
         self
+    }
+
+    /// An object of texts, `{"name":"value",…}` in order, names escaped too (headers).
+    pub fn texts(&mut self, pairs: &[(String, String)]) -> &mut Writer {
+        self.open('{');
+        for (name, value) in pairs {
+            self.str(name).0.push(':');
+            self.str(value);
+        }
+        self.close('}')
     }
 
     /// `"<key>":<amount>,"currency":"<code>"`.
@@ -558,6 +643,10 @@ mod tests {
         );
         check("\"abc", "error: line 1, column 5: unterminated string");
         check(
+            r#""a\udc00""#,
+            "error: line 1, column 9: a low surrogate without a high one",
+        );
+        check(
             "01x",
             "error: line 1, column 2: unexpected text after the JSON value",
         );
@@ -580,5 +669,52 @@ mod tests {
             "{\"é\":\n \"😀\" x}",
             "error: line 2, column 6: expected ',' or '}' in object",
         );
+    }
+
+    /// `int_text` writes what `to_string` writes, and `push_digits` pads.
+    #[test]
+    fn integers_are_written_as_to_string_writes_them() {
+        for n in [0, 7, -7, 10, 1299, -1299, i64::MAX, i64::MIN, i64::MIN + 1] {
+            assert_eq!(int_text(n), n.to_string());
+        }
+        let mut out = String::new();
+        push_digits(&mut out, 5, 3);
+        push_digits(&mut out, 12345, 3);
+        push_digits(&mut out, 42, 25);
+        assert_eq!(out, "0051234500000000000000000042");
+    }
+
+    /// `integer` agrees with `str::parse::<i64>`, which it replaces to keep the standard
+    /// library's parser out of the shipped modules.
+    #[test]
+    fn integers_read_as_str_parse_reads_them() {
+        for text in [
+            "0",
+            "-0",
+            "+0",
+            "+7",
+            "+",
+            "+-1",
+            "-+1",
+            "7",
+            "-7",
+            "007",
+            "1299",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "18446744073709551616",
+            "99999999999999999999999",
+            "1.5",
+            "1e3",
+            "-",
+            "",
+            " 1",
+            "1 ",
+            "١",
+        ] {
+            assert_eq!(integer(text), text.parse::<i64>().ok(), "{text}");
+        }
     }
 }

@@ -1,4 +1,16 @@
 //! Money: integer minor units with their currency, never a float.
+//!
+//! Every amount crossbuy reads (a price, a compare-at price, an offer's amount, bundle price or
+//! `min_price`, a line item's unit price) is at most [`MAX_AMOUNT`] minor units, so that sums
+//! of what a widget shows cannot overflow and stay exact where a JavaScript reader of a signal
+//! takes them as a double.
+
+/// The largest amount crossbuy reads: 10^15 minor units (£10,000,000,000,000.00, ¥1,000,000,000,000,000).
+/// Four of them (the most cards a widget shows) add up to 4 × 10^15, below 2^53, the largest
+/// integer a JavaScript number holds exactly; sums are checked all the same.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
+// Four of the largest amounts are exact as a JavaScript number: checked when compiling.
+const _: () = assert!(4 * MAX_AMOUNT < 1 << 53);
 
 /// An amount of money in minor units (pence, cents; whole yen) of `currency`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -8,6 +20,19 @@ pub struct Money {
     /// ISO 4217 code, upper case.
     pub currency: Currency,
 }
+
+// The ISO 4217 codes of each exponent other than 2, three letters each, in alphabetical
+// order: a byte search is a fraction of the WebAssembly of a `match` on strings. The one
+// source of the table: the copies in the Shopify snippets (Liquid), the pixel's JavaScript,
+// the BigCommerce snippet and the WooCommerce plugin (PHP) are held to it by
+// `crates/engine/tests/exponent_copies.rs`.
+
+/// Currencies without minor units (exponent 0).
+pub const ZERO: &[u8] = b"BIFCLPDJFGNFISKJPYKMFKRWPYGRWFUGXUYIVNDVUVXAFXOFXPF";
+/// Currencies with three decimals.
+pub const THREE: &[u8] = b"BHDIQDJODKWDLYDOMRTND";
+/// Currencies with four decimals.
+pub const FOUR: &[u8] = b"CLFUYW";
 
 /// An ISO 4217 currency code (three ASCII letters, upper case).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,11 +62,6 @@ impl Currency {
 
     /// Digits after the decimal point (ISO 4217): 0 for JPY, 3 for KWD, 2 for most.
     pub fn exponent(&self) -> u32 {
-        // The codes of each exponent other than 2, three letters each: a byte search is a
-        // fraction of the WebAssembly of a `match` on strings.
-        const ZERO: &[u8] = b"BIFCLPDJFGNFISKJPYKMFKRWPYGRWFUGXUYIVNDVUVXAFXOFXPF";
-        const THREE: &[u8] = b"BHDIQDJODKWDLYDOMRTND";
-        const FOUR: &[u8] = b"CLFUYW";
         let listed = |codes: &[u8]| codes.chunks(3).any(|c| c == self.0);
         if listed(ZERO) {
             0
@@ -63,7 +83,7 @@ pub enum DecimalError {
     NotDecimal,
     /// More fraction digits than the currency has, with something other than zeros there.
     TooPrecise,
-    /// Does not fit.
+    /// Above [`MAX_AMOUNT`] (or below its negative).
     OutOfRange,
 }
 
@@ -73,13 +93,14 @@ impl DecimalError {
         match self {
             DecimalError::NotDecimal => "expected a decimal amount such as \"12.99\"",
             DecimalError::TooPrecise => "more decimal places than the currency has",
-            DecimalError::OutOfRange => "amount out of range",
+            DecimalError::OutOfRange => "amount out of range: at most 1000000000000000 minor units",
         }
     }
 }
 
 /// Reads a decimal string such as `"12.99"`, `"1,299.00"` or `"-3"` into minor units of a currency
-/// with `exponent` decimals, exactly (no float round trip). Thousands separators `,` are allowed
+/// with `exponent` decimals, exactly (no float round trip), at most [`MAX_AMOUNT`] either side
+/// of zero. Thousands separators `,` are allowed
 /// before the point; trailing zeros beyond the exponent are accepted ("12.990" is 1299 for GBP).
 pub fn parse_decimal(text: &str, exponent: u32) -> Result<i64, DecimalError> {
     let t = text.trim();
@@ -132,7 +153,9 @@ pub fn parse_decimal(text: &str, exponent: u32) -> Result<i64, DecimalError> {
     for _ in frac_part.len()..exp {
         amount = push(amount, b'0');
     }
-    let amount = amount.ok_or(DecimalError::OutOfRange)?;
+    let amount = amount
+        .filter(|&a| a <= MAX_AMOUNT)
+        .ok_or(DecimalError::OutOfRange)?;
     Ok(if negative { -amount } else { amount })
 }
 
@@ -140,16 +163,12 @@ pub fn parse_decimal(text: &str, exponent: u32) -> Result<i64, DecimalError> {
 /// `1200` JPY → `"1200"`. For machine-readable payloads; shoppers see `Intl.NumberFormat`.
 pub fn to_decimal(amount: i64, exponent: u32) -> String {
     let exp = exponent as usize;
-    let digits = amount.unsigned_abs().to_string();
     let mut out = String::new();
     if amount < 0 {
         out.push('-');
     }
     // At least one digit before the point: 5 cents is "0.05".
-    for _ in digits.len()..=exp {
-        out.push('0');
-    }
-    out.push_str(&digits);
+    crate::json::push_digits(&mut out, amount.unsigned_abs(), exp + 1);
     if exp > 0 {
         out.insert(out.len() - exp, '.');
     }
@@ -212,7 +231,8 @@ mod tests {
             "GBP",
             "error: expected a decimal amount such as \"12.99\"",
         );
-        check("99999999999999999999", "GBP", "error: amount out of range");
+        let out = "error: amount out of range: at most 1000000000000000 minor units";
+        check("99999999999999999999", "GBP", out);
         check(
             "99999999999999999999.999",
             "GBP",
@@ -223,22 +243,34 @@ mod tests {
             "GBP",
             "error: expected a decimal amount such as \"12.99\"",
         );
+        // The bound, MAX_AMOUNT, either side of zero, in currencies of each exponent.
         check(
-            "92233720368547758.07",
+            "10,000,000,000,000.00",
+            "GBP",
+            "1000000000000000 = 10000000000000.00",
+        );
+        check("10000000000000.01", "GBP", out);
+        check(
+            "-10000000000000",
             "USD",
-            "9223372036854775807 = 92233720368547758.07",
+            "-1000000000000000 = -10000000000000.00",
         );
-        check("92233720368547758.08", "USD", "error: amount out of range");
+        check("-10000000000000.01", "USD", out);
         check(
-            "9223372036854775807",
+            "1000000000000000",
             "JPY",
-            "9223372036854775807 = 9223372036854775807",
+            "1000000000000000 = 1000000000000000",
         );
+        check("1000000000000001", "JPY", out);
         check(
-            "-9223372036854775807",
-            "JPY",
-            "-9223372036854775807 = -9223372036854775807",
+            "1000000000000.000",
+            "KWD",
+            "1000000000000000 = 1000000000000.000",
         );
+        check("1000000000000.001", "KWD", out);
+        check("92233720368547758.07", "USD", out);
+        check("9223372036854775807", "JPY", out);
+        check("-9223372036854775808", "JPY", out);
         check(" 1,234,567.891 ", "KWD", "1234567891 = 1234567.891");
         check("1234,567", "USD", "123456700 = 1234567.00");
         check("-.5", "USD", "-50 = -0.50");
@@ -278,6 +310,11 @@ mod tests {
                 "error: expected a decimal amount such as \"12.99\"",
             );
         }
+    }
+
+    #[test]
+    fn the_bound_is_written_as_it_is() {
+        assert_eq!(MAX_AMOUNT, 10i64.pow(15));
     }
 
     #[test]

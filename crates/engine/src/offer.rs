@@ -5,7 +5,7 @@
 
 use super::context::PageKind;
 use super::deadline::Window;
-use super::json::Value;
+use super::json::{self, Value};
 use super::read::{self, index, join, FieldError};
 use super::time::{self, TimeError, HOUR_MS};
 
@@ -107,13 +107,13 @@ fn parse_offer(
 ) -> read::Result<Offer> {
     read::object(v, path)?;
     let field = |key: &str| join(path, key);
-    let id = read::id(read::required(v, path, "id")?, &field("id"))?;
+    let id = read::text_id(read::required(v, path, "id")?, &field("id"))?;
     let kind_name = read::string(read::required(v, path, "kind")?, &field("kind"))?;
     let percent = || -> read::Result<u32> {
         let p = field("percent");
         match read::required(v, path, "percent")? {
-            Value::Number(n) => match n.parse::<u32>() {
-                Ok(x @ 1..=100) => Ok(x),
+            Value::Number(n) => match json::integer(n) {
+                Some(x @ 1..=100) => Ok(x as u32),
                 _ => read::fail(
                     &p,
                     format!("expected a whole percent from 1 to 100, got {n}"),
@@ -233,7 +233,7 @@ fn parse_offer(
         let p = field("products");
         for (i, x) in read::array(list, &p)?.iter().enumerate() {
             let ip = index(&p, i);
-            let pid = read::id(x, &ip)?;
+            let pid = read::text_id(x, &ip)?;
             match product(&pid) {
                 Some(ix) => products.push(ix),
                 None => return read::fail(&ip, format!("unknown product \"{pid}\"")),
@@ -360,13 +360,18 @@ pub(crate) mod tests {
             r#"[{"id":"x","kind":"percent","percent":20,"code":" THANKS20 ","window_hours":4,
                      "starts_at":"2026-11-01 00:00:00 -0500","ends_at":"2026-12-31T23:59:59Z","min_price":100,
                      "pages":["thank_you"],"products":["b"],"tags":["Gift "],"types":["Candles"]},
-                    {"id":7,"kind":"bundle_price","bundle_price":999}]"#,
+                    {"id":"7","kind":"bundle_price","bundle_price":999}]"#,
             "x Percent(20) code=THANKS20 4h from 2026-11-01T05:00:00Z to 2026-12-31T23:59:59Z min 100 on thank_you for [1] [\"gift\"] [\"candles\"] \
              | 7 BundlePrice(999) 48h on checkout,thank_you",
         );
         for (offers, expected) in [
             (r#"{}"#, "snapshot offers: expected an array, got an object"),
             (r#"[{"kind":"percent"}]"#, "snapshot offers[0].id: missing"),
+            (r#"[{"id":7,"kind":"percent","percent":5}]"#, "snapshot offers[0].id: expected an id as a string, got 7"),
+            (r#"[{"id":"x","kind":"percent","percent":5,"products":[2]}]"#, "snapshot offers[0].products[0]: expected an id as a string, got 2"),
+            (r#"[{"id":"x","kind":"amount","amount":9223372036854775807}]"#, "snapshot offers[0].amount: expected integer minor units ≤ 1000000000000000, got 9223372036854775807"),
+            (r#"[{"id":"x","kind":"bundle_price","bundle_price":1000000000000001}]"#, "snapshot offers[0].bundle_price: expected integer minor units ≤ 1000000000000000, got 1000000000000001"),
+            (r#"[{"id":"x","kind":"percent","percent":5,"min_price":1000000000000001}]"#, "snapshot offers[0].min_price: expected integer minor units ≤ 1000000000000000, got 1000000000000001"),
             (r#"[{"id":"x","kind":"half"}]"#, "snapshot offers[0].kind: expected \"percent\", \"amount\", \"bundle_price\" or \"bundle_percent\", got \"half\""),
             (r#"[{"id":"x","kind":"percent"}]"#, "snapshot offers[0].percent: missing"),
             (r#"[{"id":"x","kind":"percent","percent":12.5}]"#, "snapshot offers[0].percent: expected a whole percent from 1 to 100, got 12.5"),

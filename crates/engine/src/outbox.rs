@@ -56,9 +56,8 @@ impl Default for Config {
 pub struct Request {
     /// Absolute url.
     pub url: String,
-    /// The headers as a JSON object, names to values in order (`{"content-type":"…"}`): what
-    /// the shell hands to `fetch` after `JSON.parse`, and stored as it is.
-    pub headers: String,
+    /// The headers, names and values, in order.
+    pub headers: Vec<(String, String)>,
     /// The JSON body.
     pub body: String,
 }
@@ -369,7 +368,10 @@ impl Outbox {
 
     /// Serialises everything (entries with their state, remembered keys, counters) for
     /// `localStorage`: `[version, [sent, dropped, expired, rejected, corrupt], [remembered
-    /// keys], [[key, consent, created, attempts, in flight, at, url, headers, body], …]]`.
+    /// keys], [[key, consent, created, attempts, in flight, at, url, headers, body], …]]`, the
+    /// headers as the text of a JSON object (`"{\"content-type\":\"…\"}"`). The layout is
+    /// the one every earlier version stored, so a page running an older module, in another
+    /// tab or from a cache, reads what this one stores and the other way round.
     pub fn to_json(&self) -> String {
         let mut w = Writer(String::new());
         let s = self.stats;
@@ -391,7 +393,10 @@ impl Outbox {
             w.open('[').str(&m.key).bool(m.consent).int(e.created);
             w.int(i64::from(e.attempts)).bool(in_flight).int(at);
             let r = &m.request;
-            w.str(&r.url).str(&r.headers).str(&r.body).close(']');
+            w.str(&r.url)
+                .str(&Writer(String::new()).texts(&r.headers).0);
+            w.str(&r.body);
+            w.close(']');
         }
         w.close(']').close(']');
         w.0
@@ -444,6 +449,19 @@ impl Outbox {
     }
 }
 
+/// What [`Outbox::to_json`] wrote for the headers; `None` when it is not an object of strings.
+#[inline(never)]
+fn read_headers(text: &str) -> Option<Vec<(String, String)>> {
+    let Ok(Value::Object(fields)) = json::parse(text) else {
+        return None;
+    };
+    let mut out = Vec::with_capacity(fields.len());
+    for (name, value) in &fields {
+        out.push((name.clone(), value.as_str()?.to_owned()));
+    }
+    Some(out)
+}
+
 fn read_entry(v: &Value) -> Option<Entry> {
     let [key, consent, created, attempts, in_flight, at, url, headers, body] = items(Some(v))
     else {
@@ -457,7 +475,7 @@ fn read_entry(v: &Value) -> Option<Entry> {
             consent: *consent == Value::Bool(true),
             request: Request {
                 url: text(url)?,
-                headers: text(headers)?,
+                headers: read_headers(headers.as_str()?)?,
                 body: text(body)?,
             },
         },
@@ -540,7 +558,7 @@ mod tests {
             consent,
             request: Request {
                 url: "https://hooks.example/crossbuy".to_owned(),
-                headers: ["{\"Idempotency-Key\":\"", key, "\"}"].concat(),
+                headers: vec![("Idempotency-Key".to_owned(), key.to_owned())],
                 body: ["{\"id\":\"", key, "\"}"].concat(),
             },
         }
@@ -1033,5 +1051,58 @@ mod tests {
              added
              a",
         );
+    }
+
+    /// An outbox as the version before typed headers stored it (written by that version):
+    /// an `opted_in` subscription in flight and a webhook `feedback` waiting.
+    const STORED_BEFORE: &str = r#"[2,[0,0,0,0,0],[],[["cb_0123456789abcdef_sub",true,1795168800000,0,true,1795168860000,"https://a.klaviyo.com/client/subscriptions/?company_id=AbC123","{\"revision\":\"2026-07-15\",\"content-type\":\"application/vnd.api+json\"}","{\"data\":{\"type\":\"subscription\"}}"],["cb_fedcba9876543210",false,1795168860000,0,false,1795168860000,"https://hooks.example/crossbuy","{\"content-type\":\"application/json\",\"Idempotency-Key\":\"cb_fedcba9876543210\"}","{\"type\":\"feedback\",\"id\":\"cb_fedcba9876543210\"}"]]]"#;
+
+    #[test]
+    fn an_outbox_stored_by_the_previous_version_is_delivered_and_stored_alike() {
+        let mut outbox = Outbox::from_json(STORED_BEFORE, Config::default());
+        assert_eq!(outbox.stats(), Stats::default());
+        // Stored again unchanged: a page still running the previous module reads it too.
+        assert_eq!(outbox.to_json(), STORED_BEFORE);
+        // The lease of the one in flight ran out: both are sent, each with its headers.
+        let sent = outbox.start_due(1_795_168_860_000 + 15_000, 8);
+        let requests: Vec<(&str, Vec<(&str, &str)>)> = sent
+            .iter()
+            .map(|m| {
+                let headers = m.request.headers.iter();
+                (
+                    m.key.as_str(),
+                    headers.map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            requests,
+            [
+                (
+                    "cb_0123456789abcdef_sub",
+                    vec![
+                        ("revision", "2026-07-15"),
+                        ("content-type", "application/vnd.api+json")
+                    ]
+                ),
+                (
+                    "cb_fedcba9876543210",
+                    vec![
+                        ("content-type", "application/json"),
+                        ("Idempotency-Key", "cb_fedcba9876543210")
+                    ]
+                ),
+            ]
+        );
+        // Headers that are not an object of texts make the entry unreadable, as any other field.
+        for bad in [r#""[]""#, r#""{\"a\":1}""#, r#""{""#, "{}"] {
+            let text = STORED_BEFORE.replacen(
+                r#""{\"content-type\":\"application/json\",\"Idempotency-Key\":\"cb_fedcba9876543210\"}""#,
+                bad,
+                1,
+            );
+            let outbox = Outbox::from_json(&text, Config::default());
+            assert_eq!((outbox.len(), outbox.stats().corrupt), (1, 1), "{bad}");
+        }
     }
 }

@@ -25,7 +25,8 @@ pub fn choose_offer(
 ) -> Option<usize> {
     let all = vec![true; items.len()];
     offers.iter().position(|o| {
-        o.runs(page, now_ms) && bundle_quote(catalog, items, &all, Some(o)).saving > 0
+        o.runs(page, now_ms)
+            && bundle_quote(catalog, items, &all, Some(o)).is_some_and(|q| q.saving > 0)
     })
 }
 
@@ -123,18 +124,22 @@ pub struct BundleQuote {
 }
 
 /// Prices the bundle row: `items` are the products shown, `ticked` which of them are selected
-/// (missing entries count as ticked). Pass the offer only while it is on.
+/// (missing entries count as ticked). Pass the offer only while it is on. `None` when the
+/// ticked prices do not add up within an `i64`, which prices of at most
+/// [`MAX_AMOUNT`](crate::money::MAX_AMOUNT) (the snapshot's bound) cannot reach below 9,223
+/// items. That one sum is checked; every other sum here adds parts of it (what is taken off
+/// an item is at most its price), so it fits once the subtotal does.
 pub fn bundle_quote(
     catalog: &Catalog,
     items: &[usize],
     ticked: &[bool],
     offer: Option<&Offer>,
-) -> BundleQuote {
+) -> Option<BundleQuote> {
     // The ticked items at their regular prices, with what the offer takes off each.
     let mut lines = Vec::new();
     let mut off = Vec::new();
     let mut weights = Vec::new();
-    let (mut subtotal, mut covered, mut shown_covered) = (0, 0, 0);
+    let (mut subtotal, mut covered, mut shown_covered) = (0i64, 0, 0);
     for (i, &p) in items.iter().enumerate() {
         let product = &catalog.products[p];
         let covered_here = offer.is_some_and(|o| covers(o, p, product));
@@ -143,7 +148,7 @@ pub fn bundle_quote(
             continue;
         }
         let price = product.price;
-        subtotal += price;
+        subtotal = subtotal.checked_add(price)?;
         covered += usize::from(covered_here);
         weights.push(if covered_here { price } else { 0 });
         off.push(match offer {
@@ -167,6 +172,7 @@ pub fn bundle_quote(
             }
             OfferKind::BundlePrice(bundle) => {
                 // "All of them for £15": every covered item shown must be ticked.
+                // At most the subtotal.
                 let sum: i64 = weights.iter().sum();
                 if covered >= 2 && covered == shown_covered && sum > bundle {
                     off = distribute(sum - bundle, &weights);
@@ -177,6 +183,7 @@ pub fn bundle_quote(
         if o.kind.is_bundle() {
             // The bundle total, not each item, is what must stay at or above min_price.
             let floor = o.min_price.min(subtotal);
+            // What is taken off adds up to at most the subtotal.
             if subtotal - off.iter().sum::<i64>() < floor {
                 off = distribute(subtotal - floor, &off);
             }
@@ -190,12 +197,12 @@ pub fn bundle_quote(
             saving += o;
         }
     }
-    BundleQuote {
+    Some(BundleQuote {
         lines,
         subtotal,
         total: subtotal - saving,
         saving,
-    }
+    })
 }
 
 /// What a per-item offer takes off `price`: never more than the price, never below
@@ -244,11 +251,13 @@ fn mul_div(a: u64, b: u64, c: u64) -> (u64, u64) {
 
 /// Splits `total` minor units in proportion to `weights` (largest remainder; ties to the
 /// earlier item), so the shares add up exactly and none exceeds its weight when
-/// `total ≤ Σ weights`.
+/// `total ≤ Σ weights`. Weights that do not add up within a `u64` (never the prices of a
+/// bundle, whose sum fits an `i64`) share nothing.
 fn distribute(total: i64, weights: &[i64]) -> Vec<i64> {
     let sum = weights
         .iter()
-        .fold(0u64, |s, &w| s.saturating_add(w.max(0) as u64));
+        .try_fold(0u64, |s, &w| s.checked_add(w.max(0) as u64))
+        .unwrap_or(0);
     if sum == 0 || total <= 0 {
         return vec![0; weights.len()];
     }
@@ -259,6 +268,7 @@ fn distribute(total: i64, weights: &[i64]) -> Vec<i64> {
         shares.push(share as i64);
         rests.push((rest, i));
     }
+    // Each share is at most its part of `total` (rounded down), so they add up to at most it.
     let mut left = total - shares.iter().sum::<i64>();
     super::sort::sort_by(&mut rests, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     for (_, i) in rests {
@@ -294,7 +304,7 @@ mod tests {
             }
             out.push(s);
         }
-        let q = bundle_quote(c, shown, ticked, offer);
+        let q = bundle_quote(c, shown, ticked, offer).expect("sums fit");
         let lines: Vec<String> = q
             .lines
             .iter()
@@ -385,20 +395,18 @@ mod tests {
             "",
             "a 1696<1995 -15% | b 1691<1990 -15% | bundle 3387<3985 save 598: a 1696, b 1691",
         );
-        // The largest prices a snapshot can hold do not overflow.
-        prices_in(
-            "GBP",
-            "9000000000000000000 1",
-            r#""kind":"percent","percent":15"#,
-            "",
-            "a 7650000000000000000<9000000000000000000 -15% | b 1 | bundle 7650000000000000001<9000000000000000001 save 1350000000000000000: a 7650000000000000000, b 1",
+        // Amounts far past the snapshot's bound (the_largest_prices_add_up_over_four_cards)
+        // do not overflow the helpers either.
+        assert_eq!(
+            percent_of(9_000_000_000_000_000_000, 15),
+            1_350_000_000_000_000_000
         );
-        prices_in(
-            "GBP",
-            "4000000000000000000 4000000000000000001",
-            r#""kind":"bundle_price","bundle_price":1000000000000000000"#,
-            "",
-            "a 4000000000000000000 | b 4000000000000000001 | bundle 1000000000000000000<8000000000000000001 save 7000000000000000001: a 500000000000000000, b 500000000000000000",
+        assert_eq!(
+            distribute(
+                7_000_000_000_000_000_001,
+                &[4_000_000_000_000_000_000, 4_000_000_000_000_000_001]
+            ),
+            [3_500_000_000_000_000_000, 3_500_000_000_000_000_001]
         );
         // 100% is free, never negative.
         prices_in(
@@ -584,5 +592,63 @@ mod tests {
         );
         let window = checkout.expect("trio").window;
         assert!(Deadline::start(None, None, window, T0).can_extend(window, T0));
+    }
+
+    /// The largest prices the snapshot allows, four cards of them, under every kind of offer:
+    /// totals are exact and never negative (the bug this bound fixed showed `Total: -£0.02`).
+    #[test]
+    fn the_largest_prices_add_up_over_four_cards() {
+        use crate::money::{to_decimal, MAX_AMOUNT};
+        let max = MAX_AMOUNT.to_string();
+        let items = [max.as_str(); 4].join(" ");
+        prices_in(
+            "GBP",
+            &items,
+            "",
+            "",
+            "a 1000000000000000 | b 1000000000000000 | c 1000000000000000 | d 1000000000000000 \
+             | bundle 4000000000000000<4000000000000000 save 0: a 1000000000000000, \
+             b 1000000000000000, c 1000000000000000, d 1000000000000000",
+        );
+        prices_in(
+            "GBP",
+            &items,
+            r#""kind":"bundle_percent","percent":15"#,
+            "xxx-",
+            "a 1000000000000000 | b 1000000000000000 | c 1000000000000000 | d 1000000000000000 \
+             | bundle 2550000000000000<3000000000000000 save 450000000000000: a 850000000000000, \
+             b 850000000000000, c 850000000000000",
+        );
+        prices_in(
+            "JPY",
+            &items,
+            r#""kind":"bundle_price","bundle_price":1"#,
+            "",
+            "a 1000000000000000 | b 1000000000000000 | c 1000000000000000 | d 1000000000000000 \
+             | bundle 1<4000000000000000 save 3999999999999999: a 0, b 0, c 0, d 1",
+        );
+        // What the widget's bundle row formats: the exact decimal, in each exponent.
+        let c = Catalog::parse(&snapshot("GBP", &items, "")).expect("largest prices");
+        let q = bundle_quote(&c, &[0, 1, 2, 3], &[], None).expect("sums fit");
+        assert_eq!(to_decimal(q.total, 2), "40000000000000.00");
+        assert_eq!(to_decimal(q.total, 3), "4000000000000.000");
+        // A total exact as a JavaScript number (a signal's `total` read by `JSON.parse`).
+        assert_eq!(q.total as f64 as i64, q.total);
+    }
+
+    /// Past what any snapshot allows, a sum that would overflow is `None`, not a wrapped total.
+    #[test]
+    fn sums_that_do_not_fit_are_none() {
+        let c = Catalog::parse(&snapshot("GBP", "1 2", "")).expect("test snapshot");
+        let mut c = c;
+        c.products[0].price = i64::MAX;
+        c.products[1].price = 2;
+        assert_eq!(bundle_quote(&c, &[0, 1], &[], None), None);
+        assert_eq!(
+            bundle_quote(&c, &[0], &[], None).map(|q| q.total),
+            Some(i64::MAX)
+        );
+        assert_eq!(distribute(5, &[i64::MAX, i64::MAX, 2]), [0, 0, 0]);
+        assert_eq!(distribute(5, &[3, 2]), [3, 2]);
     }
 }

@@ -1,8 +1,8 @@
 //! Path-tracking readers over [`Value`]: every error names the place, as in
 //! `products[12].price: expected integer minor units, got 12.99`.
 
-use super::json::Value;
-use super::money::Currency;
+use super::json::{signed_digits, Value};
+use super::money::{Currency, MAX_AMOUNT};
 use super::url::is_safe_url;
 
 /// A validation error: where (`products[12].price`) and what.
@@ -164,12 +164,8 @@ pub fn str_at<'a>(v: &'a Value, parent: &str, key: &str) -> Boxed<&'a str> {
     }
 }
 
-/// An id: a non-empty string, or an integer (platforms send both), kept as its decimal text.
-pub fn id(v: &Value, path: &str) -> Result<String> {
-    id_at(v, path, "").map_err(FieldError::from)
-}
-
-/// An id at `parent.key`.
+/// An id at `parent.key` in a page context: a non-empty string, or an integer (platforms send
+/// both), kept as its decimal text. Snapshot ids are strings only ([`text_id_at`]).
 pub fn id_at(v: &Value, parent: &str, key: &str) -> Boxed<String> {
     let s = match v {
         Value::Str(s) => s.trim(),
@@ -191,6 +187,27 @@ pub fn id_at(v: &Value, parent: &str, key: &str) -> Boxed<String> {
         ));
     }
     Ok(s.to_owned())
+}
+
+/// An id in a snapshot: a non-empty string (`docs/snapshot.md`). A number, which a page context
+/// may carry (platforms send both), is an error here naming the place: the builder writes ids
+/// as strings, and an id written as a number may already have been rounded by a JavaScript
+/// tool that read the file (above 2^53), so it cannot be trusted.
+pub fn text_id_at(v: &Value, parent: &str, key: &str) -> Boxed<String> {
+    match v {
+        Value::Str(_) => id_at(v, parent, key),
+        other => Err(expected_at(parent, key, "an id as a string", other)),
+    }
+}
+
+/// An id in a snapshot, with its whole path.
+pub fn text_id(v: &Value, path: &str) -> Result<String> {
+    text_id_at(v, path, "").map_err(FieldError::from)
+}
+
+/// An array of snapshot ids at `parent.key`.
+pub fn text_ids_at(v: &Value, parent: &str, key: &str) -> Boxed<Vec<String>> {
+    list_at(v, parent, key, text_id_at)
 }
 
 /// A boolean.
@@ -227,44 +244,25 @@ fn whole(v: &Value) -> Option<(bool, u64)> {
     }
 }
 
-/// An optional sign then at least one ASCII digit, as `str::parse` reads integers: the sign
-/// (true: negative) and the magnitude, if it fits `u64`. One small reader in place of the
-/// standard library's generic parsers, one copy per integer type.
-fn signed_digits(text: &str) -> Option<(bool, u64)> {
-    let (negative, digits) = match text.as_bytes().first() {
-        Some(b'-') => (true, &text[1..]),
-        Some(b'+') => (false, &text[1..]),
-        _ => (false, text),
-    };
-    if digits.is_empty() {
-        return None;
-    }
-    let mut n: u64 = 0;
-    for b in digits.bytes() {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
-    }
-    Some((negative, n))
-}
-
-/// Integer minor units, ≥ 0: `1299`, never `12.99` or `"12.99"`.
+/// Integer minor units from 0 to [`MAX_AMOUNT`]: `1299`, never `12.99` or `"12.99"`.
 pub fn minor_units(v: &Value, path: &str) -> Result<i64> {
     minor_units_at(v, path, "").map_err(FieldError::from)
 }
 
-/// Integer minor units at `parent.key`.
+/// Integer minor units at `parent.key`, from 0 to [`MAX_AMOUNT`].
 pub fn minor_units_at(v: &Value, parent: &str, key: &str) -> Boxed<i64> {
     let what = match whole(v) {
         // `-0` is 0, as `str::parse` reads it.
-        Some((false, n)) | Some((true, n @ 0)) if n <= i64::MAX as u64 => return Ok(n as i64),
-        // A negative number that fits `i64`.
-        Some((true, n)) if n <= 1 << 63 => "integer minor units ≥ 0",
-        _ => "integer minor units",
+        Some((false, n) | (true, n @ 0)) if n <= MAX_AMOUNT as u64 => return Ok(n as i64),
+        Some((false, _)) => MAX_AMOUNT_WHAT,
+        Some((true, _)) => "integer minor units ≥ 0",
+        None => "integer minor units",
     };
     Err(expected_at(parent, key, what, v))
 }
+
+/// What a price above [`MAX_AMOUNT`] is told it should be.
+const MAX_AMOUNT_WHAT: &str = "integer minor units ≤ 1000000000000000";
 
 /// A finite number ≥ 0.
 pub fn non_negative(v: &Value, path: &str) -> Result<f64> {
@@ -358,11 +356,6 @@ pub fn strings_at(v: &Value, parent: &str, key: &str) -> Boxed<Vec<String>> {
     list_at(v, parent, key, string_at)
 }
 
-/// An array of ids at `parent.key`.
-pub fn ids_at(v: &Value, parent: &str, key: &str) -> Boxed<Vec<String>> {
-    list_at(v, parent, key, id_at)
-}
-
 /// An ISO 4217 currency code at `parent.key`, in any case.
 pub fn currency_at(v: &Value, parent: &str, key: &str) -> Boxed<Currency> {
     let code = str_at(v, parent, key)?;
@@ -454,6 +447,12 @@ mod tests {
         }
     }
 
+    /// The bound is written as it is.
+    #[test]
+    fn the_bound_is_named_as_it_is() {
+        assert!(MAX_AMOUNT_WHAT.ends_with(&MAX_AMOUNT.to_string()));
+    }
+
     /// The integer readers agree with `str::parse`, which they replace to keep its code out of
     /// the shipped module.
     #[test]
@@ -468,6 +467,9 @@ mod tests {
             "7",
             "-7",
             "1299",
+            "1000000000000000",
+            "1000000000000001",
+            "-1000000000000000",
             "4294967295",
             "4294967296",
             "-4294967295",
@@ -485,8 +487,16 @@ mod tests {
             "",
         ] {
             let v = Value::Number(text.to_owned());
-            let want = match text.parse::<i64>() {
-                Ok(a) if a >= 0 => Ok(a),
+            // Within `u64` the sign and size are told; past it, only that it is not one.
+            let want = match text.parse::<i128>() {
+                Ok(a) if (0..=i128::from(MAX_AMOUNT)).contains(&a) => Ok(a as i64),
+                Ok(a) if a.unsigned_abs() > u128::from(u64::MAX) => {
+                    fail("p", format!("expected integer minor units, got {text}"))
+                }
+                Ok(a) if a > 0 => fail(
+                    "p",
+                    format!("expected integer minor units ≤ 1000000000000000, got {text}"),
+                ),
                 Ok(_) => fail("p", format!("expected integer minor units ≥ 0, got {text}")),
                 Err(_) => fail("p", format!("expected integer minor units, got {text}")),
             };

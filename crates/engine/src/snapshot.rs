@@ -291,7 +291,7 @@ impl Catalog {
         for (i, item) in items.iter().enumerate() {
             let path = index("products", i);
             read::object_at(item, &path, "")?;
-            ids.push((read::req(item, &path, "id", read::id_at)?, i));
+            ids.push((read::req(item, &path, "id", read::text_id_at)?, i));
         }
         let (by_id, repeat) = IdIndex::build(ids);
         if let Some((id, first, at)) = repeat {
@@ -374,8 +374,8 @@ fn parse_shop(v: &Value) -> read::Boxed<Shop> {
 /// field read so far.
 fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Boxed<Product> {
     let mut p = Product {
-        id: read::req(v, path, "id", read::id_at)?,
-        variant_ids: read::req(v, path, "variant_ids", read::ids_at)?,
+        id: read::req(v, path, "id", read::text_id_at)?,
+        variant_ids: read::req(v, path, "variant_ids", read::text_ids_at)?,
         handle: None,
         skus: Vec::new(),
         url: String::new(),
@@ -399,8 +399,8 @@ fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Boxed<Product>
             &["expected at least one variant id"],
         ));
     }
-    p.handle = read::opt(v, path, "handle", read::id_at)?;
-    p.skus = read::opt(v, path, "skus", read::ids_at)?.unwrap_or_default();
+    p.handle = read::opt(v, path, "handle", read::text_id_at)?;
+    p.skus = read::opt(v, path, "skus", read::text_ids_at)?.unwrap_or_default();
     p.url = read::req(v, path, "url", read::url_at)?;
     p.title = read::req(v, path, "title", read::string_at)?;
     p.image = read::opt(v, path, "image", read::url_at)?;
@@ -446,7 +446,7 @@ fn rating(v: &Value, parent: &str, key: &str) -> read::Boxed<f64> {
 
 /// The product index of the id at `parent.key`.
 fn lookup(by_id: &IdIndex, v: &Value, parent: &str, key: &str) -> read::Boxed<usize> {
-    let id = read::id_at(v, parent, key)?;
+    let id = read::text_id_at(v, parent, key)?;
     by_id
         .get(&id)
         .ok_or_else(|| read::error_at(parent, key, &["unknown product \"", &id, "\""]))
@@ -636,7 +636,7 @@ mod tests {
                 "\"variant_ids\": [\"71053\"]",
                 "\"variant_ids\": [\"71053\"], \"handle\": 4.5",
             ),
-            "snapshot products[1].handle: expected an id (string or whole number), got 4.5",
+            "snapshot products[1].handle: expected an id as a string, got 4.5",
         );
         check(
             &with(
@@ -652,6 +652,80 @@ mod tests {
             ),
             "snapshot products[1].skus: expected an array, got \"L-1\"",
         );
+    }
+
+    /// Prices are at most `MAX_AMOUNT` (docs/snapshot.md): the largest is read, one more is an
+    /// error naming the product and field, however large the number.
+    #[test]
+    fn prices_are_bounded_with_their_place() {
+        let snapshot = |prices: &str| crate::offer::tests::snapshot("GBP", prices, "");
+        check(
+            &snapshot("1299 450 295 1000000000000000/1000000000000000"),
+            "ok: 4 products, first a at 1299 GBP",
+        );
+        for (prices, expected) in [
+            (
+                "1299 450 295 9223372036854775807",
+                "snapshot products[3].price: expected integer minor units ≤ 1000000000000000, got 9223372036854775807",
+            ),
+            (
+                "1299 450 295 1000000000000001",
+                "snapshot products[3].price: expected integer minor units ≤ 1000000000000000, got 1000000000000001",
+            ),
+            (
+                "1299 450 295 99999999999999999999999999",
+                "snapshot products[3].price: expected integer minor units, got 99999999999999999999999999",
+            ),
+            (
+                "1299 450/9223372036854775807",
+                "snapshot products[1].compare_at_price: expected integer minor units ≤ 1000000000000000, got 9223372036854775807",
+            ),
+            (
+                "1299 -1",
+                "snapshot products[1].price: expected integer minor units ≥ 0, got -1",
+            ),
+        ] {
+            check(&snapshot(prices), expected);
+        }
+    }
+
+    /// Ids are strings (docs/snapshot.md): a number where an id goes is an error naming it.
+    #[test]
+    fn numeric_ids_are_errors_with_their_place() {
+        for (from, to, expected) in [
+            (
+                "\"id\": \"71053\",\n      \"variant_ids\"",
+                "\"id\": 71053,\n      \"variant_ids\"",
+                "snapshot products[1].id: expected an id as a string, got 71053",
+            ),
+            (
+                "\"variant_ids\": [\"71053\"]",
+                "\"variant_ids\": [71053]",
+                "snapshot products[1].variant_ids[0]: expected an id as a string, got 71053",
+            ),
+            (
+                "\"variant_ids\": [\"71053\"]",
+                "\"variant_ids\": [\"71053\"], \"skus\": [\"L-1\", 12]",
+                "snapshot products[1].skus[1]: expected an id as a string, got 12",
+            ),
+            (
+                "\"variant_ids\": [\"71053\"]",
+                "\"variant_ids\": [\"71053\"], \"handle\": 7",
+                "snapshot products[1].handle: expected an id as a string, got 7",
+            ),
+            (
+                "{ \"id\": \"84406B\", \"score\"",
+                "{ \"id\": 84406, \"score\"",
+                "snapshot products[0].neighbours[1].id: expected an id as a string, got 84406",
+            ),
+            (
+                "\"exclude\": [\"84406B\"]",
+                "\"exclude\": [84406]",
+                "snapshot rules.exclude[0]: expected an id as a string, got 84406",
+            ),
+        ] {
+            check(&with(from, to), expected);
+        }
     }
 
     #[test]

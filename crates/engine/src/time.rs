@@ -10,6 +10,8 @@
 //! The calendar ([`days_from_civil`], [`civil_from_days`]) is Howard Hinnant's, exact for every
 //! `i32` year; the builder uses the same functions. The offer countdown is in `deadline`.
 
+use super::json::push_digits;
+
 /// Milliseconds in a second.
 pub const SECOND_MS: i64 = 1_000;
 /// Milliseconds in a minute.
@@ -257,23 +259,9 @@ pub fn format(ms: i64) -> String {
     out
 }
 
-/// Appends `n` in decimal with at least `width` digits (no `format!`, which costs wasm size).
+/// Appends `n` in decimal with at least `width` digits.
 fn push_padded(out: &mut String, n: u32, width: usize) {
-    let mut buf = [b'0'; 10];
-    let mut i = buf.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let start = i.min(buf.len() - width.min(buf.len()));
-    for &b in &buf[start..] {
-        out.push(char::from(b));
-    }
+    push_digits(out, u64::from(n), width);
 }
 
 #[cfg(test)]

@@ -96,8 +96,7 @@ pub(crate) fn opted_in(
         let request = message.request;
         w.open('{');
         w.key("url").str(&request.url);
-        // Already a JSON object.
-        w.key("headers").raw(&request.headers);
+        w.key("headers").texts(&request.headers);
         w.key("body").str(&request.body);
         w.close('}');
     }

@@ -14,13 +14,14 @@ mod tracker;
 const SIGNALS_OPTIONS: &str = r#"
 /** Options of `signals` (the script tag's `data-*` attributes, camel-cased). */
 export interface SignalsOptions {
-  /** Where signals go. */
-  signals: "klaviyo" | "webhook";
+  /** Where signals go: Klaviyo's client API, a webhook or crossbuy relay (`signalsUrl`), or Drip's
+   *  or Omnisend's own script on the page. */
+  signals: "klaviyo" | "webhook" | "relay" | "mailchimp" | "activecampaign" | "drip" | "omnisend";
   /** The shop's public Klaviyo key (site id), for `signals: "klaviyo"`. */
   klaviyoKey?: string;
   /** The Klaviyo list an opt-in subscribes the shopper to. */
   klaviyoList?: string;
-  /** Klaviyo's base url (default https://a.klaviyo.com) or the webhook's url. */
+  /** Klaviyo's base url (default https://a.klaviyo.com), or the webhook's or relay's url. */
   signalsUrl?: string;
   /** The shop's delivery estimate in days, for the follow-up plan; default 4. */
   deliveryDays?: number | string;

@@ -17,6 +17,7 @@ use std::rc::Rc;
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use js_sys::{Reflect, JSON};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{RequestInit, Response, Storage};
@@ -24,10 +25,11 @@ use web_sys::{RequestInit, Response, Storage};
 use crossbuy_browser::clock::Clock;
 use crossbuy_browser::error::{report, Result, WebError};
 use crossbuy_browser::page::{self, json_text, marketing_allowed, Options};
-use crossbuy_engine::json::{self, Value};
+use crossbuy_engine::deadline::order_time;
+use crossbuy_engine::json::{self, Value, Writer};
 use crossbuy_engine::outbox::{Config, Finished, Message, Outbox, Outcome};
 use crossbuy_engine::plan::{follow_up, PlanConfig};
-use crossbuy_engine::platforms::{Destination, Klaviyo, Webhook, KLAVIYO_BASE};
+use crossbuy_engine::platforms::{Destination, Drip, Klaviyo, Omnisend, Webhook, KLAVIYO_BASE};
 use crossbuy_engine::signals::{
     self, Consent, ConsentSource, Envelope, Gate, OptIn, ShownOffer, Signal,
     DEFAULT_DAILY_IMPRESSIONS,
@@ -62,7 +64,8 @@ impl Setup {
         let count = |name: &str, default: u32| {
             let v = field(name);
             let n = v.as_ref().and_then(JsValue::as_f64).map(|n| n as u32);
-            n.or_else(|| text(name)?.parse().ok()).unwrap_or(default)
+            n.or_else(|| u32::try_from(json::integer(&text(name)?)?).ok())
+                .unwrap_or(default)
         };
         let bad = |name: &'static str, message: &str| WebError::Option {
             name,
@@ -84,7 +87,20 @@ impl Setup {
             Some("webhook") => Destination::Webhook(Webhook {
                 url: url.ok_or_else(|| bad("signalsUrl", "the webhook's url is missing"))?,
             }),
-            Some(_) => return Err(bad("signals", "expected \"klaviyo\" or \"webhook\"")),
+            // crossbuy relay, whose own file points it at Mailchimp, ActiveCampaign or
+            // Omnisend's API; the widget posts to it as to a webhook.
+            Some("relay" | "mailchimp" | "activecampaign") => Destination::Webhook(Webhook {
+                url: url.ok_or_else(|| bad("signalsUrl", "the relay's url is missing"))?,
+            }),
+            // Through the platform's own script on the page.
+            Some("drip") => Destination::Drip(Drip),
+            Some("omnisend") => Destination::Omnisend(Omnisend),
+            Some(_) => {
+                return Err(bad(
+                    "signals",
+                    "expected klaviyo, webhook, relay, mailchimp, activecampaign, drip or omnisend",
+                ))
+            }
         };
         Ok(Some(Setup {
             dest,
@@ -281,7 +297,7 @@ impl Sender {
                 &("POST ".to_owned()
                     + &m.request.url
                     + " answered HTTP "
-                    + &status.to_string()
+                    + &json::int_text(i64::from(status))
                     + "; signal "
                     + &m.key
                     + " given up"),
@@ -294,23 +310,32 @@ impl Sender {
 /// Until when a `Retry-After` value asks to wait: seconds, or an HTTP-date in any of its three
 /// forms, read by the browser's `Date.parse`.
 fn retry_at(value: &str, now: i64) -> Option<i64> {
-    match value.parse::<u32>() {
-        Ok(secs) => Some(now + i64::from(secs) * 1000),
-        Err(_) if value.bytes().any(|b| b.is_ascii_alphabetic()) => {
+    match json::integer(value).and_then(|secs| u32::try_from(secs).ok()) {
+        Some(secs) => Some(now + i64::from(secs) * 1000),
+        None if value.bytes().any(|b| b.is_ascii_alphabetic()) => {
             let at = js_sys::Date::parse(value);
             at.is_finite().then_some(at as i64)
         }
-        Err(_) => None,
+        None => None,
     }
 }
 
+/// The request's headers as `fetch` takes them (an object of names to values): the one place
+/// they cross to JavaScript.
+fn headers(pairs: &[(String, String)]) -> Option<JsValue> {
+    JSON::parse(&Writer(String::new()).texts(pairs).0).ok()
+}
+
 /// Starts `fetch(url, {method: "POST", headers, body, keepalive: true})` at once (during
-/// `pagehide` there is no later).
+/// `pagehide` there is no later); a `js:` url is a call to a platform's own script instead
+/// ([`platform_call`]).
 fn start(m: &Message) -> Option<JsFuture> {
+    if let Some(platform) = m.request.url.strip_prefix("js:") {
+        return platform_call(platform, &m.request.body);
+    }
     let init = RequestInit::new();
     init.set_method("POST");
-    // The engine wrote the headers as a JSON object.
-    init.set_headers(&JSON::parse(&m.request.headers).ok()?);
+    init.set_headers(&headers(&m.request.headers)?);
     init.set_body(&JsValue::from_str(&m.request.body));
     // Not in web-sys's RequestInit yet.
     let _ = Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE);
@@ -318,10 +343,74 @@ fn start(m: &Message) -> Option<JsFuture> {
     Some(JsFuture::from(promise))
 }
 
+/// Longest wait for a platform script's callback (Drip's `success` or `failure`).
+const SCRIPT_WAIT_MS: u32 = 10_000;
+
+/// Hands a message to the platform's own script on the page (`engine::platforms`): `drip`
+/// pushes the body's arguments to Drip's `_dcq` with `success` and `failure` callbacks added to
+/// the last one; `omnisend` calls `omnisend.identifyContact(…)` or `omnisend.push([…])`. The
+/// future resolves to a status: 200 accepted, 502 Drip's `failure`, 0 (no answer: retried later)
+/// when the platform's script is not loaded on this page or Drip did not call back in time.
+fn platform_call(platform: &str, body: &str) -> Option<JsFuture> {
+    let window: JsValue = web_sys::window()?.into();
+    let args: js_sys::Array = JSON::parse(body).ok()?.dyn_into().ok()?;
+    let get = |o: &JsValue, k: &str| Reflect::get(o, &JsValue::from_str(k)).unwrap_or_default();
+    let platform = platform.to_owned();
+    let promise = js_sys::Promise::new(&mut |resolve: js_sys::Function, _| {
+        let done = move |status: u16| {
+            let _ = resolve.call1(&JsValue::NULL, &JsValue::from(status));
+        };
+        match platform.as_str() {
+            // Drip's script, once loaded, sets `window.dc` and runs what `_dcq.push` gets.
+            "drip" => {
+                let queue = get(&window, "_dcq");
+                let push = get(&queue, "push");
+                let options = args.get(args.length().saturating_sub(1));
+                if !get(&window, "dc").is_object() || !push.is_function() || !options.is_object() {
+                    return done(0);
+                }
+                let (ok, failed, late) = (done.clone(), done.clone(), done.clone());
+                let success = Closure::once_into_js(move |_: JsValue| ok(200));
+                let failure = Closure::once_into_js(move |_: JsValue| failed(502));
+                let _ = Reflect::set(&options, &JsValue::from_str("success"), &success);
+                let _ = Reflect::set(&options, &JsValue::from_str("failure"), &failure);
+                Timeout::new(SCRIPT_WAIT_MS, move || late(0)).forget();
+                if push
+                    .dyn_ref::<js_sys::Function>()
+                    .map(|f| f.call1(&queue, &args))
+                    .is_none()
+                {
+                    done(0);
+                }
+            }
+            // Omnisend's launcher, once loaded, adds `identifyContact` to `window.omnisend`.
+            "omnisend" => {
+                let api = get(&window, "omnisend");
+                let identify = get(&api, "identifyContact");
+                let (call, arguments) = match args.get(0).as_string().as_deref() {
+                    Some("identifyContact") => (identify.clone(), args.slice(1, 2)),
+                    _ => (get(&api, "push"), js_sys::Array::of1(&args)),
+                };
+                let called = match (identify.is_function(), call.dyn_ref::<js_sys::Function>()) {
+                    (true, Some(f)) => f.apply(&api, &arguments).is_ok(),
+                    _ => false,
+                };
+                done(if called { 200 } else { 0 });
+            }
+            _ => done(0),
+        }
+    });
+    Some(JsFuture::from(promise))
+}
+
 /// The status and `Retry-After` of the answer; `None` when there was none (offline, refused,
-/// blocked by CORS).
+/// blocked by CORS, no platform script).
 async fn answer(request: JsFuture) -> Option<(u16, Option<String>)> {
-    let response: Response = request.await.ok()?.dyn_into().ok()?;
+    let value = request.await.ok()?;
+    if let Some(status) = value.as_f64() {
+        return (status >= 100.0).then_some((status as u16, None));
+    }
+    let response: Response = value.dyn_into().ok()?;
     let retry_after = response.headers().get("retry-after").ok().flatten();
     Some((response.status(), retry_after))
 }
@@ -410,7 +499,7 @@ impl Tracker {
         let field = |key: &str| v.get(key).and_then(Value::as_str).unwrap_or_default();
         let product = || self.catalog.product_index(field("product"));
         let at = |key: &str| match v.get(key) {
-            Some(Value::Number(n)) => n.parse::<i64>().ok(),
+            Some(Value::Number(n)) => json::integer(n),
             _ => None,
         };
         let ids = |key: &str| match v.get(key) {
@@ -498,11 +587,9 @@ impl Tracker {
         let shown = &state.shown;
         let signal = match event {
             Event::OptedIn => {
-                // `Date.parse` reads RFC 3339; the opt-in time stands in for a missing one.
-                let ordered_at = context.created_at.as_deref().map(js_sys::Date::parse);
-                let ordered_at = ordered_at
-                    .filter(|t| t.is_finite())
-                    .map_or(env.at, |t| t as i64);
+                // The order time as the widget's countdown reads it; the opt-in time stands in
+                // for a missing or unreadable one.
+                let ordered_at = order_time(context).ok().flatten().unwrap_or(env.at);
                 let bought = context_products(&self.catalog, context);
                 let config = PlanConfig {
                     delivery_days: self.setup.delivery_days,

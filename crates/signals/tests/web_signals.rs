@@ -164,7 +164,7 @@ impl Network {
             r#"return function (url, init) {
                 url = String(url);
                 if (!url.startsWith(endpoint)) return original(url, init);
-                state.requests.push({ url, headers: JSON.stringify(init.headers), body: init.body,
+                state.requests.push({ url, headers: JSON.stringify(Object.fromEntries(new Headers(init.headers))), body: init.body,
                                       keepalive: init.keepalive === true });
                 if (state.down) return Promise.reject(new TypeError("Failed to fetch"));
                 const answer = () => new Response(null, { status: state.status });
@@ -349,9 +349,10 @@ fn left_behind(shop: &str, endpoint: &str, key: &str) {
             consent: true,
             request: Request {
                 url: endpoint.into(),
-                headers: format!(
-                    r#"{{"content-type":"application/json","Idempotency-Key":"{key}"}}"#
-                ),
+                headers: vec![
+                    ("content-type".into(), "application/json".into()),
+                    ("Idempotency-Key".into(), key.into()),
+                ],
                 body: format!(r#"{{"type":"opted_in","id":"{key}"}}"#),
             },
         },
@@ -393,8 +394,13 @@ async fn nothing_is_queued_or_sent_before_the_shopper_opts_in() {
     assert_eq!(opted.url, endpoint);
     assert!(opted.keepalive);
     assert_eq!(
-        opted.headers.get("Idempotency-Key").and_then(Value::as_str),
+        // Header names as `fetch` sends them: case does not matter in HTTP.
+        opted.headers.get("idempotency-key").and_then(Value::as_str),
         Some(opted.field(&["id"]).as_str())
+    );
+    assert_eq!(
+        opted.headers.get("content-type").and_then(Value::as_str),
+        Some("application/json")
     );
     assert_eq!(opted.field(&["data", "email"]), "ada@example.com");
     assert_eq!(opted.field(&["occurred_at"]), "2026-11-20T10:05:00Z");
@@ -655,13 +661,17 @@ fn a_signals_misconfiguration_is_reported() {
         ),
         (
             vec![("signals", "mailchimp")],
-            "error: crossbuy: options.signals: expected \"klaviyo\" or \"webhook\"",
+            "error: crossbuy: options.signalsUrl: the relay's url is missing",
+        ),
+        (
+            vec![("signals", "sendgrid")],
+            "error: crossbuy: options.signals: expected klaviyo, webhook, relay, mailchimp, activecampaign, drip or omnisend",
         ),
     ] {
         assert!(start("Misconfigured shop", ORDER, &options).is_none());
         assert_eq!(console.messages().pop().as_deref(), Some(message));
     }
-    assert_eq!(console.messages().len(), 4);
+    assert_eq!(console.messages().len(), 5);
 
     // An event it cannot read (not the widget's) is named, and nothing else happens.
     let signals = start(
@@ -726,4 +736,120 @@ async fn after_the_cart_changed_later_signals_describe_the_new_context() {
         log[0].starts_with("error: crossbuy: page context page: expected"),
         "{log:?}"
     );
+}
+
+/// Installs a stand-in for a platform's loaded script that records its calls in `calls`:
+/// Drip's (`window.dc` and a `_dcq` whose `push` calls back `success`, or `failure` when
+/// `fail`), or Omnisend's (`omnisend.identifyContact` and `omnisend.push`).
+fn platform_script(platform: &str, calls: &Array, fail: bool) {
+    let install = match platform {
+        "drip" => js(
+            "calls, fail",
+            "window.dc = {}; window._dcq = { push(a) { calls.push(JSON.parse(JSON.stringify(a))); \
+             const o = a[a.length - 1]; (fail ? o.failure : o.success)({ success: !fail }); return 1; } };",
+        ),
+        _ => js(
+            "calls",
+            "window.omnisend = { push(a) { calls.push(JSON.parse(JSON.stringify(a))); return 1; }, \
+             identifyContact(c) { calls.push(['identifyContact', c]); } };",
+        ),
+    };
+    install
+        .call2(&JsValue::NULL, calls, &JsValue::from_bool(fail))
+        .unwrap();
+}
+
+/// The recorded calls as compact JSON, `[method, name]` of each (`identify`, `track crossbuy
+/// Opted In`…).
+fn call_names(calls: &Array) -> Vec<String> {
+    calls
+        .iter()
+        .map(|c| {
+            let c: Array = c.dyn_into().unwrap();
+            let method = c.get(0).as_string().unwrap();
+            match c.get(1).as_string() {
+                Some(name) => [method, name].join(" "),
+                None => method,
+            }
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn drip_and_omnisend_get_the_signals_through_their_own_script_on_the_page() {
+    let email_opt_in = opt_in("ada@example.com", "widget", CONSENT_TEXT);
+    for platform in ["drip", "omnisend"] {
+        let shop = ["Script shop ", platform].concat();
+        let calls = Array::new();
+        platform_script(platform, &calls, false);
+        let signals = start(&shop, ORDER, &[("signals", platform)]).unwrap();
+        events(&signals, &[SHOWN, &email_opt_in, ADD]);
+        until("three signals handed over", || calls.length() == 4).await;
+        let identify = if platform == "drip" {
+            "identify"
+        } else {
+            "identifyContact"
+        };
+        assert_eq!(
+            call_names(&calls),
+            [
+                identify,
+                "track crossbuy Opted In",
+                "track crossbuy Offer Viewed",
+                "track crossbuy Item Added"
+            ],
+            "{platform}: one at a time, the identification first"
+        );
+        let first = get(&calls.get(0), "1");
+        assert_eq!(
+            get(&first, "email").as_string().as_deref(),
+            Some("ada@example.com")
+        );
+        until("delivered", || stored(&shop).0.is_empty()).await;
+        assert_eq!(
+            stored(&shop).1.len(),
+            4,
+            "{platform}: remembered as delivered"
+        );
+        for name in ["dc", "_dcq", "omnisend"] {
+            Reflect::delete_property(global().unchecked_ref::<Object>(), &name.into()).unwrap();
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn without_the_platforms_script_or_when_drip_fails_the_signals_wait() {
+    // No Drip script on this page: nothing is handed anywhere, the signals stay queued.
+    let signals = start("Scriptless shop", ORDER, &[("signals", "drip")]).unwrap();
+    set(&global(), "_dcq", &Array::new());
+    events(
+        &signals,
+        &[SHOWN, &opt_in("ada@example.com", "widget", CONSENT_TEXT)],
+    );
+    settle().await;
+    assert_eq!(
+        stored("Scriptless shop").0.len(),
+        3,
+        "identify, opted_in, offer_viewed wait"
+    );
+    assert!(stored("Scriptless shop").1.is_empty());
+    // Drip's script answers `failure`: kept for a retry, not given up.
+    let calls = Array::new();
+    platform_script("drip", &calls, true);
+    let failing = start("Failing Drip shop", ORDER, &[("signals", "drip")]).unwrap();
+    events(
+        &failing,
+        &[&opt_in("ada@example.com", "widget", CONSENT_TEXT)],
+    );
+    until("handed to Drip", || calls.length() >= 1).await;
+    settle().await;
+    assert_eq!(
+        stored("Failing Drip shop").0.len(),
+        2,
+        "still queued after Drip's failure"
+    );
+    assert!(stored("Failing Drip shop").1.is_empty());
+    for name in ["dc", "_dcq"] {
+        Reflect::delete_property(global().unchecked_ref::<Object>(), &name.into()).unwrap();
+    }
 }

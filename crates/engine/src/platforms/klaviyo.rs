@@ -12,8 +12,11 @@ use crate::url::percent_encode;
 /// supported for two years; 2026-07-15 is stable until 2027-07-15.
 pub const KLAVIYO_REVISION: &str = "2026-07-15";
 
-/// The headers of every Klaviyo request, as `Request::headers` holds them.
-const HEADERS: &str = r#"{"revision":"2026-07-15","content-type":"application/vnd.api+json"}"#;
+/// The headers of every Klaviyo request.
+const HEADERS: &[(&str, &str)] = &[
+    ("revision", KLAVIYO_REVISION),
+    ("content-type", "application/vnd.api+json"),
+];
 
 /// Where Klaviyo's client API lives; the shell may point it elsewhere for tests.
 pub const KLAVIYO_BASE: &str = "https://a.klaviyo.com";
@@ -45,14 +48,14 @@ impl Klaviyo {
             out.push(signal.message(
                 [signal.key.as_str(), "_sub"].concat(),
                 url("/client/subscriptions/"),
-                HEADERS.to_owned(),
+                HEADERS,
                 subscription_body(signal, list),
             ));
         }
         out.push(signal.message(
             signal.key.clone(),
             url("/client/events/"),
-            HEADERS.to_owned(),
+            HEADERS,
             event_body(signal),
         ));
         out

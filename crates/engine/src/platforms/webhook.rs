@@ -17,12 +17,10 @@ impl Webhook {
     /// The outbox message that delivers `signal`: one post.
     pub fn messages(&self, signal: &Signal) -> Vec<Message> {
         let headers = [
-            r#"{"content-type":"application/json","Idempotency-Key":""#,
-            &signal.key,
-            "\"}",
-        ]
-        .concat();
-        vec![signal.message(signal.key.clone(), self.url.clone(), headers, body(signal))]
+            ("content-type", "application/json"),
+            ("Idempotency-Key", signal.key.as_str()),
+        ];
+        vec![signal.message(signal.key.clone(), self.url.clone(), &headers, body(signal))]
     }
 }
 

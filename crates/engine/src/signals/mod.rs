@@ -13,7 +13,7 @@ pub use gate::{Consent, Gate, Refusal};
 
 use super::context::{PageContext, Segment};
 use super::hash::{fnv1a64, hex16, FNV64_BASIS};
-use super::json::Writer;
+use super::json::{self, Writer};
 use super::money::Money;
 use super::offer::{Offer, OfferKind};
 use super::outbox::{Message, Request};
@@ -343,7 +343,7 @@ pub fn offer_viewed(env: &Envelope<'_>, offer: Option<&ShownOffer<'_>>, shown: &
         w.str(&p.id);
     }
     w.close(']');
-    let at = env.at.to_string();
+    let at = json::int_text(env.at);
     env.signal(Kind::OfferViewed, &[&at], w)
 }
 
@@ -351,7 +351,7 @@ pub fn offer_viewed(env: &Envelope<'_>, offer: Option<&ShownOffer<'_>>, shown: &
 pub fn item_clicked(env: &Envelope<'_>, product: usize) -> Signal {
     let mut w = env.begin();
     env.item(w.key("item"), product, None, "widget", None);
-    let at = env.at.to_string();
+    let at = json::int_text(env.at);
     let id = env
         .catalog
         .products
@@ -368,7 +368,7 @@ pub fn item_added(
     variant: &str,
     offer: Option<&Offer>,
 ) -> Signal {
-    let at = env.at.to_string();
+    let at = json::int_text(env.at);
     let mut w = env.begin();
     if product >= env.catalog.products.len() {
         return env.signal(Kind::ItemAdded, &[variant, &at], w);
@@ -405,9 +405,18 @@ pub fn bundle_added(
         .filter(|&(_, &p)| p < env.catalog.products.len())
         .map(|(i, &p)| (p, ticked.get(i).copied().unwrap_or(true)))
         .unzip();
-    let quote = bundle_quote(env.catalog, &items, &ticked, offer);
     let mut w = env.begin();
     w.key("items").open('[');
+    let Some(quote) = bundle_quote(env.catalog, &items, &ticked, offer) else {
+        // A total that does not fit (never with the snapshot's prices): the items at their
+        // regular prices, and no total rather than a wrong one.
+        for (&p, _) in items.iter().zip(&ticked).filter(|(_, t)| **t) {
+            env.item(&mut w, p, None, "widget", None);
+        }
+        w.close(']');
+        let at = json::int_text(env.at);
+        return env.signal(Kind::BundleAdded, &[&at], w);
+    };
     for l in &quote.lines {
         env.item(&mut w, l.product, None, "widget", Some((l.price, l.was)));
     }
@@ -417,7 +426,7 @@ pub fn bundle_added(
         currency: env.catalog.shop.currency,
     };
     w.money("total", &total);
-    let at = env.at.to_string();
+    let at = json::int_text(env.at);
     let mut s = env.signal(Kind::BundleAdded, &[&at], w);
     s.value = Some(total);
     s
@@ -427,7 +436,7 @@ pub fn bundle_added(
 pub fn feedback(env: &Envelope<'_>, helpful: bool) -> Signal {
     let mut w = env.begin();
     w.key("helpful").bool(helpful);
-    let at = env.at.to_string();
+    let at = json::int_text(env.at);
     env.signal(Kind::Feedback, &[&at], w)
 }
 
@@ -437,16 +446,24 @@ impl Signal {
         &self,
         key: String,
         url: String,
-        headers: String,
+        headers: &[(&str, &str)],
         body: String,
     ) -> Message {
+        let mut pairs = Vec::with_capacity(headers.len());
+        for &(name, value) in headers {
+            pairs.push((name.to_owned(), value.to_owned()));
+        }
         Message {
             key,
             consent: self.kind == Kind::OptedIn,
-            request: Request { url, headers, body },
+            request: Request {
+                url,
+                headers: pairs,
+                body,
+            },
         }
     }
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
