@@ -8,6 +8,10 @@
  * Whatever fails, the page keeps working: nothing is thrown, one console message says why. */
 (() => {
   "use strict";
+  // Performance marks (scripts/bench-mount.mjs, docs/performance.md): the loader running, the
+  // wasm compiled and the catalog read, the cards rendered.
+  const mark = (name) => performance.mark("crossbuy:" + name);
+  mark("start");
   // widget.css :host min-height, reserved so the page does not shift.
   const RESERVE = "34.25rem";
   // With data-signals, the consent box under the cards (.cb-optin: .75rem + 7.5rem).
@@ -29,10 +33,14 @@
     return r;
   };
 
-  // A wasm module's response, or its bytes where the server does not say application/wasm
-  // (streaming compilation needs that type; wasm-bindgen would warn about the server).
+  // A wasm module, compiled as it downloads (streaming compilation needs the server to say
+  // application/wasm; from its bytes otherwise), so compiling overlaps the other downloads.
   const wasmOf = (what, url) =>
-    load(what, url).then((r) => ((r.headers.get("content-type") || "").startsWith("application/wasm") ? r : r.arrayBuffer()));
+    load(what, url).then((r) =>
+      (r.headers.get("content-type") || "").startsWith("application/wasm")
+        ? WebAssembly.compileStreaming(r)
+        : r.arrayBuffer().then((b) => WebAssembly.compile(b))
+    );
 
   // data-cart: add a variant, resolve to a Response.
   const post = (url, body, headers) =>
@@ -103,6 +111,42 @@
     const asset = (path) => JSON.parse(data.assets || "{}")[path] || new URL(path, script.src).href;
     const glueUrl = asset("pkg/crossbuy.js");
     const wasmUrl = asset("pkg/crossbuy_bg.wasm");
+    const catalogUrl = data.catalog && new URL(data.catalog, document.baseURI).href;
+    // Downloads start before the rest of the page is parsed, when it already has a context
+    // (the page context comes before the script tag, docs/install.md); otherwise after.
+    const fetches = () => {
+      let locale = document.documentElement.lang;
+      let currency;
+      try {
+        const said = JSON.parse(document.getElementById("crossbuy-context").textContent);
+        locale = said.locale || locale;
+        currency = said.currency;
+      } catch {}
+      const lang = String(locale).toLowerCase().split(/[-_]/)[0];
+      const packUrl = PACKS.includes(lang) && asset(`pkg/i18n/${lang}.json`);
+      const started = [
+        import(glueUrl).catch((e) => {
+          throw `cannot load ${glueUrl}: ${e.message}`;
+        }),
+        wasmOf("the widget", wasmUrl).catch((e) => {
+          throw typeof e == "string" ? e : `cannot start ${wasmUrl}: ${e.message}`;
+        }),
+        catalogUrl && load("the catalog", catalogUrl).then((r) => r.text()).then((t) => sharded(t, catalogUrl)),
+        packUrl && load("the texts", packUrl).then((r) => r.text()).catch((e) => console.error("crossbuy: " + e)),
+      ];
+      // The page's first Intl.NumberFormat loads its locale's data (tens of ms): done while the
+      // downloads run (a task of its own), rather than in mount(), which formats the prices.
+      // Without a currency in the context it throws, and mount() pays that cost as before.
+      setTimeout(() => {
+        try {
+          new Intl.NumberFormat(locale, { style: "currency", currency }).format(1);
+        } catch {}
+      });
+      return started;
+    };
+    let early = (document.getElementById("crossbuy-context") || window.Shopify?.checkout) && fetches();
+    // Settled here so that a failure is reported once, by the await below, not as unhandled.
+    early?.forEach((p) => Promise.resolve(p).catch(() => {}));
     if (document.readyState === "loading") {
       await new Promise((ready) => document.addEventListener("DOMContentLoaded", ready, { once: true }));
     }
@@ -124,27 +168,18 @@
       release = () => (style.minHeight = "");
     }
 
-    const catalogUrl = data.catalog && new URL(data.catalog, document.baseURI).href;
     const inline = document.getElementById("crossbuy-catalog");
     if (!catalogUrl && !inline) {
       throw 'no catalog: set data-catalog=".../catalog.json" on the script tag or add <script type="application/json" id="crossbuy-catalog">';
     }
-    let locale = document.documentElement.lang;
-    try {
-      locale = JSON.parse(document.getElementById("crossbuy-context").textContent).locale || locale;
-    } catch {}
-    const lang = String(locale).toLowerCase().split(/[-_]/)[0];
-    const packUrl = PACKS.includes(lang) && asset(`pkg/i18n/${lang}.json`);
+    early ||= fetches();
     const [glue, wasm, catalog, texts] = await Promise.all([
-      import(glueUrl).catch((e) => {
-        throw `cannot load ${glueUrl}: ${e.message}`;
-      }),
-      wasmOf("the widget", wasmUrl),
-      catalogUrl
-        ? load("the catalog", catalogUrl).then((r) => r.text()).then((t) => sharded(t, catalogUrl))
-        : inline.textContent,
-      packUrl && load("the texts", packUrl).then((r) => r.text()).catch((e) => console.error("crossbuy: " + e)),
+      early[0],
+      early[1],
+      catalogUrl ? early[2] : inline.textContent,
+      early[3],
     ]);
+    mark("bytes");
     try {
       await glue.default({ module_or_path: wasm });
     } catch (e) {
@@ -208,6 +243,7 @@
       // One add at a time.
       cart: adapter ? (...a) => (queue = queue.then(() => adapter(...a), () => adapter(...a))) : data.cart,
     });
+    mark("mounted");
     if (!widget) return release();
     target.crossbuy = widget;
     // Shopify's cart page: follow cart.js.
