@@ -42,10 +42,11 @@ wasm_pack() {
     || die "$out_dir/$out_name.d.ts has no export '$export': wasm-pack took another crate's module"
   # Short names between the module and its glue instead of wasm-bindgen's hashed ones:
   # about 3.6 KB gzipped less for the widget (scripts/minify-names.mjs).
-  node scripts/minify-names.mjs "$out_dir/$out_name"
+  # (`|| return 1`: the caller's `||` turns off `set -e` inside this function.)
+  node scripts/minify-names.mjs "$out_dir/$out_name" || return 1
   # The glue minified (esbuild, the same ES module and exports): about 1.9 KB gzipped less.
   node_modules/.bin/esbuild "$out_dir/$out_name.js" --minify --format=esm --log-level=warning \
-    --outfile="$out_dir/$out_name.js" --allow-overwrite
+    --outfile="$out_dir/$out_name.js" --allow-overwrite || return 1
 }
 # Every output from scratch, so nothing an earlier build left (a language pack, a shard, a file of
 # the npm package) is served, tested or packed.
