@@ -5,6 +5,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Document;
 
 use crate::error::{Result, WebError};
+use crossbuy_engine::json;
 use crossbuy_engine::score::{DEFAULT_CARDS, MAX_CARDS, MIN_CARDS};
 use crossbuy_engine::url::is_safe_url;
 use crossbuy_engine::PageContext;
@@ -56,7 +57,10 @@ impl Options {
                 .filter(|v| !v.is_undefined() && !v.is_null())
         };
         if let Some(v) = field("limit") {
-            match v.as_f64() {
+            // A number, or the text of the `data-limit` attribute (the signals module gets the
+            // script tag's attributes as written: "3" must not lose an opt-in).
+            let text = || v.as_string().and_then(|s| json::integer(s.trim()));
+            match v.as_f64().or_else(|| text().map(|n| n as f64)) {
                 // Clamped, so a merchant's `data-limit="6"` still shows a widget.
                 Some(n) if n.is_finite() => {
                     out.limit = n.round().clamp(MIN_CARDS as f64, MAX_CARDS as f64) as usize
