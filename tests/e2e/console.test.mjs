@@ -138,7 +138,7 @@ test("the form writes crossbuy.toml, reads one back, names errors as the command
   // A file with an unknown section: named with its line and column.
   await page.locator("#cb-read-toml").setInputFiles({ name: "crossbuy.toml", mimeType: "application/toml", buffer: Buffer.from("[neighbours]\nk = 4\n[neighbors]\nk = 4\n") });
   await page.waitForFunction(() => document.querySelector("#cb-config-error").textContent.includes("line 3"));
-  assert.equal(await page.locator("#cb-config-error").textContent(), "crossbuy: crossbuy.toml: line 3, column 2: unknown field `neighbors`, expected one of `shop`, `neighbours`, `rules`, `offers`");
+  assert.equal(await page.locator("#cb-config-error").textContent(), "crossbuy: crossbuy.toml: line 3, column 2: unknown field `neighbors`, expected one of `shop`, `neighbours`, `rules`, `offers`, `experiment`");
   // A good one fills the form; the pin it holds leads the preview after the build.
   const toml = '[shop]\nname = "Hearth & Tin"\n\n[rules]\nexclude = { tags = ["no-upsell"] }\n\n[rules.pin]\njumbo-bag-owls = ["white-hanging-heart-t-light-holder"]\n';
   await page.locator("#cb-read-toml").setInputFiles({ name: "crossbuy.toml", mimeType: "application/toml", buffer: Buffer.from(toml) });

@@ -182,7 +182,7 @@ fn the_config_form_writes_toml_and_reads_it_back_with_named_errors() {
     assert_eq!(back["config"], form);
     assert_eq!(
         config_read("crossbuy.toml", "[neighbours]\nk = 4\n[neighbors]\nk = 4\n")["error"],
-        json!("crossbuy: crossbuy.toml: line 3, column 2: unknown field `neighbors`, expected one of `shop`, `neighbours`, `rules`, `offers`")
+        json!("crossbuy: crossbuy.toml: line 3, column 2: unknown field `neighbors`, expected one of `shop`, `neighbours`, `rules`, `offers`, `experiment`")
     );
     assert_eq!(
         config_from_form(r#"{"rules":{"boost":{"tea":0}}}"#)["error"],
