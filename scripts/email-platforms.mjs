@@ -243,12 +243,14 @@ export function emailPlatforms() {
     members,
     contacts,
     /** Whether `path` is one of these stand-ins'. */
-    owns: (path) => /^\/(mailchimp|activecampaign|shopify|drip\/js$|omnisend\/js$|omnisend\/api\/)/.test(path),
+    // Only Shopify's Admin API under /shopify/: the demo's stand-in thank-you page and its
+    // files (www/shopify/) are served beside it.
+    owns: (path) => /^\/(mailchimp|activecampaign|shopify\/admin\/|drip\/js$|omnisend\/js$|omnisend\/api\/)/.test(path),
     route(req, url, text) {
       const path = url.pathname;
       if (path.startsWith("/mailchimp/")) return mailchimp(req, path, text);
       if (path.startsWith("/activecampaign/")) return activecampaign(req, path, text);
-      if (path.startsWith("/shopify/")) return shopify(req, path);
+      if (path.startsWith("/shopify/admin/")) return shopify(req, path);
       if (path === "/drip/js") return drip(text);
       if (path === "/omnisend/js") return omnisend(text);
       if (path.startsWith("/omnisend/api/")) return omnisendApi(req, path, text);

@@ -79,7 +79,7 @@ export function receiver() {
       });
       return true;
     }
-    const allowed = path.startsWith("/mailchimp/") ? ["PUT", "POST"] : path.startsWith("/shopify/") ? ["GET"] : ["POST"];
+    const allowed = path.startsWith("/mailchimp/") ? ["PUT", "POST"] : path.startsWith("/shopify/admin/") ? ["GET"] : ["POST"];
     if (!allowed.includes(req.method)) {
       answer(res, 405, { allow: `${allowed.join(", ")}, OPTIONS` });
       return true;

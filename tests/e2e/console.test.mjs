@@ -122,8 +122,18 @@ test("a real cart from the orders shows the cards crossbuy recommend lists, with
   for (const line of (await page.locator("#cb-evidence").textContent()).match(/with [^:]+: score \d\.\d{4}, [a-z ]+\d* orders?/g) ?? []) {
     assert.ok(explained.includes(line), `${line} not in:\n${explained}`);
   }
-  await page.locator("#cb-widget li.cb-card").first().waitFor({ timeout: WIDGET_TIMEOUT });
-  assert.deepEqual(await page.locator("#cb-widget li.cb-card").evaluateAll((els) => els.map((el) => el.dataset.productId)), want);
+  // The preview re-mounts the widget after the evidence is drawn: the first card may still be
+  // the previous cart's for a moment, so wait for this cart's cards (or time out and say which).
+  const widgetIds = () => page.locator("#cb-widget li.cb-card").evaluateAll((els) => els.map((el) => el.dataset.productId));
+  await page
+    .waitForFunction((ids) => {
+      // The cards are in the widget's shadow root.
+      const cards = (root) => root ? [...root.querySelectorAll("li.cb-card"), ...[...root.querySelectorAll("*")].flatMap((e) => cards(e.shadowRoot))] : [];
+      const host = document.querySelector("#cb-widget");
+      return [...cards(host), ...cards(host?.shadowRoot)].map((li) => li.dataset.productId).join() === ids.join();
+    }, want, { timeout: WIDGET_TIMEOUT })
+    .catch(() => {});
+  assert.deepEqual(await widgetIds(), want);
   await context.close();
 });
 
