@@ -302,6 +302,17 @@ async fn tick() {
     JsFuture::from(next).await.unwrap();
 }
 
+/// Real time passing (`setTimeout`): the outbox's retries wait on the browser's timers.
+async fn later(ms: i32) {
+    let done = Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(done).await.unwrap();
+}
+
 /// A few turns of the event loop, for what must not happen.
 async fn settle() {
     for _ in 0..10 {
@@ -852,6 +863,23 @@ async fn without_the_platforms_script_or_when_drip_fails_the_signals_wait() {
     );
     assert!(queued[0].ends_with("_identify"), "{queued:?}");
     assert!(stored("Failing Drip shop").1.is_empty());
+    // Drip recovers: the kept signals go with the next retry (about a second later), each
+    // once, and this shop has nothing left to retry while the tests that follow run (a retry
+    // landing in the storage test's broken localStorage would warn there).
+    let recovered = Array::new();
+    platform_script("drip", &recovered, false);
+    for _ in 0..100 {
+        if stored("Failing Drip shop").0.is_empty() {
+            break;
+        }
+        later(100).await;
+    }
+    assert_eq!(
+        stored("Failing Drip shop").0,
+        Vec::<String>::new(),
+        "delivered once Drip recovered"
+    );
+    assert_eq!(stored("Failing Drip shop").1.len(), 3);
     for name in ["dc", "_dcq"] {
         Reflect::delete_property(global().unchecked_ref::<Object>(), &name.into()).unwrap();
     }
