@@ -325,8 +325,13 @@ export function mountConsole(root, options = {}) {
   productPick.addEventListener("change", () => productPick.value && show([productPick.value]));
   cartPick.addEventListener("change", () => cartPick.value && show(JSON.parse(cartPick.value)));
 
+  // The latest pick wins: an earlier show() still awaiting the worker or the widget's module
+  // must not mount its cards over the newer one's.
+  let latest = 0;
   async function show(items) {
+    const turn = ++latest;
     const why = await builder.call("explain", { items, limit: 3 });
+    if (turn !== latest) return;
     evidence.replaceChildren(
       ...(why.cards ?? []).map((c) =>
         h(
@@ -349,6 +354,7 @@ export function mountConsole(root, options = {}) {
       widgetModule = await import(glue.href);
       await widgetModule.default({ module_or_path: new URL("crossbuy_bg.wasm", glue) });
     }
+    if (turn !== latest) return;
     mounted?.unmount();
     mounted?.free();
     host.replaceChildren();
