@@ -460,7 +460,10 @@ mod tests {
             }
         }
         text.push_str("\n]\n");
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/experiment-assign.json");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/experiment-assign.json"
+        );
         if std::env::var_os("CROSSBUY_BLESS").is_some() {
             std::fs::write(path, &text).unwrap();
         }
