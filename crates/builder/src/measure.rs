@@ -92,6 +92,8 @@ pub struct OrderFile {
     pub currency: Option<String>,
     /// Whether the export has refund dates (a `refunded_at` column).
     pub refund_dates: bool,
+    /// BigCommerce's export: no order can carry an arm.
+    pub bigcommerce: bool,
 }
 
 /// Finds a catalog product by id, handle, variant id, SKU or title.
@@ -173,6 +175,9 @@ pub fn read_orders(
     let shopify = t.find(&["Lineitem name"]).is_some();
     let exponent = catalog.shop.currency.exponent();
     let finder = Finder::new(catalog);
+    if !shopify && t.find(&["order_id"]).is_none() && t.find(&["Order ID"]).is_some() {
+        return read_bigcommerce(t, &finder, exponent, summary);
+    }
     let col = |t: &Table, names: &[&str]| t.find(names);
     let (key_col, id_col) = if shopify {
         (t.require(&["Name"])?, col(&t, &["Id"]))
@@ -288,19 +293,14 @@ pub fn read_orders(
         if name.is_empty() && sku.is_empty() && pid.is_empty() {
             continue;
         }
-        let quantity = match field(&rec, qty_col) {
-            "" => 1,
-            q => match q.parse::<u32>() {
-                Ok(q) => q,
-                Err(_) => {
-                    summary.problem(
-                        &path,
-                        line,
-                        format!("quantity \"{q}\" is not a whole number; row skipped"),
-                    );
-                    continue;
-                }
-            },
+        let q = field(&rec, qty_col);
+        let Some(quantity) = units(q) else {
+            summary.problem(
+                &path,
+                line,
+                format!("quantity \"{q}\" is not a whole number; row skipped"),
+            );
+            continue;
         };
         let price_text = field(&rec, Some(price_col));
         let price = if shopify {
@@ -354,7 +354,26 @@ pub fn read_orders(
         });
     }
     // Shopify's export says "refunded" for the whole order, not per line.
-    for (order, &all) in out.orders.iter_mut().zip(&fully_refunded) {
+    finish(out, &fully_refunded, &path, summary)
+}
+
+/// A line's units: a whole number, 1 when the export leaves it empty.
+fn units(text: &str) -> Option<u32> {
+    match text {
+        "" => Some(1),
+        q => q.parse().ok(),
+    }
+}
+
+/// Every unit of a refunded order (`refunded`, by order) counts as refunded; the file must
+/// hold an order.
+fn finish(
+    mut out: OrderFile,
+    refunded: &[bool],
+    path: &str,
+    summary: &mut Summary,
+) -> Result<OrderFile> {
+    for (order, &all) in out.orders.iter_mut().zip(refunded) {
         if all {
             for l in &mut order.lines {
                 l.refunded = l.quantity;
@@ -363,9 +382,129 @@ pub fn read_orders(
     }
     summary.orders_read += out.orders.len() as u64;
     if out.orders.is_empty() {
-        return Err(BuildError::input(&path, "no orders in the file"));
+        return Err(BuildError::input(path, "no orders in the file"));
     }
     Ok(out)
+}
+
+/// BigCommerce's orders export (Orders > Export; `crate::bigcommerce` has its layouts): the
+/// items of `Product Details` (or one row per item), their `Product Unit Price`, the `Order
+/// Status` (cancelled and never paid orders are out, a refunded one's units refunded), `Order
+/// Date`, `Customer Email`. BigCommerce's storefront cannot write crossbuy's attributes into an
+/// order (docs/measure.md), so no order carries an arm: only `--thank-you` reports on it, each
+/// order in the arm its `Order ID` hashes to, as the order confirmation page chose it.
+fn read_bigcommerce(
+    mut t: Table,
+    finder: &Finder,
+    exponent: u32,
+    summary: &mut Summary,
+) -> Result<OrderFile> {
+    use super::bigcommerce::{fate, order_times, ItemColumns, NOT_DETAILS};
+    use super::order_book::Fate;
+    let order_col = t.require(&["Order ID"])?;
+    let item_cols = ItemColumns::find(&t)?;
+    let col = |t: &Table, names: &[&str]| t.find(names);
+    let date_col = col(&t, &["Order Date", "Date Created"]);
+    let status_col = col(&t, &["Order Status", "Status"]);
+    let email_col = col(&t, &["Customer Email", "Billing Email"]);
+    let currency_col = col(&t, &["Order Currency Code", "Currency Code"]);
+    let path = t.path.clone();
+    let mut out = OrderFile {
+        bigcommerce: true,
+        ..OrderFile::default()
+    };
+    let mut dates: Vec<String> = Vec::new();
+    let mut refunded: Vec<bool> = Vec::new();
+    let mut rec = StringRecord::new();
+    while let Some(line) = t.next(&mut rec, summary)? {
+        let key = field(&rec, Some(order_col));
+        if key.is_empty() && (!item_cols.per_row() || out.orders.is_empty()) {
+            if !rec.iter().all(|f| f.trim().is_empty()) {
+                summary.problem(&path, line, "empty Order ID; row skipped");
+            }
+            continue;
+        }
+        // One row per item: a row without an Order ID continues the order above.
+        if !key.is_empty() {
+            out.orders.push(Order {
+                id: key.to_owned(),
+                ..Order::default()
+            });
+            dates.push(field(&rec, date_col).to_owned());
+            refunded.push(false);
+        }
+        let o = out.orders.len() - 1;
+        let order = &mut out.orders[o];
+        match fate(field(&rec, status_col)) {
+            Fate::Cancelled | Fate::Unpaid => order.void = true,
+            Fate::Refunded => refunded[o] = true,
+            _ => {}
+        }
+        let email = field(&rec, email_col);
+        if order.customer.is_none() && !email.is_empty() {
+            order.customer = Some(email.to_ascii_lowercase());
+        }
+        let currency = field(&rec, currency_col);
+        if out.currency.is_none() && !currency.is_empty() {
+            out.currency = Some(currency.to_owned());
+        }
+        let Some(items) = item_cols.items(&rec) else {
+            summary.problem(&path, line, NOT_DETAILS);
+            continue;
+        };
+        for item in items {
+            let Some(quantity) = units(item.quantity) else {
+                summary.problem(
+                    &path,
+                    line,
+                    format!(
+                        "Product Qty \"{}\" is not a whole number; line skipped",
+                        item.quantity
+                    ),
+                );
+                continue;
+            };
+            let price = match parse_decimal(item.unit_price, exponent) {
+                Ok(p) => p,
+                Err(e) => {
+                    summary.problem(
+                        &path,
+                        line,
+                        format!(
+                            "Product Unit Price \"{}\": {}; line skipped",
+                            item.unit_price,
+                            e.message()
+                        ),
+                    );
+                    continue;
+                }
+            };
+            let product = finder.find(&[item.product_id, item.sku], item.name);
+            if product.is_none() {
+                summary.unmatched(if item.name.is_empty() {
+                    item.sku
+                } else {
+                    item.name
+                });
+            }
+            summary.lines_read += 1;
+            order.lines.push(Line {
+                product,
+                quantity,
+                price,
+                refunded: 0,
+                refunded_at: None,
+            });
+        }
+    }
+    for (order, t) in out
+        .orders
+        .iter_mut()
+        .zip(order_times(&dates, &mut summary.notes))
+    {
+        order.time = t;
+    }
+    finish(out, &refunded, &path, summary)
 }
 
 /// What the report is asked.
@@ -664,6 +803,9 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
     }
     if overflow > 0 {
         notes.push(format!("{overflow} orders' totals overflow: left out"));
+    }
+    if file.bigcommerce && !thank_you {
+        notes.push("BigCommerce's orders carry no arm (its storefront cannot write one, docs/measure.md): report an order confirmation page's experiment with --thank-you".to_owned());
     }
     if from_thank_you > 0 {
         notes.push(format!(
