@@ -36,7 +36,7 @@ async function open(path, routes, { signals = false, catalog, base = env.shop.ur
     let html = await response.text();
     html = html.replace(' data-target="#crossbuy"', ` data-target="#crossbuy" data-timeout="${TIMEOUT}"`);
     // The loader reserves the widget's space itself (the page's own min-height would hide that).
-    html = html.replace('<div id="crossbuy" style="min-height: 33.75rem"></div>', '<div id="crossbuy"></div>');
+    html = html.replace('<div id="crossbuy" style="min-height: 42.5rem"></div>', '<div id="crossbuy"></div>');
     if (!signals) html = html.replace(/ data-signals="[^"]*"/, "");
     if (catalog) html = html.replace(/ data-catalog="[^"]*"/, ` data-catalog="${catalog}"`);
     await route.fulfill({ response, body: html });
