@@ -15,5 +15,8 @@ fn the_loaders_whole_snapshot_limit_is_the_engines() {
         .nth(1)
         .and_then(|v| v.trim().trim_end_matches(';').parse().ok())
         .unwrap_or_else(|| panic!("not a whole number: {line}"));
-    assert_eq!(value, WHOLE_MAX_BYTES, "the loader's copy differs from snapshot.rs");
+    assert_eq!(
+        value, WHOLE_MAX_BYTES,
+        "the loader's copy differs from snapshot.rs"
+    );
 }
