@@ -89,8 +89,12 @@ pub struct Product {
     pub review_count: Option<u32>,
     /// Median days between one customer's repeat purchases.
     pub repurchase_days: Option<u32>,
-    /// Complementary products, best first.
+    /// Complementary products, best first: what ranks on the cart, checkout and product pages
+    /// (basket completion), and on every page when [`Product::next`] is empty.
     pub neighbours: Vec<Neighbour>,
+    /// What the customer buys next, best first: what ranks on the thank-you page and in the
+    /// follow-up emails (see [`Catalog::rank_for`]). Empty: `neighbours` rank there too.
+    pub next: Vec<Neighbour>,
 }
 
 impl Product {
@@ -410,6 +414,7 @@ fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Boxed<Product>
         review_count: None,
         repurchase_days: None,
         neighbours: Vec::new(),
+        next: Vec::new(),
     };
     if p.variant_ids.is_empty() {
         return Err(read::error_at(
