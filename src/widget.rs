@@ -124,7 +124,7 @@ impl Mounted {
             .clone();
         let options = Options::read(options)?;
         let text = json_text(catalog).ok_or_else(|| WebError::CatalogType(describe(catalog)))?;
-        let catalog = Catalog::parse(&text).map_err(|error| WebError::Snapshot {
+        let mut catalog = Catalog::parse(&text).map_err(|error| WebError::Snapshot {
             error,
             origin: options
                 .source
@@ -135,6 +135,8 @@ impl Mounted {
             return Err(WebError::Target("an element without a document".to_owned()));
         };
         let context = page::context(&document, &options)?;
+        // The thank-you page ranks the next order's lists, the others basket completion's.
+        catalog.rank_for(context.page);
         // The merchant's strings and the language pack are checked once; a mistake is
         // reported, and the widget shows the texts underneath.
         let texts = [

@@ -7,6 +7,7 @@ use crossbuy_builder::report::{shown, BuildError, Result};
 use crossbuy_engine::money::to_decimal;
 use crossbuy_engine::score::{recommend, MIN_CARDS};
 use crossbuy_engine::shards::{assemble, ShardIndex};
+use crossbuy_engine::context::PageKind;
 use crossbuy_engine::Catalog;
 
 use crate::cli::print;
@@ -15,7 +16,7 @@ use crate::inputs::whole;
 /// Shows what the widget would show for a cart, and why
 #[derive(Debug, clap::Args)]
 #[command(
-    override_usage = "crossbuy recommend --catalog catalog.json --items ID,ID [--limit N]",
+    override_usage = "crossbuy recommend --catalog catalog.json --items ID,ID [--limit N] [--page PAGE]",
     after_help = "For each recommendation it prints the ids the widget uses: the product id, the \
                   variant it adds to the cart (on Shopify, a numeric variant id) and the product page."
 )]
@@ -30,6 +31,16 @@ pub struct Args {
     /// Cards to show, 1 to 4 (default 3)
     #[arg(long, value_name = "N", value_parser = whole::<usize>)]
     limit: Option<usize>,
+    /// The page: product, cart (default) or checkout rank basket completion; thank_you ranks
+    /// the customer's next order (as the follow-up emails do)
+    #[arg(long, value_name = "PAGE", value_parser = page_kind)]
+    page: Option<PageKind>,
+}
+
+fn page_kind(s: &str) -> std::result::Result<PageKind, String> {
+    PageKind::parse(s).ok_or_else(|| {
+        format!("expected product, cart, checkout or thank_you, got \"{s}\"")
+    })
 }
 
 /// `crossbuy recommend …`.
@@ -47,7 +58,8 @@ pub fn run(args: Args) -> Result<()> {
         ));
     }
     let limit = args.limit.unwrap_or(crossbuy_engine::score::DEFAULT_CARDS);
-    let (catalog, notes) = load(&args.catalog, &items)?;
+    let (mut catalog, notes) = load(&args.catalog, &items)?;
+    catalog.rank_for(args.page.unwrap_or(PageKind::Cart));
     print(&(notes + &explain(&catalog, &items, limit)))
 }
 

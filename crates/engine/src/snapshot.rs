@@ -1,5 +1,6 @@
 //! The catalog snapshot, version 1 (`docs/snapshot.md`): parsed and validated in one pass.
 
+use super::context::PageKind;
 use super::experiment::Experiment;
 use super::json::{self, Value};
 use super::money::Currency;
@@ -262,6 +263,21 @@ impl IdIndex {
 }
 
 impl Catalog {
+    /// The lists that rank on `page` (docs/snapshot.md, "Which list ranks where"): basket
+    /// completion (`neighbours`) on product, cart and checkout pages; the next order (`next`,
+    /// where a product has one) on the thank-you page and in the follow-up emails. Call it once,
+    /// before [`crate::recommend`]: it moves each product's `next` into `neighbours`, so that
+    /// one ranking function serves both tasks (a second call changes nothing).
+    pub fn rank_for(&mut self, page: PageKind) {
+        if page == PageKind::ThankYou {
+            for p in &mut self.products {
+                if !p.next.is_empty() {
+                    p.neighbours = core::mem::take(&mut p.next);
+                }
+            }
+        }
+    }
+
     /// Parses and validates a snapshot; the error names the first bad place.
     pub fn parse(text: &str) -> Result<Catalog, SnapshotError> {
         let root = json::parse(text)?;
@@ -443,20 +459,33 @@ fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Boxed<Product>
     }
     p.review_count = read::opt(v, path, "review_count", read::count_at)?;
     p.repurchase_days = read::opt(v, path, "repurchase_days", read::count_at)?;
-    if let Some(list) = read::optional(v, "neighbours") {
-        let npath = join(path, "neighbours");
+    p.neighbours = neighbour_list(v, path, "neighbours", by_id)?;
+    p.next = neighbour_list(v, path, "next", by_id)?;
+    Ok(p)
+}
+
+/// The optional neighbour list at `parent.key` (`neighbours` or `next`).
+fn neighbour_list(
+    v: &Value,
+    parent: &str,
+    key: &str,
+    by_id: &IdIndex,
+) -> read::Boxed<Vec<Neighbour>> {
+    let mut out = Vec::new();
+    if let Some(list) = read::optional(v, key) {
+        let npath = join(parent, key);
         for (i, n) in read::array_at(list, &npath, "")?.iter().enumerate() {
             let np = index(&npath, i);
             read::object_at(n, &np, "")?;
             let product = lookup(by_id, read::required_at(n, &np, "id")?, &np, "id")?;
-            p.neighbours.push(Neighbour {
+            out.push(Neighbour {
                 product,
                 score: read::req(n, &np, "score", read::non_negative_at)?,
                 count: read::count_at(read::required_at(n, &np, "count")?, &np, "count")?,
             });
         }
     }
-    Ok(p)
+    Ok(out)
 }
 
 /// A rating from 0 to 5. The error quotes the number as written: formatting an f64 would pull

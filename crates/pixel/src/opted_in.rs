@@ -29,7 +29,7 @@ pub(crate) fn opted_in(
     context: &str,
     settings: &JsValue,
 ) -> Result<String, WebError> {
-    let catalog = Catalog::parse(catalog).map_err(|error| WebError::Snapshot {
+    let mut catalog = Catalog::parse(catalog).map_err(|error| WebError::Snapshot {
         error,
         origin: "CROSSBUY.catalogUrl".to_owned(),
     })?;
@@ -40,6 +40,8 @@ pub(crate) fn opted_in(
     let (Some(true), Some(email)) = (context.accepts_marketing, context.email.clone()) else {
         return Ok("[]".to_owned());
     };
+    // The follow-up emails rank as the thank-you page does: the next order's lists.
+    catalog.rank_for(context.page);
     let text = |name: &str| {
         Reflect::get(settings, &name.into())
             .ok()
