@@ -626,7 +626,13 @@ pub fn run_eval(loaded: &Loaded, options: &EvalOptions) -> Result<Report> {
         let chosen = blended.for_task(options.task);
         let mut lists = chosen.lists.clone();
         as_shipped(&mut lists);
+        let fallback = options.task == Task::NextOrder && blended.next.is_none();
         notes.push(match (&chosen.learned, p.prior) {
+            (Some(l), _) if fallback => format!(
+                "{name}: too few next-order validation cases to learn a next-order blend: the \
+                 basket task's lists rank ({})",
+                l.describe()
+            ),
             (Some(l), _) => format!(
                 "{name}: blend learned on the latest {}% of the training orders, {}",
                 (VALIDATION_SHARE * 100.0).round(),

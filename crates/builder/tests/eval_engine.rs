@@ -1,6 +1,6 @@
 //! `crossbuy eval` measures what the widget shows: for every test case of both tasks, the
 //! engine's `recommend` over the snapshot built from the training orders, with the lists of the
-//! page that task is for (`Catalog::rank_for`: a cart page for the basket, the thank-you page
+//! page that task is for (`Catalog::parse_for`: a cart page for the basket, the thank-you page
 //! for the next order), gives the same top 4 as the evaluation ranks, so HR@1, HR@4, P@4,
 //! NDCG@4 and coverage agree exactly.
 
@@ -71,17 +71,17 @@ fn engine_metrics(
         ..loaded.clone()
     };
     let built = assemble(train, &Config::default(), None, Summary::default()).expect("builds");
-    let mut catalog = Catalog::parse(&to_json(&built)).expect("the engine reads the snapshot");
     // The builder learned a next-order list that differs from basket completion's for some
     // products (else this test could not tell the two apart).
     assert!(
-        catalog
+        built
             .products
             .iter()
             .any(|p| !p.next.is_empty() && p.next != p.neighbours),
         "no product has its own next-order list"
     );
-    catalog.rank_for(page);
+    let catalog =
+        Catalog::parse_for(&to_json(&built), page).expect("the engine reads the snapshot");
     let stats = PairStats::count(&split.train, 100);
     let mut shown = std::collections::BTreeSet::new();
     let mut m = Metrics::default();

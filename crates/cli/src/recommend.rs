@@ -6,7 +6,7 @@ use crossbuy_builder::input::read_text;
 use crossbuy_builder::report::{shown, BuildError, Result};
 use crossbuy_engine::money::to_decimal;
 use crossbuy_engine::score::{recommend, MIN_CARDS};
-use crossbuy_engine::shards::{assemble, ShardIndex};
+use crossbuy_engine::shards::{assemble_for, ShardIndex};
 use crossbuy_engine::context::PageKind;
 use crossbuy_engine::Catalog;
 
@@ -58,21 +58,20 @@ pub fn run(args: Args) -> Result<()> {
         ));
     }
     let limit = args.limit.unwrap_or(crossbuy_engine::score::DEFAULT_CARDS);
-    let (mut catalog, notes) = load(&args.catalog, &items)?;
-    catalog.rank_for(args.page.unwrap_or(PageKind::Cart));
+    let (catalog, notes) = load(&args.catalog, &items, args.page.unwrap_or(PageKind::Cart))?;
     print(&(notes + &explain(&catalog, &items, limit)))
 }
 
 /// The catalog of `path`, with the shards the page would fetch for `items` when it is the index
 /// of the sharded form; every shard when an item is not a product id (a handle, a SKU), with a
-/// note, since the page finds shards by product id.
-fn load(path: &str, items: &[String]) -> Result<(Catalog, String)> {
+/// note, since the page finds shards by product id. The lists are those that rank on `page`.
+fn load(path: &str, items: &[String], page: PageKind) -> Result<(Catalog, String)> {
     let text = read_text(path)?;
     let bad = |e: crossbuy_engine::snapshot::SnapshotError| BuildError::input(path, e.to_string());
     let value = crossbuy_engine::json::parse(&text).map_err(|e| bad(e.into()))?;
     if value.get("shards").is_none() {
         return Ok((
-            Catalog::from_value(&value).map_err(|e| bad(e.into()))?,
+            Catalog::from_value_for(&value, page).map_err(|e| bad(e.into()))?,
             String::new(),
         ));
     }
@@ -92,7 +91,7 @@ fn load(path: &str, items: &[String]) -> Result<(Catalog, String)> {
             .map(|&b| read_bucket(b))
             .collect::<Result<Vec<String>>>()?;
         let refs: Vec<&str> = shards.iter().map(String::as_str).collect();
-        assemble(&text, &refs).map_err(bad)
+        assemble_for(&text, &refs, page).map_err(bad)
     };
     let mut buckets: Vec<u32> = items.iter().map(|id| layout.bucket(id)).collect();
     buckets.sort_unstable();

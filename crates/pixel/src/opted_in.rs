@@ -16,6 +16,7 @@ use crossbuy_engine::plan::{follow_up, PlanConfig};
 use crossbuy_engine::platforms::{Destination, Klaviyo, Webhook, KLAVIYO_BASE};
 use crossbuy_engine::price::choose_offer;
 use crossbuy_engine::signals::{self, ConsentSource, Envelope, OptIn, ShownOffer};
+use crossbuy_engine::context::PageKind;
 use crossbuy_engine::{context_products, recommend, Catalog, PageContext};
 
 /// The requests that deliver the `opted_in` signal of the order in `context` to the
@@ -29,7 +30,9 @@ pub(crate) fn opted_in(
     context: &str,
     settings: &JsValue,
 ) -> Result<String, WebError> {
-    let mut catalog = Catalog::parse(catalog).map_err(|error| WebError::Snapshot {
+    // The follow-up emails rank as the thank-you page does (checkout_completed is one): the
+    // next order's lists.
+    let catalog = Catalog::parse_for(catalog, PageKind::ThankYou).map_err(|error| WebError::Snapshot {
         error,
         origin: "CROSSBUY.catalogUrl".to_owned(),
     })?;
@@ -40,8 +43,6 @@ pub(crate) fn opted_in(
     let (Some(true), Some(email)) = (context.accepts_marketing, context.email.clone()) else {
         return Ok("[]".to_owned());
     };
-    // The follow-up emails rank as the thank-you page does: the next order's lists.
-    catalog.rank_for(context.page);
     let text = |name: &str| {
         Reflect::get(settings, &name.into())
             .ok()
