@@ -58,10 +58,10 @@ pub type Weights = [f64; N_FEATURES];
 pub const CROSSBUY_ONLY: Weights = [1.0, 0.0, 0.0, 0.0, 0.0, 0.0];
 
 /// Candidate weights for each feature in the coordinate search, smallest first.
-pub const GRID: &[f64] = &[0.0, 0.1, 0.2, 0.35, 0.5, 1.0, 2.0, 5.0];
+pub const GRID: &[f64] = &[0.0, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0];
 
 /// At most this many moves of the coordinate search (each the best single-weight change).
-pub const ROUNDS: usize = 4;
+pub const ROUNDS: usize = 3;
 
 /// A move is kept when the validation cases it wins, less those it loses, reach this many
 /// standard deviations of a coin toss over the cases that differ (a paired sign test): a few
@@ -69,13 +69,17 @@ pub const ROUNDS: usize = 4;
 pub const MIN_Z: f64 = 1.5;
 
 /// Best candidates taken from each pair signal.
-pub const CANDIDATES: usize = 24;
+pub const CANDIDATES: usize = 16;
 
 /// Share of the training orders (the latest) held out to learn the weights.
 pub const VALIDATION_SHARE: f64 = 0.2;
 
 /// At most this many validation cases per task are scored (evenly spread).
 pub const MAX_VALIDATION_CASES: usize = 3000;
+
+/// At most this many distinct products in the validation contexts of a task (see [`thin`]):
+/// keeps learning within the builder's time budget on a large shop.
+pub const MAX_CONTEXT_ITEMS: usize = 1000;
 
 /// Fewer validation cases than this: the weights are not learned for that task.
 pub const MIN_VALIDATION_CASES: usize = 30;
@@ -314,15 +318,44 @@ impl<'a> Features<'a> {
 
     /// Every product's blended list.
     pub fn lists(&self, w: &Weights) -> NeighbourLists {
+        self.lists_for(&[*w]).pop().unwrap_or_default()
+    }
+
+    /// Every product's blended list for each of `ws` (one pass over the candidates, split
+    /// between the threads).
+    pub fn lists_for(&self, ws: &[Weights]) -> Vec<NeighbourLists> {
         let n = self.stats.n_items();
-        let mut seen = vec![u32::MAX; n];
-        let lists = (0..n)
-            .map(|i| self.list(i, &self.candidates(i, &mut seen), w))
+        let threads = super::parallel::threads().max(1);
+        let per = n.div_ceil(threads).max(1);
+        let jobs: Vec<_> = (0..n)
+            .step_by(per)
+            .map(|from| {
+                move || {
+                    let mut seen = vec![u32::MAX; n];
+                    let mut out: Vec<Vec<Vec<Neighbour>>> = vec![Vec::new(); ws.len()];
+                    for i in from..(from + per).min(n) {
+                        let cands = self.candidates(i, &mut seen);
+                        for (o, w) in out.iter_mut().zip(ws) {
+                            o.push(self.list(i, &cands, w));
+                        }
+                    }
+                    out
+                }
+            })
             .collect();
-        NeighbourLists {
-            lists,
-            cold_start: self.base.cold_start.clone(),
+        let mut all: Vec<NeighbourLists> = ws
+            .iter()
+            .map(|_| NeighbourLists {
+                lists: Vec::with_capacity(n),
+                cold_start: self.base.cold_start.clone(),
+            })
+            .collect();
+        for part in super::parallel::run(jobs) {
+            for (a, lists) in all.iter_mut().zip(part) {
+                a.lists.extend(lists);
+            }
         }
+        all
     }
 }
 
@@ -356,9 +389,21 @@ pub struct Learned {
     pub trials: usize,
 }
 
-/// Every `n`-th case, so that at most [`MAX_VALIDATION_CASES`] remain.
-fn thin<T>(cases: Vec<T>) -> Vec<T> {
-    let step = cases.len().div_ceil(MAX_VALIDATION_CASES).max(1);
+/// Every `n`-th case, so that at most [`MAX_VALIDATION_CASES`] remain and their contexts hold
+/// at most [`MAX_CONTEXT_ITEMS`] distinct products (each trial re-ranks their lists).
+fn thin(cases: Vec<Case>) -> Vec<Case> {
+    let mut step = cases.len().div_ceil(MAX_VALIDATION_CASES).max(1);
+    let mut seen = std::collections::HashSet::new();
+    while step < cases.len() {
+        seen.clear();
+        for c in cases.iter().step_by(step) {
+            seen.extend(c.context.iter().copied());
+        }
+        if seen.len() <= MAX_CONTEXT_ITEMS {
+            break;
+        }
+        step += step.div_ceil(4);
+    }
     cases.into_iter().step_by(step).collect()
 }
 
@@ -414,52 +459,80 @@ fn learn_task(
     } else {
         0.0
     };
-    let mut lists = NeighbourLists {
-        lists: vec![Vec::new(); n],
-        cold_start: Vec::new(),
-    };
-    let mut trials = 0usize;
-    let mut hits = Vec::new();
-    let mut measure = |w: &Weights, hits: &mut Vec<bool>| {
-        trials += 1;
+    // One trial: the context items' lists with weights `w`, measured on the cases; `lists` is
+    // scratch (one list per product, only the context items' filled).
+    let measure = |w: &Weights, lists: &mut NeighbourLists, hits: &mut Vec<bool>| {
         for (i, cands) in &context {
             lists.lists[*i] = features.list(*i, cands, w);
         }
-        let m = evaluate_cases(&Ranker::Lists(&lists), &split, stats, &id_rank, hits);
+        let m = evaluate_cases(&Ranker::Lists(lists), &split, stats, &id_rank, hits);
         Trial {
             weights: *w,
             hr4: m.hr4,
             coverage: m.coverage,
         }
     };
+    let scratch = || NeighbourLists {
+        lists: vec![Vec::new(); n],
+        cold_start: Vec::new(),
+    };
     let mut best_hits = Vec::new();
-    let first = measure(&start, &mut best_hits);
+    let first = measure(&start, &mut scratch(), &mut best_hits);
+    let mut trials = 1usize;
     let min_coverage = min_coverage.min(first.coverage * MIN_COVERAGE_KEPT);
     let mut best = first;
     for _ in 0..ROUNDS {
-        // Every single move from the best so far; the one that wins the most cases over it
-        // (by the paired sign test's z) is kept if z reaches MIN_Z.
-        let mut round: Option<(f64, Trial, Vec<bool>)> = None;
+        // Every single move from the best so far (split between the threads); the one that
+        // wins the most cases over it (by the paired sign test's z) is kept if z reaches MIN_Z.
+        let mut moves: Vec<Weights> = Vec::new();
         for &f in search {
             for &g in GRID {
                 let mut w = best.weights;
                 w[f] = g;
-                if g == best.weights[f] || w.iter().all(|&x| x == 0.0) {
-                    continue;
-                }
-                let t = measure(&w, &mut hits);
-                if t.coverage < min_coverage {
-                    continue;
-                }
-                let (won, lost) = hits.iter().zip(&best_hits).fold((0, 0), |(w, l), (&a, &b)| {
-                    (w + usize::from(a && !b), l + usize::from(b && !a))
-                });
-                let z = (won as f64 - lost as f64) / ((won + lost) as f64).sqrt().max(1.0);
-                if round.as_ref().is_none_or(|r| z > r.0) {
-                    round = Some((z, t, hits.clone()));
+                if g != best.weights[f] && w.iter().any(|&x| x != 0.0) {
+                    moves.push(w);
                 }
             }
         }
+        trials += moves.len();
+        let threads = super::parallel::threads().min(moves.len()).max(1);
+        let prev = &best_hits;
+        let jobs: Vec<_> = moves
+            .chunks(moves.len().div_ceil(threads))
+            .map(|chunk| {
+                let measure = &measure;
+                move || {
+                    let mut lists = scratch();
+                    let mut hits = Vec::new();
+                    let mut top: Option<(f64, Trial, Vec<bool>)> = None;
+                    for w in chunk {
+                        let t = measure(w, &mut lists, &mut hits);
+                        if t.coverage < min_coverage {
+                            continue;
+                        }
+                        let (won, lost) =
+                            hits.iter()
+                                .zip(prev)
+                                .fold((0, 0), |(w, l), (&a, &b)| {
+                                    (w + usize::from(a && !b), l + usize::from(b && !a))
+                                });
+                        let z = (won as f64 - lost as f64) / ((won + lost) as f64).sqrt().max(1.0);
+                        if top.as_ref().is_none_or(|r| z > r.0) {
+                            top = Some((z, t, hits.clone()));
+                        }
+                    }
+                    top
+                }
+            })
+            .collect();
+        // The first best in move order wins ties, whatever the threads.
+        let round = super::parallel::run(jobs)
+            .into_iter()
+            .flatten()
+            .fold(None::<(f64, Trial, Vec<bool>)>, |acc, r| match acc {
+                Some(a) if a.0 >= r.0 => Some(a),
+                _ => Some(r),
+            });
         match round {
             Some((z, t, h)) if z >= MIN_Z => {
                 best = t;
@@ -531,10 +604,9 @@ pub fn blended_lists(
             } else {
                 &[0, 1, 2, 3, 4, POPULARITY]
             };
-            (
-                learn_task(&vfeatures, Task::Basket, basket_cases, CROSSBUY_ONLY, search),
-                learn_task(&vfeatures, Task::NextOrder, next_cases, CROSSBUY_ONLY, search),
-            )
+            let a = learn_task(&vfeatures, Task::Basket, basket_cases, CROSSBUY_ONLY, search);
+            let b = learn_task(&vfeatures, Task::NextOrder, next_cases, CROSSBUY_ONLY, search);
+            (a, b)
         }
     };
     let features = Features::new(stats, params, recommendable, types);
@@ -546,13 +618,16 @@ pub fn blended_lists(
         }
         _ => learned.as_ref().map_or(CROSSBUY_ONLY, |l| l.weights),
     };
+    let mut weights = vec![basket_weights];
+    weights.extend(next_learned.as_ref().map(|l| l.weights));
+    let mut lists = features.lists_for(&weights).into_iter();
     let basket = TaskLists {
-        lists: features.lists(&basket_weights),
+        lists: lists.next().unwrap_or_default(),
         weights: basket_weights,
         learned,
     };
     let next = next_learned.map(|l| TaskLists {
-        lists: features.lists(&l.weights),
+        lists: lists.next().unwrap_or_default(),
         weights: l.weights,
         learned: Some(l),
     });

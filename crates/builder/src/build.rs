@@ -592,8 +592,13 @@ pub fn assemble(
                 l.describe()
             ),
             None => format!(
-                "blend: {}",
-                super::blend::describe_weights(&t.weights)
+                "blend: {}{}",
+                super::blend::describe_weights(&t.weights),
+                if config.neighbours.popularity_prior.is_some() {
+                    " (fixed by neighbours.popularity_prior)"
+                } else {
+                    " (too few orders to learn it)"
+                }
             ),
         });
     }
