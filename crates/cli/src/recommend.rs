@@ -16,7 +16,7 @@ use crate::inputs::whole;
 /// Shows what the widget would show for a cart, and why
 #[derive(Debug, clap::Args)]
 #[command(
-    override_usage = "crossbuy recommend --catalog catalog.json --items ID,ID [--limit N] [--page PAGE]",
+    override_usage = "crossbuy recommend --catalog catalog.json --items ID,ID [--limit N] [--page KIND]",
     after_help = "For each recommendation it prints the ids the widget uses: the product id, the \
                   variant it adds to the cart (on Shopify, a numeric variant id) and the product page."
 )]
@@ -33,7 +33,7 @@ pub struct Args {
     limit: Option<usize>,
     /// The page: product, cart (default) or checkout rank basket completion; thank_you ranks
     /// the customer's next order (as the follow-up emails do)
-    #[arg(long, value_name = "PAGE", value_parser = page_kind)]
+    #[arg(long, value_name = "KIND", value_parser = page_kind)]
     page: Option<PageKind>,
 }
 
