@@ -129,13 +129,14 @@ impl Mounted {
         };
         let context = page::context(&document, &options)?;
         // The thank-you page ranks the next order's lists, the others basket completion's.
-        let catalog = Catalog::parse_for(&text, context.page).map_err(|error| WebError::Snapshot {
-            error,
-            origin: options
-                .source
-                .clone()
-                .unwrap_or_else(|| "the catalog given to mount()".to_owned()),
-        })?;
+        let catalog =
+            Catalog::parse_for(&text, context.page).map_err(|error| WebError::Snapshot {
+                error,
+                origin: options
+                    .source
+                    .clone()
+                    .unwrap_or_else(|| "the catalog given to mount()".to_owned()),
+            })?;
         // The merchant's strings and the language pack are checked once; a mistake is
         // reported, and the widget shows the texts underneath.
         let texts = [

@@ -29,7 +29,9 @@
 //! `crossbuy` alone, when lower). The test part of an evaluation is never seen.
 
 use super::baskets::Baskets;
-use super::eval::{evaluate, evaluate_cases, next_order_cases, split_time, Case, Ranker, Split, Task};
+use super::eval::{
+    evaluate, evaluate_cases, next_order_cases, split_time, Case, Ranker, Split, Task,
+};
 use super::score::{
     popular_items, select, top_k, Method, Neighbour, NeighbourLists, Params, PriorWeight,
 };
@@ -454,7 +456,13 @@ fn learn_task(
         }
     }
     let min_coverage = if task == Task::NextOrder {
-        evaluate(&Ranker::Pairs(stats, Method::Cosine), &split, stats, &id_rank).coverage
+        evaluate(
+            &Ranker::Pairs(stats, Method::Cosine),
+            &split,
+            stats,
+            &id_rank,
+        )
+        .coverage
             * MIN_COVERAGE_VS_COSINE
     } else {
         0.0
@@ -510,14 +518,11 @@ fn learn_task(
                         if t.coverage < min_coverage {
                             continue;
                         }
-                        let (won, lost) =
-                            hits.iter()
-                                .zip(prev)
-                                .fold((0, 0), |(w, l), (&a, &b)| {
-                                    (w + usize::from(a && !b), l + usize::from(b && !a))
-                                });
+                        let (won, lost) = hits.iter().zip(prev).fold((0, 0), |(w, l), (&a, &b)| {
+                            (w + usize::from(a && !b), l + usize::from(b && !a))
+                        });
                         let z = (won as f64 - lost as f64) / ((won + lost) as f64).sqrt().max(1.0);
-                        if top.as_ref().is_none_or(|r| z > r.0) {
+                        if !top.as_ref().is_some_and(|r| z <= r.0) {
                             top = Some((z, t, hits.clone()));
                         }
                     }
@@ -526,13 +531,13 @@ fn learn_task(
             })
             .collect();
         // The first best in move order wins ties, whatever the threads.
-        let round = super::parallel::run(jobs)
-            .into_iter()
-            .flatten()
-            .fold(None::<(f64, Trial, Vec<bool>)>, |acc, r| match acc {
+        let round = super::parallel::run(jobs).into_iter().flatten().fold(
+            None::<(f64, Trial, Vec<bool>)>,
+            |acc, r| match acc {
                 Some(a) if a.0 >= r.0 => Some(a),
                 _ => Some(r),
-            });
+            },
+        );
         match round {
             Some((z, t, h)) if z >= MIN_Z => {
                 best = t;
@@ -604,8 +609,20 @@ pub fn blended_lists(
             } else {
                 &[0, 1, 2, 3, 4, POPULARITY]
             };
-            let a = learn_task(&vfeatures, Task::Basket, basket_cases, CROSSBUY_ONLY, search);
-            let b = learn_task(&vfeatures, Task::NextOrder, next_cases, CROSSBUY_ONLY, search);
+            let a = learn_task(
+                &vfeatures,
+                Task::Basket,
+                basket_cases,
+                CROSSBUY_ONLY,
+                search,
+            );
+            let b = learn_task(
+                &vfeatures,
+                Task::NextOrder,
+                next_cases,
+                CROSSBUY_ONLY,
+                search,
+            );
             (a, b)
         }
     };
@@ -710,9 +727,19 @@ mod tests {
         // 0.352 (the median best, so 1 after scaling) and 3 at 0.286 (0.81); popularity is 0.5
         // for 1 and 1 for 3: the prior's weight decides, crossing at 0.38.
         let light = f.lists(&[1.0, 0.0, 0.0, 0.0, 0.0, 0.1]);
-        assert_eq!(items(&light.lists[0]), vec![1, 3], "{}", show(&light.lists[0]));
+        assert_eq!(
+            items(&light.lists[0]),
+            vec![1, 3],
+            "{}",
+            show(&light.lists[0])
+        );
         let heavy = f.lists(&[1.0, 0.0, 0.0, 0.0, 0.0, 1.0]);
-        assert_eq!(items(&heavy.lists[0]), vec![3, 1], "{}", show(&heavy.lists[0]));
+        assert_eq!(
+            items(&heavy.lists[0]),
+            vec![3, 1],
+            "{}",
+            show(&heavy.lists[0])
+        );
         // Scores stay on crossbuy's scale: 0.352 · (1 + 0.1 · 0.5).
         assert_eq!(show(&light.lists[0][..1]), "1:0.37");
         assert!(crossbuy.lists[0][0].score < light.lists[0][0].score);

@@ -641,7 +641,9 @@ pub fn assemble(
                 .collect()
         };
         p.neighbours = kept(&lists.lists[i]);
-        p.next = next_lists.as_ref().map_or(Vec::new(), |l| kept(&l.lists[i]));
+        p.next = next_lists
+            .as_ref()
+            .map_or(Vec::new(), |l| kept(&l.lists[i]));
         p.repurchase_days = repurchase[i];
         if !p.neighbours.is_empty() {
             summary.products_with_neighbours += 1;

@@ -14,8 +14,8 @@
 use std::fmt::Write as _;
 
 use super::baskets::{Baskets, NO_CUSTOMER};
-use super::build::Loaded;
 use super::blend::{blended_lists, describe_weights, VALIDATION_SHARE};
+use super::build::Loaded;
 use super::report::{BuildError, Result};
 use super::score::{Method, NeighbourLists, Params, PriorWeight};
 use super::stats::PairStats;
@@ -639,7 +639,10 @@ pub fn run_eval(loaded: &Loaded, options: &EvalOptions) -> Result<Report> {
                 l.describe()
             ),
             (None, PriorWeight::Fixed(_)) => {
-                format!("{name}: blend {} (fixed)", describe_weights(&chosen.weights))
+                format!(
+                    "{name}: blend {} (fixed)",
+                    describe_weights(&chosen.weights)
+                )
             }
             (None, _) => format!(
                 "{name}: blend {} (too few validation cases to learn it{})",

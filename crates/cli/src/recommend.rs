@@ -4,10 +4,10 @@ use std::path::{Path, PathBuf};
 
 use crossbuy_builder::input::read_text;
 use crossbuy_builder::report::{shown, BuildError, Result};
+use crossbuy_engine::context::PageKind;
 use crossbuy_engine::money::to_decimal;
 use crossbuy_engine::score::{recommend, MIN_CARDS};
 use crossbuy_engine::shards::{assemble_for, ShardIndex};
-use crossbuy_engine::context::PageKind;
 use crossbuy_engine::Catalog;
 
 use crate::cli::print;
@@ -38,9 +38,8 @@ pub struct Args {
 }
 
 fn page_kind(s: &str) -> std::result::Result<PageKind, String> {
-    PageKind::parse(s).ok_or_else(|| {
-        format!("expected product, cart, checkout or thank_you, got \"{s}\"")
-    })
+    PageKind::parse(s)
+        .ok_or_else(|| format!("expected product, cart, checkout or thank_you, got \"{s}\""))
 }
 
 /// `crossbuy recommend …`.

@@ -209,7 +209,12 @@ fn help_lists_every_option_and_bad_arguments_say_so() {
         ("snapshot", &["--products <FILE>", "--timings"][..]),
         (
             "recommend",
-            &["--catalog <FILE>", "--items <ID,ID>", "--limit <N>", "--page <KIND>"][..],
+            &[
+                "--catalog <FILE>",
+                "--items <ID,ID>",
+                "--limit <N>",
+                "--page <KIND>",
+            ][..],
         ),
         (
             "report",
@@ -1195,7 +1200,15 @@ fn recommend_ranks_the_list_of_the_page() {
     )
     .expect("write catalog");
     let shown = |page: Option<&str>| {
-        let mut args = vec!["recommend", "--catalog", "c.json", "--items", "tea", "--limit", "2"];
+        let mut args = vec![
+            "recommend",
+            "--catalog",
+            "c.json",
+            "--items",
+            "tea",
+            "--limit",
+            "2",
+        ];
         if let Some(p) = page {
             args.extend(["--page", p]);
         }
@@ -1214,7 +1227,15 @@ fn recommend_ranks_the_list_of_the_page() {
     let (got, out) = shown(Some("thank_you"));
     assert_eq!(got, "refill filters", "{out}");
     let (code, _, err) = run(
-        &["recommend", "--catalog", "c.json", "--items", "tea", "--page", "home"],
+        &[
+            "recommend",
+            "--catalog",
+            "c.json",
+            "--items",
+            "tea",
+            "--page",
+            "home",
+        ],
         &dir,
     );
     assert_eq!(code, 2, "{err}");

@@ -8,10 +8,10 @@
 
 use std::collections::HashMap;
 
+use super::context::PageKind;
 use super::hash::fnv1a32;
 use super::json::{self, Value};
 use super::read::{self, FieldError};
-use super::context::PageKind;
 use super::snapshot::{Catalog, SnapshotError};
 
 /// The hash that assigns products to buckets.

@@ -11,12 +11,12 @@ use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
 use crossbuy_browser::error::WebError;
+use crossbuy_engine::context::PageKind;
 use crossbuy_engine::deadline::{order_time, Deadline};
 use crossbuy_engine::plan::{follow_up, PlanConfig};
 use crossbuy_engine::platforms::{Destination, Klaviyo, Webhook, KLAVIYO_BASE};
 use crossbuy_engine::price::choose_offer;
 use crossbuy_engine::signals::{self, ConsentSource, Envelope, OptIn, ShownOffer};
-use crossbuy_engine::context::PageKind;
 use crossbuy_engine::{context_products, recommend, Catalog, PageContext};
 
 /// The requests that deliver the `opted_in` signal of the order in `context` to the
@@ -32,10 +32,11 @@ pub(crate) fn opted_in(
 ) -> Result<String, WebError> {
     // The follow-up emails rank as the thank-you page does (checkout_completed is one): the
     // next order's lists.
-    let catalog = Catalog::parse_for(catalog, PageKind::ThankYou).map_err(|error| WebError::Snapshot {
-        error,
-        origin: "CROSSBUY.catalogUrl".to_owned(),
-    })?;
+    let catalog =
+        Catalog::parse_for(catalog, PageKind::ThankYou).map_err(|error| WebError::Snapshot {
+            error,
+            origin: "CROSSBUY.catalogUrl".to_owned(),
+        })?;
     let context = PageContext::parse(context).map_err(|error| WebError::Context {
         error,
         origin: "checkout_completed",
