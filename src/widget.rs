@@ -124,17 +124,19 @@ impl Mounted {
             .clone();
         let options = Options::read(options)?;
         let text = json_text(catalog).ok_or_else(|| WebError::CatalogType(describe(catalog)))?;
-        let catalog = Catalog::parse(&text).map_err(|error| WebError::Snapshot {
-            error,
-            origin: options
-                .source
-                .clone()
-                .unwrap_or_else(|| "the catalog given to mount()".to_owned()),
-        })?;
         let Some(document) = object::<Document>(&target, "ownerDocument") else {
             return Err(WebError::Target("an element without a document".to_owned()));
         };
         let context = page::context(&document, &options)?;
+        // The thank-you page ranks the next order's lists, the others basket completion's.
+        let catalog =
+            Catalog::parse_for(&text, context.page).map_err(|error| WebError::Snapshot {
+                error,
+                origin: options
+                    .source
+                    .clone()
+                    .unwrap_or_else(|| "the catalog given to mount()".to_owned()),
+            })?;
         // The merchant's strings and the language pack are checked once; a mistake is
         // reported, and the widget shows the texts underneath.
         let texts = [

@@ -155,6 +155,7 @@ fn to_product(row: &ProductRow, price: i64, compare_at: Option<i64>, root: &str)
         review_count: None,
         repurchase_days: None,
         neighbours: Vec::new(),
+        next: Vec::new(),
     }
 }
 
@@ -400,6 +401,7 @@ pub fn load_from(
                             review_count: None,
                             repurchase_days: None,
                             neighbours: Vec::new(),
+                            next: Vec::new(),
                         })
                         .collect();
                     (products, plain.baskets, currency)
@@ -575,7 +577,7 @@ pub fn assemble(
                 .to_owned(),
         );
     }
-    let (lists, prior_weight, learned) = super::prior::lists_with_prior(
+    let blended = super::blend::blended_lists(
         &baskets,
         &stats,
         &params,
@@ -583,16 +585,25 @@ pub fn assemble(
         &types,
         max_basket,
     );
-    if learned.is_some() || prior_weight > 0.0 {
-        summary.notes.push(format!(
-            "popularity prior weight {prior_weight}{}",
-            if learned.is_some() {
-                " (learned on the latest 20% of the orders)"
-            } else {
-                ""
-            }
-        ));
+    for t in std::iter::once(&blended.basket).chain(&blended.next) {
+        summary.notes.push(match &t.learned {
+            Some(l) => format!(
+                "blend, {} (learned on the latest 20% of the orders)",
+                l.describe()
+            ),
+            None => format!(
+                "blend: {}{}",
+                super::blend::describe_weights(&t.weights),
+                if config.neighbours.popularity_prior.is_some() {
+                    " (fixed by neighbours.popularity_prior)"
+                } else {
+                    " (too few orders to learn it)"
+                }
+            ),
+        });
     }
+    let lists = blended.basket.lists;
+    let next_lists = blended.next.map(|t| t.lists);
     lap(&mut summary, "score neighbours");
     let repurchase = repurchase_days(&baskets);
     lap(&mut summary, "repurchase intervals");
@@ -619,15 +630,20 @@ pub fn assemble(
         }
     }
     for (i, p) in products.iter_mut().enumerate() {
-        p.neighbours = lists.lists[i]
-            .iter()
-            .filter(|x| keep[x.item as usize])
-            .map(|x| Neighbour {
-                product: new_index[x.item as usize],
-                score: x.score,
-                count: x.count,
-            })
-            .collect();
+        let kept = |l: &[super::score::Neighbour]| -> Vec<Neighbour> {
+            l.iter()
+                .filter(|x| keep[x.item as usize])
+                .map(|x| Neighbour {
+                    product: new_index[x.item as usize],
+                    score: x.score,
+                    count: x.count,
+                })
+                .collect()
+        };
+        p.neighbours = kept(&lists.lists[i]);
+        p.next = next_lists
+            .as_ref()
+            .map_or(Vec::new(), |l| kept(&l.lists[i]));
         p.repurchase_days = repurchase[i];
         if !p.neighbours.is_empty() {
             summary.products_with_neighbours += 1;

@@ -14,8 +14,8 @@
 use std::fmt::Write as _;
 
 use super::baskets::{Baskets, NO_CUSTOMER};
+use super::blend::{blended_lists, describe_weights, VALIDATION_SHARE};
 use super::build::Loaded;
-use super::prior::{lists_with_prior, VALIDATION_SHARE};
 use super::report::{BuildError, Result};
 use super::score::{Method, NeighbourLists, Params, PriorWeight};
 use super::stats::PairStats;
@@ -237,6 +237,18 @@ fn popular_top(
 
 /// Scores every case with `ranker`. `id_rank[i]` orders items as their ids sort (for ties).
 pub fn evaluate(ranker: &Ranker<'_>, split: &Split, stats: &PairStats, id_rank: &[u32]) -> Metrics {
+    evaluate_cases(ranker, split, stats, id_rank, &mut Vec::new())
+}
+
+/// [`evaluate`], and which cases had a target in the top 4 (`hits`, cleared first, one per case).
+pub fn evaluate_cases(
+    ranker: &Ranker<'_>,
+    split: &Split,
+    stats: &PairStats,
+    id_rank: &[u32],
+    hits: &mut Vec<bool>,
+) -> Metrics {
+    hits.clear();
     let n = stats.n_items();
     let mut score = vec![0f64; n];
     let mut touched: Vec<u32> = Vec::new();
@@ -342,6 +354,7 @@ pub fn evaluate(ranker: &Ranker<'_>, split: &Split, stats: &PairStats, id_rank: 
         if ideal > 0.0 {
             ndcg += dcg / ideal;
         }
+        hits.push(first.is_some_and(|r| r <= 4));
         if let Some(r) = first {
             hr1 += f64::from(u8::from(r == 1));
             hr4 += f64::from(u8::from(r <= 4));
@@ -393,7 +406,7 @@ pub struct Report {
     pub items: usize,
     /// Rows: baselines first, then crossbuy and its variants.
     pub rows: Vec<Row>,
-    /// What crossbuy learned (the prior weight), one line each.
+    /// What crossbuy learned (the blend weights), one line each.
     pub notes: Vec<String>,
 }
 
@@ -605,7 +618,7 @@ pub fn run_eval(loaded: &Loaded, options: &EvalOptions) -> Result<Report> {
     runs.extend(options.variants.iter().cloned());
     let mut notes = Vec::new();
     for (name, p) in runs {
-        let (mut lists, weight, learned) = lists_with_prior(
+        let blended = blended_lists(
             &split.train,
             &stats,
             &p,
@@ -613,15 +626,37 @@ pub fn run_eval(loaded: &Loaded, options: &EvalOptions) -> Result<Report> {
             &loaded.types,
             options.max_basket,
         );
+        let chosen = blended.for_task(options.task);
+        let mut lists = chosen.lists.clone();
         as_shipped(&mut lists);
-        if p.prior == PriorWeight::Learn {
-            notes.push(format!(
-                "{name}: popularity prior weight {weight} (learned on the latest {}% of the \
-                 training orders: {})",
+        let fallback = options.task == Task::NextOrder && blended.next.is_none();
+        notes.push(match (&chosen.learned, p.prior) {
+            (Some(l), _) if fallback => format!(
+                "{name}: too few next-order validation cases to learn a next-order blend: the \
+                 basket task's lists rank ({})",
+                l.describe()
+            ),
+            (Some(l), _) => format!(
+                "{name}: blend learned on the latest {}% of the training orders, {}",
                 (VALIDATION_SHARE * 100.0).round(),
-                learned.map_or("too few validation cases".to_owned(), |l| l.describe())
-            ));
-        }
+                l.describe()
+            ),
+            (None, PriorWeight::Fixed(_)) => {
+                format!(
+                    "{name}: blend {} (fixed)",
+                    describe_weights(&chosen.weights)
+                )
+            }
+            (None, _) => format!(
+                "{name}: blend {} (too few validation cases to learn it{})",
+                describe_weights(&chosen.weights),
+                if options.task == Task::NextOrder {
+                    "; the basket task's lists rank"
+                } else {
+                    ""
+                }
+            ),
+        });
         if name == "crossbuy" {
             if let Some(f) = &options.feedback {
                 let ids: Vec<String> = loaded.products.iter().map(|p| p.id.clone()).collect();
@@ -660,8 +695,9 @@ pub fn run_eval(loaded: &Loaded, options: &EvalOptions) -> Result<Report> {
 
 /// A variant of `base`: parts joined by `+`, each a pair score (`confidence`, `crossbuy:0.3:5`,
 /// …), `ease:LAMBDA:ITEMS`, `noease`, `k:N`, `same:F`, `unseen` (keep EASE weights of pairs
-/// never bought together), `fill` (top up with popular items), `nocold`, `prior` (learn the
-/// popularity prior's weight), `prior:W` (that weight) or `noprior`.
+/// never bought together), `fill` (top up with popular items), `nocold`, `blend` (learn the
+/// blend of every signal, the default), `prior` (learn only the popularity prior's weight, as
+/// before the blend), `prior:W` (that weight, no blend) or `noprior`.
 pub fn parse_variant(spec: &str, base: &Params) -> Option<Params> {
     let mut p = base.clone();
     for part in spec.split('+') {
@@ -682,9 +718,10 @@ pub fn parse_variant(spec: &str, base: &Params) -> Option<Params> {
             "prior" => {
                 p.prior = match it.next() {
                     Some(w) => PriorWeight::Fixed(w.parse().ok().filter(|w: &f64| *w >= 0.0)?),
-                    None => PriorWeight::Learn,
+                    None => PriorWeight::LearnPrior,
                 }
             }
+            "blend" => p.prior = PriorWeight::Learn,
             "noprior" => p.prior = PriorWeight::Fixed(0.0),
             _ => p.method = Method::parse(part)?,
         }

@@ -10,6 +10,7 @@
 
 pub mod baskets;
 pub mod bigcommerce;
+pub mod blend;
 pub mod build;
 
 pub mod config;
@@ -27,7 +28,6 @@ pub mod order_book;
 pub mod orders;
 mod parallel;
 pub mod pixel;
-pub mod prior;
 pub mod products;
 pub mod progress;
 pub mod report;

@@ -100,6 +100,7 @@ pub fn verify(shop: &Shop, products: &[Product], offers: &[Offer]) -> Result<()>
     for &i in &named {
         let card = Product {
             neighbours: Vec::new(),
+            next: Vec::new(),
             ..products[i].clone()
         };
         write_product(&mut w, &card, products);

@@ -8,7 +8,8 @@
 //!
 //! Each list is the engine's [`recommend`] for that product alone (pins, exclusions and boosts
 //! applied), best first, at most [`MAX_CARDS`] long; products with nothing to recommend are left
-//! out.
+//! out. `crossbuy snapshot --pixel-recommendations` passes the catalog as a thank-you page reads
+//! it (`Catalog::parse_for`: the next-order lists), since the pixel runs on checkout_completed.
 
 use super::write::{id_key, item_on_its_line};
 use crossbuy_engine::json::Writer;

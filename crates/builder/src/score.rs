@@ -160,15 +160,18 @@ pub struct Params {
     pub ease_auto_items: bool,
     /// EASE weights of pairs never bought together are kept (else dropped).
     pub ease_unseen: bool,
-    /// Weight of the popularity prior ([`super::prior`]).
+    /// How the signals are blended ([`super::blend`]).
     pub prior: PriorWeight,
 }
 
 /// How much the popularity prior counts.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum PriorWeight {
-    /// Learned on a validation split of the training orders (the default).
+    /// The blend of every signal, learned on a validation split of the training orders (the
+    /// default; [`super::blend`]).
     Learn,
+    /// `crossbuy` with only the popularity prior's weight learned (as before the blend).
+    LearnPrior,
     /// This weight (0: no prior).
     Fixed(f64),
 }

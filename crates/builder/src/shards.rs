@@ -75,7 +75,8 @@ fn members(built: &Built, buckets: u32) -> Vec<Vec<usize>> {
 }
 
 /// Writes the shard of `primaries` into `w` (cleared first): a snapshot v1 of those products
-/// with their neighbours, and a card for each neighbour and pinned product they need.
+/// with their neighbours, and a card for each neighbour (of both lists) and pinned product they
+/// need.
 fn write_shard(w: &mut Writer, built: &Built, primaries: &[usize], excluded: &HashSet<usize>) {
     w.0.clear();
     w.open('{').key("version").int(1).key("shop");
@@ -85,9 +86,11 @@ fn write_shard(w: &mut Writer, built: &Built, primaries: &[usize], excluded: &Ha
     let mut seen: HashSet<usize> = primaries.iter().copied().collect();
     for &p in primaries {
         let pins = built.rules.pin.get(&p).into_iter().flatten();
-        for n in built.products[p]
+        let own = &built.products[p];
+        for n in own
             .neighbours
             .iter()
+            .chain(&own.next)
             .map(|n| n.product)
             .chain(pins.copied())
         {

@@ -4,7 +4,7 @@
 use super::build::Built;
 use crossbuy_engine::json::Writer;
 use crossbuy_engine::offer::{Offer, OfferKind};
-use crossbuy_engine::snapshot::{Product, Rules, Shop};
+use crossbuy_engine::snapshot::{Neighbour, Product, Rules, Shop};
 use crossbuy_engine::time::{self, HOUR_MS};
 
 /// A non-negative score with 4 significant digits, as a JSON number (`0.6123`, `12.5`, `0`).
@@ -120,16 +120,29 @@ fn write_fields(w: &mut Writer, p: &Product, all: &[Product], card: bool) {
     if let Some(d) = p.repurchase_days {
         w.key("repurchase_days").int(i64::from(d));
     }
-    if !p.neighbours.is_empty() && !card {
-        w.key("neighbours").open('[');
-        for n in &p.neighbours {
-            w.open('{').key("id").str(&all[n.product].id);
-            w.key("score").raw(&number(n.score));
-            w.key("count").int(i64::from(n.count)).close('}');
+    if !card {
+        neighbour_list(w, "neighbours", &p.neighbours, all);
+        // The next-order list only where it differs: a product without one ranks by
+        // `neighbours` on every page.
+        if p.next != p.neighbours {
+            neighbour_list(w, "next", &p.next, all);
         }
-        w.close(']');
     }
     w.close('}');
+}
+
+/// `"key":[{"id":…,"score":…,"count":…},…]`, or nothing for an empty list.
+fn neighbour_list(w: &mut Writer, key: &str, list: &[Neighbour], all: &[Product]) {
+    if list.is_empty() {
+        return;
+    }
+    w.key(key).open('[');
+    for n in list {
+        w.open('{').key("id").str(&all[n.product].id);
+        w.key("score").raw(&number(n.score));
+        w.key("count").int(i64::from(n.count)).close('}');
+    }
+    w.close(']');
 }
 
 /// The rules object (`,"rules":{…}`), or nothing when there are no rules.

@@ -62,7 +62,10 @@ fn the_prior_weight_from_the_config() {
     let (notes, with) = neighbours_of("[neighbours]\npopularity_prior = 5\n", "scone");
     assert_eq!(with[..2], ["tea", "jam"], "{with:?}");
     assert!(with.len() > 2, "best-sellers join the list: {with:?}");
-    assert!(notes.contains("popularity prior weight 5"), "{notes}");
+    assert!(
+        notes.contains("blend: crossbuy 1, popularity 5 (fixed by neighbours.popularity_prior)"),
+        "{notes}"
+    );
     // Unset: learned, and said.
     let (notes, _) = neighbours_of("", "scone");
     assert!(notes.contains("learned on the latest 20%"), "{notes}");

@@ -1,6 +1,8 @@
 //! `crossbuy eval` measures what the widget shows: for every test case of both tasks, the
-//! engine's `recommend` over the snapshot built from the training orders gives the same top 4
-//! as the evaluation ranks, so HR@1, HR@4, P@4, NDCG@4 and coverage agree exactly.
+//! engine's `recommend` over the snapshot built from the training orders, with the lists of the
+//! page that task is for (`Catalog::parse_for`: a cart page for the basket, the thank-you page
+//! for the next order), gives the same top 4 as the evaluation ranks, so HR@1, HR@4, P@4,
+//! NDCG@4 and coverage agree exactly.
 
 use crossbuy_builder::build::{assemble, load, BuildInput};
 use crossbuy_builder::eval::{
@@ -10,6 +12,7 @@ use crossbuy_builder::score::Params;
 use crossbuy_builder::stats::PairStats;
 use crossbuy_builder::write::to_json;
 use crossbuy_builder::{Config, Summary};
+use crossbuy_engine::context::PageKind;
 use crossbuy_engine::score::recommend;
 use crossbuy_engine::Catalog;
 
@@ -25,9 +28,9 @@ fn orders_csv() -> String {
         (state >> 33) % n
     };
     let mut out = String::from("order_id,customer_id,date,item\n");
-    for order in 0..2400u64 {
+    for order in 0..4000u64 {
         let customer = next(300);
-        let day = 1 + order * 150 / 2400;
+        let day = 1 + order * 150 / 4000;
         let (month, dom) = (1 + day / 28, 1 + day % 28);
         // Two exactly tied complements: t0 goes with t1 in every 50th order and with t2 in the
         // order after it, so for a context of t0 the engine's tie rule (smaller id first) decides.
@@ -42,7 +45,7 @@ fn orders_csv() -> String {
         let size = 1 + next(4);
         for _ in 0..size {
             // Popular products are the low numbers; a complement of the first item often follows.
-            let a = next(60).min(next(60));
+            let a = next(60).min(next(60)).min(next(60));
             out.push_str(&format!(
                 "o{order},c{customer},2026-{month:02}-{dom:02},p{a:02}\n"
             ));
@@ -58,13 +61,27 @@ fn orders_csv() -> String {
 }
 
 /// The measures computed from the engine's recommendations, as `evaluate` defines them.
-fn engine_metrics(loaded: &crossbuy_builder::build::Loaded, split: &Split) -> Metrics {
+fn engine_metrics(
+    loaded: &crossbuy_builder::build::Loaded,
+    split: &Split,
+    page: PageKind,
+) -> Metrics {
     let train = crossbuy_builder::build::Loaded {
         baskets: split.train.clone(),
         ..loaded.clone()
     };
     let built = assemble(train, &Config::default(), None, Summary::default()).expect("builds");
-    let catalog = Catalog::parse(&to_json(&built)).expect("the engine reads the snapshot");
+    // The builder learned a next-order list that differs from basket completion's for some
+    // products (else this test could not tell the two apart).
+    assert!(
+        built
+            .products
+            .iter()
+            .any(|p| !p.next.is_empty() && p.next != p.neighbours),
+        "no product has its own next-order list"
+    );
+    let catalog =
+        Catalog::parse_for(&to_json(&built), page).expect("the engine reads the snapshot");
     let stats = PairStats::count(&split.train, 100);
     let mut shown = std::collections::BTreeSet::new();
     let mut m = Metrics::default();
@@ -157,11 +174,25 @@ fn the_engine_ranks_exactly_as_eval_measures_on_both_tasks() {
             .expect("crossbuy row")
             .metrics;
         assert!(ours.hr4 > 0.0, "{task:?}: crossbuy finds nothing");
-        let engine = engine_metrics(&loaded, &split);
+        let page = match task {
+            Task::Basket => PageKind::Cart,
+            Task::NextOrder => PageKind::ThankYou,
+        };
+        let engine = engine_metrics(&loaded, &split, page);
         assert_eq!(
             show(&Metrics { mrr: 0.0, ..ours }),
             show(&engine),
             "{task:?}"
+        );
+        // The other page's lists rank differently: each page really has its own.
+        let other = match page {
+            PageKind::ThankYou => PageKind::Cart,
+            _ => PageKind::ThankYou,
+        };
+        assert_ne!(
+            show(&engine_metrics(&loaded, &split, other)),
+            show(&engine),
+            "{task:?} ranked with the {other:?} lists"
         );
     }
 }

@@ -40,8 +40,9 @@ pub struct Args {
     seed: Option<f64>,
     /// Extra crossbuy variants to compare, comma separated; each is parts joined by `+`: a pair
     /// score (crossbuy:ALPHA:BETA, confidence, cosine, lift:SHRINK, npmi, smooth:MU:ALPHA),
-    /// ease:LAMBDA:ITEMS, noease, k:N, same:F (same-type demotion), unseen, fill, nocold, prior
-    /// (learned popularity prior), prior:W (that weight), noprior; for example
+    /// ease:LAMBDA:ITEMS, noease, k:N, same:F (same-type demotion), unseen, fill, nocold, blend
+    /// (the learned blend of every signal, the default), prior (only the popularity prior's
+    /// weight learned), prior:W (that weight), noprior; for example
     /// noease,ease:20:3000+k:20 (scored through the same top-K pipeline)
     #[arg(long, value_name = "LIST", help_heading = "Evaluation")]
     variants: Option<String>,

@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 
 use crossbuy_builder::input::read_text;
 use crossbuy_builder::report::{shown, BuildError, Result};
+use crossbuy_engine::context::PageKind;
 use crossbuy_engine::money::to_decimal;
 use crossbuy_engine::score::{recommend, MIN_CARDS};
-use crossbuy_engine::shards::{assemble, ShardIndex};
+use crossbuy_engine::shards::{assemble_for, ShardIndex};
 use crossbuy_engine::Catalog;
 
 use crate::cli::print;
@@ -15,7 +16,7 @@ use crate::inputs::whole;
 /// Shows what the widget would show for a cart, and why
 #[derive(Debug, clap::Args)]
 #[command(
-    override_usage = "crossbuy recommend --catalog catalog.json --items ID,ID [--limit N]",
+    override_usage = "crossbuy recommend --catalog catalog.json --items ID,ID [--limit N] [--page KIND]",
     after_help = "For each recommendation it prints the ids the widget uses: the product id, the \
                   variant it adds to the cart (on Shopify, a numeric variant id) and the product page."
 )]
@@ -30,6 +31,15 @@ pub struct Args {
     /// Cards to show, 1 to 4 (default 3)
     #[arg(long, value_name = "N", value_parser = whole::<usize>)]
     limit: Option<usize>,
+    /// The page: product, cart (default) or checkout rank basket completion; thank_you ranks
+    /// the customer's next order (as the follow-up emails do)
+    #[arg(long, value_name = "KIND", value_parser = page_kind)]
+    page: Option<PageKind>,
+}
+
+fn page_kind(s: &str) -> std::result::Result<PageKind, String> {
+    PageKind::parse(s)
+        .ok_or_else(|| format!("expected product, cart, checkout or thank_you, got \"{s}\""))
 }
 
 /// `crossbuy recommend …`.
@@ -47,20 +57,20 @@ pub fn run(args: Args) -> Result<()> {
         ));
     }
     let limit = args.limit.unwrap_or(crossbuy_engine::score::DEFAULT_CARDS);
-    let (catalog, notes) = load(&args.catalog, &items)?;
+    let (catalog, notes) = load(&args.catalog, &items, args.page.unwrap_or(PageKind::Cart))?;
     print(&(notes + &explain(&catalog, &items, limit)))
 }
 
 /// The catalog of `path`, with the shards the page would fetch for `items` when it is the index
 /// of the sharded form; every shard when an item is not a product id (a handle, a SKU), with a
-/// note, since the page finds shards by product id.
-fn load(path: &str, items: &[String]) -> Result<(Catalog, String)> {
+/// note, since the page finds shards by product id. The lists are those that rank on `page`.
+fn load(path: &str, items: &[String], page: PageKind) -> Result<(Catalog, String)> {
     let text = read_text(path)?;
     let bad = |e: crossbuy_engine::snapshot::SnapshotError| BuildError::input(path, e.to_string());
     let value = crossbuy_engine::json::parse(&text).map_err(|e| bad(e.into()))?;
     if value.get("shards").is_none() {
         return Ok((
-            Catalog::from_value(&value).map_err(|e| bad(e.into()))?,
+            Catalog::from_value_for(&value, page).map_err(|e| bad(e.into()))?,
             String::new(),
         ));
     }
@@ -80,7 +90,7 @@ fn load(path: &str, items: &[String]) -> Result<(Catalog, String)> {
             .map(|&b| read_bucket(b))
             .collect::<Result<Vec<String>>>()?;
         let refs: Vec<&str> = shards.iter().map(String::as_str).collect();
-        assemble(&text, &refs).map_err(bad)
+        assemble_for(&text, &refs, page).map_err(bad)
     };
     let mut buckets: Vec<u32> = items.iter().map(|id| layout.bucket(id)).collect();
     buckets.sort_unstable();

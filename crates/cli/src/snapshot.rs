@@ -124,8 +124,10 @@ pub fn run(args: Args) -> Result<()> {
     }
     if let Some(path) = &args.pixel_recommendations {
         let started = std::time::Instant::now();
-        // From the snapshot as the widget reads it, with the engine's own scoring.
-        let catalog = Catalog::parse(&json).map_err(|e| BuildError::input(out, e.to_string()))?;
+        // From the snapshot as the widget reads it on the thank-you page (the pixel's
+        // checkout_completed: the next-order lists), with the engine's own scoring.
+        let catalog = Catalog::parse_for(&json, crossbuy_engine::context::PageKind::ThankYou)
+            .map_err(|e| BuildError::input(out, e.to_string()))?;
         write_file(
             path,
             &crossbuy_builder::pixel::recommendations_json(&catalog),

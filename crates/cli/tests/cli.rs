@@ -209,7 +209,12 @@ fn help_lists_every_option_and_bad_arguments_say_so() {
         ("snapshot", &["--products <FILE>", "--timings"][..]),
         (
             "recommend",
-            &["--catalog <FILE>", "--items <ID,ID>", "--limit <N>"][..],
+            &[
+                "--catalog <FILE>",
+                "--items <ID,ID>",
+                "--limit <N>",
+                "--page <KIND>",
+            ][..],
         ),
         (
             "report",
@@ -1153,6 +1158,90 @@ fn eval_runs_both_tasks_on_customer_and_date_baskets() {
         (code, &err),
         2,
         &["--task: expected basket or next-order, got \"later\""],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn recommend_ranks_the_list_of_the_page() {
+    // Tea's basket list is cups and a pot; what tea buyers order next is more tea and filters.
+    let dir = temp_dir("recommend-page");
+    let product = |id: &str, lists: &str| {
+        format!(
+            r#"{{"id":"{id}","variant_ids":["{id}"],"url":"/p/{id}","title":"{id}","price":100{lists}}}"#
+        )
+    };
+    let nb = |ids: &[&str]| {
+        let items: Vec<String> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| format!(r#"{{"id":"{id}","score":{},"count":3}}"#, 9 - i))
+            .collect();
+        format!("[{}]", items.join(","))
+    };
+    let tea = product(
+        "tea",
+        &format!(
+            r#","neighbours":{},"next":{}"#,
+            nb(&["cups", "pot"]),
+            nb(&["refill", "filters"])
+        ),
+    );
+    let others: Vec<String> = ["cups", "pot", "refill", "filters"]
+        .iter()
+        .map(|id| product(id, ""))
+        .collect();
+    std::fs::write(
+        dir.join("c.json"),
+        format!(
+            r#"{{"version":1,"shop":{{"name":"t","currency":"GBP"}},"products":[{tea},{}]}}"#,
+            others.join(",")
+        ),
+    )
+    .expect("write catalog");
+    let shown = |page: Option<&str>| {
+        let mut args = vec![
+            "recommend",
+            "--catalog",
+            "c.json",
+            "--items",
+            "tea",
+            "--limit",
+            "2",
+        ];
+        if let Some(p) = page {
+            args.extend(["--page", p]);
+        }
+        let (code, out, err) = run(&args, &dir);
+        assert_eq!(code, 0, "{err}");
+        let order: Vec<&str> = ["cups", "pot", "refill", "filters"]
+            .into_iter()
+            .filter(|id| out.contains(&format!("\"{id}\"")) || out.contains(&format!(" {id} ")))
+            .collect();
+        (order.join(" "), out)
+    };
+    for page in [None, Some("cart"), Some("checkout"), Some("product")] {
+        let (got, out) = shown(page);
+        assert_eq!(got, "cups pot", "{page:?}: {out}");
+    }
+    let (got, out) = shown(Some("thank_you"));
+    assert_eq!(got, "refill filters", "{out}");
+    let (code, _, err) = run(
+        &[
+            "recommend",
+            "--catalog",
+            "c.json",
+            "--items",
+            "tea",
+            "--page",
+            "home",
+        ],
+        &dir,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("expected product, cart, checkout or thank_you, got \"home\""),
+        "{err}"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use super::context::PageKind;
 use super::hash::fnv1a32;
 use super::json::{self, Value};
 use super::read::{self, FieldError};
@@ -96,8 +97,17 @@ fn entries(v: Option<&Value>) -> &[(String, Value)] {
 /// Joins the index and the fetched shards into one catalog. Each shard must be a valid snapshot
 /// on its own (its errors are reported as `shards[i]: …`); a product found in several shards is
 /// kept once, with its neighbours when one copy has them. The index's rules and offers are kept
-/// for the products present.
+/// for the products present. The lists are a cart page's ([`assemble_for`]).
 pub fn assemble(index: &str, shards: &[&str]) -> Result<Catalog, SnapshotError> {
+    assemble_for(index, shards, PageKind::Cart)
+}
+
+/// [`assemble`], with the lists that rank on `page` ([`Catalog::parse_for`]).
+pub fn assemble_for(
+    index: &str,
+    shards: &[&str],
+    page: PageKind,
+) -> Result<Catalog, SnapshotError> {
     let index_value = json::parse(index)?;
     ShardIndex::from_value(&index_value)?;
     let mut products: Vec<Value> = Vec::new();
@@ -105,8 +115,11 @@ pub fn assemble(index: &str, shards: &[&str]) -> Result<Catalog, SnapshotError> 
     let mut pin: Vec<(String, Value)> = Vec::new();
     let mut boost: Vec<(String, Value)> = Vec::new();
     let mut exclude: Vec<String> = Vec::new();
-    let has_neighbours =
-        |p: &Value| matches!(p.get("neighbours"), Some(Value::Array(a)) if !a.is_empty());
+    let has_neighbours = |p: &Value| {
+        ["neighbours", "next"]
+            .iter()
+            .any(|k| matches!(p.get(k), Some(Value::Array(a)) if !a.is_empty()))
+    };
     for (i, text) in shards.iter().enumerate() {
         let shard =
             json::parse(text).map_err(|e| shard_error(i, format!("not valid JSON: {e}")))?;
@@ -194,7 +207,7 @@ pub fn assemble(index: &str, shards: &[&str]) -> Result<Catalog, SnapshotError> 
             ),
         ]),
     ));
-    Ok(Catalog::from_value(&Value::Object(root))?)
+    Ok(Catalog::from_value_for(&Value::Object(root), page)?)
 }
 
 /// Offers limited to product ids keep only the ids present; an offer whose only limit was a

@@ -1,5 +1,6 @@
 //! The catalog snapshot, version 1 (`docs/snapshot.md`): parsed and validated in one pass.
 
+use super::context::PageKind;
 use super::experiment::Experiment;
 use super::json::{self, Value};
 use super::money::Currency;
@@ -89,8 +90,13 @@ pub struct Product {
     pub review_count: Option<u32>,
     /// Median days between one customer's repeat purchases.
     pub repurchase_days: Option<u32>,
-    /// Complementary products, best first.
+    /// Complementary products, best first: what ranks (the list of the page the catalog was
+    /// parsed for, [`Catalog::parse_for`]).
     pub neighbours: Vec<Neighbour>,
+    /// What the customer buys next, best first, as the builder writes it (`next`). Parsing
+    /// never fills it: [`Catalog::parse_for`] a thank-you page reads this list into
+    /// `neighbours` instead.
+    pub next: Vec<Neighbour>,
 }
 
 impl Product {
@@ -258,18 +264,33 @@ impl IdIndex {
 }
 
 impl Catalog {
-    /// Parses and validates a snapshot; the error names the first bad place.
+    /// Parses and validates a snapshot, with the lists of a cart page; the error names the
+    /// first bad place.
     pub fn parse(text: &str) -> Result<Catalog, SnapshotError> {
+        Catalog::parse_for(text, PageKind::Cart)
+    }
+
+    /// Parses and validates a snapshot with the lists that rank on `page` in `neighbours`
+    /// (docs/snapshot.md, "Which list ranks where"): basket completion (`neighbours`) on
+    /// product, cart and checkout pages; the next order (`next`, where a product has one) on
+    /// the thank-you page and in the follow-up emails. So one ranking function,
+    /// [`crate::recommend`], serves both tasks.
+    pub fn parse_for(text: &str, page: PageKind) -> Result<Catalog, SnapshotError> {
         let root = json::parse(text)?;
-        Ok(Catalog::from_value(&root)?)
+        Ok(Catalog::from_value_for(&root, page)?)
     }
 
-    /// Validates an already parsed snapshot.
+    /// Validates an already parsed snapshot, with the lists of a cart page.
     pub fn from_value(root: &Value) -> read::Result<Catalog> {
-        Catalog::read(root).map_err(FieldError::from)
+        Catalog::from_value_for(root, PageKind::Cart)
     }
 
-    fn read(root: &Value) -> read::Boxed<Catalog> {
+    /// Validates an already parsed snapshot, with the lists that rank on `page`.
+    pub fn from_value_for(root: &Value, page: PageKind) -> read::Result<Catalog> {
+        Catalog::read(root, page == PageKind::ThankYou).map_err(FieldError::from)
+    }
+
+    fn read(root: &Value, next: bool) -> read::Boxed<Catalog> {
         read::object_at(root, "(root)", "")?;
         match read::required_at(root, "", "version")? {
             Value::Number(n) if n == VERSION_TEXT => {}
@@ -325,7 +346,7 @@ impl Catalog {
             by_sku: IdIndex::default(),
         };
         for (i, item) in items.iter().enumerate() {
-            let product = parse_product(item, &index("products", i), &catalog.by_id)?;
+            let product = parse_product(item, &index("products", i), &catalog.by_id, next)?;
             catalog.products.push(product);
         }
         // An id listed under two products belongs to the first; that is not an error. Handles
@@ -391,7 +412,8 @@ fn parse_shop(v: &Value) -> read::Boxed<Shop> {
 /// Reads one product. Fields are read in the order of `docs/snapshot.md` (the first bad one is
 /// reported) into a product built up in place, so an error drops one value instead of each
 /// field read so far.
-fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Boxed<Product> {
+/// `next`: the product's `next` list, when it has one, is read as its `neighbours`.
+fn parse_product(v: &Value, path: &str, by_id: &IdIndex, next: bool) -> read::Boxed<Product> {
     let mut p = Product {
         id: read::req(v, path, "id", read::text_id_at)?,
         variant_ids: read::req(v, path, "variant_ids", read::text_ids_at)?,
@@ -410,6 +432,7 @@ fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Boxed<Product>
         review_count: None,
         repurchase_days: None,
         neighbours: Vec::new(),
+        next: Vec::new(),
     };
     if p.variant_ids.is_empty() {
         return Err(read::error_at(
@@ -438,8 +461,13 @@ fn parse_product(v: &Value, path: &str, by_id: &IdIndex) -> read::Boxed<Product>
     }
     p.review_count = read::opt(v, path, "review_count", read::count_at)?;
     p.repurchase_days = read::opt(v, path, "repurchase_days", read::count_at)?;
-    if let Some(list) = read::optional(v, "neighbours") {
-        let npath = join(path, "neighbours");
+    let key = if next && read::optional(v, "next").is_some() {
+        "next"
+    } else {
+        "neighbours"
+    };
+    if let Some(list) = read::optional(v, key) {
+        let npath = join(path, key);
         for (i, n) in read::array_at(list, &npath, "")?.iter().enumerate() {
             let np = index(&npath, i);
             read::object_at(n, &np, "")?;
@@ -777,5 +805,49 @@ mod tests {
         ))
         .expect("example");
         assert_eq!(c.products[0].was_price(), None);
+    }
+
+    #[test]
+    fn the_thank_you_page_ranks_the_next_order_lists() {
+        // The lantern's basket list names the heart; its next-order list the coat hanger.
+        let text = with(
+            "\"neighbours\": [{ \"id\": \"85123A\", \"score\": 0.58, \"count\": 48 }]",
+            "\"neighbours\": [{ \"id\": \"85123A\", \"score\": 0.58, \"count\": 48 }], \
+             \"next\": [{ \"id\": \"84406B\", \"score\": 0.3, \"count\": 2 }]",
+        );
+        let lists = |page: PageKind| {
+            let c = Catalog::parse_for(&text, page).expect("snapshot with next");
+            c.products
+                .iter()
+                .map(|p| {
+                    let ids: Vec<&str> = p
+                        .neighbours
+                        .iter()
+                        .map(|n| c.products[n.product].id.as_str())
+                        .collect();
+                    ids.join("+")
+                })
+                .collect::<Vec<_>>()
+                .join(" | ")
+        };
+        for page in [PageKind::Product, PageKind::Cart, PageKind::Checkout] {
+            assert_eq!(lists(page), "71053+84406B | 85123A | ", "{page:?}");
+        }
+        // The heart has no next list: its basket list ranks on the thank-you page too.
+        assert_eq!(lists(PageKind::ThankYou), "71053+84406B | 84406B | ");
+        // A bad next list is an error on the thank-you page, naming its place (the other
+        // pages do not read it, as any field they do not use).
+        let bad = text.replace(
+            "\"id\": \"84406B\", \"score\": 0.3",
+            "\"id\": \"X9\", \"score\": 0.3",
+        );
+        assert_eq!(
+            Catalog::parse_for(&bad, PageKind::ThankYou)
+                .map(|_| ())
+                .unwrap_err()
+                .to_string(),
+            "snapshot products[1].next[0].id: unknown product \"X9\""
+        );
+        assert!(Catalog::parse_for(&bad, PageKind::Cart).is_ok());
     }
 }

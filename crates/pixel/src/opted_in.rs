@@ -11,6 +11,7 @@ use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
 use crossbuy_browser::error::WebError;
+use crossbuy_engine::context::PageKind;
 use crossbuy_engine::deadline::{order_time, Deadline};
 use crossbuy_engine::plan::{follow_up, PlanConfig};
 use crossbuy_engine::platforms::{Destination, Klaviyo, Webhook, KLAVIYO_BASE};
@@ -29,10 +30,13 @@ pub(crate) fn opted_in(
     context: &str,
     settings: &JsValue,
 ) -> Result<String, WebError> {
-    let catalog = Catalog::parse(catalog).map_err(|error| WebError::Snapshot {
-        error,
-        origin: "CROSSBUY.catalogUrl".to_owned(),
-    })?;
+    // The follow-up emails rank as the thank-you page does (checkout_completed is one): the
+    // next order's lists.
+    let catalog =
+        Catalog::parse_for(catalog, PageKind::ThankYou).map_err(|error| WebError::Snapshot {
+            error,
+            origin: "CROSSBUY.catalogUrl".to_owned(),
+        })?;
     let context = PageContext::parse(context).map_err(|error| WebError::Context {
         error,
         origin: "checkout_completed",
