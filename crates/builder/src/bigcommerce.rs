@@ -39,7 +39,7 @@ use std::io::Read;
 use csv::StringRecord;
 
 use super::dates::parse_timestamp;
-use super::order_book::{Fate, Finder, Finish, OrderBook};
+use super::order_book::{blank, Fate, Finder, Finish, LineIds, OrderBook};
 use super::orders::{non_product, NonProduct, Orders};
 use super::products::{
     counted, image_url, is_false, is_true, non_empty, ProductFile, ProductRow, Status, VariantRow,
@@ -478,13 +478,8 @@ pub fn fate(status: &str) -> Fate {
     }
 }
 
-/// One line item of an order.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Item<'a> {
-    product_id: &'a str,
-    sku: &'a str,
-    name: &'a str,
-}
+/// One line item of an order (BigCommerce names no variant id).
+type Item<'a> = LineIds<'a>;
 
 const DETAIL_KEYS: [&str; 8] = [
     "Product ID: ",
@@ -523,6 +518,7 @@ fn details(s: &str) -> Option<Vec<Item<'_>>> {
         }
         out.push(Item {
             product_id: values[0],
+            variant_id: "",
             sku: values[2],
             name: values[3],
         });
@@ -612,7 +608,7 @@ pub fn read_orders(
         progress.at(t.position());
         let key = field(&rec, Some(order_col));
         let o = if key.is_empty() {
-            if rec.iter().all(|f| f.trim().is_empty()) {
+            if blank(&rec) {
                 continue;
             }
             // One row per item: a row without an Order ID continues the order above.
@@ -656,32 +652,22 @@ pub fn read_orders(
             },
             (None, p) => vec![Item {
                 product_id: field(&rec, p),
+                variant_id: "",
                 sku: field(&rec, sku_col),
                 name: field(&rec, item_name_col),
             }],
         };
         for item in items {
             summary.lines_read += 1;
-            if item.product_id.is_empty() && item.sku.is_empty() && item.name.is_empty() {
-                summary.problem(
-                    &path,
-                    line,
-                    "line item without a Product ID, SKU or name; line skipped",
-                );
-                continue;
-            }
-            let product = finder.find(item.product_id, "", item.sku, item.name);
-            let shown = if item.name.is_empty() {
-                item.sku
-            } else {
-                item.name
-            };
-            let shown = if shown.is_empty() {
-                format!("product {}", item.product_id)
-            } else {
-                shown.to_owned()
-            };
-            book.line(o, product, &shown, products, summary);
+            book.named_line(
+                o,
+                &item,
+                &mut finder,
+                products,
+                (&path, line, ""),
+                "Product ID",
+                summary,
+            );
         }
     }
     progress.done();
@@ -726,11 +712,13 @@ mod tests {
             Some(vec![
                 Item {
                     product_id: "77",
+                    variant_id: "",
                     sku: "LAN-1",
                     name: "Lantern, small"
                 },
                 Item {
                     product_id: "80",
+                    variant_id: "",
                     sku: "",
                     name: "Mug | blue"
                 },
