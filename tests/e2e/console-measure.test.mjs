@@ -2,8 +2,8 @@
 // crossbuy has run with an experiment, a merchant drops the orders export from after
 // installation and sees what `crossbuy report` prints for the same files (the verdict per arm,
 // the per-arm table, the charts of `--html`), computed in the browser by the same library, with
-// no request but the console's own files. Also the preview's widget module: loaded once when two
-// picks race.
+// no request but the console's own files. Also the preview's widget module: one shared start when
+// two picks race (a second pick used to mount the widget before its module had started: no cards).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -176,7 +176,7 @@ test("what cannot be measured is named as the command names it", async () => {
   await context.close();
 });
 
-test("two picks racing for the preview load the widget's module once, and the later pick is shown", async () => {
+test("two picks racing for the preview share one start of the widget's module, and the later pick is shown", async () => {
   const { context, page, requests, errors } = await openConsole();
   // Hold the widget's wasm until a second pick has been made.
   let release;
