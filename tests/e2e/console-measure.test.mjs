@@ -118,7 +118,14 @@ test("built here with the experiment's crossbuy.toml, then measured against the 
   assert.equal(JSON.parse(readFileSync(built, "utf8")).experiment.name, "demo-2026-11");
   const expected = cliReport(["--orders", AFTER, "--catalog", built, "--since", "2026-11-08"]);
   await page.locator("#cb-since").fill("2026-11-08");
-  await measure(page, AFTER);
+  // Dropped on the Measure section, as a merchant drags the file from the desktop.
+  const drop = await page.evaluateHandle(({ name, text }) => {
+    const list = new DataTransfer();
+    list.items.add(new File([text], name, { type: "text/csv" }));
+    return list;
+  }, { name: "experiment-orders.csv", text: readFileSync(AFTER, "utf8") });
+  await page.locator("#cb-measure-drop").dispatchEvent("drop", { dataTransfer: drop });
+  await page.locator("#cb-verdicts > li, #cb-measure-error:not(:empty)").first().waitFor({ timeout: TIMEOUT });
   assert.equal(await page.locator("#cb-measure-error").textContent(), "");
   assert.deepEqual(
     await page.locator("#cb-verdicts > li").allTextContents(),

@@ -427,6 +427,27 @@ export function mountConsole(root, options = {}) {
     h("button", { type: "button", id: "cb-download-report", onclick: () => measured && download("report.html", measured.html, "text/html") }, "report.html"),
     h("button", { type: "button", id: "cb-download-report-json", onclick: () => measured && download("report.json", JSON.stringify(measured.report, null, 2) + "\n", "application/json") }, "report.json (for --feedback)"),
   );
+  // Files dropped on the section go to the inputs: a .json is the live catalog, the rest the orders.
+  const measureDrop = h("div", { class: "drop", id: "cb-measure-drop" }, "Drop the orders export from after installation here (with the catalog.json that was live, if it is not the one built above), or choose them below.");
+  measureDrop.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    measureDrop.classList.add("over");
+  });
+  measureDrop.addEventListener("dragleave", () => measureDrop.classList.remove("over"));
+  measureDrop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    measureDrop.classList.remove("over");
+    const dropped = [...e.dataTransfer.files];
+    const put = (input, file) => {
+      if (!file) return;
+      const list = new DataTransfer();
+      list.items.add(file);
+      input.files = list.files;
+    };
+    put(measureCatalog, dropped.find((f) => f.name.toLowerCase().endsWith(".json")));
+    put(measureOrders, dropped.find((f) => !f.name.toLowerCase().endsWith(".json")));
+    if (measureOrders.files[0]) measure();
+  });
   async function measure() {
     const orders = measureOrders.files[0];
     measureError.textContent = "";
@@ -461,6 +482,7 @@ export function mountConsole(root, options = {}) {
     { id: "cb-measure" },
     h("h2", { text: "Measure" }),
     h("p", { text: "Once crossbuy has run with an experiment (crossbuy.toml's [experiment]), drop the orders export from after installation: the report shows what each arm earned, with its 95% interval (crossbuy report). The catalog is the one built above, or the catalog.json that was live." }),
+    measureDrop,
     h("div", { class: "row" }, h("label", { text: "Orders export from after installation " }, measureOrders), h("label", { text: "The catalog.json that was live (optional) " }, measureCatalog)),
     h("div", { class: "row" }, h("label", { text: "Experiment " }, experimentName), h("label", { text: "Since " }, since), h("label", {}, thankYou, " on thank-you pages"), h("button", { type: "button", id: "cb-measure-run", onclick: measure }, "Measure")),
     measureError,
