@@ -125,6 +125,27 @@ test("a real cart from the orders shows the cards crossbuy recommend lists, with
   await context.close();
 });
 
+test("a crossbuy.toml dropped with the exports and built in the same moment is built with", async () => {
+  const dir = join(ROOT, "demo");
+  const { context, page } = await openConsole();
+  const files = ["products_export.csv", "orders_export.csv", "crossbuy.toml"].map((name) => ({ name, text: readFileSync(join(dir, name), "utf8") }));
+  // The drop and the click in one task: the build must wait for the file being read into the form.
+  await page.evaluate((files) => {
+    const list = new DataTransfer();
+    for (const f of files) list.items.add(new File([f.text], f.name));
+    const input = document.querySelector("#cb-files");
+    input.files = list.files;
+    input.dispatchEvent(new Event("change"));
+    document.querySelector("#cb-build").click();
+  }, files);
+  await page.locator("#cb-summary:not([hidden]), #cb-error:not(:empty)").first().waitFor({ timeout: BUILD_TIMEOUT });
+  const built = JSON.parse(await downloaded(page, "#cb-download-catalog"));
+  const expected = cli(dir, ["--products", "products_export.csv", "--orders", "orders_export.csv"]).catalog;
+  assert.deepEqual(built.offers.map((o) => o.id), expected.offers.map((o) => o.id));
+  assert.equal(built.shop.name, expected.shop.name);
+  await context.close();
+});
+
 test("the form writes crossbuy.toml, reads one back, names errors as the command does, and the pin shows first", async () => {
   const dir = join(ROOT, "demo");
   const { context, page } = await openConsole();

@@ -318,7 +318,15 @@ export function mountConsole(root, options = {}) {
     tomlOut.hidden = false;
     return toml;
   }
-  async function readConfig(entry) {
+  // A crossbuy.toml being read into the form: a build started meanwhile waits for it (a file
+  // dropped with the exports and built at once used to build without its settings).
+  let reading = Promise.resolve();
+  function readConfig(entry) {
+    const read = reading.then(() => readConfigNow(entry));
+    reading = read.catch(() => {});
+    return read;
+  }
+  async function readConfigNow(entry) {
     const answer = await builder.call("configRead", { name: entry.name, text: await entry.blob.text() });
     configError.textContent = answer.ok ? "" : answer.error;
     if (answer.ok) {
@@ -528,6 +536,7 @@ export function mountConsole(root, options = {}) {
 
   async function build() {
     error.textContent = "";
+    await reading;
     if ((await writeToml()) === null) return (error.textContent = configError.textContent);
     const by = (role) => files.filter((f) => f.role === role).map((f) => f.name);
     const request = {
