@@ -96,6 +96,20 @@ class Builder {
   }
 }
 
+/** Makes `el` take dropped files: `onFiles(files)`, highlighted while files are over it. */
+function dropZone(el, onFiles) {
+  el.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    el.classList.add("over");
+  });
+  el.addEventListener("dragleave", () => el.classList.remove("over"));
+  el.addEventListener("drop", (e) => {
+    e.preventDefault();
+    el.classList.remove("over");
+    onFiles([...e.dataTransfer.files]);
+  });
+}
+
 /** Downloads `data` as `name`. */
 function download(name, data, type) {
   const url = URL.createObjectURL(new Blob([data], { type }));
@@ -163,16 +177,7 @@ export function mountConsole(root, options = {}) {
   const fileRows = h("tbody");
   const input = h("input", { type: "file", id: "cb-files", multiple: true, onchange: () => add([...input.files]) });
   const drop = h("div", { class: "drop", id: "cb-drop" }, "Drop the exports here, or ", h("label", {}, "choose files ", input));
-  drop.addEventListener("dragover", (e) => {
-    e.preventDefault();
-    drop.classList.add("over");
-  });
-  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
-  drop.addEventListener("drop", (e) => {
-    e.preventDefault();
-    drop.classList.remove("over");
-    add([...e.dataTransfer.files]);
-  });
+  dropZone(drop, (dropped) => add(dropped));
 
   function add(list, role) {
     for (const f of list) {
@@ -437,15 +442,7 @@ export function mountConsole(root, options = {}) {
   );
   // Files dropped on the section go to the inputs: a .json is the live catalog, the rest the orders.
   const measureDrop = h("div", { class: "drop", id: "cb-measure-drop" }, "Drop the orders export from after installation here (with the catalog.json that was live, if it is not the one built above), or choose them below.");
-  measureDrop.addEventListener("dragover", (e) => {
-    e.preventDefault();
-    measureDrop.classList.add("over");
-  });
-  measureDrop.addEventListener("dragleave", () => measureDrop.classList.remove("over"));
-  measureDrop.addEventListener("drop", (e) => {
-    e.preventDefault();
-    measureDrop.classList.remove("over");
-    const dropped = [...e.dataTransfer.files];
+  dropZone(measureDrop, (dropped) => {
     const put = (input, file) => {
       if (!file) return;
       const list = new DataTransfer();
