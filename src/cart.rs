@@ -13,6 +13,7 @@
 //! Every add that the shop accepts is announced with a `crossbuy:cart-changed` event on the
 //! document, so the theme (and crossbuy itself, on a cart page) can re-read the cart.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object};
@@ -23,14 +24,15 @@ use web_sys::{Event, EventTarget, Response};
 use crossbuy_browser::error::{js_message, report};
 use crossbuy_browser::js::{fetch, get, global, set};
 use crossbuy_engine::json::{self, escape_into, Value};
-use crossbuy_engine::url::{discount_url, encode_uri_component};
+use crossbuy_engine::url::{cart_permalink, discount_url};
 
 /// How the widget adds to the cart.
 pub(crate) enum Cart {
     /// Shopify's Ajax Cart API at this url.
     Ajax(String),
-    /// Links to the cart permalink under this root.
-    Permalink(String),
+    /// Links to the cart permalink under this root; on a page in an experiment, the arm's value
+    /// and the page kind, which the links carry as cart attributes.
+    Permalink(String, RefCell<Option<(String, &'static str)>>),
     /// The page's function.
     Function(Function),
 }
@@ -60,31 +62,26 @@ impl Cart {
         if option.is_function() {
             Cart::Function(option.unchecked_into())
         } else if option.as_string().as_deref() == Some("permalink") {
-            Cart::Permalink(root.to_owned())
+            Cart::Permalink(root.to_owned(), RefCell::new(None))
         } else {
             Cart::Ajax(root.to_owned() + "cart/add.js")
         }
     }
 
-    /// Where "Add to cart" links to, for a cart that is a link: `{root}cart/{variant}:1,…`,
-    /// with `?discount={code}` when an offer's code applies.
-    pub(crate) fn link(&self, variants: &[&str], code: Option<&str>) -> Option<String> {
-        let Cart::Permalink(root) = self else {
+    /// Where "Add to cart" links to, for a cart that is a link: the cart permalink of the
+    /// `(variant, product)` items ([`cart_permalink`]: with the offer's code, and the
+    /// experiment's attributes on a page in one).
+    pub(crate) fn link(&self, items: &[(&str, &str)], code: Option<&str>) -> Option<String> {
+        let Cart::Permalink(root, arm) = self else {
             return None;
         };
-        let mut url = root.to_owned() + "cart/";
-        for (i, variant) in variants.iter().enumerate() {
-            if i > 0 {
-                url.push(',');
-            }
-            encode_uri_component(&mut url, variant);
-            url.push_str(":1");
-        }
-        if let Some(code) = code {
-            url.push_str("?discount=");
-            encode_uri_component(&mut url, code);
-        }
-        Some(url)
+        let arm = arm.borrow();
+        Some(cart_permalink(
+            root,
+            items,
+            code,
+            arm.as_ref().map(|(v, p)| (v.as_str(), *p)),
+        ))
     }
 
     /// What the console calls this cart.
@@ -114,7 +111,7 @@ impl Cart {
                 }
             }
             // Its cards are links.
-            Cart::Permalink(_) => return done(Added::Yes),
+            Cart::Permalink(..) => return done(Added::Yes),
         };
         settle(
             &sent,

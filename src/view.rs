@@ -86,7 +86,7 @@ pub(crate) fn cards(
                         &[("title", catalog.products[b].title.as_str())],
                     )
                 }),
-                link: cart.link(&[p.default_variant()], code),
+                link: cart.link(&[(p.default_variant(), p.id.as_str())], code),
             }
         })
         .collect()

@@ -205,6 +205,14 @@ impl Mounted {
             .as_ref()
             .zip(arm_of(&catalog, context))
             .map(|(e, a)| (arm_value(e, a), &e.arms[a]));
+        // A permalink cart's links carry the arm and the page (a thank-you page's adds start a
+        // new cart, and so the next order).
+        if let Cart::Permalink(_, marks) = &*self.cart {
+            marks.replace(
+                arm.as_ref()
+                    .map(|(v, _)| (v.clone(), context.page.as_str())),
+            );
+        }
         if let Some((value, _)) = &arm {
             if matches!(context.page, PageKind::Cart | PageKind::Checkout) {
                 let mut head = String::from("\"");
@@ -250,7 +258,7 @@ impl Mounted {
             .map(|o| o.offer(&catalog));
         let ticked = vec![true; recs.len()];
         let cards = view::cards(&catalog, &recs, on, &money, &strings, &self.cart);
-        let links = matches!(*self.cart, Cart::Permalink(_));
+        let links = matches!(*self.cart, Cart::Permalink(..));
         // With opt-in signals: the consent box. Checkout consent counts once, at the first
         // render; unticking after it sticks.
         let email = context.email.as_deref().unwrap_or_default();
@@ -382,7 +390,7 @@ fn end(live: &Live) {
         &live.cart,
     );
     let ticked = live.ticked.borrow().clone();
-    let links = matches!(*live.cart, Cart::Permalink(_));
+    let links = matches!(*live.cart, Cart::Permalink(..));
     // Drawn again in the same `div.cb-body`, in place.
     let el = live.body.borrow().el.clone();
     let body = render::body(
@@ -416,12 +424,8 @@ fn update_bundle(live: &Live) {
     body.total.set_text_content(Some(&total));
     body.save.set_text_content(Some(&save));
     render::flag(&body.add_all, "disabled", !ticked.contains(&true));
-    let mut variants = Vec::new();
-    for (variant, _) in picks(live, &ticked) {
-        variants.push(variant);
-    }
     let code = live.on().and_then(|o| o.code.as_deref());
-    if let Some(href) = live.cart.link(&variants, code) {
+    if let Some(href) = live.cart.link(&picks(live, &ticked), code) {
         let _ = body.add_all.set_attribute("href", &href);
     }
 }

@@ -140,7 +140,15 @@ impl Target {
     }
 
     fn mount(&self, context: &str) -> Option<Widget> {
+        self.mount_with(context, None)
+    }
+
+    /// With `cart` set (`"permalink"`).
+    fn mount_with(&self, context: &str, cart: Option<&str>) -> Option<Widget> {
         let o = Object::new();
+        if let Some(cart) = cart {
+            Reflect::set(&o, &"cart".into(), &cart.into()).unwrap();
+        }
         Reflect::set(&o, &"context".into(), &context.into()).unwrap();
         let now = js_sys::Function::new_no_args("return 1800000000000");
         Reflect::set(&o, &"now".into(), &now).unwrap();
@@ -259,6 +267,66 @@ async fn a_thank_you_page_uses_the_order_id_and_writes_no_cart() {
         format!(r#"{{"page":"thank_you","order_id":"{order}","items":[{{"product_id":"mug"}}]}}"#);
     let _w = target.mount(&context).unwrap();
     assert_eq!(target.titles(), ["Tea", "Spoon"]);
+    tick().await;
+    assert_eq!(shop.requests(), Vec::<String>::new());
+}
+
+#[wasm_bindgen_test]
+async fn a_thank_you_pages_permalinks_carry_the_arm_and_the_adds_into_the_next_order() {
+    let shop = Shop::answering("{}");
+    let target = Target::new();
+    let order = unit_in(0, "");
+    let context =
+        format!(r#"{{"page":"thank_you","order_id":"{order}","items":[{{"product_id":"mug"}}]}}"#);
+    let _w = target.mount_with(&context, Some("permalink")).unwrap();
+    assert_eq!(target.titles(), ["Tea", "Spoon"]);
+    let root = target.0.shadow_root().unwrap();
+    let hrefs = |selector: &str| {
+        let list = root.query_selector_all(selector).unwrap();
+        (0..list.length())
+            .map(|i| {
+                list.item(i)
+                    .unwrap()
+                    .unchecked_into::<Element>()
+                    .get_attribute("href")
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+    };
+    let marks =
+        "attributes%5B_crossbuy_arm%5D=t%3Acrossbuy&attributes%5B_crossbuy_page%5D=thank_you";
+    // The thank-you offer's discount (ten) has no code: no `discount=`.
+    assert_eq!(
+        hrefs("li.cb-card a.cb-add"),
+        [
+            format!("/cart/40001:1?{marks}&attributes%5B_crossbuy_added_tea%5D=1"),
+            format!("/cart/spoon-1:1?{marks}&attributes%5B_crossbuy_added_spoon%5D=1"),
+        ]
+    );
+    // "Add selected" starts a cart with both, each marked as added from the widget.
+    assert_eq!(
+        hrefs("a.cb-all"),
+        [format!(
+            "/cart/40001:1,spoon-1:1?{marks}&attributes%5B_crossbuy_added_tea%5D=1&attributes%5B_crossbuy_added_spoon%5D=1"
+        )]
+    );
+    // Without an experiment's arm (a page with no unit), the links are plain.
+    let plain = Target::new();
+    let _p = plain
+        .mount_with(
+            r#"{"page":"thank_you","items":[{"product_id":"mug"}]}"#,
+            Some("permalink"),
+        )
+        .unwrap();
+    let first = plain
+        .0
+        .shadow_root()
+        .unwrap()
+        .query_selector("li.cb-card a.cb-add")
+        .unwrap()
+        .unwrap()
+        .get_attribute("href");
+    assert_eq!(first.as_deref(), Some("/cart/40001:1"));
     tick().await;
     assert_eq!(shop.requests(), Vec::<String>::new());
 }

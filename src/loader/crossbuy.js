@@ -3,7 +3,7 @@
  * Optional: data-limit="2".."4", data-root="/fr/" (the shop's cart root), data-cart (docs/install),
  * data-strings='{"*":{"heading":"Complete the look"}}' (your texts, docs/theming.md),
  * data-signals="klaviyo|webhook|relay|mailchimp|activecampaign|drip|omnisend" and friends (opt-in
- * email signals, docs/signals.md).
+ * email signals, docs/signals.md), data-timeout="10000" (how long each file may take, in ms).
  * Without data-catalog the snapshot is read from <script type="application/json" id="crossbuy-catalog">.
  * Whatever fails, the page keeps working: nothing is thrown, one console message says why. */
 (() => {
@@ -18,29 +18,78 @@
   const RESERVE_SIGNALS = "42.5rem";
   // Languages whose texts come as a pack beside the widget (pkg/i18n/fr.json); English is built in.
   const PACKS = ["fr", "de", "es", "nl", "ja", "ar"];
+  // A language pack not there this long after everything else: the widget shows in English.
+  const PACK_GRACE = 250;
+  // The longest whole snapshot a page reads (crates/engine/src/snapshot.rs WHOLE_MAX_BYTES; a
+  // test holds the two equal): parsing more would block the page. The sharded form has no limit.
+  const WHOLE_MAX_BYTES = 1000000;
+  // How long each file may take (data-timeout), in ms.
+  let wait = 10000;
   const script =
     document.currentScript || document.querySelector('script[src*="crossbuy.js"]');
   let release = () => {};
 
-  const load = async (what, url) => {
-    let r;
-    try {
-      r = await fetch(url);
-    } catch (e) {
-      throw `cannot load ${what} ${url}: ${e.message}`;
-    }
-    if (!r.ok) throw `cannot load ${what} ${url}: HTTP ${r.status}`;
-    return r;
+  // `url`'s body through `read`, within `wait` ms; a failure says what, which url and why.
+  const load = (what, url, read = (r) => r.text(), abort = new AbortController()) => {
+    const named = (why) => `cannot load ${what} ${url}: ${why}`;
+    const timer = setTimeout(() => abort.abort(), wait);
+    return fetch(url, { signal: abort.signal })
+      .then((r) => {
+        const type = r.headers.get("content-type") || "";
+        if (!r.ok) throw named(`HTTP ${r.status}`);
+        if (type.includes("html")) throw named(`the server answered an HTML page (${type})`);
+        return read(r);
+      })
+      .catch(async (e) => {
+        if (abort.signal.aborted) throw named(`no answer within ${wait} ms`);
+        if (!e.name) throw e;
+        // A body the browser could not decode fails like the network: the request's timing
+        // entry (recorded once the failure settled) tells that the server did answer, and with
+        // which encoding.
+        await new Promise((next) => setTimeout(next));
+        const t = e.name == "TypeError" && performance.getEntriesByName(url).pop();
+        throw named(t && t.responseStatus
+          ? `HTTP ${t.responseStatus}, but its body could not be read` +
+            (t.contentEncoding ? ` as Content-Encoding: ${t.contentEncoding} (corrupt or cut off)` : "")
+          : `the request failed (${e.message}: no answer, refused by CORS, or a body the browser could not decode)`);
+      })
+      .finally(() => clearTimeout(timer));
   };
 
   // A wasm module, compiled as it downloads (streaming compilation needs the server to say
   // application/wasm; from its bytes otherwise), so compiling overlaps the other downloads.
-  const wasmOf = (what, url) =>
-    load(what, url).then((r) =>
-      (r.headers.get("content-type") || "").startsWith("application/wasm")
-        ? WebAssembly.compileStreaming(r)
-        : r.arrayBuffer().then((b) => WebAssembly.compile(b))
-    );
+  const compile = (r) =>
+    (r.headers.get("content-type") || "").startsWith("application/wasm")
+      ? WebAssembly.compileStreaming(r)
+      : r.arrayBuffer().then((b) => WebAssembly.compile(b));
+
+  // A catalog's text, read a chunk at a time and given up past WHOLE_MAX_BYTES, before it blocks
+  // the page (a whole snapshot that long cannot be read without; a sharded index is far smaller).
+  const bounded = (url) => async (r) => {
+    const reader = r.body.getReader();
+    const chunks = [];
+    let n = 0;
+    for (let c; !(c = await reader.read()).done; chunks.push(c.value)) {
+      if ((n += c.value.length) > WHOLE_MAX_BYTES) {
+        reader.cancel();
+        throw `cannot use the catalog ${url}: it is more than ${WHOLE_MAX_BYTES} bytes, more than a page can read without blocking it: build the sharded form (crossbuy snapshot --shards DIR; docs/snapshot.md, "Sharded form")`;
+      }
+    }
+    return new TextDecoder().decode(await new Blob(chunks).arrayBuffer());
+  };
+
+  // A module's glue, imported within the wait, with the exports it must have.
+  const glue = (what, url, ...names) =>
+    Promise.race([
+      import(url).catch((e) => {
+        throw `cannot load ${what} ${url}: ${e.message}`;
+      }),
+      new Promise((_, no) => setTimeout(() => no(`cannot load ${what} ${url}: no answer within ${wait} ms`), wait)),
+    ]).then((m) => {
+      const missing = ["default", ...names].filter((n) => typeof m[n] != "function");
+      if (missing[0]) throw `cannot use ${url}: it has no ${missing.join(", ")} export (not crossbuy's?)`;
+      return m;
+    });
 
   // data-cart: add a variant, resolve to a Response.
   const post = (url, body, headers) =>
@@ -80,9 +129,29 @@
       return text;
     }
     const s = index && index.shards;
-    if (!s) return text;
+    if (!s) {
+      return text;
+    }
     const paths = new Set(context().map((i) => s.path.replace("{bucket}", fnv(String(i.product_id).trim()) % s.buckets)));
-    const shards = await Promise.all([...paths].map((p) => load("a catalog shard", new URL(p, base)).then((r) => r.json())));
+    const shards = await Promise.all(
+      [...paths].map((p) => {
+        // A shard comes from where its index is: another origin is refused, not fetched.
+        const url = new URL(p, base);
+        if (url.origin != new URL(base).origin) {
+          throw `cannot use the catalog ${base}: its shards.path "${s.path}" leaves the index's origin (${url.origin})`;
+        }
+        return load("a catalog shard", url.href).then((t) => {
+          let shard;
+          try {
+            shard = JSON.parse(t);
+          } catch (e) {
+            throw `cannot use the catalog shard ${url}: it is not JSON (${e.message})`;
+          }
+          if (!Array.isArray(shard && shard.products)) throw `cannot use the catalog shard ${url}: its products is not an array`;
+          return shard;
+        });
+      })
+    );
     const products = new Map();
     const rules = { pin: {}, exclude: [], boost: {} };
     for (const shard of shards) {
@@ -106,12 +175,15 @@
   const run = async () => {
     if (!script || !script.src) throw "cannot find its own <script src=\".../crossbuy.js\"> element";
     const data = script.dataset;
+    if (data.timeout > 0) wait = +data.timeout;
     // data-assets='{"pkg/crossbuy.js":"https://…",…}': where a file beside the loader is instead,
     // for a flat assets folder such as a Shopify theme extension's (docs/install/shopify.md).
     const asset = (path) => JSON.parse(data.assets || "{}")[path] || new URL(path, script.src).href;
     const glueUrl = asset("pkg/crossbuy.js");
     const wasmUrl = asset("pkg/crossbuy_bg.wasm");
     const catalogUrl = data.catalog && new URL(data.catalog, document.baseURI).href;
+    const packAbort = new AbortController();
+    let packUrl, late;
     // Downloads start before the rest of the page is parsed, when it already has a context
     // (the page context comes before the script tag, docs/install.md); otherwise after.
     const fetches = () => {
@@ -123,16 +195,19 @@
         currency = said.currency;
       } catch {}
       const lang = String(locale).toLowerCase().split(/[-_]/)[0];
-      const packUrl = PACKS.includes(lang) && asset(`pkg/i18n/${lang}.json`);
+      packUrl = PACKS.includes(lang) && asset(`pkg/i18n/${lang}.json`);
       const started = [
-        import(glueUrl).catch((e) => {
-          throw `cannot load ${glueUrl}: ${e.message}`;
-        }),
-        wasmOf("the widget", wasmUrl).catch((e) => {
+        glue("the widget", glueUrl, "mount"),
+        load("the widget", wasmUrl, compile).catch((e) => {
           throw typeof e == "string" ? e : `cannot start ${wasmUrl}: ${e.message}`;
         }),
-        catalogUrl && load("the catalog", catalogUrl).then((r) => r.text()).then((t) => sharded(t, catalogUrl)),
-        packUrl && load("the texts", packUrl).then((r) => r.text()).catch((e) => console.error("crossbuy: " + e)),
+        catalogUrl && load("the catalog", catalogUrl, bounded(catalogUrl)).then((t) => sharded(t, catalogUrl)),
+        // The pack is optional: it does not hold the widget back (PACK_GRACE), and without it
+        // the widget shows in English.
+        packUrl &&
+          load("the texts", packUrl, undefined, packAbort).catch((e) => {
+            late || console.error(`crossbuy: ${e}; showing English`);
+          }),
       ];
       // The page's first Intl.NumberFormat loads its locale's data (tens of ms): done while the
       // downloads run (a task of its own), rather than in mount(), which formats the prices.
@@ -173,15 +248,16 @@
       throw 'no catalog: set data-catalog=".../catalog.json" on the script tag or add <script type="application/json" id="crossbuy-catalog">';
     }
     early ||= fetches();
-    const [glue, wasm, catalog, texts] = await Promise.all([
-      early[0],
-      early[1],
-      catalogUrl ? early[2] : inline.textContent,
-      early[3],
-    ]);
+    const [widget, wasm, catalog] = await Promise.all([early[0], early[1], catalogUrl ? early[2] : inline.textContent]);
+    const texts =
+      early[3] && (await Promise.race([early[3], new Promise((ok) => setTimeout(() => ok((late = 1)), PACK_GRACE))]));
+    if (texts === 1) {
+      packAbort.abort();
+      console.warn(`crossbuy: the texts ${packUrl} were not there ${PACK_GRACE} ms after the rest; showing English`);
+    }
     mark("bytes");
     try {
-      await glue.default({ module_or_path: wasm });
+      await widget.default({ module_or_path: wasm });
     } catch (e) {
       throw `cannot start ${wasmUrl}: ${e.message}`;
     }
@@ -205,15 +281,15 @@
     else if (data.signals) {
       const url = (file, u = new URL(asset("pkg/" + file), script.src)) => (tries && u.searchParams.set("try", tries), u.href);
       const start = () =>
-        (started ||= import(url("crossbuy_signals.js"))
+        (started ||= glue("the signals module", url("crossbuy_signals.js"), "signals")
           .then(async (m) => {
-            await m.default({ module_or_path: await wasmOf("the signals module", url("crossbuy_signals_bg.wasm")) });
+            await m.default({ module_or_path: await load("the signals module", url("crossbuy_signals_bg.wasm"), compile) });
             return m.signals(catalog, { ...data, source });
           })
           .catch((e) => {
             started = null;
             tries++;
-            console.error(`crossbuy: ${e.message ? `cannot load the signals module: ${e.message}` : e}`);
+            console.error(`crossbuy: ${typeof e == "string" ? e : `cannot load the signals module: ${e.message}`}`);
           }));
       const send = (e) => {
         backlog.push(e);
@@ -232,27 +308,26 @@
       } catch {}
     }
     let queue = Promise.resolve();
-    const widget = glue.mount(target, catalog, {
+    const mounted = widget.mount(target, catalog, {
       source,
       signal,
       consentText: data.consentText,
       limit: data.limit ? Number(data.limit) : undefined,
       root: data.root,
       strings: data.strings,
-      texts: texts || undefined,
+      texts: typeof texts == "string" ? texts : undefined,
       // One add at a time.
       cart: adapter ? (...a) => (queue = queue.then(() => adapter(...a), () => adapter(...a))) : data.cart,
     });
     mark("mounted");
-    if (!widget) return release();
-    target.crossbuy = widget;
+    if (!mounted) return release();
+    target.crossbuy = mounted;
     // Shopify's cart page: follow cart.js.
     const context = JSON.parse(document.getElementById("crossbuy-context")?.textContent || "{}");
     if (context.page != "cart" || (data.cart || "shopify") != "shopify") return;
     const cartUrl = (data.root || "/") + "cart.js";
     const follow = () =>
-      load("the cart", cartUrl)
-        .then((r) => r.json())
+      load("the cart", cartUrl, (r) => r.json())
         .then((cart) => {
           context.currency = cart.currency;
           context.items = cart.items.map((l) => ({
@@ -261,7 +336,7 @@
             quantity: l.quantity,
             price: Math.round((l.final_price * 10 ** (data.currencyDigits || 2)) / 100),
           }));
-          widget.update(context);
+          mounted.update(context);
           // The signals module, once started, describes the new cart too.
           started?.then((s) => s && s.update(context));
         })

@@ -33,9 +33,19 @@ test("the widget fills its reserved space without shifting the page", async () =
       for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value);
     }).observe({ type: "layout-shift", buffered: true });
   });
+  // The widget's wasm is held until the page's layout before the widget is measured, so the
+  // comparison is with the reserved space, however fast the widget would otherwise appear.
+  let release;
+  const held = new Promise((ok) => (release = ok));
+  await page.route("**/pkg/crossbuy_bg.wasm", async (route) => {
+    await held;
+    await route.continue();
+  });
   await page.goto(new URL("thank-you.html", shop.url).href);
   const below = page.locator("main.page > p.muted").last();
   const before = await below.boundingBox();
+  assert.equal(await cards(page).count(), 0, "measured before the widget appeared");
+  release();
   await cards(page).first().waitFor({ timeout: WIDGET_TIMEOUT });
   await page.locator("#crossbuy img").first().evaluate((img) => img.complete || new Promise((ok) => { img.onload = img.onerror = ok; }));
   const afterBox = await below.boundingBox();

@@ -28,6 +28,7 @@ function wp_reset() {
 		'currency'       => 'GBP',
 		'incl_tax'       => false,
 		'cart'           => null,
+		'session'        => null,
 		'home'           => 'https://shop.example',
 		'caps'           => array( 'manage_options', 'manage_woocommerce' ),
 		'transients'     => array(),
@@ -517,7 +518,17 @@ function wc_get_orders( $args ) {
 	);
 }
 function WC() {
-	return (object) array( 'cart' => $GLOBALS['wp']['cart'] );
+	return (object) array( 'cart' => $GLOBALS['wp']['cart'], 'session' => $GLOBALS['wp']['session'] );
+}
+
+/** WC_Session_Handler: a customer key and values kept between the shopper's requests. */
+class Fake_Session {
+	public $customer_id;
+	public $values = array();
+	public function __construct( $customer_id ) { $this->customer_id = $customer_id; }
+	public function get_customer_id() { return $this->customer_id; }
+	public function get( $key, $default = null ) { return isset( $this->values[ $key ] ) ? $this->values[ $key ] : $default; }
+	public function set( $key, $value ) { $this->values[ $key ] = $value; }
 }
 function woocommerce_form_field( $key, $args, $value = null ) {
 	echo '<p class="form-row ' . esc_attr( implode( ' ', $args['class'] ) ) . '"><label><input type="checkbox" name="' . esc_attr( $key ) . '" value="1"> ' . esc_html( $args['label'] ) . '</label></p>';
@@ -544,6 +555,22 @@ class Fake_Order_Item {
 	public function get_quantity() { return $this->d['quantity']; }
 	public function get_subtotal() { return $this->d['subtotal']; }
 	public function get_subtotal_tax() { return $this->d['subtotal_tax']; }
+	public function add_meta_data( $key, $value, $unique = false ) { $this->d['meta'][ $key ] = $value; }
+	public function get_meta( $key, $single = true ) { return isset( $this->d['meta'][ $key ] ) ? $this->d['meta'][ $key ] : ''; }
+}
+
+/** A WC_Order_Refund: its date and its lines (negative quantities, naming the refunded line). */
+class Fake_Refund {
+	public $d;
+	public function __construct( array $d ) { $this->d = $d; }
+	public function get_date_created() { return new WC_DateTime( $this->d['created'] ); }
+	public function get_items( $type = 'line_item' ) {
+		$out = array();
+		foreach ( $this->d['lines'] as $of => $quantity ) {
+			$out[] = new Fake_Order_Item( array( 'product_id' => 0, 'quantity' => -$quantity, 'subtotal' => '0', 'meta' => array( '_refunded_item_id' => (string) $of ) ) );
+		}
+		return $out;
+	}
 }
 
 /** A WC_Order with the getters the plugin reads, and its meta. */
@@ -577,6 +604,10 @@ class Fake_Order {
 	}
 	public function get_meta( $key, $single = true ) {
 		return isset( $this->meta[ $key ] ) ? $this->meta[ $key ] : '';
+	}
+	/** Refunds, newest first as WooCommerce returns them: `refunds` => [[created, lines => [line id => quantity]]]. */
+	public function get_refunds() {
+		return array_map( function ( $r ) { return new Fake_Refund( $r ); }, isset( $this->d['refunds'] ) ? $this->d['refunds'] : array() );
 	}
 	public function update_meta_data( $key, $value ) {
 		$this->meta[ $key ] = $value;

@@ -27,7 +27,13 @@ function history_orders() {
 				array( 'id' => 11, 'product_id' => 111, 'quantity' => 1, 'subtotal' => '4.25', 'name' => 'Green Tea', 'sku' => 'TEA-GR' ),
 				array( 'id' => 12, 'product_id' => 101, 'variation_id' => 103, 'quantity' => 3, 'subtotal' => '26.97', 'name' => '=HYPERLINK("x") Mug, "Black"', 'sku' => 'MUG-B', 'refunded' => 1 ),
 			),
-		)
+			// Two refunds of the mug line (the later one is its date), one of no quantity.
+			'refunds' => array(
+				array( 'created' => '2023-04-30T12:00:00+01:00', 'lines' => array( 12 => 1 ) ),
+				array( 'created' => '2023-04-21T12:00:00+01:00', 'lines' => array( 12 => 1, 11 => 0 ) ),
+			),
+		),
+		array( '_crossbuy_arm' => 'fbt-2026:holdout', '_crossbuy_page' => 'checkout', '_crossbuy_added' => '101' )
 	);
 	order(
 		array(
@@ -108,16 +114,20 @@ test(
 			'order 1001',
 			$bob,
 			array(
-				'id'         => 1001,
-				'created_at' => '2023-04-18T09:00:00Z',
-				'status'     => 'completed',
-				'currency'   => 'GBP',
-				'items'      => array(
-					array( 'product_id' => 111, 'variation_id' => 0, 'sku' => 'TEA-GR', 'name' => 'Green Tea', 'quantity' => 1, 'price' => 425, 'refunded_quantity' => 0 ),
-					array( 'product_id' => 101, 'variation_id' => 103, 'sku' => 'MUG-B', 'name' => '=HYPERLINK("x") Mug, "Black"', 'quantity' => 3, 'price' => 899, 'refunded_quantity' => 1 ),
+				'id'              => 1001,
+				'created_at'      => '2023-04-18T09:00:00Z',
+				'status'          => 'completed',
+				'currency'        => 'GBP',
+				'items'           => array(
+					array( 'product_id' => 111, 'variation_id' => 0, 'sku' => 'TEA-GR', 'name' => 'Green Tea', 'quantity' => 1, 'price' => 425, 'refunded_quantity' => 0, 'refunded_at' => '' ),
+					array( 'product_id' => 101, 'variation_id' => 103, 'sku' => 'MUG-B', 'name' => '=HYPERLINK("x") Mug, "Black"', 'quantity' => 3, 'price' => 899, 'refunded_quantity' => 1, 'refunded_at' => '2023-04-30T11:00:00Z' ),
 				),
+				'_crossbuy_arm'   => 'fbt-2026:holdout',
+				'_crossbuy_page'  => 'checkout',
+				'_crossbuy_added' => '101',
 			)
 		);
+		check( 'an order crossbuy wrote nothing into', array( $orders[1]['_crossbuy_arm'], $orders[1]['_crossbuy_page'], $orders[1]['_crossbuy_added'] ), array( '', '', '' ) );
 		check( 'a deleted product has no SKU', $orders[1]['items'][0]['sku'], '' );
 		check( 'a refunded line', array( $orders[2]['status'], $orders[2]['items'][0]['refunded_quantity'] ), array( 'refunded', 2 ) );
 	}
@@ -180,7 +190,9 @@ test(
 		$bob  = hash_hmac( 'sha256', 'bob@example.com', 'fixture-site-secret-0123456789abcdef' );
 		check( 'header', $rows[0], Crossbuy_History::COLUMNS );
 		check( 'rows', count( $rows ), 5 );
-		check( 'a line', $rows[1], array( '1001', '2023-04-18T09:00:00Z', 'completed', $bob, 'GBP', '111', '0', 'TEA-GR', 'Green Tea', '1', '425', '0' ) );
+		check( 'a line', $rows[1], array( '1001', '2023-04-18T09:00:00Z', 'completed', $bob, 'GBP', '111', '0', 'TEA-GR', 'Green Tea', '1', '425', '0', '', 'fbt-2026:holdout', 'checkout', '101' ) );
+		check( 'a refunded line says when', array_slice( $rows[2], 11, 2 ), array( '1', '2023-04-30T11:00:00Z' ) );
+		check( 'an order without the meta', array_slice( $rows[3], 13 ), array( '', '', '' ) );
 		check( 'a formula is text', $rows[2][8], '\'=HYPERLINK("x") Mug, "Black"' );
 		check( 'a refunded line', array_slice( $rows[4], 0, 3 ), array( '1003', '2023-05-01T09:00:00Z', 'refunded' ) );
 	}

@@ -56,7 +56,8 @@ pub fn text(of: &JsValue, key: &str) -> String {
 }
 
 /// An event listener that is removed when dropped, like gloo's `EventListener` without the
-/// options it passes (and their imports).
+/// options it passes (and their imports). The one listener of every crossbuy module.
+#[must_use = "the listener is removed when this is dropped"]
 pub struct Listener {
     target: EventTarget,
     kind: &'static str,
@@ -89,7 +90,9 @@ impl Drop for Listener {
     }
 }
 
-/// A `setTimeout` that is cleared when dropped, like gloo's `Timeout`.
+/// A `setTimeout` that is cleared when dropped, like gloo's `Timeout`. The one timer of every
+/// crossbuy module.
+#[must_use = "the timer is cleared when this is dropped"]
 pub struct Timeout {
     id: JsValue,
     _callback: Callback,

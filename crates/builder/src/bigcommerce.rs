@@ -478,8 +478,16 @@ pub fn fate(status: &str) -> Fate {
     }
 }
 
-/// One line item of an order (BigCommerce names no variant id).
-type Item<'a> = LineIds<'a>;
+/// One line item of an order.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Item<'a> {
+    pub(crate) product_id: &'a str,
+    pub(crate) quantity: &'a str,
+    pub(crate) sku: &'a str,
+    pub(crate) name: &'a str,
+    /// As the export writes it (`8.99`).
+    pub(crate) unit_price: &'a str,
+}
 
 const DETAIL_KEYS: [&str; 8] = [
     "Product ID: ",
@@ -493,7 +501,7 @@ const DETAIL_KEYS: [&str; 8] = [
 ];
 
 /// The items of a `Product Details` field, or `None` when it is not in that form.
-fn details(s: &str) -> Option<Vec<Item<'_>>> {
+pub(crate) fn details(s: &str) -> Option<Vec<Item<'_>>> {
     let s = s.trim();
     let rest = s.strip_prefix(DETAIL_KEYS[0])?;
     let mut out = Vec::new();
@@ -518,12 +526,71 @@ fn details(s: &str) -> Option<Vec<Item<'_>>> {
         }
         out.push(Item {
             product_id: values[0],
-            variant_id: "",
+            quantity: values[1],
             sku: values[2],
             name: values[3],
+            unit_price: values[6],
         });
     }
     Some(out)
+}
+
+/// Where an export's line items are: the `Product Details` field, or one row per item with
+/// the item fields as columns.
+pub(crate) struct ItemColumns {
+    details: Option<usize>,
+    product: Option<usize>,
+    quantity: Option<usize>,
+    sku: Option<usize>,
+    name: Option<usize>,
+    price: Option<usize>,
+}
+
+/// What a `Product Details` field not in BigCommerce's form is told.
+pub(crate) const NOT_DETAILS: &str =
+    "Product Details is not in BigCommerce's form (\"Product ID: …, Product Qty: …\"); row skipped";
+
+impl ItemColumns {
+    /// Finds them: `Product Details`, else `Product ID` (required) with `Product Qty`,
+    /// `Product SKU`, `Product Name` and `Product Unit Price`.
+    pub(crate) fn find(t: &Table) -> Result<ItemColumns> {
+        let details = t.find(&["Product Details"]);
+        let product = match details {
+            Some(_) => None,
+            None => Some(t.require(&["Product Details", "Product ID"])?),
+        };
+        Ok(ItemColumns {
+            details,
+            product,
+            quantity: t.find(&["Product Qty"]),
+            sku: t.find(&["Product SKU"]),
+            name: t.find(&["Product Name"]),
+            price: t.find(&["Product Unit Price"]),
+        })
+    }
+
+    /// One row per item: a row without an `Order ID` continues the order above.
+    pub(crate) fn per_row(&self) -> bool {
+        self.product.is_some()
+    }
+
+    /// The row's items; `None` when its `Product Details` is not in BigCommerce's form
+    /// ([`NOT_DETAILS`]).
+    pub(crate) fn items<'a>(&self, rec: &'a StringRecord) -> Option<Vec<Item<'a>>> {
+        match self.details {
+            Some(d) => match field(rec, Some(d)) {
+                "" => Some(Vec::new()),
+                text => details(text),
+            },
+            None => Some(vec![Item {
+                product_id: field(rec, self.product),
+                quantity: field(rec, self.quantity),
+                sku: field(rec, self.sku),
+                name: field(rec, self.name),
+                unit_price: field(rec, self.price),
+            }]),
+        }
+    }
 }
 
 /// Month-first or day-first slash dates, decided by the file's dates.
@@ -573,6 +640,29 @@ fn order_time(raw: &str, order: Order) -> Option<i64> {
     parse_timestamp(raw).or_else(|| rfc2822(raw).and_then(|t| parse_timestamp(&t)))
 }
 
+/// The times of the export's `Order Date`s: slash dates day first when some day is above 12,
+/// else month first (said in `notes` when nothing tells).
+pub(crate) fn order_times(dates: &[String], notes: &mut Vec<String>) -> Vec<Option<i64>> {
+    let parts: Vec<(u32, u32)> = dates
+        .iter()
+        .filter_map(|d| slash_date(d).map(|(a, b, _, _)| (a, b)))
+        .collect();
+    let day_first = parts.iter().any(|&(a, _)| a > 12);
+    let month_first = parts.iter().any(|&(_, b)| b > 12);
+    let order = if day_first && !month_first {
+        Order::DayFirst
+    } else {
+        Order::MonthFirst
+    };
+    if !parts.is_empty() && !day_first && !month_first {
+        notes.push(
+            "`Order Date` is read as month/day/year (no date in the file is past the 12th)"
+                .to_owned(),
+        );
+    }
+    dates.iter().map(|raw| order_time(raw, order)).collect()
+}
+
 /// Reads BigCommerce's orders export against the products.
 pub fn read_orders(
     name: &str,
@@ -584,13 +674,7 @@ pub fn read_orders(
 ) -> Result<Orders> {
     let mut t = Table::from_reader(name, source, size)?;
     let order_col = t.require(&["Order ID"])?;
-    let details_col = t.find(&["Product Details"]);
-    let product_col = match details_col {
-        Some(_) => None,
-        None => Some(t.require(&["Product Details", "Product ID"])?),
-    };
-    let sku_col = t.find(&["Product SKU"]);
-    let item_name_col = t.find(&["Product Name"]);
+    let item_cols = ItemColumns::find(&t)?;
     let date_col = t.find(&["Order Date", "Date Created"]);
     let status_col = t.find(&["Order Status", "Status"]);
     let email_col = t.find(&["Customer Email", "Billing Email"]);
@@ -612,8 +696,8 @@ pub fn read_orders(
                 continue;
             }
             // One row per item: a row without an Order ID continues the order above.
-            match (product_col, current) {
-                (Some(_), Some(o)) => o,
+            match (item_cols.per_row(), current) {
+                (true, Some(o)) => o,
                 _ => {
                     summary.problem(&path, line, "empty Order ID; row skipped");
                     continue;
@@ -637,31 +721,22 @@ pub fn read_orders(
         }
         book.set_customer(o, field(&rec, email_col));
         book.currency(field(&rec, currency_col));
-        let items = match (details_col, product_col) {
-            (Some(d), _) => match details(field(&rec, Some(d))) {
-                Some(items) => items,
-                None if field(&rec, Some(d)).is_empty() => Vec::new(),
-                None => {
-                    summary.problem(
-                        &path,
-                        line,
-                        "Product Details is not in BigCommerce's form (\"Product ID: …, Product Qty: …\"); row skipped",
-                    );
-                    continue;
-                }
-            },
-            (None, p) => vec![Item {
-                product_id: field(&rec, p),
-                variant_id: "",
-                sku: field(&rec, sku_col),
-                name: field(&rec, item_name_col),
-            }],
+        let Some(items) = item_cols.items(&rec) else {
+            summary.problem(&path, line, NOT_DETAILS);
+            continue;
         };
         for item in items {
             summary.lines_read += 1;
+            let ids = LineIds {
+                product_id: item.product_id,
+                sku: item.sku,
+                name: item.name,
+                // BigCommerce's export names no variant id.
+                variant_id: "",
+            };
             book.named_line(
                 o,
-                &item,
+                &ids,
                 &mut finder,
                 products,
                 (&path, line, ""),
@@ -671,26 +746,11 @@ pub fn read_orders(
         }
     }
     progress.done();
-    // Slash dates: day first when some day is above 12, else month first.
-    let parts: Vec<(u32, u32)> = dates
-        .iter()
-        .filter_map(|d| slash_date(d).map(|(a, b, _, _)| (a, b)))
-        .collect();
-    let day_first = parts.iter().any(|&(a, _)| a > 12);
-    let month_first = parts.iter().any(|&(_, b)| b > 12);
-    let order = if day_first && !month_first {
-        Order::DayFirst
-    } else {
-        Order::MonthFirst
-    };
-    if !parts.is_empty() && !day_first && !month_first {
-        summary.notes.push(
-            "`Order Date` is read as month/day/year (no date in the file is past the 12th)"
-                .to_owned(),
-        );
-    }
-    for (o, raw) in dates.iter().enumerate() {
-        book.set_time(o as u32, order_time(raw, order));
+    for (o, t) in order_times(&dates, &mut summary.notes)
+        .into_iter()
+        .enumerate()
+    {
+        book.set_time(o as u32, t);
     }
     let how = Finish {
         time_column: date_col.map(|_| "Order Date"),
@@ -712,15 +772,17 @@ mod tests {
             Some(vec![
                 Item {
                     product_id: "77",
-                    variant_id: "",
+                    quantity: "2",
                     sku: "LAN-1",
-                    name: "Lantern, small"
+                    name: "Lantern, small",
+                    unit_price: "12.50",
                 },
                 Item {
                     product_id: "80",
-                    variant_id: "",
+                    quantity: "1",
                     sku: "",
-                    name: "Mug | blue"
+                    name: "Mug | blue",
+                    unit_price: "8.00",
                 },
             ])
         );

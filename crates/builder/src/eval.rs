@@ -495,6 +495,9 @@ pub struct EvalOptions {
     pub variants: Vec<(String, Params)>,
     /// Orders with more items count for popularity only.
     pub max_basket: usize,
+    /// What shoppers did with the pairs shown (`--feedback`): adds the row `crossbuy +
+    /// feedback`, crossbuy's lists re-weighted as `crossbuy snapshot --feedback` would.
+    pub feedback: Option<super::feedback::Feedback>,
 }
 
 fn split_of(loaded: &Loaded, options: &EvalOptions) -> Result<Split> {
@@ -618,6 +621,22 @@ pub fn run_eval(loaded: &Loaded, options: &EvalOptions) -> Result<Report> {
                 (VALIDATION_SHARE * 100.0).round(),
                 learned.map_or("too few validation cases".to_owned(), |l| l.describe())
             ));
+        }
+        if name == "crossbuy" {
+            if let Some(f) = &options.feedback {
+                let ids: Vec<String> = loaded.products.iter().map(|p| p.id.clone()).collect();
+                let mut fed = lists.clone();
+                let applied = f.apply_lists(&mut fed, &ids);
+                as_shipped(&mut fed);
+                notes.push(format!(
+                    "crossbuy + feedback: {} pairs re-weighted, {} lists reordered",
+                    applied.pairs, applied.reordered
+                ));
+                rows.push(Row {
+                    name: "crossbuy + feedback".to_owned(),
+                    metrics: evaluate(&Ranker::Lists(&fed), &split, &stats, &id_rank),
+                });
+            }
         }
         rows.push(Row {
             name,

@@ -135,37 +135,77 @@ impl Feedback {
         Ok(())
     }
 
-    /// Re-weights the neighbour lists of `products` (ids as in the feedback) and re-sorts them.
-    pub fn apply(&self, products: &mut [Product]) -> Applied {
-        let mut applied = Applied::default();
+    /// The rate of all pairs (taken over shown), or `None` when nothing was shown or nothing
+    /// was ever taken (no rate to compare with: feedback changes nothing).
+    fn rate(&self) -> Option<f64> {
         let (shown, taken) = self
             .pairs
             .values()
             .fold((0u64, 0u64), |(s, t), &(a, b)| (s + a, t + b));
-        if shown == 0 || taken == 0 {
-            // No rate to compare with: nothing was shown, or nothing was ever taken.
+        (shown > 0 && taken > 0).then(|| taken as f64 / shown as f64)
+    }
+
+    /// What the score of the pair `from` → `to` is multiplied by, `None` for a pair with no
+    /// record: the shrunk acceptance rate over the overall `rate`.
+    fn factor(&self, from: &str, to: &str, rate: f64) -> Option<f64> {
+        let (s, t) = self
+            .pairs
+            .get(&(from.to_owned(), to.to_owned()))
+            .copied()
+            .unwrap_or((0, 0));
+        let s = s + self.unhelpful.get(to).copied().unwrap_or(0);
+        let shrunk = (t as f64 + PRIOR_SHOWINGS * rate) / (s as f64 + PRIOR_SHOWINGS);
+        (s > 0).then(|| shrunk / rate)
+    }
+
+    /// The same re-weighting on `crossbuy eval`'s lists (items named by `ids`), so that the
+    /// feedback's effect on the evaluation can be measured (docs/measure.md).
+    pub fn apply_lists(&self, lists: &mut crate::score::NeighbourLists, ids: &[String]) -> Applied {
+        let mut applied = Applied::default();
+        let Some(rate) = self.rate() else {
             return applied;
+        };
+        for (from, list) in lists.lists.iter_mut().enumerate() {
+            let before: Vec<u32> = list.iter().map(|n| n.item).collect();
+            let mut changed = false;
+            for n in list.iter_mut() {
+                if let Some(f) = self.factor(&ids[from], &ids[n.item as usize], rate) {
+                    n.score *= f;
+                    applied.pairs += 1;
+                    changed = true;
+                }
+            }
+            if !changed {
+                continue;
+            }
+            list.sort_by(|a, b| {
+                b.score
+                    .total_cmp(&a.score)
+                    .then_with(|| ids[a.item as usize].cmp(&ids[b.item as usize]))
+            });
+            if list.iter().map(|n| n.item).ne(before) {
+                applied.reordered += 1;
+            }
         }
-        let rate = taken as f64 / shown as f64;
+        applied
+    }
+
+    /// Re-weights the neighbour lists of `products` (ids as in the feedback) and re-sorts them.
+    pub fn apply(&self, products: &mut [Product]) -> Applied {
+        let mut applied = Applied::default();
+        let Some(rate) = self.rate() else {
+            return applied;
+        };
         let ids: Vec<String> = products.iter().map(|p| p.id.clone()).collect();
         for p in products.iter_mut() {
             let before: Vec<usize> = p.neighbours.iter().map(|n| n.product).collect();
             let mut changed = false;
             for n in &mut p.neighbours {
-                let to = &ids[n.product];
-                let (s, t) = self
-                    .pairs
-                    .get(&(p.id.clone(), to.clone()))
-                    .copied()
-                    .unwrap_or((0, 0));
-                let s = s + self.unhelpful.get(to).copied().unwrap_or(0);
-                if s == 0 {
-                    continue;
+                if let Some(f) = self.factor(&p.id, &ids[n.product], rate) {
+                    n.score *= f;
+                    applied.pairs += 1;
+                    changed = true;
                 }
-                let shrunk = (t as f64 + PRIOR_SHOWINGS * rate) / (s as f64 + PRIOR_SHOWINGS);
-                n.score *= shrunk / rate;
-                applied.pairs += 1;
-                changed = true;
             }
             if !changed {
                 continue;
@@ -180,5 +220,57 @@ impl Feedback {
             }
         }
         applied
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::{Neighbour, NeighbourLists};
+
+    fn lists() -> NeighbourLists {
+        let nb = |item, score| Neighbour {
+            item,
+            score,
+            count: 3,
+        };
+        NeighbourLists {
+            lists: vec![
+                vec![nb(1, 1.0), nb(2, 0.9), nb(3, 0.5)],
+                vec![nb(0, 1.0)],
+                Vec::new(),
+                Vec::new(),
+            ],
+            cold_start: vec![false; 4],
+        }
+    }
+
+    #[test]
+    fn evals_lists_are_reweighted_as_the_snapshot_is() {
+        let ids: Vec<String> = ["mug", "tea", "spoon", "jam"].map(str::to_owned).into();
+        let mut f = Feedback::default();
+        // Tea is shown with the mug 300 times and never taken; the spoon is taken often.
+        f.pairs.insert(("mug".into(), "tea".into()), (300, 0));
+        f.pairs.insert(("mug".into(), "spoon".into()), (300, 60));
+        let mut l = lists();
+        let applied = f.apply_lists(&mut l, &ids);
+        assert_eq!((applied.pairs, applied.reordered), (2, 1));
+        let order: Vec<u32> = l.lists[0].iter().map(|n| n.item).collect();
+        assert_eq!(
+            order,
+            [2, 3, 1],
+            "tea sinks below the unshown jam, never cut"
+        );
+        // The factors are the documented ones: rate p = 60/600, K = 50.
+        let p = 0.1;
+        let spoon = (60.0 + 50.0 * p) / (300.0 + 50.0) / p;
+        assert!((l.lists[0][0].score - 0.9 * spoon).abs() < 1e-12);
+        assert_eq!(l.lists[1][0].score, 1.0, "a list without records is kept");
+        // Nothing ever taken: no rate to compare with, nothing changes.
+        let mut none = Feedback::default();
+        none.pairs.insert(("mug".into(), "tea".into()), (300, 0));
+        let mut l = lists();
+        assert_eq!(none.apply_lists(&mut l, &ids), Applied::default());
+        assert_eq!(l.lists[0][0].item, 1);
     }
 }

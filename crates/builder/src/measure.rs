@@ -41,6 +41,9 @@ pub struct Line {
     pub price: i64,
     /// Units refunded.
     pub refunded: u32,
+    /// When the line was last refunded (Unix seconds), when the export says (the WooCommerce
+    /// plugin's `refunded_at`; Shopify's export has no refund dates).
+    pub refunded_at: Option<i64>,
 }
 
 /// One order as the report sees it.
@@ -87,6 +90,10 @@ pub struct OrderFile {
     pub orders: Vec<Order>,
     /// The currency the export names.
     pub currency: Option<String>,
+    /// Whether the export has refund dates (a `refunded_at` column).
+    pub refund_dates: bool,
+    /// BigCommerce's export: no order can carry an arm.
+    pub bigcommerce: bool,
 }
 
 /// Finds a catalog product by id, handle, variant id, SKU or title.
@@ -178,6 +185,9 @@ pub fn read_orders_from(
     let shopify = t.find(&["Lineitem name"]).is_some();
     let exponent = catalog.shop.currency.exponent();
     let finder = Finder::new(catalog);
+    if !shopify && t.find(&["order_id"]).is_none() && t.find(&["Order ID"]).is_some() {
+        return read_bigcommerce(t, &finder, exponent, summary);
+    }
     let col = |t: &Table, names: &[&str]| t.find(names);
     let (key_col, id_col) = if shopify {
         (t.require(&["Name"])?, col(&t, &["Id"]))
@@ -205,12 +215,16 @@ pub fn read_orders_from(
     let currency_col = col(&t, &["Currency", "currency"]);
     let notes_col = col(&t, &["Note Attributes"]);
     let refunded_col = col(&t, &["refunded_quantity"]);
+    let refunded_at_col = col(&t, &["refunded_at"]);
     let arm_col = col(&t, &[ARM_ATTRIBUTE]);
     let page_col = col(&t, &[PAGE_ATTRIBUTE]);
     let added_col = col(&t, &[ADDED_COLUMN]);
     let path = t.path.clone();
 
-    let mut out = OrderFile::default();
+    let mut out = OrderFile {
+        refund_dates: refunded_at_col.is_some(),
+        ..OrderFile::default()
+    };
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut fully_refunded: Vec<bool> = Vec::new();
     let mut rec = StringRecord::new();
@@ -289,19 +303,14 @@ pub fn read_orders_from(
         if name.is_empty() && sku.is_empty() && pid.is_empty() {
             continue;
         }
-        let quantity = match field(&rec, qty_col) {
-            "" => 1,
-            q => match q.parse::<u32>() {
-                Ok(q) => q,
-                Err(_) => {
-                    summary.problem(
-                        &path,
-                        line,
-                        format!("quantity \"{q}\" is not a whole number; row skipped"),
-                    );
-                    continue;
-                }
-            },
+        let q = field(&rec, qty_col);
+        let Some(quantity) = units(q) else {
+            summary.problem(
+                &path,
+                line,
+                format!("quantity \"{q}\" is not a whole number; row skipped"),
+            );
+            continue;
         };
         let price_text = field(&rec, Some(price_col));
         let price = if shopify {
@@ -326,6 +335,20 @@ pub fn read_orders_from(
             "" => 0,
             r => r.parse::<u32>().unwrap_or(0).min(quantity),
         };
+        let refunded_at = match field(&rec, refunded_at_col) {
+            "" => None,
+            r => match parse_timestamp(r) {
+                Some(t) => Some(t),
+                None => {
+                    summary.problem(
+                        &path,
+                        line,
+                        format!("refunded_at \"{r}\" is not an RFC 3339 time; the refund counts, without its date"),
+                    );
+                    None
+                }
+            },
+        };
         let variation = field(&rec, variation_col);
         let product = finder.find(&[variation, pid, sku], name);
         if product.is_none() {
@@ -337,10 +360,30 @@ pub fn read_orders_from(
             quantity,
             price,
             refunded,
+            refunded_at,
         });
     }
     // Shopify's export says "refunded" for the whole order, not per line.
-    for (order, &all) in out.orders.iter_mut().zip(&fully_refunded) {
+    finish(out, &fully_refunded, &path, summary)
+}
+
+/// A line's units: a whole number, 1 when the export leaves it empty.
+fn units(text: &str) -> Option<u32> {
+    match text {
+        "" => Some(1),
+        q => q.parse().ok(),
+    }
+}
+
+/// Every unit of a refunded order (`refunded`, by order) counts as refunded; the file must
+/// hold an order.
+fn finish(
+    mut out: OrderFile,
+    refunded: &[bool],
+    path: &str,
+    summary: &mut Summary,
+) -> Result<OrderFile> {
+    for (order, &all) in out.orders.iter_mut().zip(refunded) {
         if all {
             for l in &mut order.lines {
                 l.refunded = l.quantity;
@@ -349,9 +392,129 @@ pub fn read_orders_from(
     }
     summary.orders_read += out.orders.len() as u64;
     if out.orders.is_empty() {
-        return Err(BuildError::input(&path, "no orders in the file"));
+        return Err(BuildError::input(path, "no orders in the file"));
     }
     Ok(out)
+}
+
+/// BigCommerce's orders export (Orders > Export; `crate::bigcommerce` has its layouts): the
+/// items of `Product Details` (or one row per item), their `Product Unit Price`, the `Order
+/// Status` (cancelled and never paid orders are out, a refunded one's units refunded), `Order
+/// Date`, `Customer Email`. BigCommerce's storefront cannot write crossbuy's attributes into an
+/// order (docs/measure.md), so no order carries an arm: only `--thank-you` reports on it, each
+/// order in the arm its `Order ID` hashes to, as the order confirmation page chose it.
+fn read_bigcommerce(
+    mut t: Table,
+    finder: &Finder,
+    exponent: u32,
+    summary: &mut Summary,
+) -> Result<OrderFile> {
+    use super::bigcommerce::{fate, order_times, ItemColumns, NOT_DETAILS};
+    use super::order_book::Fate;
+    let order_col = t.require(&["Order ID"])?;
+    let item_cols = ItemColumns::find(&t)?;
+    let col = |t: &Table, names: &[&str]| t.find(names);
+    let date_col = col(&t, &["Order Date", "Date Created"]);
+    let status_col = col(&t, &["Order Status", "Status"]);
+    let email_col = col(&t, &["Customer Email", "Billing Email"]);
+    let currency_col = col(&t, &["Order Currency Code", "Currency Code"]);
+    let path = t.path.clone();
+    let mut out = OrderFile {
+        bigcommerce: true,
+        ..OrderFile::default()
+    };
+    let mut dates: Vec<String> = Vec::new();
+    let mut refunded: Vec<bool> = Vec::new();
+    let mut rec = StringRecord::new();
+    while let Some(line) = t.next(&mut rec, summary)? {
+        let key = field(&rec, Some(order_col));
+        if key.is_empty() && (!item_cols.per_row() || out.orders.is_empty()) {
+            if !rec.iter().all(|f| f.trim().is_empty()) {
+                summary.problem(&path, line, "empty Order ID; row skipped");
+            }
+            continue;
+        }
+        // One row per item: a row without an Order ID continues the order above.
+        if !key.is_empty() {
+            out.orders.push(Order {
+                id: key.to_owned(),
+                ..Order::default()
+            });
+            dates.push(field(&rec, date_col).to_owned());
+            refunded.push(false);
+        }
+        let o = out.orders.len() - 1;
+        let order = &mut out.orders[o];
+        match fate(field(&rec, status_col)) {
+            Fate::Cancelled | Fate::Unpaid => order.void = true,
+            Fate::Refunded => refunded[o] = true,
+            _ => {}
+        }
+        let email = field(&rec, email_col);
+        if order.customer.is_none() && !email.is_empty() {
+            order.customer = Some(email.to_ascii_lowercase());
+        }
+        let currency = field(&rec, currency_col);
+        if out.currency.is_none() && !currency.is_empty() {
+            out.currency = Some(currency.to_owned());
+        }
+        let Some(items) = item_cols.items(&rec) else {
+            summary.problem(&path, line, NOT_DETAILS);
+            continue;
+        };
+        for item in items {
+            let Some(quantity) = units(item.quantity) else {
+                summary.problem(
+                    &path,
+                    line,
+                    format!(
+                        "Product Qty \"{}\" is not a whole number; line skipped",
+                        item.quantity
+                    ),
+                );
+                continue;
+            };
+            let price = match parse_decimal(item.unit_price, exponent) {
+                Ok(p) => p,
+                Err(e) => {
+                    summary.problem(
+                        &path,
+                        line,
+                        format!(
+                            "Product Unit Price \"{}\": {}; line skipped",
+                            item.unit_price,
+                            e.message()
+                        ),
+                    );
+                    continue;
+                }
+            };
+            let product = finder.find(&[item.product_id, item.sku], item.name);
+            if product.is_none() {
+                summary.unmatched(if item.name.is_empty() {
+                    item.sku
+                } else {
+                    item.name
+                });
+            }
+            summary.lines_read += 1;
+            order.lines.push(Line {
+                product,
+                quantity,
+                price,
+                refunded: 0,
+                refunded_at: None,
+            });
+        }
+    }
+    for (order, t) in out
+        .orders
+        .iter_mut()
+        .zip(order_times(&dates, &mut summary.notes))
+    {
+        order.time = t;
+    }
+    finish(out, &refunded, &path, summary)
 }
 
 /// What the report is asked.
@@ -426,6 +589,15 @@ pub struct ArmReport {
     pub refund_rate_cross_sold: Option<f64>,
     /// Refunded units / units, for the other lines.
     pub refund_rate_rest: Option<f64>,
+    /// Units refunded within 7 days of their order / units, cross-sold lines; `None` when the
+    /// export has no refund dates (Shopify's) or there were no such lines.
+    pub refund_rate_cross_sold_7d: Option<f64>,
+    /// Within 30 days.
+    pub refund_rate_cross_sold_30d: Option<f64>,
+    /// Within 7 days, the other lines.
+    pub refund_rate_rest_7d: Option<f64>,
+    /// Within 30 days, the other lines.
+    pub refund_rate_rest_30d: Option<f64>,
 }
 
 /// A lift against the holdout.
@@ -521,7 +693,14 @@ struct Exposed<'a> {
     items: u64,
     page: Option<&'a str>,
     returning: bool,
+    /// On a thank-you page: the customer's orders within 7 days that its adds started (they
+    /// carry the page `thank_you` and this arm).
+    followups: Vec<&'a Order>,
 }
+
+/// The page kind of an order started by a thank-you page's add (a cart permalink on Shopify,
+/// the order-received page on WooCommerce).
+const THANK_YOU: &str = "thank_you";
 
 /// Computes the report.
 pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Report> {
@@ -565,30 +744,42 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
     let mut exposed: Vec<Exposed> = Vec::new();
     let mut unknown_arms: BTreeMap<String, u64> = BTreeMap::new();
     let mut overflow = 0u64;
+    let mut from_thank_you = 0u64;
+    let thank_you = query.thank_you;
     for o in &file.orders {
         if o.void {
             continue;
         }
-        let (arm, thank_you) = match &o.arm {
-            Some((e, _)) if *e != experiment.name => continue,
-            Some((_, a)) => match experiment.arm(a) {
-                Some(arm) => (arm, false),
-                None => {
-                    *unknown_arms.entry(a.clone()).or_default() += 1;
+        let arm = if thank_you {
+            // Every order has a thank-you page, in the arm its id hashes to (as the page chose).
+            experiment.assign(&o.id)
+        } else {
+            match &o.arm {
+                Some((e, _)) if *e != experiment.name => continue,
+                // Its arm is an earlier order's thank-you page's, not this order's page's.
+                Some(_) if o.page.as_deref() == Some(THANK_YOU) => {
+                    from_thank_you += 1;
                     continue;
                 }
-            },
-            // The thank-you page chose the arm by the order id, and wrote nothing.
-            None if query.thank_you => (experiment.assign(&o.id), true),
-            None => continue,
+                Some((_, a)) => match experiment.arm(a) {
+                    Some(arm) => arm,
+                    None => {
+                        *unknown_arms.entry(a.clone()).or_default() += 1;
+                        continue;
+                    }
+                },
+                None => continue,
+            }
         };
         if let (Some(since), Some(t)) = (query.since, o.time) {
             if t < since {
                 continue;
             }
         }
+        let mut followups = Vec::new();
         let (revenue, items) = if thank_you {
-            // What the customer bought after the page, within 7 days.
+            // What the customer bought after the page, within 7 days; the orders its adds
+            // started say so.
             let mut revenue = Some(0i64);
             let mut items = 0u64;
             if let (Some(c), Some(t)) = (&o.customer, o.time) {
@@ -597,6 +788,13 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
                     if p.time.is_some_and(|pt| pt > t && pt - t <= 7 * DAY) {
                         revenue = revenue.zip(p.revenue()).and_then(|(a, b)| a.checked_add(b));
                         items += p.items();
+                        let mine = p.page.as_deref() == Some(THANK_YOU)
+                            && p.arm.as_ref().is_some_and(|(e, a)| {
+                                *e == experiment.name && *a == experiment.arms[arm].name
+                            });
+                        if mine {
+                            followups.push(p);
+                        }
                     }
                 }
             }
@@ -620,11 +818,12 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
             revenue,
             items,
             page: if thank_you {
-                Some("thank_you")
+                Some(THANK_YOU)
             } else {
                 o.page.as_deref()
             },
             returning,
+            followups,
         });
     }
     for (a, n) in unknown_arms {
@@ -634,6 +833,17 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
     }
     if overflow > 0 {
         notes.push(format!("{overflow} orders' totals overflow: left out"));
+    }
+    if file.bigcommerce && !thank_you {
+        notes.push("BigCommerce's orders carry no arm (its storefront cannot write one, docs/measure.md): report an order confirmation page's experiment with --thank-you".to_owned());
+    }
+    if from_thank_you > 0 {
+        notes.push(format!(
+            "{from_thank_you} orders were started by a thank-you page's add: they count for that page's experiment (--thank-you), not as exposures here"
+        ));
+    }
+    if !file.refund_dates {
+        notes.push("the orders export has no refund dates (Shopify's has none): the refund rates are over every refund in it, without 7- and 30-day windows".to_owned());
     }
     if exposed.is_empty() {
         notes.push(format!(
@@ -668,50 +878,69 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
             new_type_30d: 0.0,
             refund_rate_cross_sold: None,
             refund_rate_rest: None,
+            refund_rate_cross_sold_7d: None,
+            refund_rate_cross_sold_30d: None,
+            refund_rate_rest_7d: None,
+            refund_rate_rest_30d: None,
         };
         let (mut items, mut accepted_value) = (0u64, 0i64);
-        let (mut cs_units, mut cs_refunded, mut rest_units, mut rest_refunded) =
-            (0u64, 0u64, 0u64, 0u64);
+        // Units and refunded units, cross-sold [0] and the rest [1]: in all, within 7, 30 days.
+        let mut units = [0u64; 2];
+        let mut refunded = [[0u64; 3]; 2];
         let (mut sec7, mut sec30, mut new7, mut new30) = (0u64, 0u64, 0u64, 0u64);
         let mut days_to_next: Vec<f64> = Vec::new();
         for x in &mine {
             let o = x.order;
             r.revenue = r.revenue.saturating_add(x.revenue);
             items += x.items;
-            let added: Vec<usize> = o
-                .added
-                .iter()
-                .filter_map(|id| {
-                    catalog
-                        .product_index(id)
-                        .or_else(|| catalog.variant_product(id))
-                })
-                .collect();
+            let added_of = |order: &Order| -> Vec<usize> {
+                order
+                    .added
+                    .iter()
+                    .filter_map(|id| {
+                        catalog
+                            .product_index(id)
+                            .or_else(|| catalog.variant_product(id))
+                    })
+                    .collect()
+            };
+            // The orders whose lines count, with what the widget added in each: the order
+            // itself; on a thank-you page, the order (nothing added) and those its adds started.
+            let mut counted: Vec<(&Order, Vec<usize>)> =
+                vec![(o, if thank_you { Vec::new() } else { added_of(o) })];
+            counted.extend(x.followups.iter().map(|f| (*f, added_of(f))));
+            let added: Vec<usize> = counted.iter().flat_map(|(_, a)| a.clone()).collect();
             let mut took = false;
-            for l in &o.lines {
-                let cross = l.product.is_some_and(|p| added.contains(&p));
-                if cross {
-                    took = true;
-                    r.attributed_items += u64::from(l.quantity);
-                    r.attributed_revenue = r
-                        .attributed_revenue
-                        .saturating_add(l.price.saturating_mul(i64::from(l.quantity)));
-                    cs_units += u64::from(l.quantity);
-                    cs_refunded += u64::from(l.refunded);
-                } else {
-                    rest_units += u64::from(l.quantity);
-                    rest_refunded += u64::from(l.refunded);
+            for (order, order_added) in &counted {
+                for l in &order.lines {
+                    let cross = l.product.is_some_and(|p| order_added.contains(&p));
+                    if cross {
+                        took = true;
+                        r.attributed_items += u64::from(l.quantity);
+                        r.attributed_revenue = r
+                            .attributed_revenue
+                            .saturating_add(l.price.saturating_mul(i64::from(l.quantity)));
+                    }
+                    let k = usize::from(!cross);
+                    units[k] += u64::from(l.quantity);
+                    let after = l.refunded_at.zip(order.time).map(|(at, t)| at - t);
+                    refunded[k][0] += u64::from(l.refunded);
+                    refunded[k][1] +=
+                        u64::from(l.refunded) * u64::from(after.is_some_and(|d| d <= 7 * DAY));
+                    refunded[k][2] +=
+                        u64::from(l.refunded) * u64::from(after.is_some_and(|d| d <= 30 * DAY));
                 }
             }
             if took {
                 r.accepted += 1;
                 accepted_value = accepted_value.saturating_add(x.revenue);
             }
-            // What the page showed: recomputed for the items that were there before the adds.
+            // What the page showed: recomputed for the items that were there before the adds
+            // (a thank-you page: the order's).
             let mut context: Vec<usize> = Vec::new();
             for l in &o.lines {
                 if let Some(p) = l.product {
-                    if !added.contains(&p) && !context.contains(&p) {
+                    if (thank_you || !added.contains(&p)) && !context.contains(&p) {
                         context.push(p);
                     }
                 }
@@ -805,8 +1034,16 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
             r.cross_sell_order_value = Some(accepted_value as f64 / r.accepted as f64);
         }
         r.secondary_median_days = median(&mut days_to_next);
-        r.refund_rate_cross_sold = (cs_units > 0).then(|| cs_refunded as f64 / cs_units as f64);
-        r.refund_rate_rest = (rest_units > 0).then(|| rest_refunded as f64 / rest_units as f64);
+        let rate = |k: usize, w: usize| {
+            (units[k] > 0 && (w == 0 || file.refund_dates))
+                .then(|| refunded[k][w] as f64 / units[k] as f64)
+        };
+        r.refund_rate_cross_sold = rate(0, 0);
+        r.refund_rate_rest = rate(1, 0);
+        r.refund_rate_cross_sold_7d = rate(0, 1);
+        r.refund_rate_cross_sold_30d = rate(0, 2);
+        r.refund_rate_rest_7d = rate(1, 1);
+        r.refund_rate_rest_30d = rate(1, 2);
         arms.push(r);
     }
 
@@ -1041,6 +1278,22 @@ pub fn summary_text(r: &Report, currency: Currency) -> String {
             a.secondary_30d * 100.0,
             a.new_type_30d * 100.0,
         );
+    }
+    let rate = |x: Option<f64>| x.map_or("–".to_owned(), |x| format!("{:.1}%", x * 100.0));
+    for a in &r.arms {
+        if a.refund_rate_cross_sold.is_some() || a.refund_rate_rest.is_some() {
+            let _ = writeln!(
+                s,
+                "  {} refunds: cross-sold {} (7 days {}, 30 days {}), other {} (7 days {}, 30 days {})",
+                a.arm,
+                rate(a.refund_rate_cross_sold),
+                rate(a.refund_rate_cross_sold_7d),
+                rate(a.refund_rate_cross_sold_30d),
+                rate(a.refund_rate_rest),
+                rate(a.refund_rate_rest_7d),
+                rate(a.refund_rate_rest_30d),
+            );
+        }
     }
     for l in &r.lifts {
         let _ = writeln!(

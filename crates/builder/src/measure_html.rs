@@ -327,6 +327,22 @@ pub fn html(r: &Report, currency: Currency) -> String {
             "Refund rate, other units",
             Box::new(move |a| opt_pct(a.refund_rate_rest)),
         ),
+        (
+            "Refunded within 7 days, cross-sold units",
+            Box::new(move |a| opt_pct(a.refund_rate_cross_sold_7d)),
+        ),
+        (
+            "Refunded within 30 days, cross-sold units",
+            Box::new(move |a| opt_pct(a.refund_rate_cross_sold_30d)),
+        ),
+        (
+            "Refunded within 7 days, other units",
+            Box::new(move |a| opt_pct(a.refund_rate_rest_7d)),
+        ),
+        (
+            "Refunded within 30 days, other units",
+            Box::new(move |a| opt_pct(a.refund_rate_rest_30d)),
+        ),
     ];
     for (name, f) in &measures {
         let _ = write!(s, "<tr><th scope=\"row\">{name}</th>");

@@ -184,10 +184,16 @@ fn shopify_note_attributes_carry_the_arm_page_and_adds() {
     assert_eq!(r.orders_read, 5);
     // The voided one and the unknown arm are out; the unknown arm is a note.
     assert_eq!(r.orders_exposed, 3);
+    // Shopify's export has no refund dates: the report says so, and has no refund windows.
     assert_eq!(
         r.notes,
-        ["1 orders name arm \"mystery\", which the catalog's experiment does not have: left out"]
+        [
+            "1 orders name arm \"mystery\", which the catalog's experiment does not have: left out",
+            "the orders export has no refund dates (Shopify's has none): the refund rates are over every refund in it, without 7- and 30-day windows"
+        ]
     );
+    assert_eq!(r.arms[0].refund_rate_rest_7d, None);
+    assert_eq!(r.arms[0].refund_rate_cross_sold_30d, None);
     let cb = &r.arms[0];
     assert_eq!((cb.orders, cb.accepted), (2, 1));
     assert_eq!(cb.attributed_revenue, 900);

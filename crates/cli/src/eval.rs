@@ -51,6 +51,11 @@ pub struct Args {
     /// Top neighbour lists shorter than K up with popular items
     #[arg(long, help_heading = "Evaluation")]
     fill_popular: bool,
+    /// What shoppers did with the pairs shown (`crossbuy report --json`'s output, or the
+    /// webhook's signal bodies as JSON lines; repeat for several): adds the row "crossbuy +
+    /// feedback", crossbuy re-weighted as `crossbuy snapshot --feedback` does
+    #[arg(long, value_name = "FILE", help_heading = "Evaluation")]
+    feedback: Vec<String>,
     /// Print the results as JSON instead of a table
     #[arg(long, help_heading = "Evaluation")]
     json: bool,
@@ -112,6 +117,13 @@ pub fn run(args: Args) -> Result<()> {
             .ok_or_else(|| usage(format!("--variants: cannot read \"{v}\"")))?;
         variants.push((format!("crossbuy[{v}]"), p));
     }
+    let mut feedback = None;
+    for path in &args.feedback {
+        let text = std::fs::read_to_string(path).map_err(|e| BuildError::io(path, e))?;
+        feedback
+            .get_or_insert_with(crossbuy_builder::feedback::Feedback::default)
+            .read(path, &text)?;
+    }
     let mut summary = Summary::default();
     let loaded = load_with(&input, &mut summary, &mut Bar::on_stderr(args.quiet))?;
     report_problems(&summary);
@@ -127,6 +139,7 @@ pub fn run(args: Args) -> Result<()> {
             .neighbours
             .max_basket
             .unwrap_or(DEFAULT_MAX_BASKET),
+        feedback,
     };
     if let Some(dir) = &args.export_split {
         export_split(&loaded, &options, std::path::Path::new(dir))?;

@@ -14,11 +14,13 @@ use crate::cli::{print, report_problems, write_file};
 #[derive(Debug, clap::Args)]
 #[command(
     override_usage = "crossbuy report --orders orders_export.csv --catalog catalog.json [--experiment NAME] [--since DATE] [--thank-you] [--html report.html] [--json]",
-    after_help = "The orders: Shopify's orders export (the arm, page and adds in `Note Attributes`), or a \
-                  plain CSV with one row per line item (order_id, product_id, price in minor units, \
-                  optional created_at, status, customer, quantity, refunded_quantity and the columns \
-                  _crossbuy_arm, _crossbuy_page, _crossbuy_added). The catalog: the snapshot that was \
-                  live during the experiment; what each order was shown is recomputed from it."
+    after_help = "The orders: Shopify's orders export (the arm, page and adds in `Note Attributes`), a \
+                  plain CSV with one row per line item such as the WooCommerce plugin's order history \
+                  (order_id, product_id, price in minor units, optional created_at, status, customer, \
+                  quantity, refunded_quantity, refunded_at and the columns _crossbuy_arm, \
+                  _crossbuy_page, _crossbuy_added), or BigCommerce's orders export (no arms: \
+                  --thank-you only). The catalog: the snapshot that was live during the experiment; \
+                  what each order was shown is recomputed from it."
 )]
 pub struct Args {
     /// The orders export

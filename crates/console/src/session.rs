@@ -261,6 +261,7 @@ impl Session {
                 params: params(config),
                 variants: Vec::new(),
                 max_basket: config.neighbours.max_basket.unwrap_or(DEFAULT_MAX_BASKET),
+                feedback: None,
             };
             match run_eval(loaded, &options) {
                 Ok(report) => serde_json::from_str::<Value>(&report.json()).unwrap_or(Value::Null),

@@ -416,6 +416,64 @@ mod tests {
 
     const PINNED: [usize; 4] = [0, 0, 2, 2];
 
+    /// The cases the WooCommerce plugin's PHP port of [`bucket`] and [`Experiment::assign`]
+    /// is held to (tests/php/test-measure.php reads this file): units of every kind a page
+    /// has, under experiments with small and large weights. `CROSSBUY_BLESS=1` rewrites it.
+    #[test]
+    fn the_php_port_cases_are_current() {
+        let experiments = [
+            exp(THREE).unwrap(),
+            exp(r#"{"name":"w","arms":[{"name":"a","weight":1},{"name":"b","weight":1000},{"name":"c","weight":7}]}"#)
+                .unwrap(),
+            exp(r#"{"name":"x-1_2","arms":[{"name":"on"},{"name":"off","show":"none"}]}"#).unwrap(),
+        ];
+        let mut units: Vec<String> = vec![
+            "1001".into(),
+            "5812345678901".into(),
+            "t_3f9a1c2b7d8e4f60a1b2c3d4e5f60718".into(),
+            "Z2NwLWV1cm9wZS13ZXN0?key=ab12".into(),
+            "7".into(),
+            "caf\u{e9} \u{2615}".into(),
+            "a\"b\\c".into(),
+        ];
+        units.extend((0..40).map(|i| format!("{}", 1000 + i * 37)));
+        let mut text = String::from("[\n");
+        let mut first = true;
+        for e in &experiments {
+            for u in &units {
+                if !first {
+                    text.push_str(",\n");
+                }
+                first = false;
+                text.push_str("{\"experiment\":\"");
+                text.push_str(&e.name);
+                text.push_str("\",\"weights\":[");
+                let w: Vec<String> = e.arms.iter().map(|a| a.weight.to_string()).collect();
+                text.push_str(&w.join(","));
+                text.push_str("],\"unit\":\"");
+                crate::json::escape_into(&mut text, u);
+                text.push_str("\",\"bucket\":\"");
+                text.push_str(&crate::hash::hex16(bucket(&e.name, u)));
+                text.push_str("\",\"arm\":");
+                text.push_str(&e.assign(u).to_string());
+                text.push('}');
+            }
+        }
+        text.push_str("\n]\n");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/experiment-assign.json"
+        );
+        if std::env::var_os("CROSSBUY_BLESS").is_some() {
+            std::fs::write(path, &text).unwrap();
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == text,
+            "{path} is not what the engine computes: run with CROSSBUY_BLESS=1 and check the PHP tests"
+        );
+    }
+
     #[test]
     fn each_arm_shows_its_cards() {
         let catalog = Catalog::parse(

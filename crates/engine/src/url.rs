@@ -99,6 +99,55 @@ pub fn discount_url(root: &str, code: &str, redirect: &str) -> String {
     url
 }
 
+/// A Shopify cart permalink (the legacy `/cart/` form, which takes cart attributes; Shopify's
+/// `/buy` links take none): `{root}cart/{variant}:1,…`, then `?discount={code}` when an offer's
+/// code applies, then, on a page in an experiment (`arm`: the arm's value and the page kind),
+/// the attributes the order will carry as its `Note Attributes`, as the widget writes them into
+/// a cart (`crate::experiment`): `attributes[_crossbuy_arm]`, `attributes[_crossbuy_page]` and
+/// one `attributes[_crossbuy_added_{product}]=1` per item. `items` are `(variant, product)`.
+pub fn cart_permalink(
+    root: &str,
+    items: &[(&str, &str)],
+    code: Option<&str>,
+    arm: Option<(&str, &str)>,
+) -> String {
+    use crate::experiment::{ADDED_ATTRIBUTE, ARM_ATTRIBUTE, PAGE_ATTRIBUTE};
+    let mut url = root.to_owned() + "cart/";
+    for (i, (variant, _)) in items.iter().enumerate() {
+        if i > 0 {
+            url.push(',');
+        }
+        encode_uri_component(&mut url, variant);
+        url.push_str(":1");
+    }
+    let mut query = String::new();
+    // `name{more}` (inside `attributes[…]` for an attribute) `=value`, percent-encoded.
+    let mut pair = |attribute: bool, name: &str, more: &str, value: &str| {
+        query.push(if query.is_empty() { '?' } else { '&' });
+        if attribute {
+            query.push_str("attributes%5B");
+        }
+        encode_uri_component(&mut query, name);
+        encode_uri_component(&mut query, more);
+        if attribute {
+            query.push_str("%5D");
+        }
+        query.push('=');
+        encode_uri_component(&mut query, value);
+    };
+    if let Some(code) = code {
+        pair(false, "discount", "", code);
+    }
+    if let Some((value, page)) = arm {
+        pair(true, ARM_ATTRIBUTE, "", value);
+        pair(true, PAGE_ATTRIBUTE, "", page);
+        for (_, product) in items {
+            pair(true, ADDED_ATTRIBUTE, product, "1");
+        }
+    }
+    url + &query
+}
+
 /// Appends `s` percent-encoded as JavaScript's `encodeURIComponent` does (every byte but
 /// `A-Z a-z 0-9 - _ . ! ~ * ' ( )` as `%XX`), without a call into JavaScript.
 pub fn encode_uri_component(out: &mut String, s: &str) {
@@ -123,6 +172,72 @@ pub fn percent_encode(out: &mut String, s: &str, keep: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cart_permalink_carries_the_code_and_the_experiments_attributes() {
+        let items = [("40001", "tea"), ("spoon 1", "spoon&co")];
+        assert_eq!(
+            cart_permalink("/", &items[..1], None, None),
+            "/cart/40001:1"
+        );
+        assert_eq!(
+            cart_permalink("/fr/", &items, Some("TEN OFF"), None),
+            "/fr/cart/40001:1,spoon%201:1?discount=TEN%20OFF"
+        );
+        // In an experiment: the arm, the page and each added product, as cart attributes
+        // (what Shopify lists as the order's Note Attributes, and `crossbuy report` reads).
+        let url = cart_permalink(
+            "/",
+            &items,
+            Some("TEN"),
+            Some(("fbt-2026:crossbuy", "thank_you")),
+        );
+        assert_eq!(
+            url,
+            "/cart/40001:1,spoon%201:1?discount=TEN\
+             &attributes%5B_crossbuy_arm%5D=fbt-2026%3Acrossbuy\
+             &attributes%5B_crossbuy_page%5D=thank_you\
+             &attributes%5B_crossbuy_added_tea%5D=1\
+             &attributes%5B_crossbuy_added_spoon%26co%5D=1"
+        );
+        assert_eq!(
+            cart_permalink("/", &items[..1], None, Some(("e:a", "thank_you"))),
+            "/cart/40001:1?attributes%5B_crossbuy_arm%5D=e%3Aa&attributes%5B_crossbuy_page%5D=thank_you&attributes%5B_crossbuy_added_tea%5D=1"
+        );
+        // Decoded as a server decodes a query, the names are the attributes' own.
+        let query = url.split_once('?').unwrap().1;
+        let names: Vec<String> = query
+            .split('&')
+            .map(|kv| decode(kv.split_once('=').unwrap().0))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "discount",
+                "attributes[_crossbuy_arm]",
+                "attributes[_crossbuy_page]",
+                "attributes[_crossbuy_added_tea]",
+                "attributes[_crossbuy_added_spoon&co]"
+            ]
+        );
+    }
+
+    /// Percent-decoding, for the test.
+    fn decode(s: &str) -> String {
+        let b = s.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'%' {
+                out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            } else {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).unwrap()
+    }
 
     /// `tag_url` with `-` for an empty origin.
     fn tagged(url: &str, origin: &str, medium: &str, campaign: &str) -> String {

@@ -14,8 +14,6 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use gloo_events::EventListener;
-use gloo_timers::callback::Timeout;
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -24,6 +22,7 @@ use web_sys::{RequestInit, Response, Storage};
 
 use crossbuy_browser::clock::Clock;
 use crossbuy_browser::error::{report, Result, WebError};
+use crossbuy_browser::js::{Listener, Timeout};
 use crossbuy_browser::page::{self, json_text, marketing_allowed, Options};
 use crossbuy_engine::deadline::order_time;
 use crossbuy_engine::json::{self, Value, Writer};
@@ -133,7 +132,7 @@ pub(crate) struct Sender {
     timer: RefCell<Option<Timeout>>,
     /// Requests started and not answered yet.
     busy: Cell<usize>,
-    listeners: RefCell<Vec<EventListener>>,
+    listeners: RefCell<Vec<Listener>>,
 }
 
 thread_local! {
@@ -168,14 +167,18 @@ impl Sender {
         if let Some(document) = window.as_ref().and_then(|w| w.document()) {
             let me = Rc::clone(&sender);
             let doc = document.clone();
-            let hidden = EventListener::new(&document, "visibilitychange", move |_| {
-                if doc.hidden() {
-                    me.send_due(FLUSH)
-                }
-            });
+            let hidden = Listener::new(
+                &document,
+                "visibilitychange",
+                Box::new(move |_| {
+                    if doc.hidden() {
+                        me.send_due(FLUSH)
+                    }
+                }),
+            );
             let me = Rc::clone(&sender);
-            let left =
-                window.map(|w| EventListener::new(&w, "pagehide", move |_| me.send_due(FLUSH)));
+            let left = window
+                .map(|w| Listener::new(&w, "pagehide", Box::new(move |_| me.send_due(FLUSH))));
             *sender.listeners.borrow_mut() = [hidden].into_iter().chain(left).collect();
         }
         SENDER.with(|s| *s.borrow_mut() = Some(Rc::clone(&sender)));
@@ -259,7 +262,13 @@ impl Sender {
                 // setTimeout takes 32-bit ms; the outbox never waits more than a day.
                 let delay = (wake - at).clamp(0, 86_400_000) as u32;
                 // Through a task, so the timer is not replaced while its callback runs.
-                Timeout::new(delay, move || spawn_local(async move { me.send_due(1) }))
+                Timeout::new(
+                    delay,
+                    Box::new(move |_| {
+                        let me = Rc::clone(&me);
+                        spawn_local(async move { me.send_due(1) })
+                    }),
+                )
             });
         }
         for m in due {
@@ -374,7 +383,8 @@ fn platform_call(platform: &str, body: &str) -> Option<JsFuture> {
                 let failure = Closure::once_into_js(move |_: JsValue| failed(502));
                 let _ = Reflect::set(&options, &JsValue::from_str("success"), &success);
                 let _ = Reflect::set(&options, &JsValue::from_str("failure"), &failure);
-                Timeout::new(SCRIPT_WAIT_MS, move || late(0)).forget();
+                // Lives until it fires: the platform's script may never answer.
+                std::mem::forget(Timeout::new(SCRIPT_WAIT_MS, Box::new(move |_| late(0))));
                 if push
                     .dyn_ref::<js_sys::Function>()
                     .map(|f| f.call1(&queue, &args))

@@ -84,7 +84,7 @@ final class Crossbuy_Catalog {
 	/**
 	 * What was saved, or null.
 	 *
-	 * @return array{bytes: int, products: int, shop: string, saved_at: int, hash: string}|null
+	 * @return array{bytes: int, products: int, shop: string, saved_at: int, hash: string, experiment?: array}|null
 	 */
 	public static function saved() {
 		$meta = get_option( self::OPTION, null );
@@ -155,6 +155,11 @@ final class Crossbuy_Catalog {
 			'saved_at' => time(),
 			'hash'     => hash( 'sha256', $json ),
 		);
+		// The experiment, if any, so that checkouts can write the arm without reading the file.
+		$experiment = Crossbuy_Measure::experiment_of( $data );
+		if ( null !== $experiment ) {
+			$meta['experiment'] = $experiment;
+		}
 		update_option( self::OPTION, $meta, false );
 		return $meta;
 	}

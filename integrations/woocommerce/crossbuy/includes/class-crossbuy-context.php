@@ -110,12 +110,15 @@ final class Crossbuy_Context {
 	}
 
 	/**
-	 * The checkout page's context from the cart (no email: nobody has opted in yet).
+	 * The checkout page's context from the cart (no email: nobody has opted in yet), with the
+	 * cart's `cart_token` when there is one: the unit an experiment's arm is chosen by
+	 * (Crossbuy_Measure::cart_unit(), the session's key, never shown to anyone).
 	 *
 	 * @param WC_Cart $cart The cart.
+	 * @param string  $unit The cart's unit, '' for none.
 	 * @return array<string, mixed>
 	 */
-	public static function from_cart( $cart ) {
+	public static function from_cart( $cart, $unit = '' ) {
 		$currency = strtoupper( (string) get_woocommerce_currency() );
 		$exponent = Crossbuy_Money::exponent( $currency );
 
@@ -137,6 +140,9 @@ final class Crossbuy_Context {
 		}
 
 		$context = array( 'page' => 'checkout' );
+		if ( '' !== (string) $unit ) {
+			$context['cart_token'] = (string) $unit;
+		}
 		if ( '' !== $currency ) {
 			$context['currency'] = $currency;
 		}

@@ -59,6 +59,15 @@ final class Crossbuy_Frontend {
 		return function_exists( 'is_order_received_page' ) && is_order_received_page();
 	}
 
+	/**
+	 * The page kind the widget is on: 'checkout', 'thank_you' or ''.
+	 *
+	 * @return string
+	 */
+	public static function page_kind() {
+		return self::on_order_received() ? 'thank_you' : ( self::on_checkout() ? 'checkout' : '' );
+	}
+
 	/** Enqueues the loader on checkout and order-received pages. */
 	public static function enqueue() {
 		if ( ! self::configured() || ! ( self::on_checkout() || self::on_order_received() ) ) {
@@ -91,7 +100,7 @@ final class Crossbuy_Frontend {
 			'data-catalog'       => Crossbuy_Settings::catalog_url(),
 			'data-target'        => (string) $s['target'],
 			'data-cart'          => 'woocommerce',
-			'data-cart-endpoint' => rest_url( self::STORE_API_ADD_ITEM ),
+			'data-cart-endpoint' => Crossbuy_Measure::endpoint( rest_url( self::STORE_API_ADD_ITEM ), self::page_kind() ),
 			'data-cart-nonce'    => wp_create_nonce( 'wc_store_api' ),
 		);
 		if ( 'klaviyo' === $s['signal_kind'] ) {
@@ -156,6 +165,8 @@ final class Crossbuy_Frontend {
 			return;
 		}
 		echo Crossbuy_Context::script( Crossbuy_Context::from_order( $order ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- JSON encoded with JSON_HEX_TAG|AMP|APOS|QUOT.
+		// The arm this page shows, for an order its adds start.
+		Crossbuy_Measure::remember( 'thank_you', (string) $order->get_id() );
 		echo self::container(); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- fixed markup.
 	}
 
@@ -168,7 +179,10 @@ final class Crossbuy_Frontend {
 		if ( ! is_object( $wc ) || ! isset( $wc->cart ) || ! is_object( $wc->cart ) ) {
 			return;
 		}
-		echo Crossbuy_Context::script( Crossbuy_Context::from_cart( $wc->cart ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- JSON encoded with JSON_HEX_TAG|AMP|APOS|QUOT.
+		// The cart's unit (an experiment's arm is chosen by it), and the arm shown, for the order.
+		$unit = Crossbuy_Measure::cart_unit();
+		echo Crossbuy_Context::script( Crossbuy_Context::from_cart( $wc->cart, $unit ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- JSON encoded with JSON_HEX_TAG|AMP|APOS|QUOT.
+		Crossbuy_Measure::remember( 'checkout', $unit );
 	}
 
 	/**

@@ -14,7 +14,11 @@ defined( 'ABSPATH' ) || exit;
  *     order_id, created_at (RFC 3339, UTC), status (WooCommerce's, without "wc-"),
  *     customer (a key for the buyer, hashed: never the email), currency (ISO 4217),
  *     product_id, variation_id (0 for none), sku, name, quantity,
- *     price (unit price in minor units, as in the page context), refunded_quantity
+ *     price (unit price in minor units, as in the page context), refunded_quantity,
+ *     refunded_at (RFC 3339, UTC: the line's last refund; '' when none),
+ *     _crossbuy_arm, _crossbuy_page, _crossbuy_added (the experiment's arm, the page and the
+ *     products added from the widget, as Crossbuy_Measure wrote them into the order; '' when
+ *     it did not)
  *
  * The customer key is HMAC-SHA256 of the lower-cased billing email (or "user:ID" for an
  * account without one) with a secret of this site, made once and kept in the option
@@ -29,7 +33,7 @@ defined( 'ABSPATH' ) || exit;
 final class Crossbuy_History {
 
 	/** The CSV's columns, in order. */
-	const COLUMNS = array( 'order_id', 'created_at', 'status', 'customer', 'currency', 'product_id', 'variation_id', 'sku', 'name', 'quantity', 'price', 'refunded_quantity' );
+	const COLUMNS = array( 'order_id', 'created_at', 'status', 'customer', 'currency', 'product_id', 'variation_id', 'sku', 'name', 'quantity', 'price', 'refunded_quantity', 'refunded_at', Crossbuy_Measure::ARM, Crossbuy_Measure::PAGE, Crossbuy_Measure::ADDED );
 
 	/** The option holding the site secret the customer keys are hashed with. */
 	const SECRET_OPTION = 'crossbuy_history_secret';
@@ -209,6 +213,7 @@ final class Crossbuy_History {
 		$exponent = Crossbuy_Money::exponent( $currency );
 		$with_tax = function_exists( 'wc_prices_include_tax' ) && wc_prices_include_tax();
 		$created  = $order->get_date_created();
+		$refund_at = self::refund_dates( $order );
 		$items    = array();
 		foreach ( $order->get_items( 'line_item' ) as $line ) {
 			if ( ! is_object( $line ) || ! method_exists( $line, 'get_product_id' ) ) {
@@ -224,6 +229,7 @@ final class Crossbuy_History {
 				'quantity'          => (int) $line->get_quantity(),
 				'price'             => Crossbuy_Context::unit_price( $line, $exponent, $with_tax ),
 				'refunded_quantity' => abs( (int) $refunded ),
+				'refunded_at'       => isset( $refund_at[ $line->get_id() ] ) ? gmdate( 'Y-m-d\TH:i:s\Z', $refund_at[ $line->get_id() ] ) : '',
 			);
 		}
 		return array(
@@ -233,7 +239,34 @@ final class Crossbuy_History {
 			'customer'   => self::customer_key( $order ),
 			'currency'   => $currency,
 			'items'      => $items,
-		);
+		) + Crossbuy_Measure::of_order( $order );
+	}
+
+	/**
+	 * When each line was last refunded: the refunds' dates by the order line they refund
+	 * (a refund's line names it in its `_refunded_item_id` meta), as Unix seconds.
+	 *
+	 * @param WC_Order $order The order.
+	 * @return array<int, int>
+	 */
+	public static function refund_dates( $order ) {
+		$dates = array();
+		if ( ! method_exists( $order, 'get_refunds' ) ) {
+			return $dates;
+		}
+		foreach ( (array) $order->get_refunds() as $refund ) {
+			$date = is_object( $refund ) ? $refund->get_date_created() : null;
+			if ( ! $date instanceof DateTimeInterface ) {
+				continue;
+			}
+			foreach ( $refund->get_items( 'line_item' ) as $item ) {
+				$of = (int) $item->get_meta( '_refunded_item_id', true );
+				if ( $of > 0 && 0 !== (int) $item->get_quantity() ) {
+					$dates[ $of ] = max( isset( $dates[ $of ] ) ? $dates[ $of ] : 0, $date->getTimestamp() );
+				}
+			}
+		}
+		return $dates;
 	}
 
 	/**
@@ -258,6 +291,10 @@ final class Crossbuy_History {
 				(string) $item['quantity'],
 				null === $item['price'] ? '' : (string) $item['price'],
 				(string) $item['refunded_quantity'],
+				$item['refunded_at'],
+				self::csv_text( $record[ Crossbuy_Measure::ARM ] ),
+				self::csv_text( $record[ Crossbuy_Measure::PAGE ] ),
+				self::csv_text( $record[ Crossbuy_Measure::ADDED ] ),
 			);
 		}
 		return $rows;
