@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openShop, expectedRanking, WIDGET_TIMEOUT } from "./helpers.mjs";
+import { openConsole as open, openShop, expectedRanking, WIDGET_TIMEOUT } from "./helpers.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CLI = join(ROOT, "target", "cli", "crossbuy");
@@ -36,17 +36,7 @@ function cli(cwd, args) {
   return { stderr: run.stderr, catalog: JSON.parse(run.stdout) };
 }
 
-/** The console in a fresh context, recording every request the page and its worker make. */
-async function openConsole() {
-  const context = await env.browser.newContext({ locale: "en-GB", acceptDownloads: true });
-  const requests = [];
-  context.on("request", (r) => requests.push(r.url()));
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  await page.goto(new URL("/console/", env.shop.url).href);
-  return { context, page, requests, errors };
-}
+const openConsole = () => open(env);
 
 /** Drops `files` (paths) on the console, sets the platform, builds; resolves with the status. */
 async function build(page, platform, files) {
@@ -75,7 +65,7 @@ const PLATFORMS = [
 for (const [platform, dir, [products, orders, ...more], flags] of PLATFORMS) {
   test(`${platform} (${products}, ${orders}): the console builds what crossbuy snapshot builds, and previews the real widget`, async () => {
     const expected = cli(dir, [...flags, "--products", products, "--orders", orders]);
-    const { context, page, requests, errors } = await openConsole();
+    const { context, page, requests, errors, foreign } = await openConsole();
     await build(page, platform, [join(dir, products), join(dir, orders), ...more.map((f) => join(dir, f))]);
     assert.equal(await page.locator("#cb-error").textContent(), "");
     // The same summary and bad rows (file:line) as the command prints; it wrote catalog.json.
@@ -98,9 +88,7 @@ for (const [platform, dir, [products, orders, ...more], flags] of PLATFORMS) {
       assert.match(await page.locator("#cb-evidence").textContent(), /with .+: score \d\.\d{4}, (bought together in \d+ orders?|no orders together yet)|pinned by the merchant/);
     }
     // Nothing but the console's own files was requested (the preview's cards have no images).
-    const origin = new URL(env.shop.url).origin;
-    const foreign = requests.filter((u) => !u.startsWith(`${origin}/console/`) && !u.startsWith(`blob:${origin}/`));
-    assert.deepEqual(foreign, []);
+    assert.deepEqual(foreign(), []);
     assert.ok(requests.some((u) => u.endsWith("/console/pkg/crossbuy_console_bg.wasm")), requests.join("\n"));
     assert.deepEqual(errors, []);
     await context.close();
@@ -134,6 +122,27 @@ test("a real cart from the orders shows the cards crossbuy recommend lists, with
     }, want, { timeout: WIDGET_TIMEOUT })
     .catch(() => {});
   assert.deepEqual(await widgetIds(), want);
+  await context.close();
+});
+
+test("a crossbuy.toml dropped with the exports and built in the same moment is built with", async () => {
+  const dir = join(ROOT, "demo");
+  const { context, page } = await openConsole();
+  const files = ["products_export.csv", "orders_export.csv", "crossbuy.toml"].map((name) => ({ name, text: readFileSync(join(dir, name), "utf8") }));
+  // The drop and the click in one task: the build must wait for the file being read into the form.
+  await page.evaluate((files) => {
+    const list = new DataTransfer();
+    for (const f of files) list.items.add(new File([f.text], f.name));
+    const input = document.querySelector("#cb-files");
+    input.files = list.files;
+    input.dispatchEvent(new Event("change"));
+    document.querySelector("#cb-build").click();
+  }, files);
+  await page.locator("#cb-summary:not([hidden]), #cb-error:not(:empty)").first().waitFor({ timeout: BUILD_TIMEOUT });
+  const built = JSON.parse(await downloaded(page, "#cb-download-catalog"));
+  const expected = cli(dir, ["--products", "products_export.csv", "--orders", "orders_export.csv"]).catalog;
+  assert.deepEqual(built.offers.map((o) => o.id), expected.offers.map((o) => o.id));
+  assert.equal(built.shop.name, expected.shop.name);
   await context.close();
 });
 

@@ -147,3 +147,21 @@ export function product(catalog, id) {
 export function crossbuyMessages(messages, type) {
   return messages.filter((m) => m.type === type && m.text.startsWith("crossbuy:"));
 }
+
+/**
+ * The merchant console (`/console/`) in a fresh context of `env` (openShop's), recording every
+ * request the page, its worker and frames make and every uncaught page error. `foreign()`: the
+ * requests for anything but the console's own files (and blob: downloads).
+ */
+export async function openConsole(env) {
+  const context = await env.browser.newContext({ locale: "en-GB", acceptDownloads: true });
+  const requests = [];
+  context.on("request", (r) => requests.push(r.url()));
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(new URL("/console/", env.shop.url).href);
+  const origin = new URL(env.shop.url).origin;
+  const foreign = () => requests.filter((u) => !u.startsWith(`${origin}/console/`) && !u.startsWith(`blob:${origin}/`) && !u.startsWith("about:"));
+  return { context, page, requests, errors, foreign };
+}

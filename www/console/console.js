@@ -1,7 +1,8 @@
 // The crossbuy console: a merchant drops the shop's exports, the builder (crates/console,
 // WebAssembly in a Web Worker: worker.js) builds the catalog in this browser, and the page shows
 // what `crossbuy snapshot` prints, the real widget rendered from the catalog just built with the
-// evidence behind each card, a form for crossbuy.toml, the evaluation as charts, and downloads.
+// evidence behind each card, a form for crossbuy.toml, the evaluation as charts, the measurement
+// report (`crossbuy report`) on the orders from after installation, and downloads.
 // It requests nothing but this folder's own files. Every text from a file or the catalog is set
 // with textContent.
 //
@@ -95,6 +96,20 @@ class Builder {
   }
 }
 
+/** Makes `el` take dropped files: `onFiles(files)`, highlighted while files are over it. */
+function dropZone(el, onFiles) {
+  el.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    el.classList.add("over");
+  });
+  el.addEventListener("dragleave", () => el.classList.remove("over"));
+  el.addEventListener("drop", (e) => {
+    e.preventDefault();
+    el.classList.remove("over");
+    onFiles([...e.dataTransfer.files]);
+  });
+}
+
 /** Downloads `data` as `name`. */
 function download(name, data, type) {
   const url = URL.createObjectURL(new Blob([data], { type }));
@@ -136,7 +151,18 @@ export function mountConsole(root, options = {}) {
   const files = []; // {name, blob, role}
   let built = null; // the last build's answer
   let previewCatalog = null;
-  let widgetModule = null;
+  // The widget's module, loaded and started once: picks that race share one promise.
+  let widgetReady = null;
+  const widget = () =>
+    (widgetReady ??= (async () => {
+      const glue = new URL(options.widget ?? "./widget/crossbuy.js", HERE);
+      const module = await import(glue.href);
+      await module.default({ module_or_path: new URL("crossbuy_bg.wasm", glue) });
+      return module;
+    })().catch((e) => {
+      widgetReady = null;
+      throw e;
+    }));
   let mounted = null;
   let toml = "";
 
@@ -151,16 +177,7 @@ export function mountConsole(root, options = {}) {
   const fileRows = h("tbody");
   const input = h("input", { type: "file", id: "cb-files", multiple: true, onchange: () => add([...input.files]) });
   const drop = h("div", { class: "drop", id: "cb-drop" }, "Drop the exports here, or ", h("label", {}, "choose files ", input));
-  drop.addEventListener("dragover", (e) => {
-    e.preventDefault();
-    drop.classList.add("over");
-  });
-  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
-  drop.addEventListener("drop", (e) => {
-    e.preventDefault();
-    drop.classList.remove("over");
-    add([...e.dataTransfer.files]);
-  });
+  dropZone(drop, (dropped) => add(dropped));
 
   function add(list, role) {
     for (const f of list) {
@@ -306,7 +323,15 @@ export function mountConsole(root, options = {}) {
     tomlOut.hidden = false;
     return toml;
   }
-  async function readConfig(entry) {
+  // A crossbuy.toml being read into the form: a build started meanwhile waits for it (a file
+  // dropped with the exports and built at once used to build without its settings).
+  let reading = Promise.resolve();
+  function readConfig(entry) {
+    const read = reading.then(() => readConfigNow(entry));
+    reading = read.catch(() => {});
+    return read;
+  }
+  async function readConfigNow(entry) {
     const answer = await builder.call("configRead", { name: entry.name, text: await entry.blob.text() });
     configError.textContent = answer.ok ? "" : answer.error;
     if (answer.ok) {
@@ -349,10 +374,12 @@ export function mountConsole(root, options = {}) {
       ),
     );
     if (!why.shown) evidence.append(h("li", { text: `the widget shows nothing: ${why.cards?.length ?? 0} recommendation(s), it needs at least 2` }));
-    if (!widgetModule) {
-      const glue = new URL(options.widget ?? "./widget/crossbuy.js", HERE);
-      widgetModule = await import(glue.href);
-      await widgetModule.default({ module_or_path: new URL("crossbuy_bg.wasm", glue) });
+    let widgetModule;
+    try {
+      widgetModule = await widget();
+    } catch (e) {
+      error.textContent = `crossbuy: the widget could not be loaded for the preview: ${e?.message ?? e}`;
+      return;
     }
     if (turn !== latest) return;
     mounted?.unmount();
@@ -390,7 +417,87 @@ export function mountConsole(root, options = {}) {
     }
   }
 
-  // 5. Build.
+  // 5. Measure: `crossbuy report` on the orders from after installation.
+  const measureOrders = h("input", { type: "file", id: "cb-measure-orders", accept: ".csv,text/csv", onchange: () => measureOrders.files[0] && measure() });
+  const measureCatalog = h("input", { type: "file", id: "cb-measure-catalog", accept: ".json,application/json" });
+  const experimentName = h("input", { id: "cb-experiment", size: 14, placeholder: "the catalog's" });
+  const since = h("input", { id: "cb-since", size: 12, placeholder: "YYYY-MM-DD" });
+  const thankYou = h("input", { type: "checkbox", id: "cb-thank-you" });
+  const measureError = h("p", { id: "cb-measure-error", class: "error", role: "alert" });
+  const verdicts = h("ul", { id: "cb-verdicts", class: "verdicts" });
+  const measureSummary = h("pre", { id: "cb-measure-summary", hidden: true });
+  // The report's page (charts, tables) as `crossbuy report --html` writes it: made in Rust with
+  // every text escaped, shown in a frame that may run no script.
+  const reportFrame = h("iframe", { id: "cb-report", title: "The experiment report", sandbox: "allow-same-origin", hidden: true });
+  reportFrame.addEventListener("load", () => {
+    const doc = reportFrame.contentDocument;
+    if (doc?.documentElement) reportFrame.style.height = `${doc.documentElement.scrollHeight + 16}px`;
+  });
+  let measured = null;
+  const reportDownloads = h(
+    "div",
+    { class: "row", hidden: true },
+    h("button", { type: "button", id: "cb-download-report", onclick: () => measured && download("report.html", measured.html, "text/html") }, "report.html"),
+    h("button", { type: "button", id: "cb-download-report-json", onclick: () => measured && download("report.json", JSON.stringify(measured.report, null, 2) + "\n", "application/json") }, "report.json (for --feedback)"),
+  );
+  // Files dropped on the section go to the inputs: a .json is the live catalog, the rest the orders.
+  const measureDrop = h("div", { class: "drop", id: "cb-measure-drop" }, "Drop the orders export from after installation here (with the catalog.json that was live, if it is not the one built above), or choose them below.");
+  dropZone(measureDrop, (dropped) => {
+    const put = (input, file) => {
+      if (!file) return;
+      const list = new DataTransfer();
+      list.items.add(file);
+      input.files = list.files;
+    };
+    put(measureCatalog, dropped.find((f) => f.name.toLowerCase().endsWith(".json")));
+    put(measureOrders, dropped.find((f) => !f.name.toLowerCase().endsWith(".json")));
+    if (measureOrders.files[0]) measure();
+  });
+  async function measure() {
+    const orders = measureOrders.files[0];
+    measureError.textContent = "";
+    if (!orders) return (measureError.textContent = "crossbuy: drop the orders export from after installation");
+    const live = measureCatalog.files[0];
+    const request = { orders: orders.name, catalog: live?.name, experiment: experimentName.value.trim() || undefined, since: since.value.trim() || undefined, thank_you: thankYou.checked };
+    const inputs = [[orders.name, orders], ...(live ? [[live.name, live]] : [])];
+    status.textContent = "Measuring…";
+    const answer = await builder.call("measure", { request, files: inputs });
+    status.textContent = "";
+    verdicts.replaceChildren();
+    if (!answer.ok) {
+      measured = null;
+      measureSummary.hidden = true;
+      reportFrame.hidden = true;
+      reportDownloads.hidden = true;
+      measureError.textContent = answer.error;
+      return answer;
+    }
+    measured = answer;
+    verdicts.replaceChildren(...answer.verdicts.map((v) => h("li", { "data-arm": v.arm, text: `${v.arm} against ${v.against}: ${v.verdict}` })));
+    if (!answer.verdicts.length) verdicts.append(h("li", { text: "No arm to compare yet." }));
+    measureSummary.textContent = answer.problems + answer.summary;
+    measureSummary.hidden = false;
+    reportFrame.srcdoc = answer.html;
+    reportFrame.hidden = false;
+    reportDownloads.hidden = false;
+    return answer;
+  }
+  const measureSection = h(
+    "section",
+    { id: "cb-measure" },
+    h("h2", { text: "Measure" }),
+    h("p", { text: "Once crossbuy has run with an experiment (crossbuy.toml's [experiment]), drop the orders export from after installation: the report shows what each arm earned, with its 95% interval (crossbuy report). The catalog is the one built above, or the catalog.json that was live." }),
+    measureDrop,
+    h("div", { class: "row" }, h("label", { text: "Orders export from after installation " }, measureOrders), h("label", { text: "The catalog.json that was live (optional) " }, measureCatalog)),
+    h("div", { class: "row" }, h("label", { text: "Experiment " }, experimentName), h("label", { text: "Since " }, since), h("label", {}, thankYou, " on thank-you pages"), h("button", { type: "button", id: "cb-measure-run", onclick: measure }, "Measure")),
+    measureError,
+    verdicts,
+    measureSummary,
+    reportDownloads,
+    reportFrame,
+  );
+
+  // 6. Build.
   const buildButton = h("button", { type: "button", id: "cb-build", onclick: () => build() }, "Build the catalog");
   const cancelButton = h("button", { type: "button", id: "cb-cancel", disabled: true, onclick: () => builder.cancel() }, "Cancel");
   const downloads = h(
@@ -426,6 +533,7 @@ export function mountConsole(root, options = {}) {
 
   async function build() {
     error.textContent = "";
+    await reading;
     if ((await writeToml()) === null) return (error.textContent = configError.textContent);
     const by = (role) => files.filter((f) => f.role === role).map((f) => f.name);
     const request = {
@@ -508,7 +616,8 @@ export function mountConsole(root, options = {}) {
     h("section", {}, h("h2", { text: "3. Build" }), h("div", { class: "row" }, buildButton, cancelButton), bar, status, error, summary),
     preview,
     evalSection,
+    measureSection,
     downloads,
   );
-  return { build, evaluate, add, builder, writeToml, fillForm };
+  return { build, evaluate, measure, add, builder, writeToml, fillForm };
 }

@@ -26,6 +26,12 @@ const handlers = {
     answer.ms = Math.round(performance.now() - started);
     return answer;
   },
+  // `crossbuy report` on the orders from after installation (a session exists even before a
+  // build: a dropped catalog.json is enough).
+  measure({ request, files }) {
+    session ??= new Console();
+    return JSON.parse(session.measure(JSON.stringify(request), files, read));
+  },
   catalog: () => session?.catalog() ?? "",
   // The preview's catalog: the cards without their images (the console loads nothing from the
   // shop), made here so that the page's main thread does not parse a large catalog.

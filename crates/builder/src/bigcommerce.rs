@@ -39,7 +39,7 @@ use std::io::Read;
 use csv::StringRecord;
 
 use super::dates::parse_timestamp;
-use super::order_book::{Fate, Finder, Finish, OrderBook};
+use super::order_book::{blank, Fate, Finder, Finish, LineIds, OrderBook};
 use super::orders::{non_product, NonProduct, Orders};
 use super::products::{
     counted, image_url, is_false, is_true, non_empty, ProductFile, ProductRow, Status, VariantRow,
@@ -692,7 +692,7 @@ pub fn read_orders(
         progress.at(t.position());
         let key = field(&rec, Some(order_col));
         let o = if key.is_empty() {
-            if rec.iter().all(|f| f.trim().is_empty()) {
+            if blank(&rec) {
                 continue;
             }
             // One row per item: a row without an Order ID continues the order above.
@@ -727,26 +727,22 @@ pub fn read_orders(
         };
         for item in items {
             summary.lines_read += 1;
-            if item.product_id.is_empty() && item.sku.is_empty() && item.name.is_empty() {
-                summary.problem(
-                    &path,
-                    line,
-                    "line item without a Product ID, SKU or name; line skipped",
-                );
-                continue;
-            }
-            let product = finder.find(item.product_id, "", item.sku, item.name);
-            let shown = if item.name.is_empty() {
-                item.sku
-            } else {
-                item.name
+            let ids = LineIds {
+                product_id: item.product_id,
+                sku: item.sku,
+                name: item.name,
+                // BigCommerce's export names no variant id.
+                variant_id: "",
             };
-            let shown = if shown.is_empty() {
-                format!("product {}", item.product_id)
-            } else {
-                shown.to_owned()
-            };
-            book.line(o, product, &shown, products, summary);
+            book.named_line(
+                o,
+                &ids,
+                &mut finder,
+                products,
+                (&path, line, ""),
+                "Product ID",
+                summary,
+            );
         }
     }
     progress.done();

@@ -1,10 +1,15 @@
-//! What the widget would show for a cart, and why: the console's evidence beside each card,
-//! scored by the engine itself (`crossbuy recommend` prints the same cards and evidence).
+//! What the widget would show for a cart, and why, scored by the engine itself: one
+//! explanation, printed by `crossbuy recommend` ([`Explanation::text`]) and drawn by the
+//! console beside each card ([`Explanation::json`]).
+
+use std::fmt::Write as _;
 
 use crossbuy_engine::money::to_decimal;
 use crossbuy_engine::score::{recommend, MIN_CARDS};
 use crossbuy_engine::{Catalog, Product};
 use serde_json::{json, Value};
+
+use super::report::shown;
 
 /// A cart item as the catalog knows it, or not.
 #[derive(Debug, Clone, PartialEq)]
@@ -178,5 +183,90 @@ impl Explanation {
             })
             .collect();
         json!({"shown": self.shown(), "cart": cart, "cards": cards})
+    }
+
+    /// As `crossbuy recommend` prints it: the cart, then each card with the ids the widget
+    /// uses and the evidence behind it. Text from the catalog is shown with control characters
+    /// escaped ([`shown`]).
+    pub fn text(&self, catalog: &Catalog) -> String {
+        let mut out = String::new();
+        for item in &self.cart {
+            match item {
+                CartItem::Known(i) => {
+                    let p = &catalog.products[*i];
+                    let _ = writeln!(
+                        out,
+                        "in the cart: {} ({}{}), {} neighbours",
+                        shown(&p.title),
+                        shown(&p.id),
+                        p.handle
+                            .as_ref()
+                            .map_or(String::new(), |h| format!(", handle {}", shown(h))),
+                        p.neighbours.len()
+                    );
+                }
+                CartItem::Unknown(id) => {
+                    let _ = writeln!(
+                        out,
+                        "in the cart: \"{}\" is not in this catalog (ignored)",
+                        shown(id)
+                    );
+                }
+            }
+        }
+        if self.shown() {
+            out.push_str("the widget shows:\n");
+        } else {
+            let _ = writeln!(
+                out,
+                "the widget shows nothing: {} recommendation(s), it needs at least {MIN_CARDS}",
+                self.cards.len()
+            );
+        }
+        let exp = catalog.shop.currency.exponent();
+        let code = catalog.shop.currency.code();
+        for (rank, c) in self.cards.iter().enumerate() {
+            let p = &catalog.products[c.product];
+            let was = p.was_price().map_or(String::new(), |w| {
+                format!(" (was {} {code})", to_decimal(w, exp))
+            });
+            let _ = writeln!(
+                out,
+                "  {}. {} ({}) at {} {code}{was}",
+                rank + 1,
+                shown(&p.title),
+                shown(name(p)),
+                to_decimal(p.price, exp)
+            );
+            let _ = writeln!(
+                out,
+                "     widget ids: product {}, variant {} (Add to cart), page {}",
+                shown(&p.id),
+                shown(p.default_variant()),
+                shown(&p.url)
+            );
+            if c.pinned {
+                let by = c.pinned_for.map_or("", |i| name(&catalog.products[i]));
+                let _ = writeln!(out, "     pinned by the merchant for {}", shown(by));
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "     score {:.4}{}",
+                c.score,
+                c.boost
+                    .map_or(String::new(), |b| format!(" (boosted ×{b})"))
+            );
+            for e in &c.evidence {
+                let _ = writeln!(
+                    out,
+                    "     with {}: score {:.4}, {}",
+                    shown(name(&catalog.products[e.with])),
+                    e.score,
+                    evidence_words(e.count)
+                );
+            }
+        }
+        out
     }
 }

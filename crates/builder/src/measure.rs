@@ -165,13 +165,23 @@ pub fn read_orders(
     catalog: &Catalog,
     summary: &mut Summary,
 ) -> Result<OrderFile> {
-    let mut t = match text {
-        Some(text) => Table::from_reader(path, Box::new(std::io::Cursor::new(text.to_owned())), 0)?,
-        None => {
-            let (reader, size) = super::source::Sources::open(&super::source::Disk, path)?;
-            Table::from_reader(path, reader, size)?
-        }
+    let (reader, size): (Box<dyn std::io::Read>, u64) = match text {
+        Some(text) => (Box::new(std::io::Cursor::new(text.to_owned())), 0),
+        None => super::source::Sources::open(&super::source::Disk, path)?,
     };
+    read_orders_from(path, reader, size, catalog, summary)
+}
+
+/// [`read_orders`] from a reader (the console's dropped file, read a chunk at a time) of
+/// `size` bytes (0 when unknown).
+pub fn read_orders_from(
+    path: &str,
+    reader: Box<dyn std::io::Read>,
+    size: u64,
+    catalog: &Catalog,
+    summary: &mut Summary,
+) -> Result<OrderFile> {
+    let mut t = Table::from_reader(path, reader, size)?;
     let shopify = t.find(&["Lineitem name"]).is_some();
     let exponent = catalog.shop.currency.exponent();
     let finder = Finder::new(catalog);
@@ -517,6 +527,26 @@ pub struct Query {
     /// The experiment ran on thank-you pages: an order without the arm attribute is in the
     /// arm its id hashes to, and its outcome is what its customer bought in the next 7 days.
     pub thank_you: bool,
+}
+
+impl Query {
+    /// The query as `crossbuy report` and the console take it: `since` a date (YYYY-MM-DD or
+    /// RFC 3339), named in the error when it is not one.
+    pub fn new(experiment: Option<String>, since: Option<&str>, thank_you: bool) -> Result<Query> {
+        let since = match since.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => Some(parse_timestamp(s).ok_or_else(|| {
+                BuildError::Usage(format!(
+                    "crossbuy report: --since: expected a date such as 2026-12-01, got \"{s}\""
+                ))
+            })?),
+            None => None,
+        };
+        Ok(Query {
+            experiment: experiment.filter(|e| !e.trim().is_empty()),
+            since,
+            thank_you,
+        })
+    }
 }
 
 /// Per-arm numbers.

@@ -160,6 +160,40 @@ impl OrderBook {
         }
     }
 
+    /// A line of order `o` as an export names its product (`ids`): the product found by
+    /// `finder`, named in reports by its name, else its SKU, else `product ID`; a line naming
+    /// nothing is a problem at `path:line` (`place`, a JSON path, before the message; `id_column`,
+    /// the file's name for the product id) and is skipped.
+    #[allow(clippy::too_many_arguments)]
+    pub fn named_line(
+        &mut self,
+        o: u32,
+        ids: &LineIds<'_>,
+        finder: &mut Finder,
+        products: &ProductFile,
+        (path, line, place): (&str, u64, &str),
+        id_column: &str,
+        summary: &mut Summary,
+    ) {
+        if ids.product_id.is_empty() && ids.sku.is_empty() && ids.name.is_empty() {
+            summary.problem(
+                path,
+                line,
+                format!("{place}line item without a {id_column}, SKU or name; line skipped"),
+            );
+            return;
+        }
+        let product = finder.find(ids.product_id, ids.variant_id, ids.sku, ids.name);
+        let shown = if !ids.name.is_empty() {
+            ids.name.to_owned()
+        } else if !ids.sku.is_empty() {
+            ids.sku.to_owned()
+        } else {
+            format!("product {}", ids.product_id)
+        };
+        self.line(o, product, &shown, products, summary);
+    }
+
     /// A line of order `o` whose whole quantity was refunded: counted, left out, and an order
     /// left with nothing but refunded lines counts as refunded.
     pub fn refunded_line(&mut self, o: u32, summary: &mut Summary) {
@@ -251,6 +285,24 @@ impl OrderBook {
             currency: self.currencies.into_iter().next(),
         })
     }
+}
+
+/// How an order line names its product (any may be empty; an id may be `0`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineIds<'a> {
+    /// The shop's product id.
+    pub product_id: &'a str,
+    /// The shop's variant (variation) id.
+    pub variant_id: &'a str,
+    /// The SKU.
+    pub sku: &'a str,
+    /// The line item's name.
+    pub name: &'a str,
+}
+
+/// Whether every field of a row is blank (a row a spreadsheet left at the end of a file).
+pub fn blank(rec: &csv::StringRecord) -> bool {
+    rec.iter().all(|f| f.trim().is_empty())
 }
 
 /// Finds an order line's product by the shop's own ids (variant, then product), else by SKU

@@ -45,7 +45,7 @@ use csv::StringRecord;
 use serde_json::Value;
 
 use super::dates::parse_timestamp;
-use super::order_book::{Fate, Finder, Finish, OrderBook};
+use super::order_book::{blank, Fate, Finder, Finish, LineIds, OrderBook};
 use super::orders::{non_product, NonProduct, Orders};
 use super::products::{counted, image_url, non_empty, ProductFile, ProductRow, Status, VariantRow};
 use super::progress::Progress;
@@ -693,10 +693,7 @@ pub fn fate(status: &str) -> Fate {
 
 /// One line of the order history, as text.
 struct Line<'a> {
-    product_id: &'a str,
-    variation_id: &'a str,
-    sku: &'a str,
-    name: &'a str,
+    ids: LineIds<'a>,
     quantity: &'a str,
     refunded: &'a str,
 }
@@ -743,23 +740,15 @@ fn add_line(
         book.refunded_line(o, summary);
         return;
     }
-    if l.product_id.is_empty() && l.sku.is_empty() && l.name.is_empty() {
-        summary.problem(
-            path,
-            line,
-            format!("{place}line item without a product_id, SKU or name; line skipped"),
-        );
-        return;
-    }
-    let product = finder.find(l.product_id, l.variation_id, l.sku, l.name);
-    let shown = if !l.name.is_empty() {
-        l.name.to_owned()
-    } else if !l.sku.is_empty() {
-        l.sku.to_owned()
-    } else {
-        format!("product {}", l.product_id)
-    };
-    book.line(o, product, &shown, products, summary);
+    book.named_line(
+        o,
+        &l.ids,
+        finder,
+        products,
+        (path, line, place),
+        "product_id",
+        summary,
+    );
 }
 
 fn read_order_csv(
@@ -788,7 +777,7 @@ fn read_order_csv(
         progress.at(t.position());
         let key = cell(&rec, Some(order_col));
         if key.is_empty() {
-            if !rec.iter().all(|f| f.trim().is_empty()) {
+            if !blank(&rec) {
                 summary.problem(&path, line, "empty order_id; row skipped");
             }
             continue;
@@ -804,10 +793,12 @@ fn read_order_csv(
         book.set_customer(o, cell(&rec, customer_col));
         book.currency(cell(&rec, currency_col));
         let l = Line {
-            product_id: cell(&rec, Some(product_col)),
-            variation_id: cell(&rec, variation_col),
-            sku: cell(&rec, sku_col),
-            name: cell(&rec, name_col),
+            ids: LineIds {
+                product_id: cell(&rec, Some(product_col)),
+                variant_id: cell(&rec, variation_col),
+                sku: cell(&rec, sku_col),
+                name: cell(&rec, name_col),
+            },
             quantity: cell(&rec, quantity_col),
             refunded: cell(&rec, refunded_col),
         };
@@ -895,10 +886,12 @@ fn read_order_json(
                 text("refunded_quantity"),
             );
             let l = Line {
-                product_id: &product_id,
-                variation_id: &variation_id,
-                sku: &sku,
-                name: &name,
+                ids: LineIds {
+                    product_id: &product_id,
+                    variant_id: &variation_id,
+                    sku: &sku,
+                    name: &name,
+                },
                 quantity: &quantity,
                 refunded: &refunded,
             };

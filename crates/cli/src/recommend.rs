@@ -2,11 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
+use crossbuy_builder::explain::explain;
 use crossbuy_builder::input::read_text;
 use crossbuy_builder::report::{shown, BuildError, Result};
 use crossbuy_engine::context::PageKind;
-use crossbuy_engine::money::to_decimal;
-use crossbuy_engine::score::{recommend, MIN_CARDS};
 use crossbuy_engine::shards::{assemble_for, ShardIndex};
 use crossbuy_engine::Catalog;
 
@@ -58,7 +57,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     let limit = args.limit.unwrap_or(crossbuy_engine::score::DEFAULT_CARDS);
     let (catalog, notes) = load(&args.catalog, &items, args.page.unwrap_or(PageKind::Cart))?;
-    print(&(notes + &explain(&catalog, &items, limit)))
+    print(&(notes + &explain(&catalog, &items, limit).text(&catalog)))
 }
 
 /// The catalog of `path`, with the shards the page would fetch for `items` when it is the index
@@ -112,112 +111,4 @@ fn load(path: &str, items: &[String], page: PageKind) -> Result<(Catalog, String
     }
     let all: Vec<u32> = (0..layout.buckets).collect();
     Ok((join(&all)?, notes))
-}
-
-/// What a merchant calls a product: its handle when the id is Shopify's number, else its id.
-fn name(p: &crossbuy_engine::Product) -> &str {
-    p.handle.as_deref().unwrap_or(&p.id)
-}
-
-/// What the widget would show for `items` (product or variant ids), with the evidence.
-pub fn explain(catalog: &Catalog, items: &[String], limit: usize) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::new();
-    let mut context = Vec::new();
-    for id in items {
-        match catalog
-            .product_index(id)
-            .or_else(|| catalog.variant_product(id))
-        {
-            Some(i) if !context.contains(&i) => {
-                let p = &catalog.products[i];
-                let _ = writeln!(
-                    out,
-                    "in the cart: {} ({}{}), {} neighbours",
-                    shown(&p.title),
-                    shown(&p.id),
-                    p.handle
-                        .as_ref()
-                        .map_or(String::new(), |h| format!(", handle {}", shown(h))),
-                    p.neighbours.len()
-                );
-                context.push(i);
-            }
-            Some(_) => {}
-            None => {
-                let _ = writeln!(
-                    out,
-                    "in the cart: \"{}\" is not in this catalog (ignored)",
-                    shown(id)
-                );
-            }
-        }
-    }
-    let recs = recommend(catalog, &context, limit);
-    let exp = catalog.shop.currency.exponent();
-    let code = catalog.shop.currency.code();
-    if recs.len() < MIN_CARDS {
-        let _ = writeln!(
-            out,
-            "the widget shows nothing: {} recommendation(s), it needs at least {MIN_CARDS}",
-            recs.len()
-        );
-    } else {
-        let _ = writeln!(out, "the widget shows:");
-    }
-    for (rank, r) in recs.iter().enumerate() {
-        let p = &catalog.products[r.product];
-        let was = p.was_price().map_or(String::new(), |w| {
-            format!(" (was {} {code})", to_decimal(w, exp))
-        });
-        let _ = writeln!(
-            out,
-            "  {}. {} ({}) at {} {code}{was}",
-            rank + 1,
-            shown(&p.title),
-            shown(name(p)),
-            to_decimal(p.price, exp)
-        );
-        let _ = writeln!(
-            out,
-            "     widget ids: product {}, variant {} (Add to cart), page {}",
-            shown(&p.id),
-            shown(p.default_variant()),
-            shown(&p.url)
-        );
-        if r.pinned {
-            let by = r
-                .because
-                .first()
-                .map_or("", |&c| name(&catalog.products[c]));
-            let _ = writeln!(out, "     pinned by the merchant for {}", shown(by));
-            continue;
-        }
-        let boost = catalog.rules.boost.get(&r.product);
-        let _ = writeln!(
-            out,
-            "     score {:.4}{}",
-            r.score,
-            boost.map_or(String::new(), |b| format!(" (boosted ×{b})"))
-        );
-        for &c in &r.because {
-            let ctx = &catalog.products[c];
-            if let Some(n) = ctx.neighbours.iter().find(|n| n.product == r.product) {
-                let evidence = if n.count == 1 {
-                    "bought together in 1 order".to_owned()
-                } else if n.count > 1 {
-                    format!("bought together in {} orders", n.count)
-                } else {
-                    "no orders together yet: from what shoppers of this type also buy".to_owned()
-                };
-                let _ = writeln!(
-                    out,
-                    "     with {}: score {:.4}, {evidence}",
-                    shown(name(ctx)),
-                    n.score
-                );
-            }
-        }
-    }
-    out
 }

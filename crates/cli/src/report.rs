@@ -55,22 +55,14 @@ fn load_catalog(path: &str) -> Result<Catalog> {
 /// `crossbuy report …`.
 pub fn run(args: Args) -> Result<()> {
     let catalog = load_catalog(&args.catalog)?;
-    let since = match &args.since {
-        Some(s) => Some(parse_timestamp(s).ok_or_else(|| {
-            BuildError::Usage(format!(
-                "crossbuy report: --since: expected a date such as 2026-12-01, got \"{s}\""
-            ))
-        })?),
-        None => None,
-    };
+    let query = Query::new(
+        args.experiment.clone(),
+        args.since.as_deref(),
+        args.thank_you,
+    )?;
     let mut summary = Summary::default();
     let file = read_orders(&args.orders, None, &catalog, &mut summary)?;
     report_problems(&summary);
-    let query = Query {
-        experiment: args.experiment.clone(),
-        since,
-        thank_you: args.thank_you,
-    };
     let r = report(&catalog, &file, &query)?;
     let currency = catalog.shop.currency;
     if let Some(path) = &args.html {

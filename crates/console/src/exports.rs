@@ -47,6 +47,22 @@ impl Sources for Blobs {
     }
 }
 
+/// The dropped files, `[[name, blob], …]`, with their sizes.
+fn dropped(files: &Array) -> Vec<(String, JsValue, u64)> {
+    files
+        .iter()
+        .filter_map(|pair| {
+            let pair = Array::from(&pair);
+            let name = pair.get(0).as_string()?;
+            let blob = pair.get(1);
+            let size = js_sys::Reflect::get(&blob, &JsValue::from_str("size"))
+                .ok()?
+                .as_f64()? as u64;
+            Some((name, blob, size))
+        })
+        .collect()
+}
+
 /// Reads a `Blob` a chunk at a time.
 struct BlobReader {
     blob: JsValue,
@@ -166,19 +182,10 @@ impl Console {
         read: Function,
         progress: Function,
     ) -> String {
-        let files = files
-            .iter()
-            .filter_map(|pair| {
-                let pair = Array::from(&pair);
-                let name = pair.get(0).as_string()?;
-                let blob = pair.get(1);
-                let size = js_sys::Reflect::get(&blob, &JsValue::from_str("size"))
-                    .ok()?
-                    .as_f64()? as u64;
-                Some((name, blob, size))
-            })
-            .collect();
-        let sources = Blobs { files, read };
+        let sources = Blobs {
+            files: dropped(&files),
+            read,
+        };
         let mut progress = JsProgress {
             callback: progress,
             label: "",
@@ -189,6 +196,17 @@ impl Console {
         self.session
             .build(request, &sources, &mut progress)
             .to_string()
+    }
+
+    /// `crossbuy report` on the dropped orders export from after installation (`files`: the
+    /// orders and, optionally, the catalog that was live; `request`: JSON with their names and
+    /// the report's options), or the command's named error.
+    pub fn measure(&self, request: &str, files: Array, read: Function) -> String {
+        let sources = Blobs {
+            files: dropped(&files),
+            read,
+        };
+        self.session.measure(request, &sources).to_string()
     }
 
     /// The catalog snapshot just built (`""` before a build).

@@ -1,7 +1,7 @@
 //! What the console does, in plain Rust (tested natively): build a catalog from the files a
 //! merchant dropped, with the `crossbuy` command's importers, summary and named errors; explain
-//! a cart; evaluate; write the catalog whole or sharded (one zip); read and write
-//! `crossbuy.toml`. Every answer is JSON text for the page.
+//! a cart; evaluate; measure (`crossbuy report` on the orders from after installation); write
+//! the catalog whole or sharded (one zip); read and write `crossbuy.toml`. Every answer is JSON text for the page.
 
 use std::collections::HashSet;
 use std::io::Write as _;
@@ -10,6 +10,9 @@ use crossbuy_builder::baskets::BasketFormat;
 use crossbuy_builder::build::{assemble, load_from, params, BuildInput, Loaded, Platform};
 use crossbuy_builder::config::Config;
 use crossbuy_builder::eval::{run_eval, EvalOptions, Task};
+use crossbuy_builder::input::read_text_from;
+use crossbuy_builder::measure::{read_orders_from, report, summary_text, Query};
+use crossbuy_builder::measure_html::html;
 use crossbuy_builder::progress::Progress;
 use crossbuy_builder::report::{BuildError, Result, Summary};
 use crossbuy_builder::source::Sources;
@@ -271,6 +274,59 @@ impl Session {
             "leave_one_out": run(Task::Basket, true),
             "next_order": run(Task::NextOrder, false),
         })
+    }
+
+    /// `crossbuy report` on an orders export from after installation: `request` is
+    /// `{"orders":"orders_export.csv","catalog":"catalog.json","experiment":"…","since":"2026-12-01","thank_you":false}`
+    /// (the catalog that was live, dropped; without it the catalog just built). The answer:
+    /// `{"ok":true,"problems":"…","summary":"…","verdicts":[…],"html":"…","report":{…}}`, the
+    /// report as the command prints it (`summary`), writes it with `--html` (`html`, the charts)
+    /// and with `--json` (`report`), or the command's named error.
+    pub fn measure(&self, request: &str, sources: &dyn Sources) -> Value {
+        match self.try_measure(request, sources) {
+            Ok(v) => v,
+            Err(e) => error(&e),
+        }
+    }
+
+    fn try_measure(&self, request: &str, sources: &dyn Sources) -> Result<Value> {
+        let v: Value = serde_json::from_str(request)
+            .map_err(|e| usage(format!("the console's request: {e}")))?;
+        let text_of = |key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
+        let query = Query::new(
+            text_of("experiment"),
+            text_of("since").as_deref(),
+            v.get("thank_you").and_then(Value::as_bool).unwrap_or(false),
+        )?;
+        let orders = text_of("orders")
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| usage("crossbuy report: --orders FILE required".to_owned()))?;
+        let dropped;
+        let catalog = match text_of("catalog").filter(|s| !s.is_empty()) {
+            Some(name) => {
+                let (reader, _) = sources.open(&name)?;
+                let text = read_text_from(&name, reader)?;
+                dropped =
+                    Catalog::parse(&text).map_err(|e| BuildError::input(&name, e.to_string()))?;
+                &dropped
+            }
+            None => self.catalog.as_ref().ok_or_else(|| {
+                usage("build a catalog first, or drop the catalog.json that was live".to_owned())
+            })?,
+        };
+        let mut summary = Summary::default();
+        let (reader, size) = sources.open(&orders)?;
+        let file = read_orders_from(&orders, reader, size, catalog, &mut summary)?;
+        let r = report(catalog, &file, &query)?;
+        let currency = catalog.shop.currency;
+        Ok(json!({
+            "ok": true,
+            "problems": summary.problems_text(),
+            "summary": summary_text(&r, currency),
+            "verdicts": r.lifts.iter().map(|l| json!({"arm": l.arm, "against": l.against, "verdict": l.verdict})).collect::<Vec<_>>(),
+            "html": html(&r, currency),
+            "report": serde_json::to_value(&r).unwrap_or(Value::Null),
+        }))
     }
 
     /// The sharded form (`index.json` and `p/N.json`, as `crossbuy snapshot --shards DIR`

@@ -189,3 +189,128 @@ fn the_config_form_writes_toml_and_reads_it_back_with_named_errors() {
         json!("crossbuy: crossbuy.toml: rules.boost.\"tea\": expected a factor > 0, got 0 (use rules.exclude to hide a product)")
     );
 }
+
+#[test]
+fn measure_reports_the_orders_from_after_installation_as_crossbuy_report_does() {
+    use crossbuy_builder::measure::{read_orders, report, summary_text, Query};
+    use crossbuy_builder::simulate::{simulate, Params};
+    use crossbuy_engine::Catalog;
+
+    // The demo shop's exports.
+    let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../demo");
+    let memory = Memory::new();
+    for name in ["products_export.csv", "orders_export.csv"] {
+        memory.add(name, std::fs::read(demo.join(name)).unwrap());
+    }
+    let config = "[experiment]\nname = \"fbt\"\n[[experiment.arms]]\nname = \"crossbuy\"\n[[experiment.arms]]\nname = \"holdout\"\nshow = \"none\"\n";
+    let mut session = Session::new();
+    // Before a build and without a dropped catalog there is nothing to measure against.
+    assert_eq!(
+        session.measure(r#"{"orders":"after.csv"}"#, &memory)["error"],
+        json!("crossbuy: build a catalog first, or drop the catalog.json that was live")
+    );
+    let request = json!({"products": "products_export.csv", "orders": "orders_export.csv",
+                         "config": config, "now": 1_793_000_000});
+    let built = session.build(&request.to_string(), &memory, &mut Silent);
+    assert_eq!(built["ok"], json!(true), "{built}");
+    let catalog = Catalog::parse(session.catalog_json()).unwrap();
+
+    // Four weeks of orders under a known effect: half the crossbuy arm adds the first card.
+    let sim = simulate(
+        &catalog,
+        &Params {
+            seed: 3,
+            orders: 3000,
+            take: vec![0.5, 0.0],
+            start: 1_793_491_200,
+            days: 28,
+            page: "checkout".to_owned(),
+        },
+    )
+    .unwrap();
+    // One row the report cannot read: named by file and line, and skipped.
+    let mut csv = sim.csv.clone();
+    let header = csv.lines().next().unwrap().to_owned();
+    let price = header.split(',').position(|c| c == "price").unwrap();
+    let last = csv.lines().last().unwrap().to_owned();
+    let bad: Vec<&str> = last
+        .split(',')
+        .enumerate()
+        .map(|(i, f)| if i == price { "4.50" } else { f })
+        .collect();
+    csv.push_str(&bad.join(","));
+    csv.push('\n');
+    let line = csv.lines().count();
+
+    // The command's report on the same file, the same catalog.
+    let mut summary = crossbuy_builder::Summary::default();
+    let file = read_orders("after.csv", Some(&csv), &catalog, &mut summary).unwrap();
+    let expected = report(&catalog, &file, &Query::default()).unwrap();
+    assert!(
+        expected.lifts[0].verdict.starts_with("crossbuy earns +"),
+        "{}",
+        expected.lifts[0].verdict
+    );
+
+    for dropped in [false, true] {
+        memory.add("after.csv", csv.clone().into_bytes());
+        let request = if dropped {
+            memory.add("catalog.json", session.catalog_json().as_bytes().to_vec());
+            json!({"orders": "after.csv", "catalog": "catalog.json"})
+        } else {
+            json!({"orders": "after.csv"})
+        };
+        let answer = session.measure(&request.to_string(), &memory);
+        assert_eq!(answer["ok"], json!(true), "{answer}");
+        assert_eq!(
+            answer["summary"],
+            json!(summary_text(&expected, catalog.shop.currency))
+        );
+        assert_eq!(
+            answer["problems"],
+            json!(format!("crossbuy: after.csv:{line}: price \"4.50\": expected whole minor units; row skipped\n"))
+        );
+        assert_eq!(
+            answer["verdicts"],
+            json!([{"arm": "crossbuy", "against": "holdout", "verdict": expected.lifts[0].verdict}])
+        );
+        let arms: Vec<&str> = answer["report"]["arms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["arm"].as_str().unwrap())
+            .collect();
+        assert_eq!(arms, ["crossbuy", "holdout"]);
+        let html = answer["html"].as_str().unwrap();
+        assert!(
+            html.contains(&format!(
+                "<p class=\"verdict\">{}</p>",
+                expected.lifts[0].verdict.replace('\'', "&#39;")
+            )),
+            "{html}"
+        );
+    }
+    // The command's named errors.
+    memory.add("after.csv", csv.clone().into_bytes());
+    assert_eq!(
+        session.measure(r#"{"orders":"after.csv","since":"last week"}"#, &memory)["error"],
+        json!("crossbuy: crossbuy report: --since: expected a date such as 2026-12-01, got \"last week\"")
+    );
+    memory.add("none.csv", b"order_id,product_id,price\n".to_vec());
+    assert_eq!(
+        session.measure(r#"{"orders":"none.csv"}"#, &memory)["error"],
+        json!("crossbuy: none.csv: no orders in the file")
+    );
+    memory.add("catalog.json", b"{\"version\":1".to_vec());
+    let broken = session.measure(
+        r#"{"orders":"after.csv","catalog":"catalog.json"}"#,
+        &memory,
+    );
+    assert!(
+        broken["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("crossbuy: catalog.json: "),
+        "{broken}"
+    );
+}

@@ -45,29 +45,14 @@ const EXPONENTS = {
   CLF: 4, UYW: 4,
 };
 
-// ---- The neutral context from Shopify's checkout -------------------------------------------
-
 /** Digits after the decimal point of a currency's minor unit. */
 function exponent(code) {
   const e = EXPONENTS[String(code || '').toUpperCase()];
   return e === undefined ? 2 : e;
 }
 
-/**
- * A money amount (the pixel's MoneyV2.amount is a JSON number such as 12.99) in integer minor
- * units, from its shortest decimal form so that 12.99 is 1299 and never 1298. Null when the
- * amount is not a plain non-negative decimal with at most the currency's digits.
- */
-function toMinor(amount, currency) {
-  const text = typeof amount === 'number' && Number.isFinite(amount) ? String(amount) : String(amount == null ? '' : amount).trim();
-  const m = /^(\d*)(?:\.(\d*))?$/.exec(text);
-  if (!m || (m[1] + (m[2] || '')) === '') return null;
-  const exp = exponent(currency);
-  const fraction = (m[2] || '').replace(/0+$/, '');
-  if (fraction.length > exp) return null;
-  const minor = Number((m[1] || '0') + fraction.padEnd(exp, '0'));
-  return Number.isSafeInteger(minor) ? minor : null;
-}
+// ---- Shared with the app pixel: generated from extensions/crossbuy-pixel/src/checkout.js by
+// `node scripts/pixel-paste.mjs` (edit it there; a test fails when this copy differs) --------
 
 /** A Shopify id as crossbuy's catalog writes it: "gid://shopify/Product/123" and 123 are "123". */
 function plainId(id) {
@@ -75,6 +60,21 @@ function plainId(id) {
   const text = String(id);
   const gid = /^gid:\/\/shopify\/\w+\/(\d+)/.exec(text);
   return gid ? gid[1] : text;
+}
+
+/**
+ * A money amount (the pixel's MoneyV2.amount is a JSON number such as 12.99) in integer minor
+ * units with `digits` decimals, from its shortest decimal form so that 12.99 is 1299 and never
+ * 1298. Null when the amount is not a plain non-negative decimal with at most `digits` decimals.
+ */
+function toMinor(amount, digits) {
+  const text = typeof amount === 'number' && Number.isFinite(amount) ? String(amount) : String(amount == null ? '' : amount).trim();
+  const m = /^(\d*)(?:\.(\d*))?$/.exec(text);
+  if (!m || (m[1] + (m[2] || '')) === '') return null;
+  const fraction = (m[2] || '').replace(/0+$/, '');
+  if (fraction.length > digits) return null;
+  const minor = Number((m[1] || '0') + fraction.padEnd(digits, '0'));
+  return Number.isSafeInteger(minor) ? minor : null;
 }
 
 /** RFC 3339 as crossbuy's engine writes it (UTC, milliseconds only when not zero). */
@@ -86,11 +86,13 @@ function formatTime(ms) {
  * crossbuy's page context (README, "Page context") from the pixel event's `data.checkout`
  * (Web Pixels API `Checkout`): email, order.id, currencyCode, localization, lineItems[] with
  * variant.id, variant.product.id, quantity and variant.price {amount, currencyCode}, and
- * buyerAcceptsEmailMarketing. Null when there is no checkout.
+ * buyerAcceptsEmailMarketing. `digitsOf(currency)` is how many decimals prices are read with in
+ * the checkout's currency, or null to leave prices out. Null when there is no checkout.
  */
-function contextFromCheckout(checkout, timestamp) {
+function contextFromCheckout(checkout, timestamp, digitsOf) {
   if (!checkout || typeof checkout !== 'object') return null;
   const currency = checkout.currencyCode ? String(checkout.currencyCode).toUpperCase() : null;
+  const digits = currency ? digitsOf(currency) : null;
   const items = [];
   for (const line of Array.isArray(checkout.lineItems) ? checkout.lineItems : []) {
     const variant = line && line.variant;
@@ -102,7 +104,7 @@ function contextFromCheckout(checkout, timestamp) {
     if (variantId) item.variant_id = variantId;
     item.quantity = quantity;
     const price = variant.price || {};
-    const minor = currency && (!price.currencyCode || String(price.currencyCode).toUpperCase() === currency) ? toMinor(price.amount, currency) : null;
+    const minor = Number.isInteger(digits) && (!price.currencyCode || String(price.currencyCode).toUpperCase() === currency) ? toMinor(price.amount, digits) : null;
     if (minor !== null) item.price = minor;
     items.push(item);
   }
@@ -125,10 +127,51 @@ function contextFromCheckout(checkout, timestamp) {
   return context;
 }
 
-/** customerPrivacy says marketing is not allowed: then nothing is sent at all. */
-function marketingAllowed(privacy) {
-  return !(privacy && privacy.marketingAllowed === false);
+/**
+ * The visitor's consent, as Shopify's customer-privacy API gives it at start (`api.init`) and
+ * then on every `visitorConsentCollected`: a function answering whether marketing is allowed
+ * (nothing is sent when it says no; unknown counts as allowed, since Shopify loads the pixel
+ * only with the permission it asks for).
+ */
+function marketingConsent(api) {
+  let privacy = (api.init && api.init.customerPrivacy) || null;
+  const source = api.customerPrivacy;
+  if (source && typeof source.subscribe === 'function') {
+    source.subscribe('visitorConsentCollected', (event) => {
+      privacy = (event && event.customerPrivacy) || privacy;
+    });
+  }
+  return () => !(privacy && privacy.marketingAllowed === false);
 }
+
+/**
+ * Where opt-ins go, checked: `{kind: 'klaviyo', publicKey, listId?}` (a public key, never a
+ * private one) or `{kind: 'webhook', url}` (http or https). Null, with one console error naming
+ * `where` the setting is, when it is neither.
+ */
+function checkedDestination(d, where) {
+  const s = d || {};
+  if (s.kind === 'klaviyo' && s.publicKey) {
+    return { kind: 'klaviyo', publicKey: String(s.publicKey).trim(), ...(s.listId ? { listId: String(s.listId).trim() } : {}), ...(s.base ? { base: String(s.base) } : {}) };
+  }
+  if (s.kind === 'webhook' && /^https?:\/\//i.test(String(s.url || ''))) return { kind: 'webhook', url: String(s.url).trim() };
+  console.error(`crossbuy: ${where}: destination must be "klaviyo" with a public key, or "webhook" with an https url; nothing will be sent`);
+  return null;
+}
+
+/** POSTs one request with keepalive (it survives the page going away); true when accepted. */
+async function post(request) {
+  try {
+    const response = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body, keepalive: true, credentials: 'omit' });
+    if (!response.ok) console.error(`crossbuy: POST ${request.url} answered ${response.status}`);
+    return response.ok;
+  } catch (e) {
+    console.error(`crossbuy: POST ${request.url} failed: ${e && e.message ? e.message : e}`);
+    return false;
+  }
+}
+
+// ---- End of the shared part ----------------------------------------------------------------
 
 // ---- Recommendations ------------------------------------------------------------------------
 
@@ -361,20 +404,6 @@ function requestsFor(signal, destination) {
   return [];
 }
 
-/** POSTs one request with keepalive (it survives the page going away); true when accepted. */
-async function send(request) {
-  try {
-    const response = await fetch(request.url, {
-      method: 'POST', headers: request.headers, body: request.body, keepalive: true, credentials: 'omit',
-    });
-    if (!response.ok) console.error(`crossbuy: POST ${request.url} answered ${response.status}`);
-    return response.ok;
-  } catch (e) {
-    console.error(`crossbuy: POST ${request.url} failed: ${e && e.message ? e.message : e}`);
-    return false;
-  }
-}
-
 // ---- Wiring -----------------------------------------------------------------------------------
 
 /**
@@ -382,25 +411,21 @@ async function send(request) {
  * when present, customerPrivacy. Returns the handler (for tests).
  */
 function start(api, settings) {
-  let privacy = api.init && api.init.customerPrivacy ? api.init.customerPrivacy : null;
-  if (api.customerPrivacy && typeof api.customerPrivacy.subscribe === 'function') {
-    api.customerPrivacy.subscribe('visitorConsentCollected', (event) => {
-      privacy = event && event.customerPrivacy ? event.customerPrivacy : privacy;
-    });
-  }
+  const marketingAllowed = marketingConsent(api);
+  const destination = checkedDestination(settings.destination, 'CROSSBUY.destination');
   const shopInfo = (api.init && api.init.data && api.init.data.shop) || {};
   const handler = async (event) => {
     try {
-      const context = contextFromCheckout(event && event.data && event.data.checkout, event && event.timestamp);
+      const context = contextFromCheckout(event && event.data && event.data.checkout, event && event.timestamp, exponent);
       if (!context) {
         console.warn('crossbuy: checkout_completed without data.checkout; nothing sent');
         return;
       }
-      if (!context.accepts_marketing || !context.email || !marketingAllowed(privacy)) return;
+      if (!destination || !context.accepts_marketing || !context.email || !marketingAllowed()) return;
       const origin = shopInfo.storefrontUrl || '';
       const engine = typeof WebAssembly === 'object' && WebAssembly !== null ? await loadEngine(settings) : null;
       let requests = engine && engine.optedIn(context, {
-        destination: settings.destination,
+        destination,
         origin,
         at: Date.parse(context.created_at) || Date.now(),
         limit: settings.limit,
@@ -414,10 +439,10 @@ function start(api, settings) {
           origin,
           currency: (table && table.currency) || (shopInfo.paymentSettings && shopInfo.paymentSettings.currencyCode),
         });
-        requests = requestsFor(signal, settings.destination);
+        requests = requestsFor(signal, destination);
       }
       for (const request of requests) {
-        await send(request);
+        await post(request);
       }
     } catch (e) {
       console.error(`crossbuy: checkout_completed: ${e && e.message ? e.message : e}`);

@@ -11,80 +11,30 @@
 // only then; `customerPrivacy` updates are followed), the engine builds the `opted_in` requests
 // exactly as the widget's engine would, and they are POSTed to Klaviyo or the shop's webhook.
 // The signal bodies live in the engine only (crates/engine, signals): nothing here writes one.
+// The checkout's context, consent, the destination's check and the POST are src/checkout.js,
+// shared with the pasted pixel (integrations/shopify/pixel/crossbuy-pixel.js).
+
+import { checkedDestination, contextFromCheckout, marketingConsent } from './checkout.js';
+
+export { post } from './checkout.js';
 
 export const SHOWN = 'crossbuy_shown';
 export const OPTED_IN = 'crossbuy_opted_in';
-
-/** `gid://shopify/Product/123` or 123 → "123". */
-function plain(id) {
-  if (id === null || id === undefined || id === '') return null;
-  const m = /^gid:\/\/shopify\/\w+\/(\d+)/.exec(String(id));
-  return m ? m[1] : String(id);
-}
-
-/**
- * A decimal amount (the Web Pixels API's MoneyV2.amount, a number such as 12.99) in minor units
- * with `digits` decimals, from its shortest decimal form; null when it does not fit.
- */
-function toMinor(amount, digits) {
-  const m = /^(\d+)(?:\.(\d+))?$/.exec(typeof amount === 'number' && Number.isFinite(amount) ? String(amount) : String(amount ?? ''));
-  if (!m) return null;
-  const fraction = (m[2] || '').replace(/0+$/, '');
-  if (fraction.length > digits) return null;
-  const minor = Number(m[1] + fraction.padEnd(digits, '0'));
-  return Number.isSafeInteger(minor) ? minor : null;
-}
 
 /**
  * crossbuy's page context (README, "Page context") of the completed checkout. Prices are read
  * only in the catalog's currency, whose digits the thank-you block sent (the engine's ISO 4217
  * table): in another presentment currency they are left out (the signal then has no value).
  */
-export function contextFromCheckout(checkout, timestamp, shown) {
-  const currency = checkout.currencyCode ? String(checkout.currencyCode).toUpperCase() : null;
-  const digits = currency && currency === shown.currency && Number.isInteger(shown.currency_digits) ? shown.currency_digits : null;
-  const items = [];
-  for (const line of Array.isArray(checkout.lineItems) ? checkout.lineItems : []) {
-    const variant = line && line.variant;
-    const productId = variant && variant.product ? plain(variant.product.id) : null;
-    const quantity = Number(line && line.quantity);
-    if (!productId || !Number.isInteger(quantity) || quantity < 1) continue;
-    const item = { product_id: productId };
-    const variantId = plain(variant.id);
-    if (variantId) item.variant_id = variantId;
-    item.quantity = quantity;
-    const price = variant.price || {};
-    const minor = digits != null && (!price.currencyCode || String(price.currencyCode).toUpperCase() === currency) ? toMinor(price.amount, digits) : null;
-    if (minor !== null) item.price = minor;
-    items.push(item);
-  }
-  const context = { page: 'thank_you' };
-  const orderId = checkout.order ? plain(checkout.order.id) : null;
-  if (orderId) context.order_id = orderId;
-  const at = Date.parse(timestamp);
-  if (!Number.isNaN(at)) context.created_at = new Date(at).toISOString().replace('.000Z', 'Z');
-  if (currency) context.currency = currency;
-  const loc = checkout.localization || {};
-  const language = loc.language && loc.language.isoCode ? String(loc.language.isoCode) : '';
-  const country = loc.country && loc.country.isoCode ? String(loc.country.isoCode) : '';
-  if (language) context.locale = language.includes('-') || !country ? language : `${language}-${country}`;
-  const email = typeof checkout.email === 'string' ? checkout.email.trim() : '';
-  if (email.includes('@')) context.email = email;
-  const customer = checkout.order && checkout.order.customer;
-  if (customer && typeof customer.isFirstOrder === 'boolean') context.segment = customer.isFirstOrder ? 'new' : 'repeat';
-  context.items = items;
-  return context;
+export function contextOf(checkout, timestamp, shown) {
+  const digits = (currency) => (currency === shown.currency && Number.isInteger(shown.currency_digits) ? shown.currency_digits : null);
+  return contextFromCheckout(checkout, timestamp, digits);
 }
 
 /** The destination from the pixel's settings, or null (with the reason logged). */
 export function destination(settings) {
   const s = settings || {};
-  if (s.destination === 'klaviyo' && s.klaviyoPublicKey) {
-    return { kind: 'klaviyo', publicKey: String(s.klaviyoPublicKey).trim(), ...(s.klaviyoListId ? { listId: String(s.klaviyoListId).trim() } : {}) };
-  }
-  if (s.destination === 'webhook' && /^https?:\/\//i.test(String(s.webhookUrl || ''))) return { kind: 'webhook', url: String(s.webhookUrl).trim() };
-  console.error(`crossbuy: pixel settings: destination must be "klaviyo" with klaviyoPublicKey, or "webhook" with an https webhookUrl; nothing will be sent`);
-  return null;
+  return checkedDestination({ kind: s.destination, publicKey: s.klaviyoPublicKey, listId: s.klaviyoListId, url: s.webhookUrl }, 'pixel settings');
 }
 
 /**
@@ -96,10 +46,7 @@ export function destination(settings) {
 export function start(api, engine, post) {
   const settings = api.settings || {};
   const to = destination(settings);
-  let privacy = (api.init && api.init.customerPrivacy) || null;
-  api.customerPrivacy?.subscribe?.('visitorConsentCollected', (event) => {
-    privacy = (event && event.customerPrivacy) || privacy;
-  });
+  const marketingAllowed = marketingConsent(api);
   const origin = api.init?.context?.document?.location?.origin || api.init?.data?.shop?.storefrontUrl || '';
   let checkout = null;
   let shown = null;
@@ -111,9 +58,9 @@ export function start(api, engine, post) {
     if (sent || !to || !checkout || !shown) return;
     const byCheckout = checkout.data.buyerAcceptsEmailMarketing === true;
     if (!byCheckout && !boxed) return;
-    if (privacy && privacy.marketingAllowed === false) return;
-    const context = contextFromCheckout(checkout.data, checkout.timestamp, shown);
-    if (!context.email) return;
+    if (!marketingAllowed()) return;
+    const context = contextOf(checkout.data, checkout.timestamp, shown);
+    if (!context || !context.email) return;
     if (context.order_id && shown.order_id && String(shown.order_id) !== context.order_id) return;
     context.accepts_marketing = true;
     sent = true;
@@ -151,14 +98,4 @@ export function start(api, engine, post) {
     if (event && event.customData) boxed = { data: event.customData, timestamp: event.timestamp };
   });
   return () => pending;
-}
-
-/** POSTs one request with keepalive; logs (and does not throw) what fails. */
-export async function post(request) {
-  try {
-    const response = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body, keepalive: true, credentials: 'omit' });
-    if (!response.ok) console.error(`crossbuy: POST ${request.url} answered ${response.status}`);
-  } catch (e) {
-    console.error(`crossbuy: POST ${request.url} failed: ${e && e.message ? e.message : e}`);
-  }
 }
