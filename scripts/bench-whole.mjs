@@ -7,10 +7,9 @@
 //
 //   bash scripts/build.sh && node scripts/bench-whole.mjs [PRODUCTS]
 import { readFile } from "node:fs/promises";
-import { createServer } from "node:http";
 import { chromium } from "playwright-core";
 import { start } from "./serve.mjs";
-import { CHROME_ARGS } from "../tests/e2e/helpers.mjs";
+import { CHROME_ARGS, shopBehind } from "../tests/e2e/helpers.mjs";
 
 const RUNS = 5;
 const PRODUCTS = Number(process.argv[2]) || 100_000;
@@ -30,12 +29,7 @@ const shop = await start({ port: 0 });
 // The shop behind a stand-in that serves the catalog as a CDN would, over HTTP in 64 KB writes
 // (a route fulfilled by the test browser would hand the page the whole body at once), and
 // passes every other request on to the demo shop; the page is opened from it (same origin).
-const cdn = createServer(async (req, res) => {
-  if (!req.url.startsWith("/demo/catalog.json")) {
-    const answer = await fetch(new URL(req.url, shop.url));
-    res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") || "" });
-    return res.end(Buffer.from(await answer.arrayBuffer()));
-  }
+const cdn = await shopBehind(shop.url, "/demo/catalog.json", (req, res) => {
   res.writeHead(200, { "content-type": "application/json" });
   const bytes = Buffer.from(text);
   let at = 0;
@@ -49,7 +43,6 @@ const cdn = createServer(async (req, res) => {
   res.on("close", () => (at = bytes.length));
   more();
 });
-await new Promise((ok) => cdn.listen(0, "127.0.0.1", ok));
 const browser = await chromium.launch({ executablePath: process.env.CHROME || "/usr/bin/chromium", args: CHROME_ARGS });
 const longest = [];
 let message = "";
@@ -61,7 +54,7 @@ for (let run = 0; run < RUNS; run++) {
     new PerformanceObserver((list) => window.__tasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: "longtask", buffered: true });
   });
   const said = new Promise((ok) => page.on("console", (m) => m.text().startsWith("crossbuy:") && ok(m.text())));
-  await page.goto(`http://127.0.0.1:${cdn.address().port}/thank-you.html`);
+  await page.goto(`${cdn.url}/thank-you.html`);
   message = await said;
   // Two frames after the message, so a task that ends with it is recorded.
   await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
@@ -71,8 +64,7 @@ for (let run = 0; run < RUNS; run++) {
 }
 await browser.close();
 await shop.close();
-cdn.close();
-cdn.closeAllConnections();
+await cdn.close();
 longest.sort((a, b) => a - b);
 const median = longest[Math.floor(RUNS / 2)];
 console.log(`bench-whole: ${PRODUCTS} products, ${text.length} bytes of JSON`);

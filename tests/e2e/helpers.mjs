@@ -1,6 +1,7 @@
 // Shared by the end-to-end tests: the demo shop on a random port, Debian's Chromium driven by
 // playwright-core, and what the widget should show, computed from the catalog snapshot on
 // its own (not by asking crossbuy).
+import { createServer } from "node:http";
 import { chromium } from "playwright-core";
 import { start } from "../../scripts/serve.mjs";
 
@@ -164,4 +165,24 @@ export async function openConsole(env) {
   const origin = new URL(env.shop.url).origin;
   const foreign = () => requests.filter((u) => !u.startsWith(`${origin}/console/`) && !u.startsWith(`blob:${origin}/`) && !u.startsWith("about:"));
   return { context, page, requests, errors, foreign };
+}
+
+/**
+ * The shop at `shopUrl` behind a stand-in on 127.0.0.1 that answers requests whose path starts
+ * with `path` with `handler(req, res)` and passes every other request on to the shop. A page
+ * opened from it fetches `path` from its own origin (Chromium refuses a page the test fulfilled
+ * any request to another loopback port). Resolves to `{ url, close }`.
+ */
+export async function shopBehind(shopUrl, path, handler) {
+  const server = createServer(async (req, res) => {
+    if (req.url.startsWith(path)) return handler(req, res);
+    const answer = await fetch(new URL(req.url, shopUrl));
+    res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") || "" });
+    res.end(Buffer.from(await answer.arrayBuffer()));
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((ok) => (server.close(ok), server.closeAllConnections())),
+  };
 }

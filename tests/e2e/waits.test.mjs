@@ -6,9 +6,8 @@
 // that answers something broken is one message naming the file and what was wrong.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { gzipSync } from "node:zlib";
-import { WIDGET_TIMEOUT, cards, crossbuyMessages, openShop } from "./helpers.mjs";
+import { WIDGET_TIMEOUT, cards, crossbuyMessages, openShop, shopBehind } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await openShop(); });
@@ -181,30 +180,10 @@ for (const [title, path, routes, expected] of broken) {
   });
 }
 
-/**
- * The demo shop behind a stand-in on 127.0.0.1 that answers `/catalog.json` with `handler` and
- * passes every other request on to the shop. The page is opened from it, so the catalog is a
- * same-origin request (Chromium refuses a page the test fulfilled any request to another
- * loopback port: that refusal is not what these tests are about).
- */
-async function standIn(handler) {
-  const server = createServer(async (req, res) => {
-    if (req.url.startsWith("/catalog.json")) return handler(req, res);
-    const answer = await fetch(new URL(req.url, env.shop.url));
-    res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") || "" });
-    res.end(Buffer.from(await answer.arrayBuffer()));
-  });
-  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((ok) => (server.close(ok), server.closeAllConnections())),
-  };
-}
-
 test("a catalog whose gzip body is corrupt: one error naming the file and why, the space released", async () => {
   // A real gzip header and the start of a real deflate stream, then bytes that are not deflate.
   const body = Buffer.concat([gzipSync(JSON.stringify({ version: 1, pad: "x".repeat(400000) })).subarray(0, 20), Buffer.alloc(200, 0xff)]);
-  const server = await standIn((req, res) => {
+  const server = await shopBehind(env.shop.url, "/catalog.json", (req, res) => {
     res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": body.length });
     res.end(body);
   });
