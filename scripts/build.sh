@@ -124,8 +124,9 @@ node scripts/demo-ratings.mjs demo/ratings.json www/demo/catalog.json www/demo/c
   || die "scripts/demo-ratings.mjs could not add the demo ratings"
 
 # The demo's experiment report (docs/measure.md): the demo catalog with demo/experiment.toml's
-# three arms, four weeks of simulated orders under a known effect (crossbuy: 35% add the first
-# card; best-sellers: 12%; holdout: nothing), and `crossbuy report --html`, linked from the index.
+# three arms, four weeks of simulated orders under a known effect (crossbuy: 35% add a first
+# card of average appeal, later cards less; best-sellers: 12%; holdout: nothing), and
+# `crossbuy report --html`, linked from the index.
 step "crossbuy simulate + report -> www/demo/report.html (the demo's experiment)"
 "$CROSSBUY" snapshot --quiet \
   --products demo/products_export.csv --orders demo/orders_export.csv --config demo/experiment.toml \

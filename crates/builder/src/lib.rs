@@ -30,6 +30,7 @@ mod parallel;
 pub mod pixel;
 pub mod products;
 pub mod progress;
+pub mod replay;
 pub mod report;
 pub mod repurchase;
 pub mod score;

@@ -23,6 +23,7 @@ use csv::StringRecord;
 use serde::Serialize;
 
 use super::dates::parse_timestamp;
+use super::feedback::{List, Record};
 use super::lift::{self, Interval};
 use super::orders::normalise_name;
 use super::report::{BuildError, Result, Summary};
@@ -635,10 +636,17 @@ pub struct PairReport {
     pub from: String,
     /// The product recommended.
     pub to: String,
+    /// The list that showed it: `basket` (cart and checkout pages) or `next` (a thank-you
+    /// page: the product's next-order list where it has one).
+    pub list: String,
     /// Orders whose page showed it.
     pub shown: u64,
     /// Of those, orders that added it from the widget.
     pub taken: u64,
+    /// Showings on the first, second, … card.
+    pub shown_at: Vec<u64>,
+    /// Takes from the first, second, … card.
+    pub taken_at: Vec<u64>,
 }
 
 /// The whole report (also `--json`).
@@ -701,6 +709,18 @@ struct Exposed<'a> {
 /// The page kind of an order started by a thank-you page's add (a cart permalink on Shopify,
 /// the order-received page on WooCommerce).
 const THANK_YOU: &str = "thank_you";
+
+/// Reads the snapshot that was live during the experiment (`name` in errors) with the lists
+/// its pages ranked: a thank-you page's (`thank_you`) ranks the next-order lists, so what it
+/// showed is recomputed from those.
+pub fn parse_catalog(name: &str, text: &str, thank_you: bool) -> Result<Catalog> {
+    let page = if thank_you {
+        crossbuy_engine::PageKind::ThankYou
+    } else {
+        crossbuy_engine::PageKind::Cart
+    };
+    Catalog::parse_for(text, page).map_err(|e| BuildError::input(name, e.to_string()))
+}
 
 /// Computes the report.
 pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Report> {
@@ -855,7 +875,7 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
     let n_arms = experiment.arms.len();
     let control = holdout(experiment);
     let mut arms = Vec::with_capacity(n_arms);
-    let mut pairs: BTreeMap<(usize, usize), (u64, u64)> = BTreeMap::new();
+    let mut pairs: BTreeMap<(usize, usize), Record> = BTreeMap::new();
     for (a, arm) in experiment.arms.iter().enumerate() {
         let mine: Vec<&Exposed> = exposed.iter().filter(|x| x.arm == a).collect();
         let n = mine.len() as u64;
@@ -951,14 +971,11 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
                 &context,
                 crossbuy_engine::score::DEFAULT_CARDS,
             );
-            for s in &shown {
+            for (card, s) in shown.iter().enumerate() {
                 let from = s.because.first().copied().or(context.first().copied());
                 if let Some(from) = from {
                     let e = pairs.entry((from, s.product)).or_default();
-                    e.0 += 1;
-                    if added.contains(&s.product) {
-                        e.1 += 1;
-                    }
+                    e.show(card, added.contains(&s.product));
                 }
             }
             // The customer's later orders.
@@ -1104,11 +1121,21 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
     }
     let mut pairs: Vec<PairReport> = pairs
         .into_iter()
-        .map(|((f, t), (shown, taken))| PairReport {
-            from: catalog.products[f].id.clone(),
-            to: catalog.products[t].id.clone(),
-            shown,
-            taken,
+        .map(|((f, t), mut r)| {
+            let cards = r.shown_at.len().max(r.taken_at.len());
+            r.shown_at.resize(cards, 0);
+            r.taken_at.resize(cards, 0);
+            PairReport {
+                from: catalog.products[f].id.clone(),
+                to: catalog.products[t].id.clone(),
+                list: if thank_you { List::Next } else { List::Basket }
+                    .name()
+                    .to_owned(),
+                shown: r.shown,
+                taken: r.taken,
+                shown_at: r.shown_at,
+                taken_at: r.taken_at,
+            }
         })
         .collect();
     pairs.sort_by(|a, b| {

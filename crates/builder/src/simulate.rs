@@ -5,10 +5,14 @@
 //!
 //! Each order buys one product that has neighbours (uniformly), one unit or, one time in ten,
 //! two: the noise is the spread of prices. The arm comes from the experiment's own hash of the
-//! order id; the page shows what the engine shows for that arm ([`recommend_for`]); with the
-//! arm's probability the shopper adds the first card, which becomes a line and the
-//! `_crossbuy_added` attribute. The true lift of an arm in revenue per order is therefore its
-//! take probability times the mean price of that first card, less the holdout's: [`Simulated::truth`].
+//! order id; the page shows what the engine shows for that arm ([`recommend_for`]). The shopper
+//! looks at card `k` with probability `k^-η` ([`POSITION_BIAS`], as the replayed shoppers of
+//! `crossbuy eval --replay-feedback`) and adds a card they looked at with the arm's probability
+//! times the product's appeal: a number from 0 to 2 (mean 1) fixed by a hash of its id, so some
+//! pairs are taken more than others and the report and `--feedback` have something to find.
+//! Each add becomes a line and part of the `_crossbuy_added` attribute. The true lift of an arm
+//! in revenue per order is therefore the sum over its cards of that probability times the
+//! card's price, averaged over the products, less the holdout's: [`Simulated::truth`].
 
 use std::fmt::Write;
 
@@ -17,6 +21,21 @@ use crossbuy_engine::score::DEFAULT_CARDS;
 use crossbuy_engine::Catalog;
 
 use crossbuy_engine::time::format as rfc3339_ms;
+
+use super::replay::POSITION_BIAS;
+
+/// A product's appeal to the simulated shoppers, from 0 to 2 (mean 1), fixed by its id.
+pub fn appeal(id: &str) -> f64 {
+    let h = id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    2.0 * Rng(h).unit()
+}
+
+/// The probability that a shopper of an arm taking `take` adds card `k` (0-based) showing `id`.
+pub fn take_card(take: f64, k: usize, id: &str) -> f64 {
+    (take * ((k + 1) as f64).powf(-POSITION_BIAS) * appeal(id)).min(1.0)
+}
 
 /// splitmix64: small, well mixed, seeded, so a simulated shop is the same on every run.
 #[derive(Debug, Clone)]
@@ -50,7 +69,8 @@ pub struct Params {
     pub seed: u64,
     /// Orders.
     pub orders: u64,
-    /// Probability that a shopper adds the first card, per arm (in the experiment's order).
+    /// Per arm (in the experiment's order): the probability that a shopper adds the first card
+    /// of a product of average appeal ([`take_card`]).
     pub take: Vec<f64>,
     /// Unix seconds of the first order; the orders spread over `days`.
     pub start: i64,
@@ -89,8 +109,8 @@ pub fn simulate(catalog: &Catalog, p: &Params) -> Option<Simulated> {
     if mains.is_empty() {
         return None;
     }
-    // What each arm's page shows first for each main product.
-    let first: Vec<Vec<Option<usize>>> = e
+    // What each arm's page shows for each main product.
+    let shown: Vec<Vec<Vec<usize>>> = e
         .arms
         .iter()
         .map(|arm| {
@@ -98,8 +118,9 @@ pub fn simulate(catalog: &Catalog, p: &Params) -> Option<Simulated> {
                 .iter()
                 .map(|&m| {
                     recommend_for(catalog, Some(arm), &[m], DEFAULT_CARDS)
-                        .first()
+                        .iter()
                         .map(|r| r.product)
+                        .collect()
                 })
                 .collect()
         })
@@ -111,12 +132,21 @@ pub fn simulate(catalog: &Catalog, p: &Params) -> Option<Simulated> {
         / mains.len() as f64;
     let truth = (0..e.arms.len())
         .map(|a| {
-            let added: f64 = first[a]
+            let added: f64 = shown[a]
                 .iter()
-                .map(|f| f.map_or(0.0, |i| catalog.products[i].price as f64))
+                .map(|cards| {
+                    cards
+                        .iter()
+                        .enumerate()
+                        .map(|(k, &i)| {
+                            let product = &catalog.products[i];
+                            take_card(p.take[a], k, &product.id) * product.price as f64
+                        })
+                        .sum::<f64>()
+                })
                 .sum::<f64>()
                 / mains.len() as f64;
-            mean_main + p.take[a] * added
+            mean_main + added
         })
         .collect();
 
@@ -133,19 +163,30 @@ pub fn simulate(catalog: &Catalog, p: &Params) -> Option<Simulated> {
         let k = rng.below(mains.len() as u64) as usize;
         let main = &catalog.products[mains[k]];
         let qty = 1 + u32::from(rng.unit() < 0.1);
-        let took = rng.unit() < p.take[arm];
-        let added = first[arm][k].filter(|_| took).map(|i| &catalog.products[i]);
+        let added: Vec<&crossbuy_engine::Product> = shown[arm][k]
+            .iter()
+            .enumerate()
+            .filter(|&(card, &i)| {
+                rng.unit() < take_card(p.take[arm], card, &catalog.products[i].id)
+            })
+            .map(|(_, &i)| &catalog.products[i])
+            .collect();
         let arm_value = format!("{}:{}", e.name, e.arms[arm].name);
-        let added_id = added.map_or("", |a| a.id.as_str());
+        let ids: Vec<&str> = added.iter().map(|a| a.id.as_str()).collect();
+        let added_ids = match ids.len() {
+            0 => String::new(),
+            1 => ids[0].to_owned(),
+            _ => format!("\"{}\"", ids.join(",")),
+        };
         let _ = writeln!(
             csv,
-            "{id},{when},completed,c{customer},{},{qty},{},0,{arm_value},{},{added_id}",
+            "{id},{when},completed,c{customer},{},{qty},{},0,{arm_value},{},{added_ids}",
             main.id, main.price, p.page
         );
-        if let Some(a) = added {
+        for a in &added {
             let _ = writeln!(
                 csv,
-                "{id},{when},completed,c{customer},{},1,{},0,{arm_value},{},{added_id}",
+                "{id},{when},completed,c{customer},{},1,{},0,{arm_value},{},{added_ids}",
                 a.id, a.price, p.page
             );
         }

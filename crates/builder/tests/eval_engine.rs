@@ -156,6 +156,7 @@ fn the_engine_ranks_exactly_as_eval_measures_on_both_tasks() {
             variants: Vec::new(),
             max_basket: 100,
             feedback: None,
+            replay: None,
         };
         let split = match task {
             Task::Basket => split_time(&loaded.baskets, 0.8, 1),

@@ -1,7 +1,7 @@
 //! Feedback into the next snapshot, shown with a simulated shop: a pair shoppers never take
 //! sinks out of the top 4, gradually, while the pairs they take keep their place.
 
-use crossbuy_builder::feedback::Feedback;
+use crossbuy_builder::feedback::{Feedback, List};
 use crossbuy_builder::measure::{read_orders, report, Query};
 use crossbuy_builder::simulate::Rng;
 use crossbuy_builder::Summary;
@@ -82,8 +82,8 @@ fn a_pair_never_taken_sinks_out_of_the_top_4() {
         feedback.read("report.json", &json).unwrap();
         let tea_shown = feedback
             .pairs
-            .get(&("kettle".to_owned(), "tea".to_owned()))
-            .map_or(0, |p| p.0);
+            .get(&(List::Basket, "kettle".to_owned(), "tea".to_owned()))
+            .map_or(0, |p| p.shown);
         // The next snapshot: the builder's scores, re-weighted by everything so far.
         catalog = original.clone();
         feedback.apply(&mut catalog.products);
@@ -106,52 +106,89 @@ fn a_pair_never_taken_sinks_out_of_the_top_4() {
     let kettle = &catalog.products[0];
     assert_eq!(kettle.neighbours.len(), 5);
     assert_eq!(catalog.products[kettle.neighbours[4].product].id, "tea");
-    assert_eq!(top(&catalog)[0], "mug");
-    assert!(top(&catalog).contains(&"bulb".to_owned()));
+    let mut now = top(&catalog);
+    now.sort();
+    assert_eq!(now, ["bulb", "cosy", "mug", "spoon"]);
 }
 
 #[test]
 fn unhelpful_answers_from_the_webhook_log_count_as_showings_not_taken() {
-    let log = r#"{"type":"offer_viewed","id":"cb_1","occurred_at":"2026-11-02T10:00:00Z","shop":"Sim","data":{"email":"a@x.example","order_id":"1","page":"thank_you","products":["tea","mug"]}}
-{"type":"feedback","id":"cb_2","occurred_at":"2026-11-02T10:01:00Z","shop":"Sim","data":{"email":"a@x.example","order_id":"1","page":"thank_you","helpful":false}}
-{"type":"feedback","id":"cb_3","occurred_at":"2026-11-02T10:01:00Z","shop":"Sim","data":{"email":"b@x.example","order_id":"2","page":"thank_you","helpful":true}}
-"#;
+    // Forty thank-you pages showed the tea and the mug and were answered "No"; one other
+    // answered "Yes".
+    let mut log = String::new();
+    for order in 1..=40 {
+        log.push_str(&format!(
+            "{{\"type\":\"offer_viewed\",\"id\":\"cb_v{order}\",\"occurred_at\":\"2026-11-02T10:00:00Z\",\"shop\":\"Sim\",\"data\":{{\"email\":\"a@x.example\",\"order_id\":\"{order}\",\"page\":\"thank_you\",\"products\":[\"tea\",\"mug\"]}}}}\n\
+             {{\"type\":\"feedback\",\"id\":\"cb_f{order}\",\"occurred_at\":\"2026-11-02T10:01:00Z\",\"shop\":\"Sim\",\"data\":{{\"email\":\"a@x.example\",\"order_id\":\"{order}\",\"page\":\"thank_you\",\"helpful\":false}}}}\n"
+        ));
+    }
+    log.push_str(r#"{"type":"feedback","id":"cb_3","occurred_at":"2026-11-02T10:01:00Z","shop":"Sim","data":{"email":"b@x.example","order_id":"99","page":"thank_you","helpful":true}}"#);
     let mut f = Feedback::default();
-    f.read("signals.jsonl", log).unwrap();
-    assert_eq!(f.unhelpful.get("tea"), Some(&1));
-    assert_eq!(f.unhelpful.get("mug"), Some(&1));
+    f.read("signals.jsonl", &log).unwrap();
+    let no = |p: &str| f.unhelpful.get(&(List::Next, p.to_owned())).copied();
+    assert_eq!((no("tea"), no("mug")), (Some(40), Some(40)));
     assert_eq!(f.unhelpful.len(), 2);
-    // Alone, without any taken pair, there is no rate to shrink towards: nothing changes.
+    // Alone, without any taken pair, there is no rate to compare with: nothing changes.
     let mut catalog = Catalog::parse(CATALOG).unwrap();
     assert_eq!(f.apply(&mut catalog.products).pairs, 0);
-    // With a report's rates, the "No" counts lower both pairs.
+    // With a thank-you report's rates, the "No" answers lower both pairs; the cosy, taken at
+    // the list's rate, keeps its score. (The kettle has no next list: the thank-you page ranks
+    // its basket list.)
     f.read(
         "report.json",
-        r#"{"pairs":[{"from":"kettle","to":"cosy","shown":100,"taken":10}]}"#,
+        r#"{"pairs":[{"from":"kettle","to":"cosy","list":"next","shown":100,"taken":10},
+                      {"from":"kettle","to":"mug","list":"next","shown":100,"taken":10}]}"#,
     )
     .unwrap();
-    let before = catalog.products[0].neighbours[0].score;
+    let score = |c: &Catalog, id: &str| {
+        let kettle = &c.products[0];
+        kettle
+            .neighbours
+            .iter()
+            .find(|n| c.products[n.product].id == id)
+            .map(|n| n.score)
+            .unwrap()
+    };
+    let before = catalog.clone();
     let applied = f.apply(&mut catalog.products);
     assert_eq!(applied.pairs, 3);
-    assert!(catalog.products[0]
-        .neighbours
-        .iter()
-        .any(|n| n.score < before));
+    assert!(score(&catalog, "tea") < score(&before, "tea"));
+    assert!(score(&catalog, "mug") < score(&before, "mug"));
+    // Basket-page records would not touch what thank-you answers said, and the reverse.
+    let mut basket_only = Feedback::default();
+    basket_only
+        .read(
+            "report.json",
+            r#"{"pairs":[{"from":"kettle","to":"cosy","shown":100,"taken":10}]}"#,
+        )
+        .unwrap();
+    assert!(basket_only.rates(List::Next).is_none());
     // Bad input names the place.
     let mut g = Feedback::default();
+    let err =
+        |g: &mut Feedback, path: &str, text: &str| g.read(path, text).unwrap_err().to_string();
     assert_eq!(
-        g.read(
+        err(
+            &mut g,
             "report.json",
             r#"{"pairs":[{"from":"a","to":"b","shown":1,"taken":2}]}"#
-        )
-        .unwrap_err()
-        .to_string(),
+        ),
         "report.json: pairs[0]: taken (2) is more than shown (1)"
     );
     assert_eq!(
-        g.read("signals.jsonl", "{\"a\":1}\n")
-            .unwrap_err()
-            .to_string(),
+        err(
+            &mut g,
+            "report.json",
+            r#"{"pairs":[{"from":"a","to":"b","list":"cart","shown":1,"taken":0}]}"#
+        ),
+        "report.json: pairs[0].list: expected \"basket\" or \"next\", got \"cart\""
+    );
+    assert_eq!(
+        err(&mut g, "report.json", r#"{"pairs":[{"from":"a","to":"b","shown":3,"taken":1,"shown_at":[2,0],"taken_at":[0,1]}]}"#),
+        "report.json: pairs[0]: shown_at [2, 0] and taken_at [0, 1] do not add up to shown (3) and taken (1) card by card"
+    );
+    assert_eq!(
+        err(&mut g, "signals.jsonl", "{\"a\":1}\n"),
         "signals.jsonl:1: not a webhook body (no \"type\")"
     );
 }

@@ -2,6 +2,7 @@
 
 use crossbuy_builder::build::{load_with, params, BuildInput};
 use crossbuy_builder::eval::{export_split, parse_variant, run_eval, EvalOptions, Task};
+use crossbuy_builder::replay::{Shoppers, POSITION_BIAS};
 use crossbuy_builder::report::{BuildError, Result, Summary};
 use crossbuy_builder::stats::DEFAULT_MAX_BASKET;
 
@@ -57,6 +58,16 @@ pub struct Args {
     /// feedback", crossbuy re-weighted as `crossbuy snapshot --feedback` does
     #[arg(long, value_name = "FILE", help_heading = "Evaluation")]
     feedback: Vec<String>,
+    /// Replay the latest quarter of the training orders as shoppers of a snapshot built from
+    /// the rest (cards looked at with a position bias, wanted items taken) and add the row
+    /// "crossbuy + replayed feedback": what `crossbuy snapshot --feedback` would do with that
+    /// experiment's report (time split only; docs/measure.md)
+    #[arg(long, help_heading = "Evaluation")]
+    replay_feedback: bool,
+    /// The replayed shoppers look at card k with probability k^-ETA (default 0.7; 0: every
+    /// card alike)
+    #[arg(long, value_name = "ETA", value_parser = non_negative, requires = "replay_feedback", help_heading = "Evaluation")]
+    position_bias: Option<f64>,
     /// Print the results as JSON instead of a table
     #[arg(long, help_heading = "Evaluation")]
     json: bool,
@@ -101,6 +112,13 @@ fn positive(s: &str) -> std::result::Result<f64, String> {
         .ok_or_else(|| format!("expected a positive number, got \"{s}\""))
 }
 
+fn non_negative(s: &str) -> std::result::Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && *x >= 0.0)
+        .ok_or_else(|| format!("expected a number 0 or more, got \"{s}\""))
+}
+
 /// `crossbuy eval …`.
 pub fn run(args: Args) -> Result<()> {
     let input: BuildInput = args.input.build_input(&args.overrides)?;
@@ -125,6 +143,17 @@ pub fn run(args: Args) -> Result<()> {
             .get_or_insert_with(crossbuy_builder::feedback::Feedback::default)
             .read(path, &text)?;
     }
+    if args.replay_feedback && leave_one_out {
+        return Err(usage(
+            "--replay-feedback replays the latest orders by time; use it with --split time"
+                .to_owned(),
+        ));
+    }
+    let replay = args.replay_feedback.then(|| Shoppers {
+        position_bias: args.position_bias.unwrap_or(POSITION_BIAS),
+        seed,
+        ..Shoppers::default()
+    });
     let mut summary = Summary::default();
     let loaded = load_with(&input, &mut summary, &mut Bar::on_stderr(args.quiet))?;
     report_problems(&summary);
@@ -141,6 +170,7 @@ pub fn run(args: Args) -> Result<()> {
             .max_basket
             .unwrap_or(DEFAULT_MAX_BASKET),
         feedback,
+        replay,
     };
     if let Some(dir) = &args.export_split {
         export_split(&loaded, &options, std::path::Path::new(dir))?;

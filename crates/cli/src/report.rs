@@ -2,7 +2,7 @@
 //! (docs/measure.md); and `crossbuy simulate`, a shop's orders under a known effect.
 
 use crossbuy_builder::dates::parse_timestamp;
-use crossbuy_builder::measure::{read_orders, report, summary_text, Query};
+use crossbuy_builder::measure::{parse_catalog, read_orders, report, summary_text, Query};
 use crossbuy_builder::measure_html::html;
 use crossbuy_builder::report::{BuildError, Result, Summary};
 use crossbuy_builder::simulate::{simulate, Params};
@@ -47,14 +47,14 @@ pub struct Args {
     json: bool,
 }
 
-fn load_catalog(path: &str) -> Result<Catalog> {
+fn load_catalog(path: &str, thank_you: bool) -> Result<Catalog> {
     let text = std::fs::read_to_string(path).map_err(|e| BuildError::io(path, e))?;
-    Catalog::parse(&text).map_err(|e| BuildError::input(path, e.to_string()))
+    parse_catalog(path, &text, thank_you)
 }
 
 /// `crossbuy report …`.
 pub fn run(args: Args) -> Result<()> {
-    let catalog = load_catalog(&args.catalog)?;
+    let catalog = load_catalog(&args.catalog, args.thank_you)?;
     let query = Query::new(
         args.experiment.clone(),
         args.since.as_deref(),
@@ -87,7 +87,8 @@ pub struct SimulateArgs {
     /// A snapshot with an experiment
     #[arg(long, value_name = "FILE")]
     catalog: String,
-    /// Per arm, in the experiment's order: the probability that a shopper adds the first card
+    /// Per arm, in the experiment's order: the probability that a shopper adds the first card of
+    /// a product of average appeal (later cards less, as k^-0.7; docs/measure.md)
     #[arg(long, value_name = "P,P", value_delimiter = ',', required = true)]
     take: Vec<f64>,
     /// Orders to write
@@ -109,7 +110,8 @@ pub struct SimulateArgs {
 
 /// `crossbuy simulate …`.
 pub fn simulate_run(args: SimulateArgs) -> Result<()> {
-    let catalog = load_catalog(&args.catalog)?;
+    // A thank-you page shows the next-order lists: simulate what it showed.
+    let catalog = load_catalog(&args.catalog, args.page == "thank_you")?;
     let arms = catalog.experiment.as_ref().map_or(0, |e| e.arms.len());
     if arms == 0 {
         return Err(BuildError::input(

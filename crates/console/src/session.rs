@@ -11,7 +11,7 @@ use crossbuy_builder::build::{assemble, load_from, params, BuildInput, Loaded, P
 use crossbuy_builder::config::Config;
 use crossbuy_builder::eval::{run_eval, EvalOptions, Task};
 use crossbuy_builder::input::read_text_from;
-use crossbuy_builder::measure::{read_orders_from, report, summary_text, Query};
+use crossbuy_builder::measure::{parse_catalog, read_orders_from, report, summary_text, Query};
 use crossbuy_builder::measure_html::html;
 use crossbuy_builder::progress::Progress;
 use crossbuy_builder::report::{BuildError, Result, Summary};
@@ -262,6 +262,7 @@ impl Session {
                 variants: Vec::new(),
                 max_basket: config.neighbours.max_basket.unwrap_or(DEFAULT_MAX_BASKET),
                 feedback: None,
+                replay: None,
             };
             match run_eval(loaded, &options) {
                 Ok(report) => serde_json::from_str::<Value>(&report.json()).unwrap_or(Value::Null),
@@ -306,8 +307,16 @@ impl Session {
             Some(name) => {
                 let (reader, _) = sources.open(&name)?;
                 let text = read_text_from(&name, reader)?;
-                dropped =
-                    Catalog::parse(&text).map_err(|e| BuildError::input(&name, e.to_string()))?;
+                dropped = parse_catalog(&name, &text, query.thank_you)?;
+                &dropped
+            }
+            None if query.thank_you => {
+                if self.catalog.is_none() {
+                    return Err(usage(
+                        "build a catalog first, or drop the catalog.json that was live".to_owned(),
+                    ));
+                }
+                dropped = parse_catalog("catalog.json", &self.json, true)?;
                 &dropped
             }
             None => self.catalog.as_ref().ok_or_else(|| {
