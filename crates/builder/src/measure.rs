@@ -1119,10 +1119,11 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
             lifts,
         });
     }
+    // Every pair's card counts as long as the most cards any page showed.
+    let cards = pairs.values().map(|r| r.shown_at.len()).max().unwrap_or(0);
     let mut pairs: Vec<PairReport> = pairs
         .into_iter()
         .map(|((f, t), mut r)| {
-            let cards = r.shown_at.len().max(r.taken_at.len());
             r.shown_at.resize(cards, 0);
             r.taken_at.resize(cards, 0);
             PairReport {

@@ -1,7 +1,7 @@
 //! `crossbuy report` on shops with a known answer: a simulator writes a shop's orders export
 //! under a known true effect of each arm, and the report must recover it.
 
-use crossbuy_builder::measure::{read_orders, report, summary_text, Query, Report};
+use crossbuy_builder::measure::{parse_catalog, read_orders, report, summary_text, Query, Report};
 use crossbuy_builder::simulate::{take_card, Params};
 use crossbuy_builder::Summary;
 use crossbuy_engine::Catalog;
@@ -316,4 +316,53 @@ fn a_thank_you_experiment_is_read_from_the_order_ids_and_the_next_7_days() {
     // Without --thank-you, orders without the attribute are not in the experiment.
     let r = report(&catalog, &file, &Query::default()).unwrap();
     assert_eq!(r.orders_exposed, 0);
+}
+
+#[test]
+fn a_thank_you_report_recomputes_what_the_next_order_lists_showed() {
+    // The kettle's next-order list is descaler then tea; its basket list starts with the tea.
+    let text = CATALOG.replace(
+        r#"{"id":"spoon","score":0.2,"count":5}]},"#,
+        r#"{"id":"spoon","score":0.2,"count":5}],
+  "next":[{"id":"bulb","score":0.9,"count":9},{"id":"tea","score":0.5,"count":6}]},"#,
+    );
+    let catalog = parse_catalog("catalog.json", &text, true).unwrap();
+    let csv = "order_id,created_at,customer,product_id,quantity,price\n\
+               1,2026-11-02T09:00:00Z,c1,kettle,1,3500\n\
+               2,2026-11-02T09:00:00Z,c2,kettle,1,3500\n\
+               3,2026-11-02T09:00:00Z,c3,kettle,1,3500\n\
+               4,2026-11-02T09:00:00Z,c4,kettle,1,3500\n";
+    let file = read_orders("thanks.csv", Some(csv), &catalog, &mut Summary::default()).unwrap();
+    let q = Query {
+        thank_you: true,
+        ..Query::default()
+    };
+    let r = report(&catalog, &file, &q).unwrap();
+    let shown = r.arms[0].orders;
+    assert!(shown > 0);
+    let pairs: Vec<(&str, &str, &str, &[u64])> = r
+        .pairs
+        .iter()
+        .map(|p| {
+            (
+                p.from.as_str(),
+                p.to.as_str(),
+                p.list.as_str(),
+                p.shown_at.as_slice(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("kettle", "bulb", "next", &[shown, 0][..]),
+            ("kettle", "tea", "next", &[0, shown][..])
+        ]
+    );
+    // Read for a cart page, the same snapshot ranks the basket list.
+    let cart = parse_catalog("catalog.json", &text, false).unwrap();
+    assert_eq!(
+        cart.products[cart.products[0].neighbours[0].product].id,
+        "tea"
+    );
 }
