@@ -8,12 +8,12 @@
 //! order's `offer_viewed` listed.
 //!
 //! Shoppers look at the first card more than at the fourth, so a pair is judged against the
-//! cards it was shown on: its expected takes are the sum, over its showings, of the take rate of
-//! that card position across all pairs of its list (clicks over expected clicks). The position
-//! rates are made non-increasing (pooled adjacent violators, weighted by showings): a later card
-//! is never assumed to be looked at more than an earlier one, and a position held by one bad pair
-//! does not excuse it. Without positions (an older report) every showing expects the list's
-//! overall rate.
+//! cards it was shown on: its expected takes are the sum, over its showings, of its card's take
+//! rate (clicks over expected clicks). The card rates come from [`position_rates`]: the pairs'
+//! appeal taken out (pairs shown on several cards tell the cards apart), kept non-increasing
+//! (pooled adjacent violators): a later card is never assumed to be looked at more than an
+//! earlier one, and a card held by one bad pair does not excuse it. Without positions (an older
+//! report) every showing expects the list's overall rate.
 //!
 //! A pair's score is multiplied by `(taken + α) / (expected + α)`: the posterior mean of its
 //! own acceptance relative to its cards' when takes are Poisson around `θ · expected` and `θ`
