@@ -202,7 +202,11 @@ pub fn position_rates(records: &[&Record], pooled: &[(f64, f64)]) -> Vec<f64> {
         for (th, r) in theta.iter_mut().zip(records) {
             let exposure: f64 = r.shown_at.iter().zip(&e).map(|(&s, &x)| s as f64 * x).sum();
             let placed: u64 = r.taken_at.iter().sum();
-            *th = if exposure > 0.0 { placed as f64 / exposure } else { 0.0 };
+            *th = if exposure > 0.0 {
+                placed as f64 / exposure
+            } else {
+                0.0
+            };
         }
         let mut sums = vec![(0.0, 0.0); cards];
         for (th, r) in theta.iter().zip(records) {
@@ -767,12 +771,21 @@ mod tests {
         // Scaled so that the expected takes add up to the takes.
         let expected: f64 = records
             .iter()
-            .map(|r| r.shown_at.iter().zip(&e).map(|(&s, x)| s as f64 * x).sum::<f64>())
+            .map(|r| {
+                r.shown_at
+                    .iter()
+                    .zip(&e)
+                    .map(|(&s, x)| s as f64 * x)
+                    .sum::<f64>()
+            })
             .sum();
         assert!((expected - 750.0).abs() < 1e-6);
         // No pair on two cards: nothing to tell them apart with; the pooled rates stay.
         let e = position_rates(&[&best, &weak], &[(400.0, 1000.0), (50.0, 1000.0)]);
-        assert!((e[0] - 0.4).abs() < 1e-9 && (e[1] - 0.05).abs() < 1e-9, "{e:?}");
+        assert!(
+            (e[0] - 0.4).abs() < 1e-9 && (e[1] - 0.05).abs() < 1e-9,
+            "{e:?}"
+        );
     }
 
     #[test]
