@@ -33,7 +33,7 @@ use std::collections::HashMap;
 use crossbuy_engine::json::{self, Value};
 use crossbuy_engine::snapshot::{Neighbour, Product};
 
-use super::report::{BuildError, Result};
+use super::report::{BuildError, Result, Summary};
 
 /// A pair is judged once its cards would have been taken this many times on average: the
 /// fewest at which never being taken is unlikely by chance (a Poisson count of mean 3 is 0 with
@@ -281,6 +281,33 @@ impl Feedback {
             }
         }
         self.read_signals(path, text)
+    }
+
+    /// Reads any feedback file: a report's JSON or webhook bodies ([`Feedback::read`]), or an
+    /// orders export (Shopify's, the WooCommerce plugin's, the plain CSV) whose report is computed
+    /// here with `live`, the snapshot that was live during the experiment. Returns the orders'
+    /// read summary (its problems are the caller's to print).
+    pub fn read_any(
+        &mut self,
+        path: &str,
+        text: &str,
+        live: Option<&crossbuy_engine::Catalog>,
+    ) -> Result<Summary> {
+        if text.trim_start().starts_with('{') {
+            self.read(path, text)?;
+            return Ok(Summary::default());
+        }
+        let catalog = live.ok_or_else(|| {
+            BuildError::Usage(format!(
+                "{path}: an orders export as feedback needs the snapshot that was live during the experiment: add --feedback-catalog catalog.json"
+            ))
+        })?;
+        let mut summary = Summary::default();
+        let file = crate::measure::read_orders(path, Some(text), catalog, &mut summary)?;
+        let r = crate::measure::report(catalog, &file, &crate::measure::Query::default())?;
+        let json = serde_json::to_string(&r).map_err(|e| BuildError::input(path, e.to_string()))?;
+        self.read(path, &json)?;
+        Ok(summary)
     }
 
     fn read_report(&mut self, path: &str, root: &Value) -> Result<()> {

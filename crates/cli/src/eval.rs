@@ -1,5 +1,6 @@
 //! `crossbuy eval`: its arguments, read into the builder's [`EvalOptions`].
 
+use crate::snapshot::read_feedback;
 use crossbuy_builder::build::{load_with, params, BuildInput};
 use crossbuy_builder::eval::{export_split, parse_variant, run_eval, EvalOptions, Task};
 use crossbuy_builder::replay::{Shoppers, POSITION_BIAS};
@@ -53,11 +54,16 @@ pub struct Args {
     /// Top neighbour lists shorter than K up with popular items
     #[arg(long, help_heading = "Evaluation")]
     fill_popular: bool,
-    /// What shoppers did with the pairs shown (`crossbuy report --json`'s output, or the
-    /// webhook's signal bodies as JSON lines; repeat for several): adds the row "crossbuy +
-    /// feedback", crossbuy re-weighted as `crossbuy snapshot --feedback` does
+    /// What shoppers did with the pairs shown (`crossbuy report --json`'s output, the webhook's
+    /// signal bodies as JSON lines, or the orders export with --feedback-catalog; repeat for
+    /// several): adds the row "crossbuy + feedback", crossbuy re-weighted as `crossbuy snapshot
+    /// --feedback` does
     #[arg(long, value_name = "FILE", help_heading = "Evaluation")]
     feedback: Vec<String>,
+    /// The snapshot that was live during the experiment, for a --feedback file that is an
+    /// orders export (its report is computed as `crossbuy report` computes it)
+    #[arg(long, value_name = "FILE", help_heading = "Evaluation")]
+    feedback_catalog: Option<String>,
     /// Replay the latest quarter of the training orders as shoppers of a snapshot built from
     /// the rest (cards looked at with a position bias, wanted items taken) and add the row
     /// "crossbuy + replayed feedback": what `crossbuy snapshot --feedback` would do with that
@@ -136,13 +142,7 @@ pub fn run(args: Args) -> Result<()> {
             .ok_or_else(|| usage(format!("--variants: cannot read \"{v}\"")))?;
         variants.push((format!("crossbuy[{v}]"), p));
     }
-    let mut feedback = None;
-    for path in &args.feedback {
-        let text = std::fs::read_to_string(path).map_err(|e| BuildError::io(path, e))?;
-        feedback
-            .get_or_insert_with(crossbuy_builder::feedback::Feedback::default)
-            .read(path, &text)?;
-    }
+    let feedback = read_feedback(&args.feedback, args.feedback_catalog.as_deref())?;
     if args.replay_feedback && leave_one_out {
         return Err(usage(
             "--replay-feedback replays the latest orders by time; use it with --split time"

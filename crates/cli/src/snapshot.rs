@@ -3,7 +3,9 @@
 use std::path::Path;
 
 use crossbuy_builder::build::{build_with, Built};
+use crossbuy_builder::feedback::Feedback;
 use crossbuy_builder::input::{MAX_FILE_BYTES, MAX_ROW_BYTES};
+use crossbuy_builder::measure::parse_catalog;
 use crossbuy_builder::report::{BuildError, Result};
 use crossbuy_builder::shards::{write_catalog, write_shards, Written};
 use crossbuy_builder::write::to_json;
@@ -48,10 +50,14 @@ pub struct Args {
     overrides: Overrides,
 
     /// What shoppers did with the pairs they were shown, to re-weight them (docs/measure.md,
-    /// "Feed it back"): `crossbuy report --json`'s output, or the shop webhook's signal bodies
-    /// as JSON lines; repeat for several files
+    /// "Feed it back"): `crossbuy report --json`'s output, the shop webhook's signal bodies as
+    /// JSON lines, or the orders export itself (with --feedback-catalog); repeat for several files
     #[arg(long, value_name = "FILE", help_heading = "Learning")]
     feedback: Vec<String>,
+    /// The snapshot that was live during the experiment, for a --feedback file that is an
+    /// orders export (its report is computed as `crossbuy report` computes it)
+    #[arg(long, value_name = "FILE", help_heading = "Learning")]
+    feedback_catalog: Option<String>,
 
     /// Print the time spent in each phase to stderr
     #[arg(long, help_heading = "Messages")]
@@ -87,17 +93,37 @@ fn now() -> Option<i64> {
         .and_then(|d| i64::try_from(d.as_secs()).ok())
 }
 
+/// Reads the `--feedback` files (`None` when there are none); an orders export among them is
+/// reported with the snapshot `live` (`--feedback-catalog`), its unreadable rows printed.
+pub(crate) fn read_feedback(paths: &[String], live: Option<&str>) -> Result<Option<Feedback>> {
+    if paths.is_empty() {
+        if let Some(path) = live {
+            return Err(BuildError::Usage(format!(
+                "--feedback-catalog {path}: give the orders export it goes with as --feedback FILE"
+            )));
+        }
+        return Ok(None);
+    }
+    let catalog = match live {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| BuildError::io(path, e))?;
+            Some(parse_catalog(path, &text, false)?)
+        }
+        None => None,
+    };
+    let mut feedback = Feedback::default();
+    for path in paths {
+        let text = std::fs::read_to_string(path).map_err(|e| BuildError::io(path, e))?;
+        let summary = feedback.read_any(path, &text, catalog.as_ref())?;
+        report_problems(&summary);
+    }
+    Ok(Some(feedback))
+}
+
 /// `crossbuy snapshot …`.
 pub fn run(args: Args) -> Result<()> {
     let mut input = args.input.build_input(&args.overrides)?;
-    if !args.feedback.is_empty() {
-        let mut feedback = crossbuy_builder::feedback::Feedback::default();
-        for path in &args.feedback {
-            let text = std::fs::read_to_string(path).map_err(|e| BuildError::io(path, e))?;
-            feedback.read(path, &text)?;
-        }
-        input.feedback = Some(feedback);
-    }
+    input.feedback = read_feedback(&args.feedback, args.feedback_catalog.as_deref())?;
     let built: Built = build_with(&input, now(), &mut Bar::on_stderr(args.quiet))?;
     report_problems(&built.summary);
     let mut timings = built.summary.timings.clone();

@@ -126,6 +126,7 @@ fn an_experiment_goes_from_crossbuy_toml_to_the_report_and_back() {
     // The next snapshot learns from it: the summary says so, and some lists change order or
     // score while the products stay.
     let before = catalog;
+    std::fs::copy(dir.join("catalog.json"), dir.join("live.json")).unwrap();
     let after = snapshot(&dir, &["--feedback", "report.json"]);
     assert_eq!(before.products.len(), after.products.len());
     let changed = before
@@ -135,6 +136,38 @@ fn an_experiment_goes_from_crossbuy_toml_to_the_report_and_back() {
         .filter(|(a, b)| a.neighbours != b.neighbours)
         .count();
     assert!(changed > 0, "the feedback changed no neighbour list");
+
+    // The orders export itself, with the snapshot that was live, is the same feedback.
+    let direct = snapshot(
+        &dir,
+        &[
+            "--feedback",
+            "orders.csv",
+            "--feedback-catalog",
+            "live.json",
+        ],
+    );
+    assert_eq!(direct.products, after.products);
+    let (code, _, err) = run(
+        &[
+            "snapshot",
+            "--products",
+            &fixture("products_export_current.csv"),
+            "--orders",
+            &fixture("orders_export.csv"),
+            "--feedback",
+            "orders.csv",
+            "-o",
+            "x.json",
+            "-q",
+        ],
+        &dir,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("orders.csv: an orders export as feedback needs the snapshot that was live during the experiment: add --feedback-catalog catalog.json"),
+        "{err}"
+    );
 
     // Mistakes name what is wrong.
     let (code, _, err) = run(
