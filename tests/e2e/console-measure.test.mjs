@@ -133,6 +133,22 @@ test("built here with the experiment's crossbuy.toml, then measured against the 
   );
   assert.equal(await page.locator("#cb-measure-summary").textContent(), expected.stderr + expected.stdout);
   assert.deepEqual((await frameText(page)).verdicts, expected.report.lifts.map((l) => l.verdict));
+  // The next catalog learns from what shoppers took: the same lists as `crossbuy snapshot
+  // --feedback ORDERS --feedback-catalog LIVE` from the same files.
+  await page.locator("#cb-rebuild-feedback").click();
+  await page.waitForFunction(() => /feedback: \d+ pairs re-weighted/.test(document.querySelector("#cb-summary").textContent) || document.querySelector("#cb-error").textContent !== "", null, { timeout: TIMEOUT });
+  assert.equal(await page.locator("#cb-error").textContent(), "");
+  const note = (await page.locator("#cb-summary").textContent()).match(/feedback: (\d+) pairs re-weighted by what shoppers took, (\d+) lists reordered/);
+  assert.ok(note && Number(note[1]) > 0, "the feedback re-weighted no pair");
+  const [again] = await Promise.all([page.waitForEvent("download"), page.locator("#cb-download-catalog").click()]);
+  const learned = JSON.parse(readFileSync(await again.path(), "utf8"));
+  const viaCli = join(scratch, "learned.json");
+  const snap = spawnSync(CLI, ["snapshot", "-q", "--products", join(DEMO, "products_export.csv"), "--orders", join(DEMO, "orders_export.csv"), "--config", join(DEMO, "experiment.toml"), "--feedback", AFTER, "--feedback-catalog", built, "-o", viaCli], { encoding: "utf8" });
+  assert.equal(snap.status, 0, snap.stderr);
+  const lists = (c) => c.products.map((p) => [p.id, p.neighbours ?? [], p.next ?? []]);
+  const cli = JSON.parse(readFileSync(viaCli, "utf8"));
+  assert.deepEqual(lists(learned), lists(cli));
+  assert.notDeepEqual(lists(learned), lists(JSON.parse(readFileSync(built, "utf8"))));
   assert.deepEqual(foreign(), []);
   assert.deepEqual(errors, []);
   await context.close();

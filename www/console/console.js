@@ -439,6 +439,17 @@ export function mountConsole(root, options = {}) {
     { class: "row", hidden: true },
     h("button", { type: "button", id: "cb-download-report", onclick: () => measured && download("report.html", measured.html, "text/html") }, "report.html"),
     h("button", { type: "button", id: "cb-download-report-json", onclick: () => measured && download("report.json", JSON.stringify(measured.report, null, 2) + "\n", "application/json") }, "report.json (for --feedback)"),
+    h(
+      "button",
+      {
+        type: "button",
+        id: "cb-rebuild-feedback",
+        // The next catalog learns from what shoppers took (crossbuy snapshot --feedback): the
+        // build above again, with these orders and the catalog that was live.
+        onclick: () => measured && measureOrders.files[0] && build({ files: [measureOrders.files[0]], catalog: measureCatalog.files[0] }),
+      },
+      "Rebuild the catalog with what shoppers took",
+    ),
   );
   // Files dropped on the section go to the inputs: a .json is the live catalog, the rest the orders.
   const measureDrop = h("div", { class: "drop", id: "cb-measure-drop" }, "Drop the orders export from after installation here (with the catalog.json that was live, if it is not the one built above), or choose them below.");
@@ -531,7 +542,9 @@ export function mountConsole(root, options = {}) {
     );
   }
 
-  async function build() {
+  // `feedback`: `crossbuy snapshot --feedback`'s files ({ files, catalog }: the orders export from
+  // after installation and, optionally, the catalog.json that was live).
+  async function build(feedback) {
     error.textContent = "";
     await reading;
     if ((await writeToml()) === null) return (error.textContent = configError.textContent);
@@ -544,8 +557,13 @@ export function mountConsole(root, options = {}) {
       storefront: by("storefront"),
       config: toml,
       now: Math.floor(Date.now() / 1000),
+      // Named apart from the build's own files: a second orders export is often called the same.
+      feedback: feedback?.files.map((f) => `${f.name} (after installation)`),
+      feedback_catalog: feedback?.catalog && `${feedback.catalog.name} (live)`,
     };
     const inputs = files.filter((f) => f.role !== "config" && f.role !== "ignore").map((f) => [f.name, f.blob]);
+    for (const f of feedback?.files ?? []) inputs.push([`${f.name} (after installation)`, f]);
+    if (feedback?.catalog) inputs.push([`${feedback.catalog.name} (live)`, feedback.catalog]);
     buildButton.disabled = true;
     cancelButton.disabled = false;
     bar.hidden = false;

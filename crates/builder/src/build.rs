@@ -530,13 +530,18 @@ pub fn build_with(
     summary.timings.push(("read files", started.elapsed()));
     let mut built = assemble(loaded, &input.config, generated_at, summary)?;
     if let Some(f) = &input.feedback {
-        let applied = f.apply(&mut built.products);
-        built.summary.notes.push(format!(
-            "feedback: {} pairs re-weighted by what shoppers took, {} products' neighbours reordered",
-            applied.pairs, applied.reordered
-        ));
+        apply_feedback(&mut built, f);
     }
     Ok(built)
+}
+
+/// Re-weights a build's lists by what shoppers did (`--feedback`), and says so in its summary.
+pub fn apply_feedback(built: &mut Built, feedback: &super::feedback::Feedback) {
+    let applied = feedback.apply(&mut built.products);
+    built.summary.notes.push(format!(
+        "feedback: {} pairs re-weighted by what shoppers took, {} lists reordered",
+        applied.pairs, applied.reordered
+    ));
 }
 
 /// Counts, scores and assembles the snapshot model from loaded data.

@@ -7,9 +7,12 @@ use std::collections::HashSet;
 use std::io::Write as _;
 
 use crossbuy_builder::baskets::BasketFormat;
-use crossbuy_builder::build::{assemble, load_from, params, BuildInput, Loaded, Platform};
+use crossbuy_builder::build::{
+    apply_feedback, assemble, load_from, params, BuildInput, Loaded, Platform,
+};
 use crossbuy_builder::config::Config;
 use crossbuy_builder::eval::{run_eval, EvalOptions, Task};
+use crossbuy_builder::feedback::Feedback;
 use crossbuy_builder::input::read_text_from;
 use crossbuy_builder::measure::{parse_catalog, read_orders_from, report, summary_text, Query};
 use crossbuy_builder::measure_html::html;
@@ -31,6 +34,11 @@ pub struct Request {
     pub input: BuildInput,
     /// When the build ran (unix seconds), written into the snapshot.
     pub now: Option<i64>,
+    /// Feedback files (`crossbuy snapshot --feedback`): a report's JSON, webhook bodies, or the
+    /// orders export from after installation.
+    pub feedback: Vec<String>,
+    /// The catalog that was live (`--feedback-catalog`); without it, the one built before.
+    pub feedback_catalog: Option<String>,
 }
 
 fn usage(message: String) -> BuildError {
@@ -104,12 +112,45 @@ impl Request {
                 basket_format,
                 drop: list_of("drop").into_iter().collect::<HashSet<_>>(),
                 config,
-                // `crossbuy snapshot --feedback` is not in the console yet.
+                // Read in the build, from the dropped files.
                 feedback: None,
             },
             now: v.get("now").and_then(Value::as_i64),
+            feedback: list_of("feedback"),
+            feedback_catalog: text_of("feedback_catalog").filter(|s| !s.is_empty()),
         })
     }
+}
+
+/// The build's feedback files, read as `crossbuy snapshot --feedback` reads them; an orders
+/// export is reported with the catalog that was live (`feedback_catalog`, else `before`, the
+/// catalog built before). Also the problems of those files' unreadable rows.
+fn read_feedback(
+    request: &Request,
+    sources: &dyn Sources,
+    before: String,
+) -> Result<(Option<Feedback>, String)> {
+    if request.feedback.is_empty() {
+        return Ok((None, String::new()));
+    }
+    let text = |name: &str| -> Result<String> {
+        let (reader, _) = sources.open(name)?;
+        read_text_from(name, reader)
+    };
+    let live = match &request.feedback_catalog {
+        Some(name) => Some(parse_catalog(name, &text(name)?, false)?),
+        None if !before.is_empty() => {
+            Some(parse_catalog("the catalog built before", &before, false)?)
+        }
+        None => None,
+    };
+    let mut feedback = Feedback::default();
+    let mut problems = String::new();
+    for name in &request.feedback {
+        let summary = feedback.read_any(name, &text(name)?, live.as_ref())?;
+        problems.push_str(&summary.problems_text());
+    }
+    Ok((Some(feedback), problems))
 }
 
 /// A console session: the last build, kept for the preview, the evaluation and downloads.
@@ -153,12 +194,17 @@ impl Session {
         sources: &dyn Sources,
         progress: &mut dyn Progress,
     ) -> Result<Value> {
+        let before = std::mem::take(&mut self.json);
         *self = Session::default();
         let request = Request::parse(request)?;
+        let (feedback, feedback_problems) = read_feedback(&request, sources, before)?;
         let mut summary = Summary::default();
         let loaded = load_from(&request.input, sources, &mut summary, progress)?;
         progress.start("counting pairs and scoring", 0);
-        let built = assemble(loaded.clone(), &request.input.config, request.now, summary)?;
+        let mut built = assemble(loaded.clone(), &request.input.config, request.now, summary)?;
+        if let Some(f) = &feedback {
+            apply_feedback(&mut built, f);
+        }
         progress.done();
         let json = to_json(&built);
         let catalog =
@@ -166,7 +212,7 @@ impl Session {
         let s = &built.summary;
         let answer = json!({
             "ok": true,
-            "problems": s.problems_text(),
+            "problems": feedback_problems + &s.problems_text(),
             "summary": s.to_string(),
             "wrote": format!("crossbuy: wrote catalog.json ({} products, {} KB)", built.products.len(), json.len() / 1024),
             "products": built.products.len(),

@@ -314,3 +314,105 @@ fn measure_reports_the_orders_from_after_installation_as_crossbuy_report_does() 
         "{broken}"
     );
 }
+
+#[test]
+fn a_rebuild_learns_from_the_orders_after_installation_as_snapshot_feedback_does() {
+    use crossbuy_builder::feedback::Feedback;
+    use crossbuy_builder::simulate::{simulate, Params};
+    use crossbuy_engine::Catalog;
+
+    let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../demo");
+    // A source is read once per call, as the page sends its files with each: fresh ones each time.
+    let extra: std::cell::RefCell<Vec<(String, Vec<u8>)>> = Default::default();
+    let files = || {
+        let memory = Memory::new();
+        for name in ["products_export.csv", "orders_export.csv"] {
+            memory.add(name, std::fs::read(demo.join(name)).unwrap());
+        }
+        for (name, bytes) in extra.borrow().iter() {
+            memory.add(name, bytes.clone());
+        }
+        memory
+    };
+    let config = "[experiment]\nname = \"fbt\"\n[[experiment.arms]]\nname = \"crossbuy\"\n[[experiment.arms]]\nname = \"holdout\"\nshow = \"none\"\n";
+    let now = 1_793_000_000;
+    let mut session = Session::new();
+    let request = json!({"products": "products_export.csv", "orders": "orders_export.csv",
+                         "config": config, "now": now});
+    assert_eq!(
+        session.build(&request.to_string(), &files(), &mut Silent)["ok"],
+        json!(true)
+    );
+    let live = session.catalog_json().to_owned();
+    let catalog = Catalog::parse(&live).unwrap();
+    let sim = simulate(
+        &catalog,
+        &Params {
+            seed: 4,
+            orders: 4000,
+            take: vec![0.5, 0.0],
+            start: 1_793_491_200,
+            days: 28,
+            page: "checkout".to_owned(),
+        },
+    )
+    .unwrap();
+    extra
+        .borrow_mut()
+        .push(("after.csv".to_owned(), sim.csv.clone().into_bytes()));
+    extra
+        .borrow_mut()
+        .push(("live.json".to_owned(), live.clone().into_bytes()));
+
+    // What `crossbuy snapshot --feedback after.csv --feedback-catalog live.json` builds.
+    let mut feedback = Feedback::default();
+    feedback
+        .read_any("after.csv", &sim.csv, Some(&catalog))
+        .unwrap();
+    let input = BuildInput {
+        products: Some(demo.join("products_export.csv").display().to_string()),
+        orders: Some(demo.join("orders_export.csv").display().to_string()),
+        config: Config::parse("crossbuy.toml", config).unwrap(),
+        feedback: Some(feedback),
+        ..BuildInput::default()
+    };
+    let expected =
+        to_json(&crossbuy_builder::build::build_with(&input, Some(now), &mut Silent).unwrap());
+    assert_ne!(expected, live, "the feedback changed nothing");
+
+    // The console: with the catalog built before, and with the live catalog dropped.
+    for dropped in [false, true] {
+        let mut request = request.clone();
+        request["feedback"] = json!(["after.csv"]);
+        if dropped {
+            request["feedback_catalog"] = json!("live.json");
+            // Another build first, so that "the catalog built before" is not the live one.
+            let other = json!({"products": "products_export.csv", "orders": "orders_export.csv", "now": now});
+            assert_eq!(
+                session.build(&other.to_string(), &files(), &mut Silent)["ok"],
+                json!(true)
+            );
+        }
+        let answer = session.build(&request.to_string(), &files(), &mut Silent);
+        assert_eq!(answer["ok"], json!(true), "{answer}");
+        assert!(
+            answer["summary"].as_str().unwrap().contains("feedback: "),
+            "{answer}"
+        );
+        assert_eq!(session.catalog_json(), expected, "dropped: {dropped}");
+        // Back to the first catalog for the next round.
+        assert_eq!(
+            session.build(&json!({"products": "products_export.csv", "orders": "orders_export.csv", "config": config, "now": now}).to_string(), &files(), &mut Silent)["ok"],
+            json!(true)
+        );
+    }
+    // Without any catalog (a fresh console) an orders export cannot be feedback: the command's
+    // message.
+    let mut fresh = Session::new();
+    let mut request = request.clone();
+    request["feedback"] = json!(["after.csv"]);
+    assert_eq!(
+        fresh.build(&request.to_string(), &files(), &mut Silent)["error"],
+        json!("crossbuy: after.csv: an orders export as feedback needs the snapshot that was live during the experiment: add --feedback-catalog catalog.json")
+    );
+}
