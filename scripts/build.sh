@@ -124,15 +124,15 @@ node scripts/demo-ratings.mjs demo/ratings.json www/demo/catalog.json www/demo/c
   || die "scripts/demo-ratings.mjs could not add the demo ratings"
 
 # The demo's experiment report (docs/measure.md): the demo catalog with demo/experiment.toml's
-# three arms, four weeks of simulated orders under a known effect (crossbuy: 35% add a first
-# card of average appeal, later cards less; best-sellers: 12%; holdout: nothing), and
+# three arms, four weeks of simulated orders under a known effect (crossbuy: 15% add a first
+# card of average appeal, later cards less; best-sellers: 6%; holdout: nothing), and
 # `crossbuy report --html`, linked from the index.
 step "crossbuy simulate + report -> www/demo/report.html (the demo's experiment)"
 "$CROSSBUY" snapshot --quiet \
   --products demo/products_export.csv --orders demo/orders_export.csv --config demo/experiment.toml \
   --shop-name "Hearth & Tin" --locale en-GB -o www/demo/catalog-experiment.json \
   || die "crossbuy snapshot could not build the demo's experiment catalog"
-"$CROSSBUY" simulate --catalog www/demo/catalog-experiment.json --take 0.35,0.12,0 \
+"$CROSSBUY" simulate --catalog www/demo/catalog-experiment.json --take 0.15,0.06,0 \
   --orders 6000 --seed 7 -o www/demo/experiment-orders.csv \
   || die "crossbuy simulate could not write the demo's experiment orders"
 "$CROSSBUY" report --orders www/demo/experiment-orders.csv \
