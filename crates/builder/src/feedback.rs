@@ -28,7 +28,7 @@
 //! thank-you page re-weight the list the thank-you page ranks: the product's next-order list
 //! (`next`) where it has its own, else its `neighbours`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crossbuy_engine::json::{self, Value};
 use crossbuy_engine::snapshot::{Neighbour, Product};
@@ -43,7 +43,7 @@ use super::report::{BuildError, Result, Summary};
 pub const MIN_EXPECTED: f64 = 3.0;
 
 /// Which of a product's lists showed a pair.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum List {
     /// Cart and checkout pages: `neighbours`.
     #[default]
@@ -120,13 +120,14 @@ fn one_at(position: usize, n: u64) -> Vec<u64> {
     v
 }
 
-/// What shoppers did with the pairs, by list and product ids.
+/// What shoppers did with the pairs, by list and product ids. Ordered maps: the sums over them
+/// (floating point) come out the same on every run, and so does the snapshot.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Feedback {
     /// `(list, from, to)` → what shoppers did.
-    pub pairs: HashMap<(List, String, String), Record>,
+    pub pairs: BTreeMap<(List, String, String), Record>,
     /// `(list, product)` → "not helpful" answers on pages that showed it.
-    pub unhelpful: HashMap<(List, String), u64>,
+    pub unhelpful: BTreeMap<(List, String), u64>,
 }
 
 /// What applying feedback changed, for the summary.
@@ -181,8 +182,7 @@ pub fn non_increasing(rates: &[(f64, f64)]) -> Vec<f64> {
         .collect()
 }
 
-/// Rounds of the position fit: enough for the effects to settle to 1e-9 on the data sets of
-/// docs/measure.md.
+/// Rounds of the position fit (a fixed number: the same result on every machine).
 const FIT_ROUNDS: usize = 50;
 
 /// Each card's take rate with the pairs' own appeal taken out: takes are modelled as
