@@ -18,9 +18,10 @@ function progress(phase, at, total) {
 }
 
 const handlers = {
+  // One session for the page: a build starts from nothing but keeps the catalog built before,
+  // which a rebuild with feedback measures against (the orders from after installation).
   build({ request, files }) {
-    session?.free();
-    session = new Console();
+    session ??= new Console();
     const started = performance.now();
     const answer = JSON.parse(session.build(JSON.stringify(request), files, read, progress));
     answer.ms = Math.round(performance.now() - started);
