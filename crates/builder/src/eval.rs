@@ -662,6 +662,9 @@ pub fn run_eval(loaded: &Loaded, options: &EvalOptions) -> Result<Report> {
                 }
             ),
         });
+        // Case by case: the feedback rows are compared with these hits (a paired sign test).
+        let mut hits = Vec::new();
+        let metrics = evaluate_cases(&Ranker::Lists(&lists), &split, &stats, &id_rank, &mut hits);
         if name == "crossbuy" {
             let ids: Vec<String> = loaded.products.iter().map(|p| p.id.clone()).collect();
             let list = match options.task {
@@ -712,26 +715,11 @@ pub fn run_eval(loaded: &Loaded, options: &EvalOptions) -> Result<Report> {
                     Some(_) => "the pairs differ no more than chance: none re-weighted".to_owned(),
                 };
                 // Case by case against crossbuy without it: a paired sign test on HR@4.
-                let (mut without, mut with) = (Vec::new(), Vec::new());
-                evaluate_cases(
-                    &Ranker::Lists(&lists),
-                    &split,
-                    &stats,
-                    &id_rank,
-                    &mut without,
-                );
+                let mut with = Vec::new();
                 let metrics =
                     evaluate_cases(&Ranker::Lists(&fed), &split, &stats, &id_rank, &mut with);
-                let gained = with
-                    .iter()
-                    .zip(&without)
-                    .filter(|&(&a, &b)| a && !b)
-                    .count();
-                let lost = with
-                    .iter()
-                    .zip(&without)
-                    .filter(|&(&a, &b)| !a && b)
-                    .count();
+                let gained = with.iter().zip(&hits).filter(|&(&a, &b)| a && !b).count();
+                let lost = with.iter().zip(&hits).filter(|&(&a, &b)| !a && b).count();
                 let z = if gained + lost > 0 {
                     (gained as f64 - lost as f64) / ((gained + lost) as f64).sqrt()
                 } else {
@@ -747,10 +735,7 @@ pub fn run_eval(loaded: &Loaded, options: &EvalOptions) -> Result<Report> {
                 });
             }
         }
-        rows.push(Row {
-            name,
-            metrics: evaluate(&Ranker::Lists(&lists), &split, &stats, &id_rank),
-        });
+        rows.push(Row { name, metrics });
     }
     Ok(Report {
         task: options.task,

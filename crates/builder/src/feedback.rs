@@ -28,10 +28,11 @@
 //! thank-you page re-weight the list the thank-you page ranks: the product's next-order list
 //! (`next`) where it has its own, else its `neighbours`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crossbuy_engine::json::{self, Value};
 use crossbuy_engine::snapshot::{Neighbour, Product};
+use serde::Serialize;
 
 use super::report::{BuildError, Result, Summary};
 
@@ -43,7 +44,8 @@ use super::report::{BuildError, Result, Summary};
 pub const MIN_EXPECTED: f64 = 3.0;
 
 /// Which of a product's lists showed a pair.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum List {
     /// Cart and checkout pages: `neighbours`.
     #[default]
@@ -53,14 +55,6 @@ pub enum List {
 }
 
 impl List {
-    /// The name in `crossbuy report --json` (`list`).
-    pub fn name(self) -> &'static str {
-        match self {
-            List::Basket => "basket",
-            List::Next => "next",
-        }
-    }
-
     /// The list a page kind ranks (`_crossbuy_page`, a signal's `page`).
     pub fn of_page(page: &str) -> List {
         if page == "thank_you" {
@@ -105,19 +99,15 @@ impl Record {
     /// One showing on card `position` (0-based), taken or not.
     pub fn show(&mut self, position: usize, taken: bool) {
         let t = u64::from(taken);
-        self.add(&Record {
-            shown: 1,
-            taken: t,
-            shown_at: one_at(position, 1),
-            taken_at: one_at(position, t),
-        });
+        if self.shown_at.len() <= position {
+            self.shown_at.resize(position + 1, 0);
+            self.taken_at.resize(position + 1, 0);
+        }
+        self.shown += 1;
+        self.taken += t;
+        self.shown_at[position] += 1;
+        self.taken_at[position] += t;
     }
-}
-
-fn one_at(position: usize, n: u64) -> Vec<u64> {
-    let mut v = vec![0; position + 1];
-    v[position] = n;
-    v
 }
 
 /// What shoppers did with the pairs, by list and product ids. Ordered maps: the sums over them
@@ -285,29 +275,38 @@ impl Feedback {
 
     /// Reads any feedback file: a report's JSON or webhook bodies ([`Feedback::read`]), or an
     /// orders export (Shopify's, the WooCommerce plugin's, the plain CSV) whose report is computed
-    /// here with `live`, the snapshot that was live during the experiment. Returns the orders'
-    /// read summary (its problems are the caller's to print).
+    /// here with `live`, the snapshot that was live during the experiment. The orders' unreadable
+    /// rows go to `summary` (its problems are the caller's to print).
     pub fn read_any(
         &mut self,
         path: &str,
         text: &str,
         live: Option<&crossbuy_engine::Catalog>,
-    ) -> Result<Summary> {
+        summary: &mut Summary,
+    ) -> Result<()> {
         if text.trim_start().starts_with('{') {
-            self.read(path, text)?;
-            return Ok(Summary::default());
+            return self.read(path, text);
         }
         let catalog = live.ok_or_else(|| {
             BuildError::Usage(format!(
                 "{path}: an orders export as feedback needs the snapshot that was live during the experiment: add --feedback-catalog catalog.json"
             ))
         })?;
-        let mut summary = Summary::default();
-        let file = crate::measure::read_orders(path, Some(text), catalog, &mut summary)?;
+        let file = crate::measure::read_orders(path, Some(text), catalog, summary)?;
         let r = crate::measure::report(catalog, &file, &crate::measure::Query::default())?;
-        let json = serde_json::to_string(&r).map_err(|e| BuildError::input(path, e.to_string()))?;
-        self.read(path, &json)?;
-        Ok(summary)
+        for p in r.pairs {
+            let record = Record {
+                shown: p.shown,
+                taken: p.taken,
+                shown_at: p.shown_at,
+                taken_at: p.taken_at,
+            };
+            self.pairs
+                .entry((p.list, p.from, p.to))
+                .or_default()
+                .add(&record);
+        }
+        Ok(())
     }
 
     fn read_report(&mut self, path: &str, root: &Value) -> Result<()> {
@@ -418,15 +417,12 @@ impl Feedback {
     /// The take rates of `list`'s pairs, or `None` when nothing was shown or nothing was ever
     /// taken (no rate to compare with: feedback changes nothing).
     pub fn rates(&self, list: List) -> Option<Rates> {
+        let records: Vec<(&(List, String, String), &Record)> =
+            self.pairs.iter().filter(|(k, _)| k.0 == list).collect();
         let mut shown = 0u64;
         let mut taken = 0u64;
         let mut at: Vec<(f64, f64)> = Vec::new();
-        for r in self
-            .pairs
-            .iter()
-            .filter(|(k, _)| k.0 == list)
-            .map(|(_, r)| r)
-        {
+        for (_, r) in &records {
             shown += r.shown;
             taken += r.taken;
             if at.len() < r.shown_at.len() {
@@ -441,26 +437,20 @@ impl Feedback {
             return None;
         }
         let overall = taken as f64 / shown as f64;
-        let records: Vec<&Record> = self
-            .pairs
-            .iter()
-            .filter(|(k, _)| k.0 == list)
-            .map(|(_, r)| r)
-            .collect();
-        let at = position_rates(&records, &at);
+        let at = position_rates(&records.iter().map(|(_, r)| *r).collect::<Vec<_>>(), &at);
         // How much the pairs really differ: takes ~ Poisson(θ·expected) with θ ~ Gamma(α, α)
         // (mean 1, variance 1/α), so E[(t − e)² − t] = e²/α; method of moments over the pairs.
         let (mut excess, mut squares) = (0.0, 0.0);
-        for (list, from, to) in self.pairs.keys().filter(|k| k.0 == list) {
-            if let Some((t, e)) = self.observed(*list, from, to, &at, overall) {
+        for ((_, from, to), _) in &records {
+            if let Some((t, e)) = self.observed(list, from, to, &at, overall) {
                 excess += (t - e) * (t - e) - t;
                 squares += e * e;
             }
         }
         // A product answered "not helpful" that no record names counts once, as a pair.
+        let named: BTreeSet<&str> = records.iter().map(|((_, _, to), _)| to.as_str()).collect();
         for ((l, to), &u) in &self.unhelpful {
-            let named = self.pairs.keys().any(|k| k.0 == *l && k.2 == *to);
-            if *l == list && !named {
+            if *l == list && !named.contains(to.as_str()) {
                 let e = u as f64 * overall;
                 excess += e * e;
                 squares += e * e;
@@ -579,7 +569,7 @@ impl Feedback {
         let next = self.rates(List::Next);
         for p in products.iter_mut() {
             // The thank-you page ranks `next` where it is written (non-empty and its own).
-            let own_next = !p.next.is_empty() && p.next != p.neighbours;
+            let own_next = p.has_own_next();
             let shared = !p.next.is_empty() && !own_next;
             if let Some(r) = &basket {
                 self.reweight(

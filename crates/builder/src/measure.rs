@@ -638,7 +638,7 @@ pub struct PairReport {
     pub to: String,
     /// The list that showed it: `basket` (cart and checkout pages) or `next` (a thank-you
     /// page: the product's next-order list where it has one).
-    pub list: String,
+    pub list: List,
     /// Orders whose page showed it.
     pub shown: u64,
     /// Of those, orders that added it from the widget.
@@ -1129,9 +1129,7 @@ pub fn report(catalog: &Catalog, file: &OrderFile, query: &Query) -> Result<Repo
             PairReport {
                 from: catalog.products[f].id.clone(),
                 to: catalog.products[t].id.clone(),
-                list: if thank_you { List::Next } else { List::Basket }
-                    .name()
-                    .to_owned(),
+                list: if thank_you { List::Next } else { List::Basket },
                 shown: r.shown,
                 taken: r.taken,
                 shown_at: r.shown_at,

@@ -124,7 +124,7 @@ fn write_fields(w: &mut Writer, p: &Product, all: &[Product], card: bool) {
         neighbour_list(w, "neighbours", &p.neighbours, all);
         // The next-order list only where it differs: a product without one ranks by
         // `neighbours` on every page.
-        if p.next != p.neighbours {
+        if p.has_own_next() {
             neighbour_list(w, "next", &p.next, all);
         }
     }

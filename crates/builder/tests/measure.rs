@@ -1,6 +1,7 @@
 //! `crossbuy report` on shops with a known answer: a simulator writes a shop's orders export
 //! under a known true effect of each arm, and the report must recover it.
 
+use crossbuy_builder::feedback::List;
 use crossbuy_builder::measure::{parse_catalog, read_orders, report, summary_text, Query, Report};
 use crossbuy_builder::simulate::{take_card, Params};
 use crossbuy_builder::Summary;
@@ -340,14 +341,14 @@ fn a_thank_you_report_recomputes_what_the_next_order_lists_showed() {
     let r = report(&catalog, &file, &q).unwrap();
     let shown = r.arms[0].orders;
     assert!(shown > 0);
-    let pairs: Vec<(&str, &str, &str, &[u64])> = r
+    let pairs: Vec<(&str, &str, List, &[u64])> = r
         .pairs
         .iter()
         .map(|p| {
             (
                 p.from.as_str(),
                 p.to.as_str(),
-                p.list.as_str(),
+                p.list,
                 p.shown_at.as_slice(),
             )
         })
@@ -355,8 +356,8 @@ fn a_thank_you_report_recomputes_what_the_next_order_lists_showed() {
     assert_eq!(
         pairs,
         [
-            ("kettle", "bulb", "next", &[shown, 0][..]),
-            ("kettle", "tea", "next", &[0, shown][..])
+            ("kettle", "bulb", List::Next, &[shown, 0][..]),
+            ("kettle", "tea", List::Next, &[0, shown][..])
         ]
     );
     // Read for a cart page, the same snapshot ranks the basket list.

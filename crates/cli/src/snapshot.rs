@@ -6,7 +6,7 @@ use crossbuy_builder::build::{build_with, Built};
 use crossbuy_builder::feedback::Feedback;
 use crossbuy_builder::input::{MAX_FILE_BYTES, MAX_ROW_BYTES};
 use crossbuy_builder::measure::parse_catalog;
-use crossbuy_builder::report::{BuildError, Result};
+use crossbuy_builder::report::{BuildError, Result, Summary};
 use crossbuy_builder::shards::{write_catalog, write_shards, Written};
 use crossbuy_builder::write::to_json;
 use crossbuy_engine::snapshot::WHOLE_MAX_BYTES;
@@ -112,11 +112,12 @@ pub(crate) fn read_feedback(paths: &[String], live: Option<&str>) -> Result<Opti
         None => None,
     };
     let mut feedback = Feedback::default();
+    let mut summary = Summary::default();
     for path in paths {
         let text = std::fs::read_to_string(path).map_err(|e| BuildError::io(path, e))?;
-        let summary = feedback.read_any(path, &text, catalog.as_ref())?;
-        report_problems(&summary);
+        feedback.read_any(path, &text, catalog.as_ref(), &mut summary)?;
     }
+    report_problems(&summary);
     Ok(Some(feedback))
 }
 

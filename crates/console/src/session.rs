@@ -145,12 +145,11 @@ fn read_feedback(
         None => None,
     };
     let mut feedback = Feedback::default();
-    let mut problems = String::new();
+    let mut summary = Summary::default();
     for name in &request.feedback {
-        let summary = feedback.read_any(name, &text(name)?, live.as_ref())?;
-        problems.push_str(&summary.problems_text());
+        feedback.read_any(name, &text(name)?, live.as_ref(), &mut summary)?;
     }
-    Ok((Some(feedback), problems))
+    Ok((Some(feedback), summary.problems_text()))
 }
 
 /// A console session: the last build, kept for the preview, the evaluation and downloads.

@@ -367,7 +367,12 @@ fn a_rebuild_learns_from_the_orders_after_installation_as_snapshot_feedback_does
     // What `crossbuy snapshot --feedback after.csv --feedback-catalog live.json` builds.
     let mut feedback = Feedback::default();
     feedback
-        .read_any("after.csv", &sim.csv, Some(&catalog))
+        .read_any(
+            "after.csv",
+            &sim.csv,
+            Some(&catalog),
+            &mut crossbuy_builder::Summary::default(),
+        )
         .unwrap();
     let input = BuildInput {
         products: Some(demo.join("products_export.csv").display().to_string()),

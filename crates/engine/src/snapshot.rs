@@ -100,6 +100,12 @@ pub struct Product {
 }
 
 impl Product {
+    /// The product has a next-order list of its own (non-empty, not its basket list): the list
+    /// a thank-you page ranks, and the only one the builder writes as `next`.
+    pub fn has_own_next(&self) -> bool {
+        !self.next.is_empty() && self.next != self.neighbours
+    }
+
     /// The compare-at price only when it is really higher than the price.
     pub fn was_price(&self) -> Option<i64> {
         self.compare_at_price.filter(|&c| c > self.price)
